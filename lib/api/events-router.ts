@@ -1,0 +1,122 @@
+// POST /events (single, JSON array or NDJSON batch), GET /events/:id, GET /events (cursor paged).
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { EventsStore } from '../db/events-store.ts';
+import { errors, isHookdError } from '../errors.ts';
+import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
+import { requireScope, type Principal } from './auth.ts';
+import { readBody } from './body.ts';
+import { presentEvent } from './event-view.ts';
+
+export interface EventsRouterDeps {
+  ingest: Ingest;
+  events: EventsStore;
+  bodyLimit: number;
+  maxBatch: number;
+  pageSize: number;
+  /** Extra fields for GET /events/:id (invocations, deliveries) from later subsystems. */
+  describeEvent?: (id: string) => Promise<Record<string, unknown>>;
+}
+
+export function createEventsRouter(deps: EventsRouterDeps): Router {
+  const router = new Router();
+
+  router.post('/events', requireScope('events'), async (ctx) => {
+    const body = await readBody(ctx, deps.bodyLimit);
+    const source = (ctx.state.principal as Principal).name;
+    if (body.format === 'json' && !Array.isArray(body.value)) {
+      const [result] = await deps.ingest.accept([deps.ingest.check(body.value, source)]);
+      answerSingle(ctx, result!);
+      return;
+    }
+    const raw =
+      body.format === 'json'
+        ? (body.value as unknown[]).map((value, i) => ({ at: `/${i}`, value, error: undefined as string | undefined }))
+        : body.lines.map((l) => ({ at: `line ${l.line}`, value: l.value, error: l.error }));
+    if (raw.length === 0) throw errors.validation('the batch is empty');
+    if (raw.length > deps.maxBatch) {
+      throw errors.validation(`the batch has ${raw.length} items; the limit is ${deps.maxBatch} (config events.maxBatch)`);
+    }
+    await answerBatch(ctx, raw, source);
+  });
+
+  router.get('/events/:id', requireScope('events'), async (ctx) => {
+    const event = await deps.events.get(ctx.params.id!);
+    if (!event) throw errors.notFound('event', ctx.params.id!);
+    ctx.body = { ...presentEvent(event), ...(deps.describeEvent ? await deps.describeEvent(event.id) : {}) };
+  });
+
+  router.get('/events', requireScope('events'), async (ctx) => {
+    const q = ctx.query;
+    const limit = q.limit === undefined ? deps.pageSize : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw errors.validation('limit must be an integer from 1 to 1000');
+    const since = q.since === undefined ? undefined : Date.parse(String(q.since));
+    if (since !== undefined && Number.isNaN(since)) throw errors.validation('since must be an ISO 8601 time');
+    const afterSeq = q.cursor === undefined ? undefined : decodeCursor(String(q.cursor));
+    const items = await deps.events.list({ type: q.type ? String(q.type) : undefined, since, afterSeq, limit });
+    const last = items.at(-1);
+    ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
+  });
+
+  async function answerBatch(ctx: Context, raw: Array<{ at: string; value: unknown; error?: string }>, source: string) {
+    // Each item is checked on its own: one bad item is reported and the rest are still stored.
+    const checked: Array<CheckedItem | { error: ItemError }> = raw.map((r) => {
+      if (r.error !== undefined) return { error: { status: 400, code: 'MALFORMED_JSON', message: r.error } };
+      try {
+        return deps.ingest.check(r.value, source, r.at.startsWith('/') ? r.at : '');
+      } catch (e) {
+        return { error: toItemError(e, r.at) };
+      }
+    });
+    const valid = checked.filter((c): c is CheckedItem => !('error' in c));
+    const accepted = await deps.ingest.accept(valid);
+    let next = 0;
+    const results = checked.map((c, index) => {
+      if ('error' in c) return { index, ...c.error };
+      const r = accepted[next++]!;
+      return r.kind === 'progress'
+        ? { index, status: 202, type: r.type, state: 'live' }
+        : { index, status: r.created ? 202 : 200, id: r.event.id, type: r.event.type, state: r.event.status };
+    });
+    const failed = results.filter((r) => r.status >= 400).length;
+    ctx.status = 207;
+    ctx.body = { accepted: results.length - failed, rejected: failed, results };
+  }
+
+  return router;
+}
+
+function answerSingle(ctx: Context, result: AcceptResult): void {
+  if (result.kind === 'progress') {
+    ctx.status = 202;
+    ctx.body = { type: result.type, status: 'live' };
+  } else if (result.created) {
+    ctx.status = 202;
+    ctx.body = { id: result.event.id, type: result.event.type, status: result.event.status };
+  } else {
+    ctx.status = 200;
+    ctx.body = presentEvent(result.event);
+  }
+}
+
+interface ItemError {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+function toItemError(e: unknown, at: string): ItemError {
+  if (!isHookdError(e)) throw e;
+  return { status: e.status, code: e.code, message: at.startsWith('line') ? `${at}: ${e.message}` : e.message, details: e.details };
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`s:${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw errors.validation('cursor is not one that GET /events returned');
+  return Number(match[1]);
+}

@@ -1,0 +1,154 @@
+// Loads the configuration: the embedded default YAML, then the user's file merged over it,
+// then environment overrides; validates the result and freezes it. Every error names the
+// key, and the file and line where the YAML library can tell.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { errors } from '../errors.ts';
+import { createSchemaCompiler, parsePointer } from '../json-schema.ts';
+import { normalizeConfig, type Config } from './normalize.ts';
+import { CONFIG_SCHEMA } from './schema.ts';
+
+export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/hookd.yaml', import.meta.url));
+
+export interface LoadOptions {
+  /** The user's file; HOOKD_CONFIG when not given. */
+  file?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export interface ConfigProblem {
+  key: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+interface ParsedFile {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  value: Record<string, unknown>;
+}
+
+const validateRaw = createSchemaCompiler()(CONFIG_SCHEMA);
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const files = [readYaml(DEFAULT_CONFIG_FILE)];
+  const userFile = options.file ?? env.HOOKD_CONFIG;
+  if (userFile) files.push(readYaml(userFile));
+
+  let merged: Record<string, unknown> = {};
+  for (const f of files) merged = mergeDeep(merged, f.value) as Record<string, unknown>;
+  applyEnv(merged, env);
+
+  const problems = validateRaw(merged).map((p) => locate(p.pointer, p.message, files, env));
+  if (problems.length > 0) {
+    throw errors.config(`invalid configuration:\n${problems.map(formatProblem).join('\n')}`, { problems });
+  }
+  return deepFreeze(normalizeConfig(merged, files.map((f) => f.file), cwd));
+}
+
+function readYaml(file: string): ParsedFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw errors.config(`cannot read config file ${file}: ${(cause as Error).message}`, { file });
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const pos = first.linePos?.[0];
+    throw errors.config(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${first.message}`, {
+      problems: [{ key: '', message: first.message, file, line: pos?.line, column: pos?.col }],
+    });
+  }
+  const value = doc.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw errors.config(`${file}: the top level must be a mapping of keys, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  }
+  return { file, doc, lines, value };
+}
+
+/** Maps merge key by key; lists and scalars from the later file replace the earlier ones. */
+function mergeDeep(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = mergeDeep(base[k], v);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const ENV_OVERRIDES: Array<{ name: string; path: string[]; parse?: (v: string) => unknown }> = [
+  { name: 'HOOKD_HOST', path: ['server', 'host'] },
+  { name: 'HOOKD_PORT', path: ['server', 'port'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  { name: 'HOOKD_DATA_DIR', path: ['dataDir'] },
+  { name: 'HOOKD_HOOKS_DIR', path: ['hooks', 'dir'] },
+  { name: 'HOOKD_LOG_LEVEL', path: ['log', 'level'] },
+];
+
+function applyEnv(config: Record<string, unknown>, env: Record<string, string | undefined>): void {
+  for (const o of ENV_OVERRIDES) {
+    const raw = env[o.name];
+    if (raw === undefined || raw === '') continue;
+    let target = config;
+    for (const key of o.path.slice(0, -1)) {
+      if (!isPlainObject(target[key])) target[key] = {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[o.path.at(-1)!] = o.parse ? o.parse(raw) : raw;
+  }
+  const token = env.HOOKD_TOKEN;
+  if (token) {
+    const auth = (config.auth ??= {}) as Record<string, unknown>;
+    const tokens = Array.isArray(auth.tokens) ? auth.tokens : [];
+    auth.tokens = [...tokens, { name: 'HOOKD_TOKEN', token, scopes: ['admin'] }];
+  }
+}
+
+/** Finds the file and line of a failing key: the last file that sets it wins, as in the merge. */
+function locate(
+  pointer: string,
+  message: string,
+  files: ParsedFile[],
+  env: Record<string, string | undefined>,
+): ConfigProblem {
+  const path = parsePointer(pointer);
+  const key = formatKey(path);
+  const envName = ENV_OVERRIDES.find((o) => o.path.join('\0') === path.join('\0'))?.name;
+  if (envName && env[envName]) return { key, message: `${message} (set by ${envName})` };
+  for (const f of [...files].reverse()) {
+    const node = f.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) {
+      const pos = f.lines.linePos(node.range[0]);
+      return { key, message, file: f.file, line: pos.line, column: pos.col };
+    }
+  }
+  return { key, message };
+}
+
+function formatKey(path: string[]): string {
+  return path.map((s, i) => (/^[A-Za-z_][\w-]*$/.test(s) ? `${i ? '.' : ''}${s}` : `[${JSON.stringify(s)}]`)).join('') || '(root)';
+}
+
+function formatProblem(p: ConfigProblem): string {
+  const where = p.file ? ` (${p.file}${p.line ? `:${p.line}:${p.column}` : ''})` : '';
+  return `  ${p.key}: ${p.message}${where}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,14 @@
+// The ordered list of migrations, handed to knex as a migration source so that migrations
+// load the same way under tsx, the CLI and tests (no directory scanning).
+import type { Knex } from 'knex';
+import * as initial from './001_initial.ts';
+
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '001_initial.ts': initial,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+};

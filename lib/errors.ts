@@ -1,0 +1,130 @@
+// HookdError: the one error type of the daemon, with a stable code, an HTTP status and an
+// `expose` flag. Made only by the factories below so that every message lives here.
+// Recognised by a brand property, not instanceof: errors cross realms and threads.
+
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'MALFORMED_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNKNOWN_EVENT_TYPE'
+  | 'SCHEMA_VIOLATION'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'READ_ONLY'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'COMPILE_ERROR'
+  | 'UNPROCESSABLE'
+  | 'CONFIG'
+  | 'SHUTTING_DOWN'
+  | 'INTERNAL';
+
+const BRAND = Symbol.for('hookd.error');
+
+export interface HookdError extends Error {
+  readonly [BRAND]: true;
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Whether the message may be shown to an API client. */
+  readonly expose: boolean;
+  readonly details?: unknown;
+}
+
+interface ErrorInit {
+  code: ErrorCode;
+  status: number;
+  message: string;
+  details?: unknown;
+  expose?: boolean;
+  cause?: unknown;
+}
+
+function createError(init: ErrorInit): HookdError {
+  const error = new Error(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+  return Object.assign(error, {
+    [BRAND]: true as const,
+    name: 'HookdError',
+    code: init.code,
+    status: init.status,
+    expose: init.expose ?? init.status < 500,
+    details: init.details,
+  });
+}
+
+export function isHookdError(value: unknown): value is HookdError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+export const errors = {
+  validation: (message: string, details?: unknown) =>
+    createError({ code: 'VALIDATION', status: 400, message, details }),
+  malformedJson: (where: string, cause: unknown) =>
+    createError({
+      code: 'MALFORMED_JSON',
+      status: 400,
+      message: `${where} is not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cause,
+    }),
+  payloadTooLarge: (limit: number) =>
+    createError({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      message: `request body is larger than the limit of ${limit} bytes (config server.bodyLimit)`,
+      details: { limit },
+    }),
+  unsupportedMediaType: (type: string | undefined) =>
+    createError({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      status: 415,
+      message: `unsupported Content-Type ${JSON.stringify(type ?? '')}: send application/json or application/x-ndjson`,
+    }),
+  unknownEventType: (type: string, pointer = '/type') =>
+    createError({
+      code: 'UNKNOWN_EVENT_TYPE',
+      status: 422,
+      message: `unknown event type "${type}": it is not in the catalog (GET /catalog lists the known types)`,
+      details: { type, pointer },
+    }),
+  schemaViolation: (type: string, problems: Array<{ pointer: string; message: string }>) =>
+    createError({
+      code: 'SCHEMA_VIOLATION',
+      status: 422,
+      message: `payload does not match the schema of "${type}": ${problems
+        .map((p) => `${p.pointer || '/'} ${p.message}`)
+        .join('; ')}`,
+      details: { type, problems },
+    }),
+  notFound: (what: string, id: string) =>
+    createError({ code: 'NOT_FOUND', status: 404, message: `${what} "${id}" not found` }),
+  routeNotFound: (method: string, path: string) =>
+    createError({ code: 'NOT_FOUND', status: 404, message: `no route for ${method} ${path}` }),
+  conflict: (message: string, details?: unknown) =>
+    createError({ code: 'CONFLICT', status: 409, message, details }),
+  readOnly: (what: string, id: string, why: string) =>
+    createError({ code: 'READ_ONLY', status: 409, message: `${what} "${id}" is read-only: ${why}` }),
+  unauthorized: (why: string) =>
+    createError({ code: 'UNAUTHORIZED', status: 401, message: why }),
+  forbidden: (scope: string) =>
+    createError({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: `this token lacks the "${scope}" scope needed for this call`,
+      details: { required: scope },
+    }),
+  compile: (filename: string, message: string, line?: number, column?: number) =>
+    createError({
+      code: 'COMPILE_ERROR',
+      status: 400,
+      message: `${filename}${line === undefined ? '' : `:${line}:${column ?? 0}`}: ${message}`,
+      details: { filename, line, column },
+    }),
+  unprocessable: (message: string, details?: unknown) =>
+    createError({ code: 'UNPROCESSABLE', status: 422, message, details }),
+  config: (message: string, details?: unknown) =>
+    createError({ code: 'CONFIG', status: 500, message, details, expose: true }),
+  shuttingDown: () =>
+    createError({ code: 'SHUTTING_DOWN', status: 503, message: 'hookd is shutting down; retry shortly' }),
+  internal: (cause: unknown) =>
+    createError({ code: 'INTERNAL', status: 500, message: 'internal error', cause, expose: false }),
+};

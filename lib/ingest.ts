@@ -1,0 +1,137 @@
+// Event ingestion: checks a posted item against the catalog and its schema, stores business
+// events (group-committed), routes progress events to the bus, and tells dispatch.
+import { randomUUID } from 'node:crypto';
+import type { Bus } from './bus.ts';
+import type { Catalog } from './catalog.ts';
+import type { EventRecord, NewEvent } from './db/events-store.ts';
+import type { EventWriter } from './db/event-writer.ts';
+import { errors } from './errors.ts';
+
+const ALLOWED_FIELDS = new Set(['type', 'payload', 'id', 'occurredAt']);
+const ID_PATTERN = /^[\w.:@-]{1,200}$/;
+
+export type CheckedItem =
+  | { kind: 'business'; event: NewEvent }
+  | { kind: 'progress'; type: string; payload: unknown; occurredAt: string };
+
+export type AcceptResult =
+  | { kind: 'business'; event: EventRecord; created: boolean }
+  | { kind: 'progress'; type: string };
+
+export interface IngestDeps {
+  catalog: Catalog;
+  writer: EventWriter;
+  bus: Bus;
+  /** Called with every newly stored business event (dispatch wakes up on it). */
+  onStored?: (events: EventRecord[]) => void;
+}
+
+export function createIngest(deps: IngestDeps) {
+  /** Validates one posted item; `at` prefixes error pointers in a batch ("/3"). */
+  function check(raw: unknown, source: string | null, at = ''): CheckedItem {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw errors.validation(`${at || 'the body'} must be a JSON object with "type" and "payload"`, { pointer: at });
+    }
+    const item = raw as Record<string, unknown>;
+    const unknownField = Object.keys(item).find((k) => !ALLOWED_FIELDS.has(k));
+    if (unknownField !== undefined) {
+      throw errors.validation(`unknown field "${unknownField}": an event has type, payload, id and occurredAt`, {
+        pointer: `${at}/${unknownField}`,
+      });
+    }
+    if (typeof item.type !== 'string' || item.type === '') {
+      throw errors.validation('"type" is required: a string such as "media.added"', { pointer: `${at}/type` });
+    }
+    const type = deps.catalog.get(item.type);
+    if (!type) throw errors.unknownEventType(item.type, `${at}/type`);
+    if (type.meta) {
+      throw errors.unprocessable(`"${item.type}" is one of hookd's own events and cannot be posted`, {
+        pointer: `${at}/type`,
+      });
+    }
+    const payload = item.payload === undefined ? {} : item.payload;
+    const problems = deps.catalog.validate(type.name, payload);
+    if (problems.length > 0) {
+      throw errors.schemaViolation(
+        type.name,
+        problems.map((p) => ({ pointer: `${at}/payload${p.pointer}`, message: p.message })),
+      );
+    }
+    const occurredAt = checkTime(item.occurredAt, `${at}/occurredAt`);
+    if (type.kind === 'progress') return { kind: 'progress', type: type.name, payload, occurredAt };
+    if (item.id !== undefined && (typeof item.id !== 'string' || !ID_PATTERN.test(item.id))) {
+      throw errors.validation('"id" must be a string of 1-200 letters, digits or . _ : @ -', { pointer: `${at}/id` });
+    }
+    return {
+      kind: 'business',
+      event: {
+        id: (item.id as string | undefined) ?? randomUUID(),
+        type: type.name,
+        payload,
+        occurredAt,
+        receivedAt: Date.now(),
+        source,
+        causationId: null,
+        depth: 0,
+      },
+    };
+  }
+
+  /** Stores the business items (one commit for all) and publishes the progress ones. */
+  async function accept(items: CheckedItem[]): Promise<AcceptResult[]> {
+    const business = items.flatMap((i) => (i.kind === 'business' ? [i.event] : []));
+    const stored = business.length > 0 ? await deps.writer.write(business) : [];
+    const created = stored.filter((r) => r.created).map((r) => r.event);
+    if (created.length > 0) {
+      for (const e of created) {
+        deps.bus.emit('message', { channel: 'event', type: e.type, id: e.id, data: e.payload, at: e.occurredAt });
+      }
+      deps.onStored?.(created);
+    }
+    let next = 0;
+    return items.map((i) => {
+      if (i.kind === 'business') return { kind: 'business', ...stored[next++]! };
+      deps.bus.emit('message', { channel: 'progress', type: i.type, data: i.payload, at: i.occurredAt });
+      return { kind: 'progress', type: i.type };
+    });
+  }
+
+  /** Stores an event hookd raises itself (meta events, hook emits): no post-only rules apply. */
+  async function record(input: {
+    type: string;
+    payload: unknown;
+    source: string;
+    causationId?: string;
+    depth?: number;
+  }): Promise<EventRecord> {
+    if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
+    const now = Date.now();
+    const [result] = await deps.writer.write([
+      {
+        id: randomUUID(),
+        type: input.type,
+        payload: input.payload,
+        occurredAt: new Date(now).toISOString(),
+        receivedAt: now,
+        source: input.source,
+        causationId: input.causationId ?? null,
+        depth: input.depth ?? 0,
+      },
+    ]);
+    deps.onStored?.([result!.event]);
+    return result!.event;
+  }
+
+  return { check, accept, record };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;
+
+function checkTime(value: unknown, pointer: string): string {
+  if (value === undefined) return new Date().toISOString();
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw errors.validation('"occurredAt" must be an ISO 8601 time such as "2026-01-31T12:00:00Z"', { pointer });
+  }
+  return new Date(ms).toISOString();
+}

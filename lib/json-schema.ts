@@ -1,0 +1,60 @@
+// JSON Schema validation (ajv) shared by the config loader and the event catalog: one place
+// that builds validators and turns ajv's errors into { pointer, message } problems.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+import { DURATION_PATTERN, SIZE_PATTERN } from './config/units.ts';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (
+  ajv: Ajv,
+) => Ajv;
+
+export interface SchemaProblem {
+  /** RFC 6901 JSON pointer of the failing value ('' is the root). */
+  pointer: string;
+  message: string;
+}
+
+export type Validator = (value: unknown) => SchemaProblem[];
+
+export function createSchemaCompiler(): (schema: object) => Validator {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addFormat('duration', new RegExp(DURATION_PATTERN));
+  ajv.addFormat('size', new RegExp(SIZE_PATTERN));
+  return (schema) => {
+    const validate: ValidateFunction = ajv.compile(schema);
+    return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
+  };
+}
+
+function describeErrors(list: ErrorObject[]): SchemaProblem[] {
+  return list.map((e) => {
+    // Point at the missing or unexpected property itself, not its parent object.
+    const property =
+      (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
+      (e.params as { additionalProperty?: string }).additionalProperty;
+    const pointer = property === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(property)}`;
+    const message =
+      e.keyword === 'additionalProperties'
+        ? 'is not a known property'
+        : e.keyword === 'required'
+          ? 'is required'
+          : e.keyword === 'enum'
+            ? `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`
+            : (e.message ?? 'is invalid');
+    return { pointer, message };
+  });
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
