@@ -1,0 +1,159 @@
+// The hook-facing API: the hardened `ctx` a hook receives as its second argument. Built once
+// per hook instance and grants (hardening per call costs more than the call itself); what
+// changes per call (log, signal, event) is read through a CallSlot. Capabilities beyond
+// logging are granted per task (`task.grants`) and assembled here, in one table.
+// Worker-only (needs lockdown()'s `harden`).
+import type { LogLevel, LogSink } from './log-sink.ts';
+
+/** The call a hook instance is running now; null between calls. */
+export interface CallState {
+  log: LogSink;
+  event: { id: string; type: string };
+  /** Epoch ms at which the call's signal aborts. */
+  deadline: number;
+  /** The call's real AbortSignal, made on first use (most calls never need one). */
+  signal(): AbortSignal;
+}
+
+/** A CallState whose signal (and its timer) exists only once someone asks for it. */
+export function createCallState(init: { log: LogSink; event: { id: string; type: string }; deadline: number }): CallState & { end(): void } {
+  let controller: AbortController | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    ...init,
+    signal() {
+      if (!controller) {
+        const made = new AbortController();
+        controller = made;
+        timer = setTimeout(() => made.abort(), Math.max(0, init.deadline - Date.now()));
+      }
+      return controller.signal;
+    },
+    end() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface CallSlot {
+  current: CallState | null;
+}
+
+/**
+ * What a capability builder may use. Builders run once per hook instance and grants, so
+ * they must read anything per call through `call.current`, never capture it.
+ */
+export interface CapabilityDeps {
+  /** This hook's grants: policy as plain data, decided by the daemon. */
+  grants: Readonly<Record<string, unknown>>;
+  hook: { id: string; name: string };
+  call: CallSlot;
+  /** Sends a `hook.signal` SandboxEvent to the daemon's onEvent; `data` must be plain data. */
+  send(name: string, data: unknown): void;
+}
+
+/** Builds one ctx entry, or returns undefined when the grants do not allow it. */
+export type CapabilityBuilder = (deps: CapabilityDeps) => unknown;
+
+/**
+ * The extension point: later capabilities are entries here, each gated on its grant.
+ * Planned: progress and emit (issue 7), fetch and env by permission (issue 8).
+ */
+const CAPABILITIES: Readonly<Record<string, CapabilityBuilder>> = Object.freeze({});
+
+/** The AbortSignal a hook sees: read-only, no host EventTarget reachable from it. */
+export interface HookSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: string, listener: unknown): void;
+  removeEventListener(type: string, listener: unknown): void;
+}
+
+/**
+ * `ctx` as hook authors use it:
+ * ```js
+ * export default async function (event, ctx) {
+ *   ctx.log.info('got', event.type, 'for', ctx.hook.name);
+ *   if (ctx.signal.aborted) return;
+ *   return { ok: true };
+ * }
+ * ```
+ * - `ctx.log.{debug,info,warn,error}(...args)`: lines in this call's invocation log.
+ * - `ctx.hook`: `{ id, name }` of the running hook.
+ * - `ctx.signal`: aborts when the call reaches its deadline; stop work when it does.
+ */
+export interface HookContext {
+  log: Record<LogLevel, (...args: unknown[]) => void>;
+  hook: { id: string; name: string };
+  signal: HookSignal;
+  [capability: string]: unknown;
+}
+
+let deadlineReason: Error | undefined;
+
+// Created on first use: an Error costs a stack capture, most calls never ask for it.
+function getDeadlineReason(): Error {
+  deadlineReason ??= harden(Object.assign(new Error('the hook call reached its deadline'), { name: 'TimeoutError' }));
+  return deadlineReason;
+}
+
+// Between calls (a stray callback) a hook counts as out of time.
+function isPastDeadline(call: CallSlot): boolean {
+  const current = call.current;
+  return current === null || Date.now() >= current.deadline;
+}
+
+function createSignalFacade(call: CallSlot): HookSignal {
+  // The hook's listener -> our wrapper on the current call's real signal, so that removal works
+  // and a throwing listener never becomes the worker's uncaught exception.
+  const wrappers = new WeakMap<object, () => void>();
+  return {
+    get aborted() {
+      return isPastDeadline(call);
+    },
+    get reason() {
+      return isPastDeadline(call) ? getDeadlineReason() : undefined;
+    },
+    throwIfAborted() {
+      if (isPastDeadline(call)) throw getDeadlineReason();
+    },
+    addEventListener(type, listener) {
+      const signal = call.current?.signal();
+      if (type !== 'abort' || typeof listener !== 'function' || !signal) return;
+      const wrapper = () => {
+        try {
+          Reflect.apply(listener, undefined, [harden({ type: 'abort' })]);
+        } catch {
+          // the hook's own problem, and it is out of time anyway
+        }
+      };
+      wrappers.set(listener, wrapper);
+      signal.addEventListener('abort', wrapper, { once: true });
+    },
+    removeEventListener(type, listener) {
+      if (type !== 'abort' || typeof listener !== 'function') return;
+      const wrapper = wrappers.get(listener);
+      if (wrapper) call.current?.signal().removeEventListener('abort', wrapper);
+    },
+  };
+}
+
+function createLogApi(call: CallSlot): HookContext['log'] {
+  const write = (level: LogLevel) => (...args: unknown[]) => call.current?.log.write(level, args);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** A hardened ctx for one hook instance and one set of grants. */
+export function createHookContext(deps: CapabilityDeps): HookContext {
+  const ctx: HookContext = {
+    log: createLogApi(deps.call),
+    hook: { id: deps.hook.id, name: deps.hook.name },
+    signal: createSignalFacade(deps.call),
+  };
+  for (const [name, build] of Object.entries(CAPABILITIES)) {
+    const capability = build(deps);
+    if (capability !== undefined) ctx[name] = capability;
+  }
+  return harden(ctx);
+}

@@ -1,0 +1,152 @@
+// Piscina pools inside the sandbox host, one per limit profile (V8 heap and stack limits per
+// worker), with the per-call deadline and the classification of every way a call can end
+// into one outcome. Pools for profiles other than 'default' start on first use.
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerReply, WorkerTask } from './protocol.ts';
+import { tsxExecArgv } from './worker-exec-argv.ts';
+
+// The worker aborts ctx.signal at the deadline; a hook that ignores it (`while (true) {}`)
+// loses its thread this much later. The grace lets a cooperative hook stop without costing a
+// worker restart.
+export const KILL_GRACE_MS = 100;
+
+/**
+ * The smallest signal piscina accepts (it calls addEventListener/removeEventListener and reads
+ * `aborted`). A Node AbortController per call cost about 40 us here, more than the hook call.
+ */
+function createDeadlineSignal() {
+  let listener: (() => void) | undefined;
+  const signal = {
+    aborted: false,
+    reason: undefined,
+    addEventListener(_type: 'abort', fn: () => void) {
+      listener = fn;
+    },
+    removeEventListener() {
+      listener = undefined;
+    },
+  };
+  return {
+    signal,
+    abort() {
+      signal.aborted = true;
+      listener?.();
+    },
+  };
+}
+
+export interface Pools {
+  start(): Promise<void>;
+  run(task: HookTask): Promise<WireOutcome>;
+  close(): Promise<void>;
+  stats(): { pools: Record<string, { threads: number; queued: number; completed: number }> };
+}
+
+function outcomeOf(status: WireOutcome['status'], message: string, durationMs: number): WireOutcome {
+  const name = status === 'timeout' ? 'TimeoutError' : status === 'oom' ? 'OutOfMemoryError' : 'Error';
+  return { status, error: { name, message }, logs: [], durationMs };
+}
+
+function classifyFailure(err: unknown, timedOut: boolean, timeoutMs: number, durationMs: number): WireOutcome {
+  if (timedOut) return outcomeOf('timeout', `the hook did not finish within ${timeoutMs} ms`, durationMs);
+  const { code, message } = err as { code?: string; message?: string };
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return outcomeOf('oom', `the hook ran out of memory: ${message ?? 'heap limit reached'}; give it the 'large' limit profile if it needs more`, durationMs);
+  }
+  return outcomeOf('crashed', `the hook's worker died: ${message ?? String(err)}`, durationMs);
+}
+
+export function createPools(deps: { options: SandboxOptions; onEvent: (event: SandboxEvent) => void }): Pools {
+  const { options } = deps;
+  const pools = new Map<string, Piscina<WorkerTask, WorkerReply>>();
+  let nextCallId = 1;
+  let closed = false;
+
+  function getPool(profileName: string): Piscina<WorkerTask, WorkerReply> | undefined {
+    let pool = pools.get(profileName);
+    if (pool) return pool;
+    const profile = options.profiles[profileName];
+    if (!profile || closed) return undefined;
+    pool = new Piscina<WorkerTask, WorkerReply>({
+      name: 'default',
+      filename: new URL('./worker.ts', import.meta.url).href,
+      minThreads: Math.min(options.minThreads, options.maxThreads),
+      maxThreads: options.maxThreads,
+      idleTimeout: options.idleTimeoutMs,
+      execArgv: tsxExecArgv(),
+      resourceLimits: {
+        maxOldGenerationSizeMb: profile.maxOldGenerationSizeMb,
+        maxYoungGenerationSizeMb: profile.maxYoungGenerationSizeMb,
+        stackSizeMb: profile.stackSizeMb,
+      },
+    });
+    // A worker that dies between tasks is replaced by piscina; nobody is waiting on it.
+    pool.on('error', () => {});
+    pool.on('message', (message: unknown) => {
+      const event = (message as { hookdEvent?: SandboxEvent } | null)?.hookdEvent;
+      if (event) deps.onEvent(event);
+    });
+    pools.set(profileName, pool);
+    return pool;
+  }
+
+  async function run(task: HookTask): Promise<WireOutcome> {
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+    const profileName = task.limits ?? 'default';
+    const pool = getPool(profileName);
+    if (!pool) {
+      const known = Object.keys(options.profiles).join(', ');
+      return outcomeOf('error', closed ? 'the sandbox is closed' : `unknown limit profile "${profileName}": use one of ${known}`, 0);
+    }
+    const timeoutMs = task.timeoutMs ?? options.defaultTimeoutMs;
+    const workerTask: WorkerTask = {
+      callId: nextCallId++,
+      hookId: task.hookId,
+      hookName: task.hookName,
+      hook: task.hook,
+      event: task.event,
+      grants: task.grants ?? {},
+      deadline: Date.now() + timeoutMs,
+      maxResultBytes: options.maxResultBytes,
+      maxLogBytes: options.maxLogBytes,
+    };
+    const deadline = createDeadlineSignal();
+    const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);
+    try {
+      const reply = await pool.run(workerTask, { signal: deadline.signal });
+      const outcome: WireOutcome = { status: reply.status, logs: reply.logs, durationMs: elapsed() };
+      if (reply.valueBytes) outcome.valueBytes = reply.valueBytes;
+      if (reply.error) outcome.error = reply.error;
+      if (reply.logsTruncated) outcome.logsTruncated = true;
+      return outcome;
+    } catch (err) {
+      return classifyFailure(err, deadline.signal.aborted, timeoutMs, elapsed());
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async start() {
+      const pool = getPool('default');
+      if (!pool) throw new Error('sandbox options need a "default" limit profile');
+      // One no-op per warm thread: returns once those threads have loaded SES and run
+      // lockdown(), so the daemon's first event does not pay for it.
+      const warm = Math.min(options.minThreads, options.maxThreads);
+      await Promise.all(Array.from({ length: warm }, () => pool.run(null as never, { name: 'warmUp' })));
+    },
+    run,
+    async close() {
+      closed = true;
+      await Promise.all([...pools.values()].map((pool) => pool.destroy()));
+      pools.clear();
+    },
+    stats() {
+      const out: Record<string, { threads: number; queued: number; completed: number }> = {};
+      for (const [name, pool] of pools) out[name] = { threads: pool.threads.length, queued: pool.queueSize, completed: pool.completed };
+      return { pools: out };
+    },
+  };
+}
