@@ -1,0 +1,269 @@
+// The deliveries (the outbox) and delivery_attempts tables: inserts in the dispatcher's
+// transaction, leased claims of due rows, attempt records, state changes and pruning.
+// Claims assume one daemon per database (SQLite); Postgres will need FOR UPDATE SKIP LOCKED.
+import type { Knex } from 'knex';
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DeliveryRecord {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  status: DeliveryStatus;
+  /** Attempts since the delivery was enqueued or last redelivered: the retry schedule's position. */
+  attempts: number;
+  nextAttemptAt: number;
+  claimedUntil: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AttemptRecord {
+  id: number;
+  deliveryId: string;
+  webhookId: string;
+  attemptedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  responseBody: string | null;
+  error: string | null;
+}
+
+export type NewDelivery = Omit<DeliveryRecord, 'claimedUntil' | 'lastStatusCode' | 'lastError' | 'updatedAt'> &
+  Partial<Pick<DeliveryRecord, 'lastStatusCode' | 'lastError'>>;
+
+export type DeliveryChanges = Partial<
+  Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'claimedUntil' | 'lastStatusCode' | 'lastError'>
+>;
+
+interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface AttemptRow {
+  id: number;
+  delivery_id: string;
+  webhook_id: string;
+  attempted_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
+const fromRow = (r: DeliveryRow): DeliveryRecord => ({
+  id: r.id,
+  webhookId: r.webhook_id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  body: r.body,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: Number(r.next_attempt_at),
+  claimedUntil: r.claimed_until === null ? null : Number(r.claimed_until),
+  lastStatusCode: r.last_status_code,
+  lastError: r.last_error,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+const fromAttemptRow = (r: AttemptRow): AttemptRecord => ({
+  id: r.id,
+  deliveryId: r.delivery_id,
+  webhookId: r.webhook_id,
+  attemptedAt: Number(r.attempted_at),
+  durationMs: r.duration_ms,
+  statusCode: r.status_code,
+  responseBody: r.response_body,
+  error: r.error,
+});
+
+const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  claimedUntil: 'claimed_until',
+  lastStatusCode: 'last_status_code',
+  lastError: 'last_error',
+};
+
+export interface ClaimQuery {
+  now: number;
+  leaseUntil: number;
+  /** Rows looked at; `pick` chooses which of them to claim. */
+  candidates: number;
+  excludeWebhookIds: readonly string[];
+  /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
+  pick: (due: DeliveryRecord[]) => DeliveryRecord[];
+}
+
+export function createDeliveriesStore(db: Knex) {
+  const deliveries = (trx: Knex | Knex.Transaction = db) => trx<DeliveryRow>('deliveries');
+  const attempts = (trx: Knex | Knex.Transaction = db) => trx<AttemptRow>('delivery_attempts');
+
+  return {
+    async insertMany(rows: NewDelivery[], trx?: Knex.Transaction): Promise<void> {
+      if (rows.length === 0) return;
+      const values = rows.map((d) => ({
+        id: d.id,
+        webhook_id: d.webhookId,
+        event_id: d.eventId,
+        event_type: d.eventType,
+        body: d.body,
+        status: d.status,
+        attempts: d.attempts,
+        next_attempt_at: d.nextAttemptAt,
+        claimed_until: null,
+        last_status_code: d.lastStatusCode ?? null,
+        last_error: d.lastError ?? null,
+        created_at: d.createdAt,
+        updated_at: d.createdAt,
+      }));
+      // SQLite allows 999 bound variables per statement: 13 columns a row.
+      for (let i = 0; i < values.length; i += 70) await deliveries(trx).insert(values.slice(i, i + 70));
+    },
+
+    async get(id: string, trx?: Knex.Transaction): Promise<DeliveryRecord | undefined> {
+      const row = await deliveries(trx).where({ id }).first();
+      return row && fromRow(row);
+    },
+
+    /** Newest first; `before` is the created_at/id cursor of the previous page's last row. */
+    async listByWebhook(
+      webhookId: string,
+      q: { limit: number; status?: DeliveryStatus; before?: { createdAt: number; id: string } },
+      trx?: Knex.Transaction,
+    ): Promise<DeliveryRecord[]> {
+      let query = deliveries(trx).where('webhook_id', webhookId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit);
+      if (q.status) query = query.where('status', q.status);
+      const before = q.before;
+      if (before) {
+        query = query.where((w) =>
+          w.where('created_at', '<', before.createdAt).orWhere((x) => x.where('created_at', before.createdAt).andWhere('id', '<', before.id)),
+        );
+      }
+      return (await query).map(fromRow);
+    },
+
+    async listByEvent(eventId: string, trx?: Knex.Transaction): Promise<DeliveryRecord[]> {
+      return (await deliveries(trx).where('event_id', eventId).orderBy('created_at')).map(fromRow);
+    },
+
+    /** Every attempt of the given deliveries, oldest first. */
+    async listAttempts(deliveryIds: readonly string[], trx?: Knex.Transaction): Promise<AttemptRecord[]> {
+      const out: AttemptRecord[] = [];
+      for (let i = 0; i < deliveryIds.length; i += 500) {
+        const rows = await attempts(trx).whereIn('delivery_id', deliveryIds.slice(i, i + 500)).orderBy('id');
+        out.push(...rows.map(fromAttemptRow));
+      }
+      return out;
+    },
+
+    /** Leases due pending rows of enabled webhooks, in due order; returns what was claimed. */
+    async claimDue(q: ClaimQuery): Promise<DeliveryRecord[]> {
+      return db.transaction(async (trx) => {
+        let query = deliveries(trx)
+          .select('deliveries.*')
+          .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+          .where('deliveries.status', 'pending')
+          .andWhere('deliveries.next_attempt_at', '<=', q.now)
+          .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now))
+          .andWhere('webhooks.enabled', true)
+          .orderBy('deliveries.next_attempt_at')
+          .limit(q.candidates);
+        if (q.excludeWebhookIds.length > 0) query = query.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
+        const picked = q.pick((await query).map(fromRow));
+        if (picked.length === 0) return [];
+        await deliveries(trx).whereIn('id', picked.map((d) => d.id)).update({ claimed_until: q.leaseUntil });
+        return picked.map((d) => ({ ...d, claimedUntil: q.leaseUntil }));
+      });
+    },
+
+    /** When the earliest unclaimed pending row falls due (the sender's next timer). */
+    async nextDueAt(): Promise<number | undefined> {
+      const row = (await deliveries().where('status', 'pending').whereNull('claimed_until').min({ at: 'next_attempt_at' }).first()) as
+        | { at: number | null }
+        | undefined;
+      return row?.at == null ? undefined : Number(row.at);
+    },
+
+    /** At start every lease belongs to a previous run of this daemon (one daemon per SQLite file). */
+    async releaseAllClaims(): Promise<number> {
+      return deliveries().whereNotNull('claimed_until').update({ claimed_until: null });
+    },
+
+    async releaseClaims(ids: readonly string[]): Promise<void> {
+      if (ids.length > 0) await deliveries().whereIn('id', [...ids]).update({ claimed_until: null });
+    },
+
+    async insertAttempt(a: Omit<AttemptRecord, 'id'>, trx?: Knex.Transaction): Promise<void> {
+      await this.insertAttempts([a], trx);
+    },
+
+    async insertAttempts(list: Array<Omit<AttemptRecord, 'id'>>, trx?: Knex.Transaction): Promise<void> {
+      const rows = list.map((a) => ({
+        delivery_id: a.deliveryId,
+        webhook_id: a.webhookId,
+        attempted_at: a.attemptedAt,
+        duration_ms: a.durationMs,
+        status_code: a.statusCode,
+        response_body: a.responseBody,
+        error: a.error,
+      }));
+      // 7 columns a row under SQLite's 999 bound variables.
+      for (let i = 0; i < rows.length; i += 140) await attempts(trx).insert(rows.slice(i, i + 140));
+    },
+
+    /** Applies changes; with `ifStatus`, only while the row still has that status. Returns rows changed. */
+    async update(id: string, changes: DeliveryChanges, now: number, trx?: Knex.Transaction, ifStatus?: DeliveryStatus): Promise<number> {
+      const row: Partial<DeliveryRow> = { updated_at: now };
+      for (const [key, column] of Object.entries(CHANGE_COLUMNS)) {
+        const value = changes[key as keyof DeliveryChanges];
+        if (value !== undefined) (row as Record<string, unknown>)[column] = value;
+      }
+      let query = deliveries(trx).where({ id });
+      if (ifStatus) query = query.andWhere('status', ifStatus);
+      return Number((await query.update(row)) ?? 0);
+    },
+
+    /** Fails every pending delivery of a webhook (it was disabled); returns how many. */
+    async failPendingForWebhook(webhookId: string, reason: string, now: number, trx?: Knex.Transaction): Promise<number> {
+      return deliveries(trx)
+        .where({ webhook_id: webhookId, status: 'pending' })
+        .update({ status: 'failed', last_error: reason, claimed_until: null, updated_at: now });
+    },
+
+    async removeForWebhook(webhookId: string, trx?: Knex.Transaction): Promise<void> {
+      await attempts(trx).where('webhook_id', webhookId).delete();
+      await deliveries(trx).where('webhook_id', webhookId).delete();
+    },
+
+    /** Deletes finished deliveries (and their attempts) last changed before `before`. */
+    async pruneBefore(before: number): Promise<number> {
+      return db.transaction<number>(async (trx) => {
+        const old = deliveries(trx).select('id').whereIn('status', ['succeeded', 'failed']).andWhere('updated_at', '<', before);
+        await attempts(trx).whereIn('delivery_id', old).delete();
+        const removed = await deliveries(trx).whereIn('status', ['succeeded', 'failed']).andWhere('updated_at', '<', before).delete();
+        return Number(removed ?? 0);
+      });
+    },
+  };
+}
+
+export type DeliveriesStore = ReturnType<typeof createDeliveriesStore>;

@@ -1,0 +1,200 @@
+// The webhook management operations behind the API: create (secret shown once), read, change,
+// delete, rotate the secret with a grace period, ping, list deliveries with their attempts,
+// and redeliver. Validation is in webhook-input.ts; presentation in views.ts.
+import type { Knex } from 'knex';
+import type { Catalog } from '../catalog.ts';
+import type { Config } from '../config/index.ts';
+import type { DeliveriesStore, DeliveryRecord, DeliveryStatus } from '../db/deliveries-store.ts';
+import type { WebhookChanges, WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
+import { errors } from '../errors.ts';
+import type { HttpSender } from './http-send.ts';
+import { newDeliveryId, newWebhookId } from './ids.ts';
+import { renderBody } from './outbox.ts';
+import { decideNext } from './retry-policy.ts';
+import { activeSecrets, checkSecret, generateSecret } from './secret.ts';
+import { buildSignatureHeaders } from './sign.ts';
+import { presentDelivery, presentWebhook } from './views.ts';
+import { checkWebhookInput } from './webhook-input.ts';
+
+export const PING_TYPE = 'webhook.ping';
+
+export interface EndpointsDeps {
+  db: Knex;
+  webhooks: WebhooksStore;
+  deliveries: DeliveriesStore;
+  http: HttpSender;
+  catalog: Catalog;
+  config: Config['webhooks'];
+  /** Drops what is cached about a webhook (patterns, queued sends) after a change. */
+  onChanged: (webhookId: string) => void;
+  wakeSender: () => void;
+}
+
+export function createEndpoints(deps: EndpointsDeps) {
+  const rules = { catalog: deps.catalog, allowPrivateNetworks: deps.config.allowPrivateNetworks };
+
+  async function mustGet(id: string): Promise<WebhookRecord> {
+    const w = await deps.webhooks.get(id);
+    if (!w) throw errors.notFound('webhook', id);
+    return w;
+  }
+
+  /**
+   * Reads deliveries and their attempts in one transaction: read apart, an attempt committed
+   * in between would show beside the delivery's state from before it.
+   */
+  async function readDeliveries(read: (trx: Knex.Transaction) => Promise<DeliveryRecord[]>, options: { body?: boolean } = {}) {
+    const [list, attempts] = await deps.db.transaction(async (trx) => {
+      const found = await read(trx);
+      return [found, await deps.deliveries.listAttempts(found.map((d) => d.id), trx)] as const;
+    });
+    return list.map((d) => presentDelivery(d, attempts.filter((a) => a.deliveryId === d.id), options));
+  }
+
+  async function getDelivery(deliveryId: string) {
+    const [found] = await readDeliveries(async (trx) => {
+      const d = await deps.deliveries.get(deliveryId, trx);
+      return d ? [d] : [];
+    }, { body: true });
+    if (!found) throw errors.notFound('delivery', deliveryId);
+    return found;
+  }
+
+  return {
+    async create(raw: unknown) {
+      const input = checkWebhookInput(raw, rules, false);
+      const secret = input.secret ?? generateSecret();
+      const now = Date.now();
+      const w = await deps.webhooks.insert({
+        id: newWebhookId(),
+        url: input.url!,
+        events: input.events!,
+        secret,
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        description: input.description ?? null,
+        headers: input.headers ?? {},
+        timeoutMs: input.timeoutMs ?? null,
+        enabled: input.enabled ?? true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      // The only answer that carries the secret.
+      return { ...presentWebhook(w), secret };
+    },
+
+    list: async () => (await deps.webhooks.list()).map((w) => presentWebhook(w)),
+    get: async (id: string) => presentWebhook(await mustGet(id)),
+
+    async update(id: string, raw: unknown) {
+      const before = await mustGet(id);
+      const input = checkWebhookInput(raw, rules, true);
+      const changes: WebhookChanges = { ...input };
+      // Enabling (again) starts the failure count afresh; disabling by hand says so.
+      if (input.enabled === true && !before.enabled) Object.assign(changes, { consecutiveFailures: 0, disabledReason: null });
+      if (input.enabled === false && before.enabled) changes.disabledReason = 'disabled through the API';
+      const now = Date.now();
+      const after = await deps.db.transaction(async (trx) => {
+        const w = await deps.webhooks.update(id, changes, now, trx);
+        if (input.enabled === false && before.enabled) {
+          await deps.deliveries.failPendingForWebhook(id, 'not sent: the endpoint was disabled through the API', now, trx);
+        }
+        return w;
+      });
+      deps.onChanged(id);
+      if (!after) throw errors.notFound('webhook', id);
+      return presentWebhook(after);
+    },
+
+    async remove(id: string): Promise<void> {
+      await mustGet(id);
+      await deps.db.transaction(async (trx) => {
+        await deps.deliveries.removeForWebhook(id, trx);
+        await deps.webhooks.remove(id, trx);
+      });
+      deps.onChanged(id);
+    },
+
+    /** A new secret signs from now on; the old one signs beside it until the grace ends. */
+    async rotateSecret(id: string, raw: unknown) {
+      const w = await mustGet(id);
+      const given = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).secret : undefined;
+      const secret = given === undefined ? generateSecret() : checkSecret(given);
+      const now = Date.now();
+      const expiresAt = now + deps.config.rotationGraceMs;
+      await deps.webhooks.update(id, { secret, previousSecret: w.secret, previousSecretExpiresAt: expiresAt }, now);
+      deps.onChanged(id);
+      return { id, secret, previousSecretExpiresAt: new Date(expiresAt).toISOString() };
+    },
+
+    /** Sends a signed webhook.ping now, logs it as a delivery, and answers the attempt's result. */
+    async ping(id: string) {
+      const w = await mustGet(id);
+      const deliveryId = newDeliveryId();
+      const attemptedAt = Date.now();
+      const occurredAt = new Date(attemptedAt).toISOString();
+      const body = renderBody({ id: deliveryId, type: PING_TYPE, occurredAt }, { webhookId: w.id, message: 'a test delivery from hookd' });
+      const headers = {
+        ...w.headers,
+        ...buildSignatureHeaders({ id: deliveryId, timestamp: Math.floor(attemptedAt / 1000), body, eventType: PING_TYPE, secrets: activeSecrets(w, attemptedAt) }),
+      };
+      const result = await deps.http.send({ url: w.url, headers, body, timeoutMs: w.timeoutMs ?? deps.config.timeoutMs });
+      const ok = decideNext(result, 1, { scheduleMs: [], jitter: 0, maxRetryAfterMs: 0 }).state === 'succeeded';
+      const status: DeliveryStatus = ok ? 'succeeded' : 'failed';
+      const lastError = result.error ?? (ok ? null : `HTTP ${result.statusCode}`);
+      // A ping is logged like any delivery but is never retried and never counts toward disabling.
+      await deps.db.transaction(async (trx) => {
+        await deps.deliveries.insertMany(
+          [{ id: deliveryId, webhookId: w.id, eventId: deliveryId, eventType: PING_TYPE, body, status, attempts: 1, nextAttemptAt: attemptedAt, createdAt: attemptedAt, lastStatusCode: result.statusCode ?? null, lastError }],
+          trx,
+        );
+        await deps.deliveries.insertAttempt(
+          { deliveryId, webhookId: w.id, attemptedAt, durationMs: result.durationMs, statusCode: result.statusCode ?? null, responseBody: result.statusCode === undefined ? null : result.responseBody, error: result.error ?? null },
+          trx,
+        );
+      });
+      return { ok, deliveryId, statusCode: result.statusCode ?? null, durationMs: result.durationMs, responseBody: result.responseBody, error: result.error ?? null };
+    },
+
+    async listDeliveries(id: string, q: { limit: number; status?: DeliveryStatus; cursor?: string }) {
+      await mustGet(id);
+      const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      const items = await readDeliveries((trx) => deps.deliveries.listByWebhook(id, { limit: q.limit, status: q.status, before }, trx));
+      const last = items.at(-1);
+      const cursor = last && items.length === q.limit ? encodeCursor({ createdAt: Date.parse(last.createdAt), id: last.id }) : null;
+      return { items, nextCursor: cursor };
+    },
+
+    getDelivery,
+
+    /** Sends a finished delivery again, with the same webhook-id, on a fresh retry schedule. */
+    async redeliver(deliveryId: string) {
+      const d = await deps.deliveries.get(deliveryId);
+      if (!d) throw errors.notFound('delivery', deliveryId);
+      if (d.status === 'pending') throw errors.deliveryPending(deliveryId);
+      if (d.eventType === PING_TYPE) throw errors.conflict(`delivery "${deliveryId}" is a ping: send a new one with POST /webhooks/${d.webhookId}/test`);
+      const w = await mustGet(d.webhookId);
+      if (!w.enabled) throw errors.webhookDisabled(w.id);
+      await deps.deliveries.update(d.id, { status: 'pending', attempts: 0, nextAttemptAt: Date.now(), claimedUntil: null }, Date.now());
+      deps.wakeSender();
+      return getDelivery(d.id);
+    },
+
+    /** The deliveries of one event, for GET /events/:id. */
+    async describeEvent(eventId: string) {
+      return { deliveries: await readDeliveries((trx) => deps.deliveries.listByEvent(eventId, trx)) };
+    },
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;
+
+function encodeCursor(d: { createdAt: number; id: string }): string {
+  return Buffer.from(`d:${d.createdAt}:${d.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const match = /^d:(\d+):(\S+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw errors.validation('cursor is not one that GET /webhooks/:id/deliveries returned');
+  return { createdAt: Number(match[1]), id: match[2]! };
+}

@@ -1,0 +1,88 @@
+// The webhooks subsystem's public surface: createWebhooks builds the outbox, the sender, the
+// management operations and the prune task from one deps object. Side effects (the sender's
+// timers and sockets) start only with start(), called by the composition root.
+import type { Knex } from 'knex';
+import type { Catalog } from '../catalog.ts';
+import type { Config } from '../config/index.ts';
+import { createDeliveriesStore } from '../db/deliveries-store.ts';
+import { createWebhooksStore } from '../db/webhooks-store.ts';
+import type { Logger } from '../log.ts';
+import type { PruneTask } from '../retention.ts';
+import { createEndpoints } from './endpoints.ts';
+import { createHttpSender } from './http-send.ts';
+import { createOutbox } from './outbox.ts';
+import { createOutcomeRecorder } from './outcome-recorder.ts';
+import { createSender } from './sender.ts';
+
+export type { Endpoints } from './endpoints.ts';
+
+export interface WebhooksDeps {
+  db: Knex;
+  log: Logger;
+  catalog: Catalog;
+  config: Config['webhooks'];
+  /** Stores one of hookd's own events (delivery.failed, webhook.disabled): ingest.record. */
+  recordEvent: (input: { type: string; payload: unknown; source: string }) => Promise<unknown>;
+}
+
+export function createWebhooks(deps: WebhooksDeps) {
+  const { config, log } = deps;
+  const webhooks = createWebhooksStore(deps.db);
+  const deliveries = createDeliveriesStore(deps.db);
+  const http = createHttpSender({ allowPrivateNetworks: config.allowPrivateNetworks, maxResponseBodyBytes: config.maxResponseBodyBytes });
+  const recorder = createOutcomeRecorder({
+    db: deps.db,
+    deliveries,
+    webhooks,
+    policy: { scheduleMs: config.retryScheduleMs, jitter: config.jitter, maxRetryAfterMs: config.maxRetryAfterMs },
+    disableAfterFailures: config.disableAfterFailures,
+    emit: async (m) => {
+      if (m.type === 'webhook.disabled') sender.forget(String(m.payload.webhookId));
+      await deps.recordEvent({ type: m.type, payload: m.payload, source: 'webhooks' });
+    },
+    log,
+  });
+  const sender = createSender({
+    deliveries,
+    webhooks,
+    http,
+    recorder,
+    log,
+    defaultTimeoutMs: config.timeoutMs,
+    maxConcurrency: config.maxConcurrency,
+    maxConcurrencyPerEndpoint: config.maxConcurrencyPerEndpoint,
+    pollIntervalMs: config.pollIntervalMs,
+  });
+  const outbox = createOutbox({ webhooks, deliveries, onCommitted: () => sender.wake() });
+  const endpoints = createEndpoints({
+    db: deps.db,
+    webhooks,
+    deliveries,
+    http,
+    catalog: deps.catalog,
+    config,
+    onChanged: (id) => {
+      outbox.forget(id);
+      sender.forget(id);
+    },
+    wakeSender: () => sender.wake(),
+  });
+  const pruneTasks: PruneTask[] = [
+    { name: 'deliveries', prune: (now) => deliveries.pruneBefore(now - config.deliveryRetentionMs) },
+  ];
+
+  return {
+    /** The dispatcher's outbox stage: runs inside the transaction that marks the event done. */
+    enqueueDeliveries: outbox.enqueueDeliveries,
+    endpoints,
+    pruneTasks,
+    describeEvent: (eventId: string) => endpoints.describeEvent(eventId),
+    start: () => sender.start(),
+    async stop(): Promise<void> {
+      await sender.stop();
+      http.close();
+    },
+  };
+}
+
+export type Webhooks = ReturnType<typeof createWebhooks>;

@@ -1,0 +1,65 @@
+// The outbox: inside the transaction that marks an event dispatched, one delivery row per
+// enabled webhook whose patterns match, holding the exact body that will be signed and sent.
+// Nothing is sent here; the sender is woken once the transaction has committed.
+import type { Knex } from 'knex';
+import type { DeliveriesStore, NewDelivery } from '../db/deliveries-store.ts';
+import type { EventRecord } from '../db/events-store.ts';
+import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
+import { compilePatterns, type EventPattern } from '../event-pattern.ts';
+import { newDeliveryId } from './ids.ts';
+
+// Meta events about one endpoint's failures are not sent to that endpoint: it is the one
+// failing, and each failed delivery.failed would otherwise raise another one.
+const ABOUT_AN_ENDPOINT = new Set(['delivery.failed', 'webhook.disabled']);
+
+export interface OutboxDeps {
+  webhooks: WebhooksStore;
+  deliveries: DeliveriesStore;
+  /** Called after the enqueuing transaction commits (the sender wakes up). */
+  onCommitted: () => void;
+}
+
+/** The body receivers get: the event with its final, post-filter payload. */
+export function renderBody(event: Pick<EventRecord, 'id' | 'type' | 'occurredAt'>, payload: unknown): string {
+  return JSON.stringify({ id: event.id, type: event.type, occurredAt: event.occurredAt, payload });
+}
+
+export function createOutbox(deps: OutboxDeps) {
+  // Compiled patterns per webhook version: matching runs for every dispatched event.
+  const matchers = new Map<string, { version: number; matches: EventPattern }>();
+
+  function matcherOf(w: WebhookRecord): EventPattern {
+    const cached = matchers.get(w.id);
+    if (cached?.version === w.version) return cached.matches;
+    const matches = compilePatterns(w.events);
+    matchers.set(w.id, { version: w.version, matches });
+    return matches;
+  }
+
+  async function enqueueDeliveries(trx: Knex.Transaction, event: EventRecord, payload: unknown): Promise<void> {
+    const aboutWebhook = ABOUT_AN_ENDPOINT.has(event.type) ? (payload as { webhookId?: unknown })?.webhookId : undefined;
+    const targets = (await deps.webhooks.listEnabled(trx)).filter((w) => w.id !== aboutWebhook && matcherOf(w)(event.type));
+    if (targets.length === 0) return;
+    const now = Date.now();
+    const body = renderBody(event, payload);
+    const rows: NewDelivery[] = targets.map((w) => ({
+      id: newDeliveryId(),
+      webhookId: w.id,
+      eventId: event.id,
+      eventType: event.type,
+      body,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+    }));
+    await deps.deliveries.insertMany(rows, trx);
+    trx.executionPromise.then(deps.onCommitted, () => {
+      // rolled back: the event stays pending and these rows never existed
+    });
+  }
+
+  return { enqueueDeliveries, forget: (webhookId: string) => matchers.delete(webhookId) };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

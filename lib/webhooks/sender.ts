@@ -1,0 +1,230 @@
+// The sender loop: claims due deliveries (a lease in claimed_until), sends each one signed,
+// and hands the result to the outcome recorder. Concurrency is bounded overall and per
+// endpoint, so a slow or dead endpoint holds only its own slots and never delays another's.
+import type { DeliveriesStore, DeliveryRecord } from '../db/deliveries-store.ts';
+import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
+import type { Logger } from '../log.ts';
+import type { HttpSender } from './http-send.ts';
+import type { OutcomeRecorder } from './outcome-recorder.ts';
+import { activeSecrets } from './secret.ts';
+import { buildSignatureHeaders } from './sign.ts';
+
+/** The longest timeout an endpoint may set. */
+export const MAX_ENDPOINT_TIMEOUT_MS = 120_000;
+// Rows are claimed ahead of their send (a claim per row would cost a transaction per
+// delivery), so a lease covers waiting in the local queue too. A row held here is never
+// claimed twice in this process whatever its lease; leases left by a crash are released at start.
+const LEASE_MS = 3_600_000;
+// Claimed ahead per endpoint slot, and overall per sender slot: the overall bound is 4x what
+// endpoints can hold, so endpoints stuck on timeouts exhaust the send slots (raise
+// maxConcurrency) before they could starve the claims of healthy ones.
+const HELD_PER_ENDPOINT_SLOT = 4;
+const HELD_PER_SENDER_SLOT = 16;
+
+export interface SenderDeps {
+  deliveries: DeliveriesStore;
+  webhooks: WebhooksStore;
+  http: HttpSender;
+  recorder: OutcomeRecorder;
+  log: Logger;
+  defaultTimeoutMs: number;
+  maxConcurrency: number;
+  maxConcurrencyPerEndpoint: number;
+  pollIntervalMs: number;
+}
+
+/** Chooses due rows in due order while the endpoint and the sender have room. */
+export function pickWithinLimits(due: DeliveryRecord[], busy: ReadonlyMap<string, number>, perEndpoint: number, free: number): DeliveryRecord[] {
+  const taken = new Map<string, number>();
+  const picked: DeliveryRecord[] = [];
+  for (const d of due) {
+    if (picked.length >= free) break;
+    const n = (busy.get(d.webhookId) ?? 0) + (taken.get(d.webhookId) ?? 0);
+    if (n >= perEndpoint) continue;
+    taken.set(d.webhookId, (taken.get(d.webhookId) ?? 0) + 1);
+    picked.push(d);
+  }
+  return picked;
+}
+
+interface Queued {
+  delivery: DeliveryRecord;
+  webhook: WebhookRecord;
+}
+
+export function createSender(deps: SenderDeps) {
+  const perEndpointHeld = deps.maxConcurrencyPerEndpoint * HELD_PER_ENDPOINT_SLOT;
+  const totalHeld = deps.maxConcurrency * HELD_PER_SENDER_SLOT;
+  const tasks = new Map<string, Promise<void>>(); // from send until the attempt is recorded
+  let sending = 0; // HTTP requests in flight
+  const busy = new Map<string, number>(); // HTTP requests in flight per webhook
+  const queues = new Map<string, Queued[]>(); // claimed, waiting for one of the webhook's slots
+  const held = new Set<string>(); // every delivery id claimed and not yet recorded
+  const aborter = new AbortController();
+  let running = false;
+  let pumping: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  function wake(): void {
+    if (!running) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = pump()
+      .catch((err: unknown) => {
+        deps.log.error({ err }, 'webhook sender: claiming deliveries failed');
+        schedule(deps.pollIntervalMs);
+      })
+      .finally(() => {
+        pumping = undefined;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  }
+
+  const heldBy = (webhookId: string) => (busy.get(webhookId) ?? 0) + (queues.get(webhookId)?.length ?? 0);
+
+  async function pump(): Promise<void> {
+    clearTimeout(timer);
+    while (running) {
+      startQueued();
+      const room = totalHeld - held.size;
+      if (room <= 0) break;
+      const counts = new Map([...new Set([...busy.keys(), ...queues.keys()])].map((id) => [id, heldBy(id)]));
+      const now = Date.now();
+      const claimed = await deps.deliveries.claimDue({
+        now,
+        leaseUntil: now + LEASE_MS,
+        candidates: Math.min(room, 500),
+        excludeWebhookIds: [...counts].filter(([, n]) => n >= perEndpointHeld).map(([id]) => id),
+        pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
+      });
+      if (claimed.length === 0) break;
+      const webhooks = new Map((await deps.webhooks.getMany([...new Set(claimed.map((d) => d.webhookId))])).map((w) => [w.id, w]));
+      for (const d of claimed) {
+        const webhook = webhooks.get(d.webhookId);
+        if (!webhook) continue; // deleted between claim and load: its rows are gone too
+        held.add(d.id);
+        queues.set(d.webhookId, [...(queues.get(d.webhookId) ?? []), { delivery: d, webhook }]);
+      }
+    }
+    startQueued();
+    if (!running) return;
+    // With sends in flight, each completion pumps again; idle, sleep until the next retry is due.
+    if (held.size > 0) return schedule(deps.pollIntervalMs);
+    const next = await deps.deliveries.nextDueAt();
+    const wait = next === undefined || next <= Date.now() ? deps.pollIntervalMs : Math.min(deps.pollIntervalMs, next - Date.now());
+    schedule(wait);
+  }
+
+  function schedule(ms: number): void {
+    clearTimeout(timer);
+    if (running) timer = setTimeout(wake, ms);
+  }
+
+  /** Starts queued sends, oldest claim first per webhook, within both concurrency limits. */
+  function startQueued(): void {
+    for (const [webhookId, queue] of queues) {
+      while (running && queue.length > 0 && sending < deps.maxConcurrency && (busy.get(webhookId) ?? 0) < deps.maxConcurrencyPerEndpoint) {
+        start(queue.shift()!);
+      }
+      if (queue.length === 0) queues.delete(webhookId);
+    }
+  }
+
+  function start({ delivery: d, webhook }: Queued): void {
+    sending += 1;
+    busy.set(d.webhookId, (busy.get(d.webhookId) ?? 0) + 1);
+    let freed = false;
+    // The endpoint's slot frees when its answer is in, not when the attempt is committed:
+    // recording is group-committed meanwhile, and the row stays held until it is.
+    const freeSlot = () => {
+      if (freed) return;
+      freed = true;
+      sending -= 1;
+      const n = (busy.get(d.webhookId) ?? 1) - 1;
+      if (n > 0) busy.set(d.webhookId, n);
+      else busy.delete(d.webhookId);
+      wake();
+    };
+    const done = sendOne(d, webhook, freeSlot)
+      .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: recording an attempt failed'))
+      .finally(() => {
+        freeSlot();
+        tasks.delete(d.id);
+        held.delete(d.id);
+        wake();
+      });
+    tasks.set(d.id, done);
+  }
+
+  async function sendOne(d: DeliveryRecord, webhook: WebhookRecord, freeSlot: () => void): Promise<void> {
+    const attemptedAt = Date.now();
+    const headers = {
+      ...webhook.headers,
+      ...buildSignatureHeaders({
+        id: d.id,
+        timestamp: Math.floor(attemptedAt / 1000),
+        body: d.body,
+        eventType: d.eventType,
+        secrets: activeSecrets(webhook, attemptedAt),
+      }),
+    };
+    const result = await deps.http.send({
+      url: webhook.url,
+      headers,
+      body: d.body,
+      timeoutMs: webhook.timeoutMs ?? deps.defaultTimeoutMs,
+      signal: aborter.signal,
+    });
+    freeSlot();
+    if (result.aborted) {
+      // Cut by stop(): not an attempt. The claim is released so the next start sends it again.
+      await deps.deliveries.releaseClaims([d.id]).catch(() => {});
+      return;
+    }
+    const decision = await deps.recorder.record({ delivery: d, result, attemptedAt });
+    deps.log.debug(
+      { deliveryId: d.id, webhookId: d.webhookId, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, next: decision?.state },
+      'webhook attempt',
+    );
+  }
+
+  return {
+    wake,
+    /** Releases leases left by a previous run, then starts claiming. */
+    async start(): Promise<void> {
+      await deps.deliveries.releaseAllClaims();
+      running = true;
+      wake();
+    },
+    /** Drops what is queued for a webhook (changed, disabled or deleted); it is claimed afresh. */
+    forget(webhookId: string): void {
+      const queue = queues.get(webhookId) ?? [];
+      queues.delete(webhookId);
+      for (const q of queue) held.delete(q.delivery.id);
+      deps.deliveries.releaseClaims(queue.map((q) => q.delivery.id)).then(
+        () => wake(),
+        (err: unknown) => deps.log.error({ err, webhookId }, 'webhook sender: releasing claims failed'),
+      );
+    },
+    /** Stops claiming, cuts in-flight sends (they stay owed) and waits for recording to end. */
+    async stop(): Promise<void> {
+      running = false;
+      clearTimeout(timer);
+      aborter.abort();
+      await pumping;
+      await Promise.all(tasks.values());
+      await deps.recorder.drain();
+      // Queued rows keep their lease; the next start releases it.
+    },
+    /** Requests in flight now. */
+    sendingCount: () => sending,
+  };
+}
+
+export type Sender = ReturnType<typeof createSender>;
