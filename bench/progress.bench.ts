@@ -1,0 +1,111 @@
+// Progress throughput and its cost to business events: NDJSON progress batches POSTed into the
+// real daemon (a child process), through the coalescer and the bus out to an SSE client; then
+// the p99 of business-event POSTs alone and during a progress flood, side by side.
+import { ADMIN_TOKEN, spawnDaemon, writeTestConfig } from '../test/helpers/daemon.ts';
+import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { printTable, ratio, runLoad } from './load.ts';
+
+const BATCH = 1000;
+const POSTERS = 3;
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Counts SSE frames on GET /stream without parsing them (the client must not be the bottleneck). */
+async function countFrames(url: string, signal: AbortSignal): Promise<{ frames: () => number }> {
+  const res = await fetch(`${url}/stream?types=job.progress`, { headers: auth, signal });
+  let frames = 0;
+  void (async () => {
+    const decoder = new TextDecoder();
+    let tail = '';
+    try {
+      for await (const chunk of res.body!) {
+        const text = tail + decoder.decode(chunk as Uint8Array, { stream: true });
+        for (let i = text.indexOf('\ndata: '); i >= 0; i = text.indexOf('\ndata: ', i + 1)) frames++;
+        tail = text.slice(-6);
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+  return { frames: () => frames };
+}
+
+/** POSTERS loops posting NDJSON batches until `until` (at most `rate` events/s when given). */
+async function flood(url: string, until: number, keyOf: (n: number) => string, rate?: number): Promise<number> {
+  let posted = 0;
+  let n = 0;
+  const started = Date.now();
+  const loop = async () => {
+    while (Date.now() < until) {
+      const due = rate === undefined ? 0 : started + (n / rate) * 1000 - Date.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
+      const lines: string[] = [];
+      for (let i = 0; i < BATCH; i++, n++) lines.push(JSON.stringify({ type: 'job.progress', payload: { key: keyOf(n), pct: n % 100 } }));
+      const res = await fetch(`${url}/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: lines.join('\n') });
+      await res.arrayBuffer();
+      if (res.status === 207) posted += BATCH;
+    }
+  };
+  await Promise.all(Array.from({ length: POSTERS }, loop));
+  return posted;
+}
+
+const stats = async (url: string) => (await (await fetch(`${url}/stats`, { headers: auth })).json()) as any;
+
+async function measureFlood(url: string, name: string, seconds: number, keyOf: (n: number) => string) {
+  const abort = new AbortController();
+  const sse = await countFrames(url, abort.signal);
+  const before = (await stats(url)).progress;
+  const started = performance.now();
+  const posted = await flood(url, Date.now() + seconds * 1000, keyOf);
+  const elapsed = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 300)); // the last window goes out
+  const after = await stats(url);
+  abort.abort();
+  const p = after.progress;
+  return {
+    name,
+    'posted/s': Math.round(posted / elapsed),
+    'received/s': Math.round((p.received - before.received) / elapsed),
+    'delivered/s': Math.round((p.delivered - before.delivered) / elapsed),
+    'coalesced %': Math.round((100 * (p.coalesced - before.coalesced)) / Math.max(1, p.received - before.received)),
+    'SSE frames/s': Math.round(sse.frames() / elapsed),
+    'SSE dropped': after.stream.dropped,
+  };
+}
+
+const temp = makeTempDir('hookd-bench-');
+try {
+  const daemon = await spawnDaemon(writeTestConfig(temp.dir, { log: { level: 'info' } }));
+  const url = daemon.url;
+  await flood(url, Date.now() + 1000, (n) => `w${n % 10}`); // warm-up: JIT, sockets
+
+  const coalesced = await measureFlood(url, '100 keys (coalesced)', 5, (n) => `k${n % 100}`);
+  const distinct = await measureFlood(url, 'distinct keys (none coalesced)', 5, (n) => `u${n}`);
+  printTable(`progress: ${POSTERS} posters x NDJSON batches of ${BATCH}, one SSE client`, [coalesced, distinct]);
+
+  const business = {
+    method: 'POST' as const,
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'media.added', payload: { title: 'Dune', year: 2021 } }),
+  };
+  await runLoad('warmup', { url: `${url}/events`, duration: 1, ...business });
+  const alone = await runLoad('business POST alone', { url: `${url}/events`, duration: 6, ...business });
+  const withFlood = async (name: string, rate?: number) => {
+    const abort = new AbortController();
+    const sse = await countFrames(url, abort.signal);
+    const floodDone = flood(url, Date.now() + 6_000, (n) => `k${n % 100}`, rate);
+    const result = await runLoad(name, { url: `${url}/events`, duration: 6, ...business });
+    const posted = await floodDone;
+    abort.abort();
+    return { ...result, 'progress/s': Math.round(posted / 6), 'SSE frames/s': Math.round(sse.frames() / 6) };
+  };
+  const paced = await withFlood('+ progress flood paced at 20k/s', 20_000);
+  const unpaced = await withFlood('+ progress flood, unpaced');
+  printTable('business events: 32 connections, 6 s each', [{ ...alone }, paced, unpaced]);
+  console.log(`p99 paced flood / alone: ${ratio(paced.p99, alone.p99)}   throughput: ${ratio(paced.rps, alone.rps)}`);
+  console.log(`p99 unpaced flood / alone: ${ratio(unpaced.p99, alone.p99)}   throughput: ${ratio(unpaced.rps, alone.rps)}`);
+  daemon.child.kill('SIGTERM');
+  await daemon.exited;
+} finally {
+  temp.remove();
+}

@@ -1,0 +1,103 @@
+// GET /stream: Server-Sent Events of progress, business events and hook outcomes, filtered by
+// ?types=, resuming business events after Last-Event-ID from the events table. Also the
+// ?access_token= bridge, because a browser EventSource cannot send an Authorization header.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { Config } from '../config/index.ts';
+import type { EventsStore } from '../db/events-store.ts';
+import { frameControl, frameMessage } from '../progress/sse-frame.ts';
+import type { StreamConnection, StreamHub } from '../progress/stream-hub.ts';
+import { parseTypeFilter } from '../progress/type-filter.ts';
+import { requireScope } from './auth.ts';
+
+export interface StreamRouterDeps {
+  hub: StreamHub;
+  events: EventsStore;
+  config: Config['stream'];
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // The connection ends with the stream, so a dropped or stopped stream frees its socket.
+  connection: 'close',
+  'x-accel-buffering': 'no', // nginx would otherwise buffer the stream
+};
+
+export function createStreamRouter(deps: StreamRouterDeps): Router {
+  const router = new Router();
+  // Replay pages never exceed the client queue, so replaying alone cannot get a client dropped.
+  const pageSize = Math.min(100, deps.config.clientQueueLimit);
+
+  router.get('/stream', requireScope('events'), async (ctx) => {
+    const filter = parseTypeFilter(ctx.query.types);
+    const query = ctx.query.lastEventId;
+    const lastEventId = ctx.get('last-event-id') || (typeof query === 'string' ? query : '');
+    // Everything that can fail with a clean 4xx/5xx happens before the headers go out.
+    const resumeFrom = lastEventId ? await deps.events.get(lastEventId) : undefined;
+    deps.hub.assertCanOpen();
+
+    ctx.status = 200;
+    ctx.respond = false; // the stream is written to ctx.res directly, for as long as it lasts
+    ctx.req.socket.setNoDelay(true);
+    ctx.res.writeHead(200, SSE_HEADERS);
+    // Subscribed before the replay query: an event committed meanwhile is held and sent
+    // after the replay (or skipped if the replay already had it), never lost.
+    const conn = deps.hub.open(ctx.res, { matches: filter.matches, replaying: resumeFrom !== undefined });
+    if (lastEventId && !resumeFrom) {
+      conn.send(frameControl('gap', { reason: 'unknown-last-event-id', lastEventId, hint: 'read what you missed with GET /events' }));
+    }
+    if (resumeFrom) {
+      try {
+        await replay(conn, resumeFrom.seq, filter.patterns);
+      } catch (error) {
+        conn.send(frameControl('error', { code: 'INTERNAL', message: 'the replay failed; reconnect to retry' }));
+        conn.close();
+        throw error; // the error middleware logs it with the request id; the response is already out
+      }
+    }
+  });
+
+  async function replay(conn: StreamConnection, afterSeq: number, patterns: string[] | undefined): Promise<void> {
+    const replayed = new Set<string>();
+    let seq = afterSeq;
+    while (!conn.isClosed() && replayed.size < deps.config.replayLimit) {
+      const want = Math.min(pageSize, deps.config.replayLimit - replayed.size);
+      const rows = await deps.events.listAfterSeq(seq, patterns, want);
+      for (const e of rows) {
+        conn.send(frameMessage({ channel: 'event', type: e.type, id: e.id, data: e.payload, at: e.occurredAt }));
+        replayed.add(e.id);
+      }
+      if (rows.length < want) return conn.goLive(replayed);
+      seq = rows.at(-1)!.seq;
+      await conn.whenFlushed();
+    }
+    if (!conn.isClosed() && (await deps.events.listAfterSeq(seq, patterns, 1)).length > 0) {
+      conn.send(
+        frameControl('gap', {
+          reason: 'replay-limit',
+          replayed: replayed.size,
+          hint: 'more events were missed than stream.replayLimit; read the rest with GET /events',
+        }),
+      );
+    }
+    conn.goLive(replayed);
+  }
+
+  return router;
+}
+
+/**
+ * Wraps authentication so GET on `paths` also accepts ?access_token=<token> when no
+ * Authorization header is sent (config stream.queryToken). Tokens in URLs can reach proxy
+ * logs; hookd's own request log records the path without the query.
+ */
+export function acceptQueryToken(authenticate: Middleware, paths: readonly string[]): Middleware {
+  return (ctx, next) => {
+    if (ctx.method === 'GET' && paths.includes(ctx.path) && !ctx.get('authorization')) {
+      const token = ctx.query.access_token;
+      if (typeof token === 'string' && token !== '') ctx.req.headers.authorization = `Bearer ${token}`;
+    }
+    return authenticate(ctx, next);
+  };
+}

@@ -1,0 +1,50 @@
+// The latest progress value per (type, key), so a page that connects late sees the current
+// state (GET /progress). Entries expire after a TTL; the entry count is bounded. Pure.
+import type { ProgressUpdate } from './coalescer.ts';
+
+export interface LatestEntry extends ProgressUpdate {
+  /** ms since epoch when the entry was last updated. */
+  updatedAt: number;
+}
+
+export interface LatestDeps {
+  ttlMs: number;
+  maxEntries: number;
+}
+
+export function createLatestStore(deps: LatestDeps) {
+  // Map order is update order (an update re-inserts its key), so with one TTL for all the
+  // oldest entries are at the front: expiry and eviction only ever look at the front.
+  const entries = new Map<string, LatestEntry>();
+  let evicted = 0;
+
+  function set(update: ProgressUpdate, now: number): void {
+    const id = `${update.type}\u0000${update.key}`;
+    entries.delete(id);
+    entries.set(id, { ...update, updatedAt: now });
+    if (entries.size > deps.maxEntries) {
+      entries.delete(entries.keys().next().value!);
+      evicted++;
+    }
+  }
+
+  /** Drops expired entries; cost is the number dropped plus one. */
+  function sweep(now: number): void {
+    for (const [id, entry] of entries) {
+      if (now - entry.updatedAt < deps.ttlMs) return;
+      entries.delete(id);
+    }
+  }
+
+  /** Live entries, most recently updated last. */
+  function list(now: number, matches: (type: string) => boolean = () => true): LatestEntry[] {
+    sweep(now);
+    const out: LatestEntry[] = [];
+    for (const entry of entries.values()) if (matches(entry.type)) out.push(entry);
+    return out;
+  }
+
+  return { set, sweep, list, size: () => entries.size, evicted: () => evicted };
+}
+
+export type LatestStore = ReturnType<typeof createLatestStore>;
