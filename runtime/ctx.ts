@@ -3,24 +3,40 @@
 // changes per call (log, signal, event) is read through a CallSlot. Capabilities beyond
 // logging are granted per task (`task.grants`) and assembled here, in one table.
 // Worker-only (needs lockdown()'s `harden`).
+import { buildEmit } from './ctx-emit.ts';
+import { buildEnv } from './ctx-env.ts';
+import { buildFetch } from './ctx-fetch.ts';
+import { buildProgress, type ProgressBuffer } from './ctx-progress.ts';
 import type { LogLevel, LogSink } from './log-sink.ts';
+import type { EmittedEvent, HookDenial, HookGrants, SandboxEvent } from './protocol.ts';
 
 /** The call a hook instance is running now; null between calls. */
 export interface CallState {
+  callId: number;
   log: LogSink;
   event: { id: string; type: string };
   /** Epoch ms at which the call's signal aborts. */
   deadline: number;
   /** The call's real AbortSignal, made on first use (most calls never need one). */
   signal(): AbortSignal;
+  /** Events posted to the host during this call (see WorkerReply.posted). */
+  posted: number;
+  // Filled by capabilities on first use, read by the worker when it replies.
+  progress?: ProgressBuffer;
+  emitted?: EmittedEvent[];
+  denials?: HookDenial[];
 }
 
-/** A CallState whose signal (and its timer) exists only once someone asks for it. */
-export function createCallState(init: { log: LogSink; event: { id: string; type: string }; deadline: number }): CallState & { end(): void } {
+/**
+ * A CallState whose signal (and its timer) exists only once someone asks for it. end() aborts
+ * that signal too, so a request still in flight when the call returns does not outlive it.
+ */
+export function createCallState(init: { callId: number; log: LogSink; event: { id: string; type: string }; deadline: number }): CallState & { end(): void } {
   let controller: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
   return {
     ...init,
+    posted: 0,
     signal() {
       if (!controller) {
         const made = new AbortController();
@@ -31,6 +47,7 @@ export function createCallState(init: { log: LogSink; event: { id: string; type:
     },
     end() {
       clearTimeout(timer);
+      controller?.abort();
     },
   };
 }
@@ -45,21 +62,23 @@ export interface CallSlot {
  */
 export interface CapabilityDeps {
   /** This hook's grants: policy as plain data, decided by the daemon. */
-  grants: Readonly<Record<string, unknown>>;
+  grants: Readonly<HookGrants>;
   hook: { id: string; name: string };
   call: CallSlot;
-  /** Sends a `hook.signal` SandboxEvent to the daemon's onEvent; `data` must be plain data. */
-  send(name: string, data: unknown): void;
+  /** Posts a SandboxEvent of the current call to the daemon's onEvent; plain data only. */
+  post(event: SandboxEvent): void;
 }
 
 /** Builds one ctx entry, or returns undefined when the grants do not allow it. */
 export type CapabilityBuilder = (deps: CapabilityDeps) => unknown;
 
-/**
- * The extension point: later capabilities are entries here, each gated on its grant.
- * Planned: progress and emit (issue 7), fetch and env by permission (issue 8).
- */
-const CAPABILITIES: Readonly<Record<string, CapabilityBuilder>> = Object.freeze({});
+/** The extension point: one entry per ctx capability, each gated on its grant. */
+const CAPABILITIES: Readonly<Record<string, CapabilityBuilder>> = Object.freeze({
+  progress: buildProgress,
+  emit: buildEmit,
+  fetch: buildFetch,
+  env: buildEnv,
+});
 
 /** The AbortSignal a hook sees: read-only, no host EventTarget reachable from it. */
 export interface HookSignal {
@@ -82,6 +101,8 @@ export interface HookSignal {
  * - `ctx.log.{debug,info,warn,error}(...args)`: lines in this call's invocation log.
  * - `ctx.hook`: `{ id, name }` of the running hook.
  * - `ctx.signal`: aborts when the call reaches its deadline; stop work when it does.
+ * - `ctx.progress`, `ctx.emit`, `ctx.fetch`, `ctx.env`: only with their grants; see
+ *   ctx-progress.ts, ctx-emit.ts, ctx-fetch.ts and ctx-env.ts.
  */
 export interface HookContext {
   log: Record<LogLevel, (...args: unknown[]) => void>;

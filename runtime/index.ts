@@ -3,16 +3,27 @@
 export type {
   CompiledHook,
   CompileResult,
+  EmittedEvent,
+  HookDenial,
   HookEvent,
+  HookGrants,
   HookOutcome,
+  HookProgressEvent,
   HookTask,
   LimitProfile,
   LogLine,
   OutcomeError,
   OutcomeStatus,
+  ProgressItem,
   SandboxEvent,
   SandboxOptions,
 } from './protocol.ts';
 export { DEFAULT_SANDBOX_OPTIONS } from './options.ts';
 export { createCompiler, type Compiler, type CompilerOptions } from './compile.ts';
 export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './sandbox.ts';
+export { validateNetAllowlist } from './net-allowlist.ts';
+// The hook-facing capability types (for docs and typed hook authoring); the values live in workers.
+export type { HookEmit } from './ctx-emit.ts';
+export type { HookEnv } from './ctx-env.ts';
+export type { HookFetch, HookHeaders, HookResponse } from './ctx-fetch.ts';
+export type { HookProgress } from './ctx-progress.ts';

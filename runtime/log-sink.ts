@@ -67,8 +67,11 @@ export function formatLogValue(value: unknown): string {
   }
 }
 
-/** A sink holding at most `maxBytes` of messages; once full, further lines are counted out. */
-export function createLogSink(maxBytes: number): LogSink {
+/**
+ * A sink holding at most `maxBytes` of messages; once full, further lines are counted out.
+ * `redact` (secret values -> a marker) runs on each line before it is measured and kept.
+ */
+export function createLogSink(maxBytes: number, redact?: (text: string) => string): LogSink {
   const lines: LogLine[] = [];
   let used = 0;
   let truncated = false;
@@ -85,6 +88,7 @@ export function createLogSink(maxBytes: number): LogSink {
         message += formatLogValue(args[i]);
         if (message.length > maxBytes) break;
       }
+      if (redact) message = redact(message);
       let bytes = Buffer.byteLength(message, 'utf8');
       if (used + bytes > maxBytes) {
         truncated = true;

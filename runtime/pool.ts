@@ -3,8 +3,12 @@
 // into one outcome. Pools for profiles other than 'default' start on first use.
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
-import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerReply, WorkerTask } from './protocol.ts';
+import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerEventMessage, WorkerReply, WorkerTask } from './protocol.ts';
 import { tsxExecArgv } from './worker-exec-argv.ts';
+
+// A call's events were posted before its reply, so they are already queued when it arrives;
+// this only bounds the wait if that ever stops being true.
+const EVENT_WAIT_MS = 1_000;
 
 // The worker aborts ctx.signal at the deadline; a hook that ignores it (`while (true) {}`)
 // loses its thread this much later. The grace lets a cooperative hook stop without costing a
@@ -62,6 +66,33 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
   const pools = new Map<string, Piscina<WorkerTask, WorkerReply>>();
   let nextCallId = 1;
   let closed = false;
+  // callId -> events received from its worker, for calls in flight. Events and replies travel on
+  // different ports, so an outcome waits until all the events its reply counts were forwarded.
+  const received = new Map<number, number>();
+  const waiting = new Map<number, { expected: number; done(): void }>();
+
+  function onWorkerMessage(message: unknown): void {
+    const { hookdEvent, callId } = (message ?? {}) as Partial<WorkerEventMessage>;
+    if (!hookdEvent || callId === undefined || !received.has(callId)) return; // late: its call is over
+    deps.onEvent(hookdEvent);
+    const count = (received.get(callId) as number) + 1;
+    received.set(callId, count);
+    const waiter = waiting.get(callId);
+    if (waiter && count >= waiter.expected) waiter.done();
+  }
+
+  function eventsForwarded(callId: number, expected: number): Promise<void> | undefined {
+    if ((received.get(callId) ?? 0) >= expected) return undefined;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, EVENT_WAIT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        waiting.delete(callId);
+        resolve();
+      }
+      waiting.set(callId, { expected, done });
+    });
+  }
 
   function getPool(profileName: string): Piscina<WorkerTask, WorkerReply> | undefined {
     let pool = pools.get(profileName);
@@ -83,10 +114,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     });
     // A worker that dies between tasks is replaced by piscina; nobody is waiting on it.
     pool.on('error', () => {});
-    pool.on('message', (message: unknown) => {
-      const event = (message as { hookdEvent?: SandboxEvent } | null)?.hookdEvent;
-      if (event) deps.onEvent(event);
-    });
+    pool.on('message', onWorkerMessage);
     pools.set(profileName, pool);
     return pool;
   }
@@ -101,8 +129,9 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       return outcomeOf('error', closed ? 'the sandbox is closed' : `unknown limit profile "${profileName}": use one of ${known}`, 0);
     }
     const timeoutMs = task.timeoutMs ?? options.defaultTimeoutMs;
+    const callId = nextCallId++;
     const workerTask: WorkerTask = {
-      callId: nextCallId++,
+      callId,
       hookId: task.hookId,
       hookName: task.hookName,
       hook: task.hook,
@@ -114,17 +143,22 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     };
     const deadline = createDeadlineSignal();
     const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);
+    received.set(callId, 0);
     try {
       const reply = await pool.run(workerTask, { signal: deadline.signal });
+      if (reply.posted > 0) await eventsForwarded(callId, reply.posted);
       const outcome: WireOutcome = { status: reply.status, logs: reply.logs, durationMs: elapsed() };
       if (reply.valueBytes) outcome.valueBytes = reply.valueBytes;
       if (reply.error) outcome.error = reply.error;
       if (reply.logsTruncated) outcome.logsTruncated = true;
+      if (reply.emitted) outcome.emitted = reply.emitted;
+      if (reply.denials) outcome.denials = reply.denials;
       return outcome;
     } catch (err) {
       return classifyFailure(err, deadline.signal.aborted, timeoutMs, elapsed());
     } finally {
       clearTimeout(timer);
+      received.delete(callId);
     }
   }
 

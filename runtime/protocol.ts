@@ -27,6 +27,25 @@ export interface LimitProfile {
   stackSizeMb: number;
 }
 
+/**
+ * What a hook may do beyond logging: policy as plain data, decided by the daemon per hook and
+ * call. Deny by default: an absent field grants nothing (and the ctx member does not exist).
+ */
+export interface HookGrants {
+  /** `ctx.progress` exists. */
+  progress?: boolean;
+  /** `ctx.emit` exists and accepts exactly these event types. */
+  emit?: { types: string[] };
+  /**
+   * `ctx.fetch` exists. `allow` entries: `host`, `host:port`, `*.domain[:port]`, IP literals
+   * (`127.0.0.1:8080`, `[::1]:8080`). No port = any port (as Deno's --allow-net). Loopback,
+   * private and link-local addresses only when an entry names that IP (or `localhost`).
+   */
+  net?: { allow: string[]; maxResponseBytes: number };
+  /** `ctx.env`: name -> value, already resolved by the daemon; values are redacted from logs and errors. */
+  env?: Record<string, string>;
+}
+
 export interface HookTask {
   hookId: string;
   hookName: string;
@@ -35,8 +54,8 @@ export interface HookTask {
   timeoutMs?: number;
   /** Limit profile name; 'default' when absent. */
   limits?: string;
-  /** Extension point for later capabilities (env, net, progress, emit): see runtime/ctx.ts. */
-  grants?: Record<string, unknown>;
+  /** Capabilities beyond logging; none when absent. See runtime/ctx.ts. */
+  grants?: HookGrants;
 }
 
 export type OutcomeStatus = 'ok' | 'error' | 'timeout' | 'oom' | 'crashed' | 'invalid-result';
@@ -55,6 +74,22 @@ export interface OutcomeError {
   column?: number;
 }
 
+/** A business event a hook asked to raise with `ctx.emit`; the daemon applies its own guards. */
+export interface EmittedEvent {
+  type: string;
+  /** JSON data (the hook's value after a JSON round trip inside the worker). */
+  payload: unknown;
+}
+
+/** A capability use the grants refused during the call (the hook may have caught the error). */
+export interface HookDenial {
+  capability: 'net' | 'env' | 'emit';
+  /** What was asked for: `host:port`, an env name, an event type. */
+  target: string;
+  message: string;
+  at: string;
+}
+
 export interface HookOutcome {
   status: OutcomeStatus;
   value?: unknown;
@@ -62,6 +97,13 @@ export interface HookOutcome {
   logs: LogLine[];
   logsTruncated?: boolean;
   durationMs: number;
+  /**
+   * Events raised with ctx.emit, in order. Present only for calls that ended `ok`, `error` or
+   * `invalid-result`: the emits of a call that timed out, ran out of memory or crashed are lost.
+   */
+  emitted?: EmittedEvent[];
+  /** Refused capability uses, at most 20 per call; absent when there were none. */
+  denials?: HookDenial[];
 }
 
 export interface SandboxOptions {
@@ -77,15 +119,34 @@ export interface SandboxOptions {
   compileTimeoutMs: number;
 }
 
+/** One ctx.progress update. `key` absent = the call's main progress. */
+export interface ProgressItem {
+  key?: string;
+  pct?: number;
+  message?: string;
+  data?: unknown;
+  at: string;
+}
+
 /**
- * What the sandbox reports besides outcomes. Later issues add hook-driven variants
- * (progress batches, emitted events) as `hook.*` members; `hook.signal` is the placeholder
- * that carries whatever a ctx capability sends through `CapabilityDeps.send`.
+ * A batch of one call's progress updates: latest wins per key inside a batch, batches of a call
+ * arrive in order and before its outcome. `dropped` counts updates of this call lost since the
+ * previous batch (per-call item cap, too many keys in one batch).
  */
+export interface HookProgressEvent {
+  type: 'hook.progress';
+  hookId: string;
+  hookName: string;
+  eventId: string;
+  items: ProgressItem[];
+  dropped: number;
+}
+
+/** What the sandbox reports besides outcomes, through createSandbox({ onEvent }). */
 export type SandboxEvent =
   | { type: 'host.exit'; pid: number; code: number | null; signal: string | null; inFlight: number; at: string }
   | { type: 'host.ready'; pid: number; at: string }
-  | { type: 'hook.signal'; hookId: string; eventId: string; name: string; data: unknown; at: string };
+  | HookProgressEvent;
 
 // ---- inside the sandbox host: host <-> worker ----
 
@@ -96,7 +157,7 @@ export interface WorkerTask {
   hookName: string;
   hook: CompiledHook;
   event: HookEvent;
-  grants: Record<string, unknown>;
+  grants: HookGrants;
   /** Epoch ms at which ctx.signal aborts (the host kills the worker a little later). */
   deadline: number;
   maxResultBytes: number;
@@ -111,19 +172,42 @@ export interface WorkerReply {
   error?: OutcomeError;
   logs: LogLine[];
   logsTruncated: boolean;
+  emitted?: EmittedEvent[];
+  denials?: HookDenial[];
+  /** How many WorkerEventMessages this call posted: the host forwards them all before the outcome. */
+  posted: number;
 }
 
-/** A message a worker posts on its parentPort during a call. */
+/**
+ * A message a worker posts on its parentPort during a call. Replies travel on piscina's own
+ * port, so the host counts these per call to keep a call's events ahead of its outcome.
+ */
 export interface WorkerEventMessage {
   hookdEvent: SandboxEvent;
+  callId: number;
 }
 
 // ---- daemon <-> sandbox host (Node IPC, advanced serialization) ----
 
+/**
+ * A compiled hook on the wire to the host: the record travels once per host and hash+filename,
+ * later calls carry only the reference (the host answers `miss` if it no longer has it).
+ */
+export interface HookRef {
+  hash: string;
+  filename: string;
+  record?: unknown;
+}
+
+export interface WireTask extends Omit<HookTask, 'hook'> {
+  hook: HookRef;
+}
+
 export type HostRequest =
   | { t: 'init'; options: SandboxOptions }
-  | { t: 'run'; id: number; task: HookTask }
-  | { t: 'close' };
+  | { t: 'run'; id: number; task: WireTask }
+  | { t: 'close' }
+  | { t: 'many'; requests: HostRequest[] };
 
 /** An outcome on the wire: the value still v8-serialized, the daemon deserializes it. */
 export interface WireOutcome extends Omit<HookOutcome, 'value'> {
@@ -133,4 +217,7 @@ export interface WireOutcome extends Omit<HookOutcome, 'value'> {
 export type HostMessage =
   | { t: 'ready' }
   | { t: 'outcome'; id: number; outcome: WireOutcome }
-  | { t: 'event'; event: SandboxEvent };
+  /** The host does not have this call's record (it restarted or evicted it): send it again. */
+  | { t: 'miss'; id: number }
+  | { t: 'event'; event: SandboxEvent }
+  | { t: 'many'; messages: HostMessage[] };

@@ -2,6 +2,8 @@
 // its replacement when it dies (those calls end as `crashed`). run() never rejects.
 import type { ChildProcess } from 'node:child_process';
 import { deserialize } from 'node:v8';
+import { createSentRecords } from './hook-records.ts';
+import { createCoalescingSender, type CoalescingSender } from './ipc-coalesce.ts';
 import { KILL_GRACE_MS } from './pool.ts';
 import type { HookOutcome, HookTask, HostMessage, HostRequest, SandboxEvent, SandboxOptions, WireOutcome } from './protocol.ts';
 import { spawnSandboxHost, ULIMIT_FAILED_EXIT } from './spawn-host.ts';
@@ -31,6 +33,7 @@ interface Call {
   resolve(outcome: HookOutcome): void;
   timer: NodeJS.Timeout;
   started: number;
+  task: HookTask;
 }
 
 function failed(status: HookOutcome['status'], message: string, started: number): HookOutcome {
@@ -59,6 +62,9 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
   const calls = new Map<number, Call>();
   let host: ChildProcess | undefined;
   let ready: Promise<ChildProcess> | undefined;
+  // Both belong to the current host: a new host starts with an empty channel and no records.
+  let outbox: CoalescingSender<HostRequest> | undefined;
+  const sentRecords = createSentRecords();
   let closing = false;
   let nextId = 1;
   let hostStarts = 0;
@@ -83,9 +89,35 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     call.resolve(outcome);
   }
 
+  function sendRun(id: number, task: HookTask, withRecord: boolean): void {
+    if (!outbox) {
+      finish(id, failed('crashed', 'the sandbox host went away before the call was sent', calls.get(id)?.started ?? Date.now()));
+      return;
+    }
+    outbox.send({ t: 'run', id, task: { ...task, hook: sentRecords.refFor(task.hook, withRecord) } });
+  }
+
   function onMessage(message: HostMessage): void {
-    if (message.t === 'outcome') finish(message.id, toOutcome(message.outcome));
-    else if (message.t === 'event') emit(message.event);
+    switch (message.t) {
+      case 'outcome': finish(message.id, toOutcome(message.outcome)); break;
+      case 'event': emit(message.event); break;
+      case 'many': for (const one of message.messages) onMessage(one); break;
+      case 'miss': {
+        const call = calls.get(message.id);
+        if (call) sendRun(message.id, call.task, true);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  function failSent(requests: HostRequest[], err: unknown): void {
+    for (const request of requests) {
+      if (request.t === 'run') {
+        const started = calls.get(request.id)?.started ?? Date.now();
+        finish(request.id, failed('crashed', `could not send the call to the sandbox host: ${(err as Error).message}`, started));
+      }
+    }
   }
 
   function launch(): Promise<ChildProcess> {
@@ -93,6 +125,16 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     const startedAt = Date.now();
     const child = spawnSandboxHost({ memoryBudgetMb: options.memoryBudgetMb });
     host = child;
+    sentRecords.reset();
+    outbox = createCoalescingSender<HostRequest>({
+      write: (message) => {
+        if (child.connected) child.send(message);
+        else throw new Error('the channel to the sandbox host is closed');
+      },
+      wrap: (requests) => ({ t: 'many', requests }),
+      schedule: process.nextTick,
+      onError: failSent,
+    });
     const whenReady = new Promise<ChildProcess>((resolve, reject) => {
       child.on('message', (message: HostMessage) => {
         if (message.t === 'ready') {
@@ -117,6 +159,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     if (host !== child) return;
     host = undefined;
     ready = undefined;
+    outbox = undefined;
     emit({ type: 'host.exit', pid: child.pid ?? -1, code, signal, inFlight: calls.size, at: new Date().toISOString() });
     const why = closing
       ? 'the sandbox was closed during the call'
@@ -145,9 +188,8 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
 
   async function run(task: HookTask): Promise<HookOutcome> {
     const started = Date.now();
-    let child: ChildProcess;
     try {
-      child = await ensureHost();
+      await ensureHost();
     } catch (err) {
       return failed('crashed', `the sandbox host is not available: ${(err as Error).message}`, started);
     }
@@ -159,13 +201,8 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
         finish(id, failed('timeout', `the sandbox host did not answer within ${timeoutMs} ms (+ grace)`, started));
       }, timeoutMs + KILL_GRACE_MS + HOST_ANSWER_GRACE_MS);
       timer.unref();
-      calls.set(id, { resolve, timer, started });
-      const request: HostRequest = { t: 'run', id, task };
-      try {
-        child.send(request);
-      } catch (err) {
-        finish(id, failed('crashed', `could not send the call to the sandbox host: ${(err as Error).message}`, started));
-      }
+      calls.set(id, { resolve, timer, started, task });
+      sendRun(id, task, false);
     });
   }
 
@@ -180,6 +217,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const request: HostRequest = { t: 'close' };
+    outbox?.flush(); // calls queued this turn reach the host before it closes
     if (child.connected) child.send(request);
     const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
     await exited;

@@ -3,12 +3,13 @@
 // unhandledRejection handler so a hook's stray rejected promise cannot kill the thread.
 import 'ses';
 import { parentPort } from 'node:worker_threads';
-import { createCallState, createHookContext, type CallSlot, type HookContext } from './ctx.ts';
+import { createCallState, createHookContext, type CallSlot, type CallState, type HookContext } from './ctx.ts';
 import { isAllocationFailure, toPlainError, type HookLocation } from './hook-errors.ts';
 import { createInstanceCache, type HookInstance } from './hook-instances.ts';
 import { encodeResult } from './hook-result.ts';
 import { createLogSink } from './log-sink.ts';
-import type { HookEvent, OutcomeError, WorkerEventMessage, WorkerReply, WorkerTask } from './protocol.ts';
+import type { HookEvent, HookGrants, OutcomeError, SandboxEvent, WorkerEventMessage, WorkerReply, WorkerTask } from './protocol.ts';
+import { createRedactor, type Redactor } from './redact.ts';
 
 lockdown({
   errorTaming: 'safe',
@@ -23,6 +24,27 @@ process.on('unhandledRejection', () => {});
 const MAX_INSTANCES = 64;
 const instances = createInstanceCache({ maxEntries: MAX_INSTANCES });
 
+/** One set of grants as the worker uses it: hardened once, with its redactor. */
+interface GrantsPolicy {
+  key: string;
+  grants: Readonly<HookGrants>;
+  redact: Redactor | undefined;
+}
+
+const MAX_POLICIES = 64;
+const policies = new Map<string, GrantsPolicy>();
+
+function policyFor(grants: HookGrants): GrantsPolicy {
+  const key = JSON.stringify(grants);
+  let policy = policies.get(key);
+  if (!policy) {
+    policy = { key, grants: harden(structuredClone(grants)), redact: createRedactor(Object.values(grants.env ?? {})) };
+    policies.set(key, policy);
+    if (policies.size > MAX_POLICIES) policies.delete(policies.keys().next().value as string);
+  }
+  return policy;
+}
+
 function timeoutError(message: string): OutcomeError {
   return { name: 'TimeoutError', message };
 }
@@ -32,25 +54,43 @@ function errorReply(error: OutcomeError, timedOut: boolean): Pick<WorkerReply, '
   return { status: isAllocationFailure(error) ? 'oom' : 'error', error };
 }
 
-function contextFor(instance: HookInstance, task: WorkerTask): HookContext {
-  const key = `${task.hookName}\0${JSON.stringify(task.grants)}`;
+// Posts a SandboxEvent of the running call, counted so the host can forward the call's events
+// before its outcome (they travel on parentPort, the reply on piscina's own port).
+function postEvent(call: CallSlot, event: SandboxEvent): void {
+  const current = call.current;
+  if (!current) return; // a stray callback after its call ended: nobody is listening
+  const message: WorkerEventMessage = { hookdEvent: event, callId: current.callId };
+  parentPort?.postMessage(message);
+  current.posted += 1;
+}
+
+function contextFor(instance: HookInstance, task: WorkerTask, policy: GrantsPolicy): HookContext {
+  const key = `${task.hookName}\0${policy.key}`;
   if (instance.context?.key === key) return instance.context.ctx;
   const call: CallSlot = instance.call;
   const ctx = createHookContext({
-    grants: harden(structuredClone(task.grants)),
+    grants: policy.grants,
     hook: { id: task.hookId, name: task.hookName },
     call,
-    send(name, data) {
-      const current = call.current;
-      if (!current) return; // a stray callback after its call ended: nobody is listening
-      const message: WorkerEventMessage = {
-        hookdEvent: { type: 'hook.signal', hookId: task.hookId, eventId: current.event.id, name, data, at: new Date().toISOString() },
-      };
-      parentPort?.postMessage(message);
-    },
+    post: (event) => postEvent(call, event),
   });
   instance.context = { key, ctx };
   return ctx;
+}
+
+function redactError(error: OutcomeError | undefined, redact: Redactor): void {
+  if (!error) return;
+  error.message = redact(error.message);
+  if (error.stack !== undefined) error.stack = redact(error.stack);
+}
+
+// What capabilities collected during the call. Emits travel only with an outcome the call
+// reached itself: a timed-out call's emits are lost, as with a killed worker.
+function capabilityFields(state: CallState, status: WorkerReply['status'], redact: Redactor | undefined): Pick<WorkerReply, 'emitted' | 'denials'> {
+  const out: Pick<WorkerReply, 'emitted' | 'denials'> = {};
+  if (state.emitted && status !== 'timeout' && status !== 'oom') out.emitted = state.emitted;
+  if (state.denials) out.denials = redact ? state.denials.map((d) => ({ ...d, message: redact(d.message) })) : state.denials;
+  return out;
 }
 
 /** A no-op task: the pool runs it to know this thread has loaded and locked down. */
@@ -60,13 +100,14 @@ export function warmUp(): boolean {
 
 /** One hook call. Never throws: every way a hook can fail becomes a reply. */
 export default async function runHookCall(task: WorkerTask): Promise<WorkerReply> {
-  const log = createLogSink(task.maxLogBytes);
   if (Date.now() >= task.deadline) {
     // It waited in the queue past its deadline: do not start work nobody will wait for.
-    return { status: 'timeout', error: timeoutError('the hook call reached its deadline before it started'), logs: [], logsTruncated: false };
+    return { status: 'timeout', error: timeoutError('the hook call reached its deadline before it started'), logs: [], logsTruncated: false, posted: 0 };
   }
+  const policy = policyFor(task.grants);
+  const log = createLogSink(task.maxLogBytes, policy.redact);
   const where: HookLocation = { sourceUrl: task.hook.filename, filename: task.hook.filename, lineOneOffset: 0 };
-  const state = createCallState({ log, event: { id: task.event.id, type: task.event.type }, deadline: task.deadline });
+  const state = createCallState({ callId: task.callId, log, event: { id: task.event.id, type: task.event.type }, deadline: task.deadline });
   let slot: CallSlot | undefined;
   let reply: Pick<WorkerReply, 'status' | 'error' | 'valueBytes'>;
   try {
@@ -78,7 +119,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     where.lineOneOffset = instance.lineOneOffset;
     // The event arrived as a fresh structured clone: hardening it cannot affect anyone else.
     const event = harden(task.event) as HookEvent;
-    const value: unknown = await Reflect.apply(instance.fn, undefined, [event, contextFor(instance, task)]);
+    const value: unknown = await Reflect.apply(instance.fn, undefined, [event, contextFor(instance, task, policy)]);
     const encoded = encodeResult(value, task.maxResultBytes, (thrown) => toPlainError(thrown, where));
     reply = encoded.ok
       ? { status: 'ok', valueBytes: encoded.bytes }
@@ -89,11 +130,13 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
   // Microtasks the hook queued (say, from a result getter) run now, charged to this call,
   // not to whichever call this worker runs next.
   await new Promise<void>((resolve) => setImmediate(resolve));
+  state.progress?.close();
   state.end();
   if (slot?.current === state) slot.current = null;
   if (Date.now() >= task.deadline && reply.status === 'ok') {
     // Finished, but past the deadline: the host is about to report a timeout anyway.
     reply = { status: 'timeout', error: timeoutError('the hook call reached its deadline') };
   }
-  return { ...reply, logs: log.lines, logsTruncated: log.truncated };
+  if (policy.redact) redactError(reply.error, policy.redact);
+  return { ...reply, ...capabilityFields(state, reply.status, policy.redact), logs: log.lines, logsTruncated: log.truncated, posted: state.posted };
 }

@@ -60,6 +60,8 @@ describe('the sandbox serves many hooks, keeps them apart, and survives its host
   it('reports calls in flight as crashed when the host dies, then restarts it', async () => {
     const loop = await compileFixture(compiler, 'busy-loop.js');
     const echo = await compileFixture(compiler, 'echo.js');
+    const warm = await sandbox.run(taskFor(echo)); // the old host has echo's record
+    assert.equal(warm.status, 'ok', JSON.stringify(warm.error));
     const before = sandbox.stats();
     assert.ok(before.hostPid);
     const inFlight = sandbox.run(taskFor(loop, { timeoutMs: 30_000 }));
@@ -67,6 +69,7 @@ describe('the sandbox serves many hooks, keeps them apart, and survives its host
     process.kill(before.hostPid, 'SIGKILL');
     const outcome = await inFlight;
     assert.equal(outcome.status, 'crashed');
+    // The new host never saw echo's record: the daemon must send it again.
     const next = await sandbox.run(taskFor(echo, { payload: { again: true } }));
     assert.equal(next.status, 'ok', JSON.stringify(next.error));
     const afterStats = sandbox.stats();
