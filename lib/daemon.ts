@@ -1,6 +1,7 @@
 // The composition root: builds every part from the config, starts listening, and stops
 // gracefully (stop accepting, finish in-flight requests within a bound, close the database).
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type pino from 'pino';
@@ -8,6 +9,10 @@ import { createAuthenticator, type KnownToken } from './api/auth.ts';
 import { createApp } from './api/app.ts';
 import { createCatalogRouter } from './api/catalog-router.ts';
 import { createEventsRouter } from './api/events-router.ts';
+import { createDeliveriesRouter } from './api/deliveries-router.ts';
+import { createWebhooksRouter } from './api/webhooks-router.ts';
+import { createProgressRouter } from './api/progress-router.ts';
+import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
@@ -15,11 +20,18 @@ import { migrateLatest, openDatabase } from './db/connect.ts';
 import { createEventWriter } from './db/event-writer.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
-import { createDispatcher } from './dispatch/dispatcher.ts';
+import { createDispatch } from './dispatch/index.ts';
+import { createHooksRouter } from './api/hooks-router.ts';
+import { presentInvocation } from './api/hook-view.ts';
+import { createSandboxFromConfig } from './sandbox.ts';
+import { createHooksDir } from './hooks-dir/index.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createProgress } from './progress/index.ts';
+import { createStreamHub } from './progress/stream-hub.ts';
 import { createPruner } from './retention.ts';
 import { ensureAdminTokenFile } from './tokens.ts';
+import { createWebhooks } from './webhooks/index.ts';
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -50,15 +62,58 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
 
   const catalog = createCatalog(config.catalog);
   const bus = createBus();
+  const progress = createProgress({ bus, config: config.progress });
+  const streams = createStreamHub({ bus, config: config.stream });
   const events = createEventsStore(db);
-  const writer = createEventWriter({ store: events });
-  const dispatcher = createDispatcher({ db, events, log, concurrency: 8, stages: {} });
-  const ingest = createIngest({ catalog, writer, bus, onStored: () => dispatcher.wake() });
+  // recordEvent reaches ingest lazily: ingest needs the writer, which needs the outbox.
+  const webhooks = createWebhooks({ db, log, catalog, config: config.webhooks, recordEvent: (input) => ingest.record(input) });
+  const writer = createEventWriter({
+    db,
+    store: events,
+    // The outbox rows commit with the event: an event whose filter chain still runs gets
+    // them when the chain is done, with the final payload.
+    afterInsert: async (trx, created) => {
+      for (const e of created) if (e.status !== 'filtering') await webhooks.enqueueDeliveries(trx, e, e.payload);
+    },
+  });
+  const { sandbox, compiler } = createSandboxFromConfig({ config: config.runtime, log });
+  const dispatch = createDispatch({
+    db,
+    events,
+    catalog,
+    log,
+    sandbox,
+    compiler,
+    hooksConfig: config.hooks,
+    runtimeConfig: config.runtime,
+    enqueueDeliveries: webhooks.enqueueDeliveries,
+  });
+  await dispatch.load();
+  await sandbox.start();
+  mkdirSync(config.hooks.dir, { recursive: true });
+  const hooksDir = createHooksDir({
+    dir: config.hooks.dir,
+    watch: config.hooks.watch,
+    debounceMs: config.hooks.watchDebounceMs,
+    store: dispatch.hooks,
+    definitions: dispatch.definitions,
+    registry: dispatch.registry,
+    log,
+  });
+  await hooksDir.start();
+  const ingest = createIngest({
+    catalog,
+    writer,
+    bus,
+    publishProgress: progress.publish,
+    onStored: (stored) => dispatch.dispatcher.submit(stored),
+    hasActionHooks: (type) => dispatch.registry.hasActionHooks(type),
+  });
 
   let stopping = false;
   const app = createApp({
     log,
-    authenticate: auth.authenticate,
+    authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, ['/stream', '/progress']) : auth.authenticate,
     isHealthy: () => !stopping,
     routers: [
       createEventsRouter({
@@ -67,14 +122,38 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
         bodyLimit: config.server.bodyLimit,
         maxBatch: config.events.maxBatch,
         pageSize: config.events.pageSize,
+        filter: (event) => dispatch.filtering.filter(event),
+        describeEvent: async (id) => ({
+          invocations: (await dispatch.invocations.listForEvent(id)).map(presentInvocation),
+          ...(await webhooks.describeEvent(id)),
+        }),
+      }),
+      createHooksRouter({
+        store: dispatch.hooks,
+        registry: dispatch.registry,
+        definitions: dispatch.definitions,
+        invocations: dispatch.invocations,
+        invoker: dispatch.invoker,
+        catalog,
+        bodyLimit: config.server.bodyLimit,
+        onPermissionsChanged: ({ hook, before, after, by }) =>
+          log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
       }),
       createCatalogRouter({ catalog }),
+      createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, pageSize: config.events.pageSize }),
+      createDeliveriesRouter({ endpoints: webhooks.endpoints }),
+      createStreamRouter({ hub: streams, events, config: config.stream }),
+      createProgressRouter({ progress, hub: streams }),
     ],
   });
 
   const pruner = createPruner({
     log,
-    tasks: [{ name: 'events', prune: (now) => events.pruneBefore(now - config.storage.retention.eventsMs) }],
+    tasks: [
+      { name: 'events', prune: (now) => events.pruneBefore(now - config.storage.retention.eventsMs) },
+      ...webhooks.pruneTasks,
+      ...dispatch.pruneTasks,
+    ],
   });
   await pruner.pruneOnce();
   const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
@@ -88,22 +167,30 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log.info({ url, dataDir: config.dataDir, config: config.sources }, 'hookd listening');
-  dispatcher.wake(); // events left pending by the last stop
+  await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
+  await webhooks.start(); // deliveries left owed by the last stop or crash
 
   async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
+    // Open SSE streams never finish on their own: end them before the server waits for requests.
+    progress.stop();
+    streams.stop();
     log.info('stopping: finishing in-flight requests');
     clearInterval(pruneTimer);
     await closeServer(server, config.server.shutdownTimeoutMs);
     await writer.drain();
-    await dispatcher.stop();
+    await hooksDir.stop();
+    await dispatch.stop();
+    await sandbox.close();
+    await compiler.close();
+    await webhooks.stop();
     await db.destroy();
     log.info('stopped');
     log.flush?.();
   }
 
-  return { log, url, idle: () => dispatcher.idle(), stop };
+  return { log, url, idle: () => dispatch.dispatcher.idle(), stop };
 }
 
 /** Stops accepting, lets in-flight requests finish, and cuts what is left after the bound. */

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'UNPROCESSABLE'
   | 'CONFIG'
   | 'SHUTTING_DOWN'
+  | 'TOO_MANY_STREAMS'
+  | 'TARGET_REFUSED'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('hookd.error');
@@ -116,15 +118,44 @@ export const errors = {
     createError({
       code: 'COMPILE_ERROR',
       status: 400,
-      message: `${filename}${line === undefined ? '' : `:${line}:${column ?? 0}`}: ${message}`,
+      // The compiler's own message may repeat the file name and Babel's "(line:col)".
+      message: `${filename}${line === undefined ? '' : `:${line}:${column ?? 0}`}: ${message
+        .replace(`${filename}: `, '')
+        .replace(/ \(\d+:\d+\)$/, '')}`,
       details: { filename, line, column },
     }),
   unprocessable: (message: string, details?: unknown) =>
     createError({ code: 'UNPROCESSABLE', status: 422, message, details }),
   config: (message: string, details?: unknown) =>
     createError({ code: 'CONFIG', status: 500, message, details, expose: true }),
+  targetRefused: (target: string, reason: string) =>
+    createError({
+      code: 'TARGET_REFUSED',
+      status: 400,
+      message: `webhook target ${target} refused: ${reason}`,
+      details: { target, reason },
+    }),
+  webhookDisabled: (id: string) =>
+    createError({
+      code: 'CONFLICT',
+      status: 409,
+      message: `webhook "${id}" is disabled: enable it first (PATCH /webhooks/${id} {"enabled": true})`,
+    }),
+  deliveryPending: (id: string) =>
+    createError({
+      code: 'CONFLICT',
+      status: 409,
+      message: `delivery "${id}" is still pending: it is retried on its schedule; redeliver it once it has failed or succeeded`,
+    }),
   shuttingDown: () =>
     createError({ code: 'SHUTTING_DOWN', status: 503, message: 'hookd is shutting down; retry shortly' }),
+  tooManyStreams: (max: number) =>
+    createError({
+      code: 'TOO_MANY_STREAMS',
+      status: 503,
+      message: `${max} streams are open, the limit (config stream.maxClients): close one or retry later`,
+      details: { max },
+    }),
   internal: (cause: unknown) =>
     createError({ code: 'INTERNAL', status: 500, message: 'internal error', cause, expose: false }),
 };

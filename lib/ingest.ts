@@ -22,13 +22,22 @@ export interface IngestDeps {
   catalog: Catalog;
   writer: EventWriter;
   bus: Bus;
-  /** Called with every newly stored business event (dispatch wakes up on it). */
+  /** Called with every newly stored business event (dispatch takes the pending ones). */
   onStored?: (events: EventRecord[]) => void;
+  /** Where progress items go (coalescing, GET /progress); straight onto the bus when absent. */
+  publishProgress?: (item: { type: string; payload: unknown; at: string }) => void;
+  /** Whether any action hook subscribes to a type: events no hook wants are done when stored. */
+  hasActionHooks?: (type: string) => boolean;
 }
 
 export function createIngest(deps: IngestDeps) {
-  /** Validates one posted item; `at` prefixes error pointers in a batch ("/3"). */
-  function check(raw: unknown, source: string | null, at = ''): CheckedItem {
+  const initialStatus = (type: string) => (deps.hasActionHooks?.(type) ? 'pending' : 'done');
+
+  /**
+   * Validates one posted item; `at` prefixes error pointers in a batch ("/3"). With `wait`
+   * (or a type marked sync) the event is stored as filtering: its chain runs before dispatch.
+   */
+  function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean } = {}): CheckedItem {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw errors.validation(`${at || 'the body'} must be a JSON object with "type" and "payload"`, { pointer: at });
     }
@@ -68,6 +77,7 @@ export function createIngest(deps: IngestDeps) {
         id: (item.id as string | undefined) ?? randomUUID(),
         type: type.name,
         payload,
+        status: options.wait || type.sync ? 'filtering' : initialStatus(type.name),
         occurredAt,
         receivedAt: Date.now(),
         source,
@@ -91,7 +101,8 @@ export function createIngest(deps: IngestDeps) {
     let next = 0;
     return items.map((i) => {
       if (i.kind === 'business') return { kind: 'business', ...stored[next++]! };
-      deps.bus.emit('message', { channel: 'progress', type: i.type, data: i.payload, at: i.occurredAt });
+      if (deps.publishProgress) deps.publishProgress({ type: i.type, payload: i.payload, at: i.occurredAt });
+      else deps.bus.emit('message', { channel: 'progress', type: i.type, data: i.payload, at: i.occurredAt });
       return { kind: 'progress', type: i.type };
     });
   }
@@ -111,6 +122,7 @@ export function createIngest(deps: IngestDeps) {
         id: randomUUID(),
         type: input.type,
         payload: input.payload,
+        status: initialStatus(input.type),
         occurredAt: new Date(now).toISOString(),
         receivedAt: now,
         source: input.source,

@@ -1,7 +1,8 @@
 // POST /events (single, JSON array or NDJSON batch), GET /events/:id, GET /events (cursor paged).
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { EventsStore } from '../db/events-store.ts';
+import type { EventRecord, EventsStore } from '../db/events-store.ts';
+import type { ChainOutput } from '../dispatch/filter-chain.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
 import { requireScope, type Principal } from './auth.ts';
@@ -10,6 +11,8 @@ import { presentEvent } from './event-view.ts';
 
 export interface EventsRouterDeps {
   ingest: Ingest;
+  /** Runs the filter chain of an event stored as filtering (POST ?wait=true). */
+  filter: (event: EventRecord) => Promise<ChainOutput>;
   events: EventsStore;
   bodyLimit: number;
   maxBatch: number;
@@ -24,11 +27,19 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   router.post('/events', requireScope('events'), async (ctx) => {
     const body = await readBody(ctx, deps.bodyLimit);
     const source = (ctx.state.principal as Principal).name;
+    const wait = parseWait(ctx.query.wait);
     if (body.format === 'json' && !Array.isArray(body.value)) {
-      const [result] = await deps.ingest.accept([deps.ingest.check(body.value, source)]);
-      answerSingle(ctx, result!);
+      const [result] = await deps.ingest.accept([deps.ingest.check(body.value, source, '', { wait })]);
+      if (result!.kind === 'business' && result!.event.status === 'filtering' && result!.created) {
+        const output = await deps.filter(result!.event);
+        ctx.status = 200;
+        ctx.body = { id: result!.event.id, type: result!.event.type, ...output };
+        return;
+      }
+      answerSingle(ctx, result!, wait);
       return;
     }
+    if (wait) throw errors.validation('wait=true takes a single event, not a batch');
     const raw =
       body.format === 'json'
         ? (body.value as unknown[]).map((value, i) => ({ at: `/${i}`, value, error: undefined as string | undefined }))
@@ -86,10 +97,22 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   return router;
 }
 
-function answerSingle(ctx: Context, result: AcceptResult): void {
+function parseWait(value: unknown): boolean {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === '' || value === 'true' || value === '1') return true;
+  throw errors.validation('wait must be true or false');
+}
+
+function answerSingle(ctx: Context, result: AcceptResult, wait: boolean): void {
   if (result.kind === 'progress') {
     ctx.status = 202;
     ctx.body = { type: result.type, status: 'live' };
+  } else if (!result.created && wait) {
+    // A repeated id under wait answers like the first time, minus the chain's results.
+    const e = result.event;
+    const payload = e.finalPayload === undefined ? e.payload : e.finalPayload;
+    ctx.status = 200;
+    ctx.body = { id: e.id, type: e.type, payload, changed: JSON.stringify(payload) !== JSON.stringify(e.payload), results: [], duplicate: true };
   } else if (result.created) {
     ctx.status = 202;
     ctx.body = { id: result.event.id, type: result.event.type, status: result.event.status };

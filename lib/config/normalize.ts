@@ -30,7 +30,11 @@ export interface Config {
     retention: { eventsMs: number; pruneIntervalMs: number };
   };
   events: { maxBatch: number; pageSize: number };
-  hooks: { dir: string };
+  hooks: HooksConfig;
+  runtime: RuntimeConfig;
+  progress: ProgressConfig;
+  stream: StreamConfig;
+  webhooks: WebhooksConfig;
   catalog: Record<string, CatalogEntryConfig>;
   /** The files merged to make this config, embedded default first. */
   sources: string[];
@@ -38,6 +42,122 @@ export interface Config {
 
 // The raw shape is guaranteed by CONFIG_SCHEMA; this only reads it.
 type Raw = Record<string, any>;
+
+export interface HooksConfig {
+  dir: string;
+  watch: boolean;
+  watchDebounceMs: number;
+  chainTimeoutMs: number;
+  actionConcurrency: number;
+  /** 0 never disables. */
+  disableAfterFailures: number;
+  invocationRetentionMs: number;
+  invocationsPerHook: number;
+}
+
+export interface RuntimeConfig {
+  timeoutMs: number;
+  maxTimeoutMs: number;
+  minThreads: number;
+  maxThreads: number;
+  idleTimeoutMs: number;
+  maxResultBytes: number;
+  maxLogBytes: number;
+  maxSourceBytes: number;
+  compileTimeoutMs: number;
+  memoryBudgetMb: number;
+  profiles: Record<string, { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number; stackSizeMb: number }>;
+}
+
+const MIB = 1024 * 1024;
+
+function normalizeHooks(h: Raw, cwd: string): HooksConfig {
+  return {
+    dir: resolve(cwd, h.dir),
+    watch: h.watch,
+    watchDebounceMs: parseDuration(h.watchDebounce)!,
+    chainTimeoutMs: parseDuration(h.chainTimeout)!,
+    actionConcurrency: h.actionConcurrency,
+    disableAfterFailures: h.disableAfterFailures,
+    invocationRetentionMs: parseDuration(h.invocationRetention)!,
+    invocationsPerHook: h.invocationsPerHook,
+  };
+}
+
+function normalizeRuntime(r: Raw): RuntimeConfig {
+  const mb = (v: number | string | undefined, fallback: number) => (v === undefined ? fallback : Math.max(1, Math.round(parseSize(v)! / MIB)));
+  return {
+    timeoutMs: parseDuration(r.timeout)!,
+    maxTimeoutMs: parseDuration(r.maxTimeout)!,
+    minThreads: r.minThreads,
+    maxThreads: r.maxThreads,
+    idleTimeoutMs: parseDuration(r.idleTimeout)!,
+    maxResultBytes: parseSize(r.maxResultSize)!,
+    maxLogBytes: parseSize(r.maxLogSize)!,
+    maxSourceBytes: parseSize(r.maxSourceSize)!,
+    compileTimeoutMs: parseDuration(r.compileTimeout)!,
+    memoryBudgetMb: mb(r.memoryBudget, 1024),
+    profiles: Object.fromEntries(
+      Object.entries(r.profiles as Record<string, Raw>).map(([name, p]) => [
+        name,
+        { maxOldGenerationSizeMb: mb(p.heap, 64), maxYoungGenerationSizeMb: mb(p.youngHeap, 16), stackSizeMb: mb(p.stack, 4) },
+      ]),
+    ),
+  };
+}
+
+export interface ProgressConfig {
+  /** 0 turns coalescing off: every update is delivered. */
+  coalesceWindowMs: number;
+  maxKeys: number;
+  latestTtlMs: number;
+  maxLatestEntries: number;
+}
+
+export interface StreamConfig {
+  /** 0 sends no heartbeats. */
+  heartbeatMs: number;
+  retryMs: number;
+  clientQueueLimit: number;
+  clientQueueBytes: number;
+  replayLimit: number;
+  maxClients: number;
+  queryToken: boolean;
+}
+
+export interface WebhooksConfig {
+  timeoutMs: number;
+  /** Delays before the 2nd, 3rd, ... attempt; its length + 1 is the number of attempts. */
+  retryScheduleMs: number[];
+  jitter: number;
+  maxRetryAfterMs: number;
+  /** 0 never disables. */
+  disableAfterFailures: number;
+  allowPrivateNetworks: boolean;
+  maxConcurrency: number;
+  maxConcurrencyPerEndpoint: number;
+  maxResponseBodyBytes: number;
+  rotationGraceMs: number;
+  deliveryRetentionMs: number;
+  pollIntervalMs: number;
+}
+
+function normalizeWebhooks(w: Raw): WebhooksConfig {
+  return {
+    timeoutMs: parseDuration(w.timeout)!,
+    retryScheduleMs: (w.retrySchedule as Array<number | string>).map((d) => parseDuration(d)!),
+    jitter: w.jitter,
+    maxRetryAfterMs: parseDuration(w.maxRetryAfter)!,
+    disableAfterFailures: w.disableAfterFailures,
+    allowPrivateNetworks: w.allowPrivateNetworks,
+    maxConcurrency: w.maxConcurrency,
+    maxConcurrencyPerEndpoint: w.maxConcurrencyPerEndpoint,
+    maxResponseBodyBytes: parseSize(w.maxResponseBody)!,
+    rotationGraceMs: parseDuration(w.rotationGrace)!,
+    deliveryRetentionMs: parseDuration(w.deliveryRetention)!,
+    pollIntervalMs: parseDuration(w.pollInterval)!,
+  };
+}
 
 export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Config {
   const dataDir = resolve(cwd, raw.dataDir);
@@ -60,7 +180,24 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       },
     },
     events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize },
-    hooks: { dir: resolve(cwd, raw.hooks.dir) },
+    hooks: normalizeHooks(raw.hooks, cwd),
+    runtime: normalizeRuntime(raw.runtime),
+    progress: {
+      coalesceWindowMs: parseDuration(raw.progress.coalesceWindow)!,
+      maxKeys: raw.progress.maxKeys,
+      latestTtlMs: parseDuration(raw.progress.latestTtl)!,
+      maxLatestEntries: raw.progress.maxLatestEntries,
+    },
+    stream: {
+      heartbeatMs: parseDuration(raw.stream.heartbeat)!,
+      retryMs: parseDuration(raw.stream.retry)!,
+      clientQueueLimit: raw.stream.clientQueueLimit,
+      clientQueueBytes: parseSize(raw.stream.clientQueueBytes)!,
+      replayLimit: raw.stream.replayLimit,
+      maxClients: raw.stream.maxClients,
+      queryToken: raw.stream.queryToken,
+    },
+    webhooks: normalizeWebhooks(raw.webhooks),
     catalog: raw.catalog,
     sources,
   };

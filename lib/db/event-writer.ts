@@ -1,56 +1,37 @@
-// Group commit for event ingestion: concurrent POSTs queue their events and one transaction
-// writes everything queued, so an fsync is paid per batch instead of per request.
-import type { EventsStore, InsertResult, NewEvent } from './events-store.ts';
-
-interface Pending {
-  events: NewEvent[];
-  resolve: (results: InsertResult[]) => void;
-  reject: (error: unknown) => void;
-}
+// Event ingestion's writes: concurrent POSTs are group-committed, so an fsync is paid per
+// batch of requests instead of per request. `afterInsert` adds rows that must commit with
+// the events (the webhook outbox) to the same transaction.
+import type { Knex } from 'knex';
+import { createGroupCommit } from './group-commit.ts';
+import type { EventRecord, EventsStore, InsertResult, NewEvent } from './events-store.ts';
 
 const MAX_EVENTS_PER_COMMIT = 1000;
 
-export function createEventWriter(deps: { store: EventsStore }) {
-  let queue: Pending[] = [];
-  let flushing: Promise<void> | undefined;
+export interface EventWriterDeps {
+  db: Knex;
+  store: EventsStore;
+  afterInsert?: (trx: Knex.Transaction, created: EventRecord[]) => Promise<void>;
+}
 
-  async function flushLoop(): Promise<void> {
-    while (queue.length > 0) {
-      const batch: Pending[] = [];
-      let count = 0;
-      while (queue.length > 0 && (batch.length === 0 || count + queue[0]!.events.length <= MAX_EVENTS_PER_COMMIT)) {
-        const next = queue.shift()!;
-        batch.push(next);
-        count += next.events.length;
-      }
-      try {
-        const results = await deps.store.insertMany(batch.flatMap((p) => p.events));
-        let offset = 0;
-        for (const p of batch) {
-          p.resolve(results.slice(offset, offset + p.events.length));
-          offset += p.events.length;
-        }
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-      }
-    }
-  }
-
+export function createEventWriter(deps: EventWriterDeps) {
+  const commits = createGroupCommit<NewEvent[], InsertResult[]>({
+    maxBatchWeight: MAX_EVENTS_PER_COMMIT,
+    weigh: (events) => events.length,
+    flush: async (batches) => {
+      const results = await deps.db.transaction(async (trx) => {
+        const inserted = await deps.store.insertMany(trx, batches.flat());
+        const created = inserted.filter((r) => r.created).map((r) => r.event);
+        if (created.length > 0) await deps.afterInsert?.(trx, created);
+        return inserted;
+      });
+      let offset = 0;
+      return batches.map((b) => results.slice(offset, (offset += b.length)));
+    },
+  });
   return {
     /** Resolves once the events are committed; results are in the order given. */
-    write(events: NewEvent[]): Promise<InsertResult[]> {
-      return new Promise((resolve, reject) => {
-        queue.push({ events, resolve, reject });
-        // While a commit runs, new requests queue up and go together in the next one.
-        flushing ??= flushLoop().finally(() => {
-          flushing = undefined;
-        });
-      });
-    },
-    /** Waits for everything queued so far to be committed. */
-    async drain(): Promise<void> {
-      while (flushing) await flushing;
-    },
+    write: (events: NewEvent[]) => commits.add(events),
+    drain: () => commits.drain(),
   };
 }
 

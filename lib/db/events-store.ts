@@ -2,7 +2,9 @@
 // cursor-paginated listing, status changes and pruning. Returns plain records.
 import type { Knex } from 'knex';
 
-export type EventStatus = 'pending' | 'done';
+// filtering: stored, its filter chain still running (POST ?wait=true); pending: action hooks
+// still to run; done: dispatched. Webhook deliveries exist once an event leaves filtering.
+export type EventStatus = 'filtering' | 'pending' | 'done';
 
 export interface EventRecord {
   seq: number;
@@ -55,6 +57,23 @@ function fromRow(row: EventRow): EventRecord {
   };
 }
 
+// 11 columns a row: 80 rows stay under SQLite's default limit of 999 bound variables.
+const INSERT_CHUNK = 80;
+
+function toRow(e: EventRecord): Omit<EventRow, 'seq' | 'final_payload'> {
+  return {
+    id: e.id,
+    type: e.type,
+    payload: JSON.stringify(e.payload),
+    status: e.status,
+    occurred_at: e.occurredAt,
+    received_at: e.receivedAt,
+    source: e.source,
+    causation_id: e.causationId,
+    depth: e.depth,
+  };
+}
+
 export interface ListQuery {
   type?: string;
   since?: number;
@@ -66,9 +85,9 @@ export function createEventsStore(db: Knex) {
   const table = (trx: Knex | Knex.Transaction = db) => trx<EventRow>('events');
 
   return {
-    /** Inserts a batch in one transaction. An id that exists (or repeats in the batch) creates nothing. */
-    async insertMany(events: NewEvent[]): Promise<InsertResult[]> {
-      return db.transaction(async (trx) => {
+    /** Inserts a batch inside the caller's transaction. An id that exists (or repeats in the batch) creates nothing. */
+    async insertMany(trx: Knex.Transaction, events: NewEvent[]): Promise<InsertResult[]> {
+      {
         const ids = [...new Set(events.map((e) => e.id))];
         const existing = new Map<string, EventRecord>();
         for (let i = 0; i < ids.length; i += 500) {
@@ -76,30 +95,27 @@ export function createEventsStore(db: Knex) {
           for (const row of rows) existing.set(row.id, fromRow(row));
         }
         const results: InsertResult[] = [];
+        const fresh: EventRecord[] = [];
         for (const e of events) {
           const known = existing.get(e.id);
           if (known) {
             results.push({ event: known, created: false });
             continue;
           }
-          const status = e.status ?? 'pending';
-          const [seq] = await table(trx).insert({
-            id: e.id,
-            type: e.type,
-            payload: JSON.stringify(e.payload),
-            status,
-            occurred_at: e.occurredAt,
-            received_at: e.receivedAt,
-            source: e.source,
-            causation_id: e.causationId,
-            depth: e.depth,
-          });
-          const event: EventRecord = { ...e, seq: seq as number, status, finalPayload: undefined };
+          const event: EventRecord = { ...e, seq: 0, status: e.status ?? 'pending', finalPayload: undefined };
           existing.set(e.id, event);
+          fresh.push(event);
           results.push({ event, created: true });
         }
+        // Multi-row INSERTs: one statement per chunk instead of a round trip per event.
+        // Rowids of one statement in one transaction are consecutive, so seq is derived.
+        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+          const chunk = fresh.slice(i, i + INSERT_CHUNK);
+          const [last] = await table(trx).insert(chunk.map(toRow));
+          chunk.forEach((event, j) => (event.seq = (last as number) - chunk.length + 1 + j));
+        }
         return results;
-      });
+      }
     },
 
     async get(id: string): Promise<EventRecord | undefined> {
@@ -115,18 +131,45 @@ export function createEventsStore(db: Knex) {
       return (await query).map(fromRow);
     },
 
+    /**
+     * Events after `afterSeq` in arrival order, optionally only types matching one of the
+     * patterns ("download.*": `*` is any run of characters): GET /stream's replay.
+     */
+    async listAfterSeq(afterSeq: number, patterns: readonly string[] | undefined, limit: number): Promise<EventRecord[]> {
+      let query = table().where('seq', '>', afterSeq).orderBy('seq').limit(limit);
+      if (patterns && patterns.length > 0) {
+        query = query.where((w) => {
+          for (const p of patterns) {
+            if (!p.includes('*')) w.orWhere('type', p);
+            // LIKE with _ and % escaped: only our * is a wildcard.
+            else w.orWhereRaw("type LIKE ? ESCAPE '\\'", [p.replace(/[\\%_]/g, '\\$&').replaceAll('*', '%')]);
+          }
+        });
+      }
+      return (await query).map(fromRow);
+    },
+
     /** Pending events in arrival order: what dispatch still owes (also after a restart). */
     async listPending(limit: number, afterSeq = 0): Promise<EventRecord[]> {
       const rows = await table().where('status', 'pending').andWhere('seq', '>', afterSeq).orderBy('seq').limit(limit);
       return rows.map(fromRow);
     },
 
-    async setFinalPayload(id: string, payload: unknown, trx?: Knex.Transaction): Promise<void> {
-      await table(trx).where({ id }).update({ final_payload: JSON.stringify(payload) });
+    /** Ends an event's filtering: its final payload and what it waits for next. */
+    async finishFiltering(trx: Knex.Transaction, id: string, payload: unknown, status: 'pending' | 'done'): Promise<void> {
+      await table(trx).where({ id, status: 'filtering' }).update({ final_payload: JSON.stringify(payload), status });
     },
 
-    async markDone(id: string, trx?: Knex.Transaction): Promise<void> {
-      await table(trx).where({ id }).update({ status: 'done' });
+    /** Events whose filter chain a stop interrupted. */
+    async listFiltering(): Promise<EventRecord[]> {
+      return (await table().where('status', 'filtering').orderBy('seq')).map(fromRow);
+    },
+
+    async markDone(ids: string[], trx?: Knex.Transaction): Promise<void> {
+      const run = async (t: Knex.Transaction) => {
+        for (let i = 0; i < ids.length; i += 500) await table(t).whereIn('id', ids.slice(i, i + 500)).update({ status: 'done' });
+      };
+      await (trx ? run(trx) : db.transaction(run));
     },
 
     /** Deletes events received before `before`; returns their ids so dependants can go too. */

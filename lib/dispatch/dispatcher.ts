@@ -1,93 +1,119 @@
-// Dispatch of stored business events: for each pending event, in arrival order and with
-// bounded concurrency, run its action hooks, then in one transaction write its webhook
-// deliveries (the outbox) and mark it done. Pending events left by a stop run after restart.
+// Dispatch of stored business events to action hooks: for each pending event, with bounded
+// concurrency, run its action hooks, then mark it done (group-committed across events).
+// Fresh events are handed over in memory; the database is scanned only at start (events
+// left pending by a stop) and after an overflow. Webhook deliveries are not written here:
+// they commit with the event itself (see db/event-writer.ts).
 import type { Knex } from 'knex';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 import type { Logger } from '../log.ts';
-
-export interface DispatchStages {
-  /** Runs the event's action hooks with the final payload; must not throw. */
-  runActions?: (event: EventRecord, payload: unknown) => Promise<void>;
-  /** Writes the event's outbox rows inside the transaction that marks it done. */
-  enqueueDeliveries?: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
-}
 
 export interface DispatcherDeps {
   db: Knex;
   events: EventsStore;
   log: Logger;
   concurrency: number;
-  stages: DispatchStages;
+  /** Runs the event's action hooks with the final payload; must not throw. */
+  runActions: (event: EventRecord, payload: unknown) => Promise<void>;
 }
 
 const PAGE = 200;
+// Past this many queued events, new ones stay in the database only and are found by a scan
+// once the queue has drained: memory stays bounded whatever the producers do.
+const MAX_QUEUED = 10_000;
 
 export function createDispatcher(deps: DispatcherDeps) {
-  const inFlight = new Map<string, Promise<void>>();
+  const queue: EventRecord[] = [];
+  const known = new Set<string>(); // queued or in flight
+  const inFlight = new Set<Promise<void>>();
+  let overflowed = false;
   let scanning: Promise<void> | undefined;
-  let rescan = false;
   let stopped = false;
+
+  const completions = createGroupCommit<string, void>({
+    maxBatchWeight: 500,
+    flush: async (ids) => {
+      await deps.events.markDone(ids);
+      return ids.map(() => undefined);
+    },
+  });
 
   async function dispatchOne(event: EventRecord): Promise<void> {
     const payload = event.finalPayload === undefined ? event.payload : event.finalPayload;
     try {
-      await deps.stages.runActions?.(event, payload);
-      await deps.db.transaction(async (trx) => {
-        await deps.stages.enqueueDeliveries?.(trx, event, payload);
-        await deps.events.markDone(event.id, trx);
-      });
+      await deps.runActions(event, payload);
+      await completions.add(event.id);
     } catch (err) {
-      // The event stays pending and is tried again on the next scan or after a restart.
+      // The event stays pending in the database and is dispatched again after a restart.
       deps.log.error({ err, eventId: event.id }, 'dispatch failed; the event stays pending');
     }
   }
 
-  async function scan(): Promise<void> {
-    let afterSeq = 0;
-    while (!stopped) {
-      const page = await deps.events.listPending(PAGE, afterSeq);
-      if (page.length === 0) break;
-      for (const event of page) {
-        afterSeq = event.seq;
-        if (inFlight.has(event.id)) continue;
-        while (inFlight.size >= deps.concurrency) await Promise.race(inFlight.values());
-        if (stopped) return;
-        const run = dispatchOne(event).finally(() => inFlight.delete(event.id));
-        inFlight.set(event.id, run);
-      }
+  function pump(): void {
+    while (!stopped && inFlight.size < deps.concurrency && queue.length > 0) {
+      const event = queue.shift()!;
+      const run: Promise<void> = dispatchOne(event).finally(() => {
+        inFlight.delete(run);
+        known.delete(event.id);
+        pump();
+      });
+      inFlight.add(run);
     }
+    if (queue.length === 0 && overflowed) scan();
   }
 
-  function wake(): void {
-    if (stopped) return;
-    if (scanning) {
-      rescan = true;
-      return;
+  function submit(events: EventRecord[]): void {
+    for (const event of events) {
+      if (stopped || known.has(event.id) || event.status !== 'pending') continue;
+      if (queue.length >= MAX_QUEUED || overflowed) {
+        overflowed = true;
+        continue;
+      }
+      known.add(event.id);
+      queue.push(event);
     }
-    scanning = scan()
-      .catch((err: unknown) => deps.log.error({ err }, 'dispatch scan failed'))
+    pump();
+  }
+
+  /** Finds pending events that are neither queued nor in flight (start, overflow). */
+  function scan(): void {
+    if (scanning || stopped) return;
+    overflowed = false;
+    scanning = (async () => {
+      let afterSeq = 0;
+      while (!stopped && queue.length < MAX_QUEUED) {
+        const page = await deps.events.listPending(PAGE, afterSeq);
+        if (page.length === 0) return;
+        afterSeq = page.at(-1)!.seq;
+        submit(page.filter((e) => !known.has(e.id)));
+      }
+      if (queue.length >= MAX_QUEUED) overflowed = true;
+    })()
+      .catch((err: unknown) => deps.log.error({ err }, 'scanning pending events failed'))
       .finally(() => {
         scanning = undefined;
-        if (rescan) {
-          rescan = false;
-          wake();
-        }
+        pump();
       });
   }
 
   return {
-    wake,
-    /** Resolves when nothing is scanning or in flight (tests and graceful stop). */
+    submit,
+    /** Dispatches what an earlier run left pending. */
+    start: scan,
+    /** Resolves when nothing is queued, scanning or in flight (tests and graceful stop). */
     async idle(): Promise<void> {
-      while (scanning || inFlight.size > 0) {
+      while (scanning || inFlight.size > 0 || queue.length > 0) {
         await scanning;
-        await Promise.all(inFlight.values());
+        await Promise.all(inFlight);
       }
     },
+    /** Finishes what is in flight; queued events stay pending in the database for the next start. */
     async stop(): Promise<void> {
       stopped = true;
+      queue.length = 0;
       await scanning;
-      await Promise.all(inFlight.values());
+      await Promise.all(inFlight);
+      await completions.drain();
     },
   };
 }

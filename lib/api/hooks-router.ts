@@ -1,0 +1,137 @@
+// /hooks: register, list, change and delete hooks; their invocation log; dry runs of a saved
+// hook or of unsaved source. Admin scope. File hooks are read-only here except `enabled`.
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Catalog } from '../catalog.ts';
+import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
+import type { InvocationsStore } from '../db/invocations-store.ts';
+import { nextPayload } from '../dispatch/filter-chain.ts';
+import type { HookDefinitions } from '../dispatch/hook-definition.ts';
+import type { HookRegistry } from '../dispatch/hook-registry.ts';
+import type { Invoker } from '../dispatch/invoke.ts';
+import { errors } from '../errors.ts';
+import { requireScope } from './auth.ts';
+import { readBody } from './body.ts';
+import { presentHook, presentInvocation } from './hook-view.ts';
+
+export interface HooksRouterDeps {
+  store: HooksStore;
+  registry: HookRegistry;
+  definitions: HookDefinitions;
+  invocations: InvocationsStore;
+  invoker: Invoker;
+  catalog: Catalog;
+  bodyLimit: number;
+  /** Told of every permission change (who, old, new) for the audit log. */
+  onPermissionsChanged?: (change: { hook: HookRecord; before: unknown; after: unknown; by: string }) => void;
+}
+
+export function createHooksRouter(deps: HooksRouterDeps): Router {
+  const router = new Router();
+  router.use('/hooks', requireScope('admin'));
+
+  async function load(id: string): Promise<HookRecord> {
+    const hook = await deps.store.get(id);
+    if (!hook) throw errors.notFound('hook', id);
+    return hook;
+  }
+
+  async function readJson(ctx: Context): Promise<unknown> {
+    const body = await readBody(ctx, deps.bodyLimit);
+    if (body.format !== 'json') throw errors.validation('send the hook as one JSON object');
+    return body.value;
+  }
+
+  /** The event a dry run uses: a known type and a payload that fits its schema. */
+  function testEvent(raw: unknown) {
+    const input = (raw ?? {}) as { type?: unknown; payload?: unknown };
+    if (typeof input.type !== 'string') throw errors.validation('"type" is required: the event type to test with', { pointer: '/type' });
+    if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
+    const payload = input.payload ?? {};
+    const problems = deps.catalog.validate(input.type, payload);
+    if (problems.length > 0) throw errors.schemaViolation(input.type, problems.map((p) => ({ ...p, pointer: `/payload${p.pointer}` })));
+    return { id: `test-${randomUUID()}`, type: input.type, occurredAt: new Date().toISOString(), payload };
+  }
+
+  async function dryRun(hook: HookRecord, raw: unknown) {
+    const event = testEvent(raw);
+    const { status, outcome } = await deps.invoker.invoke(hook, event, { mode: hook.mode, dryRun: true });
+    const payload = hook.mode === 'filter' && status === 'ok' ? nextPayload(event.payload, outcome.value) : undefined;
+    return {
+      status,
+      result: outcome.value,
+      ...(payload === undefined ? {} : { payload, changed: JSON.stringify(payload) !== JSON.stringify(event.payload) }),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      logs: outcome.logs,
+      durationMs: outcome.durationMs,
+    };
+  }
+
+  router.post('/hooks', async (ctx) => {
+    const fields = await deps.definitions.forCreate(await readJson(ctx), 'api');
+    if (await deps.store.findByName(fields.name)) throw errors.conflict(`a hook named "${fields.name}" exists already`);
+    const hook = await deps.store.insert(randomUUID(), fields);
+    await deps.registry.reload();
+    ctx.status = 201;
+    ctx.body = presentHook(hook);
+  });
+
+  router.get('/hooks', async (ctx) => {
+    ctx.body = { items: (await deps.store.list()).map(presentHook) };
+  });
+
+  router.post('/hooks/test', async (ctx) => {
+    const raw = (await readJson(ctx)) as Record<string, unknown> | null;
+    const { type, payload, ...definition } = raw ?? {};
+    const fields = await deps.definitions.forCreate({ name: 'dry-run', events: ['*'], mode: 'filter', ...definition }, 'api');
+    const hook: HookRecord = { ...fields, id: 'dry-run', version: 0, consecutiveFailures: 0, createdAt: Date.now(), updatedAt: Date.now() };
+    ctx.body = await dryRun(hook, { type, payload });
+  });
+
+  router.get('/hooks/:id', async (ctx) => {
+    ctx.body = presentHook(await load(ctx.params.id!));
+  });
+
+  router.patch('/hooks/:id', async (ctx) => {
+    const hook = await load(ctx.params.id!);
+    const raw = await readJson(ctx);
+    if (hook.origin === 'file' && Object.keys(raw as object).some((k) => k !== 'enabled')) {
+      throw errors.readOnly('hook', hook.name, `it comes from ${hook.filePath}; edit the file (only "enabled" can change here)`);
+    }
+    const fields = await deps.definitions.forUpdate(hook, raw);
+    if (fields.name && fields.name !== hook.name && (await deps.store.findByName(fields.name))) {
+      throw errors.conflict(`a hook named "${fields.name}" exists already`);
+    }
+    const updated = (await deps.store.update(hook.id, fields))!;
+    await deps.registry.reload();
+    if (fields.permissions !== undefined && JSON.stringify(fields.permissions) !== JSON.stringify(hook.permissions)) {
+      deps.onPermissionsChanged?.({ hook: updated, before: hook.permissions, after: updated.permissions, by: ctx.state.principal.name });
+    }
+    ctx.body = presentHook(updated);
+  });
+
+  router.delete('/hooks/:id', async (ctx) => {
+    const hook = await load(ctx.params.id!);
+    if (hook.origin === 'file') throw errors.readOnly('hook', hook.name, `it comes from ${hook.filePath}; delete the file`);
+    await deps.store.remove(hook.id);
+    await deps.registry.reload();
+    ctx.status = 204;
+  });
+
+  router.get('/hooks/:id/invocations', async (ctx) => {
+    const hook = await load(ctx.params.id!);
+    const limit = ctx.query.limit === undefined ? 50 : Number(ctx.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw errors.validation('limit must be an integer from 1 to 500');
+    const before = ctx.query.before === undefined ? undefined : Number(ctx.query.before);
+    if (before !== undefined && !Number.isInteger(before)) throw errors.validation('before must be an invocation id');
+    const items = await deps.invocations.listForHook(hook.id, limit, before);
+    ctx.body = { items: items.map(presentInvocation), nextBefore: items.length === limit ? items.at(-1)!.id : null };
+  });
+
+  router.post('/hooks/:id/test', async (ctx) => {
+    ctx.body = await dryRun(await load(ctx.params.id!), await readJson(ctx));
+  });
+
+  return router;
+}

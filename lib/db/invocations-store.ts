@@ -1,0 +1,96 @@
+// The invocations table: one row per hook run (outcome, duration, error, captured logs),
+// read per hook and per event, pruned by age and by a per-hook count.
+import type { Knex } from 'knex';
+
+export interface InvocationRecord {
+  id: number;
+  eventId: string;
+  hookId: string;
+  hookVersion: number;
+  mode: 'filter' | 'action';
+  status: string;
+  durationMs: number;
+  error: { message: string; name?: string; stack?: string; line?: number; column?: number } | null;
+  logs: Array<{ level: string; message: string; at: string }>;
+  createdAt: number;
+}
+
+export type NewInvocation = Omit<InvocationRecord, 'id' | 'createdAt'>;
+
+interface InvocationRow {
+  id: number;
+  event_id: string;
+  hook_id: string;
+  hook_version: number;
+  mode: 'filter' | 'action';
+  status: string;
+  duration_ms: number;
+  error: string | null;
+  logs: string | null;
+  dry_run: number | boolean;
+  created_at: number;
+}
+
+function fromRow(r: InvocationRow): InvocationRecord {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    hookId: r.hook_id,
+    hookVersion: r.hook_version,
+    mode: r.mode,
+    status: r.status,
+    durationMs: r.duration_ms,
+    error: r.error ? JSON.parse(r.error) : null,
+    logs: r.logs ? JSON.parse(r.logs) : [],
+    createdAt: Number(r.created_at),
+  };
+}
+
+export function createInvocationsStore(db: Knex) {
+  const table = () => db<InvocationRow>('invocations');
+  return {
+    async insertMany(items: NewInvocation[]): Promise<void> {
+      if (items.length === 0) return;
+      const now = Date.now();
+      const rows = items.map((i) => ({
+        event_id: i.eventId,
+        hook_id: i.hookId,
+        hook_version: i.hookVersion,
+        mode: i.mode,
+        status: i.status,
+        duration_ms: i.durationMs,
+        error: i.error ? JSON.stringify(i.error) : null,
+        logs: JSON.stringify(i.logs),
+        created_at: now,
+      }));
+      // 9 columns a row: 100 rows stay under SQLite's 999 bound variables.
+      await db.transaction(async (trx) => {
+        for (let k = 0; k < rows.length; k += 100) await trx('invocations').insert(rows.slice(k, k + 100));
+      });
+    },
+    async listForHook(hookId: string, limit: number, beforeId?: number): Promise<InvocationRecord[]> {
+      let q = table().where({ hook_id: hookId }).orderBy('id', 'desc').limit(limit);
+      if (beforeId !== undefined) q = q.andWhere('id', '<', beforeId);
+      return (await q).map(fromRow);
+    },
+    async listForEvent(eventId: string): Promise<InvocationRecord[]> {
+      return (await table().where({ event_id: eventId }).orderBy('id')).map(fromRow);
+    },
+    async pruneOlderThan(before: number): Promise<number> {
+      return table().where('created_at', '<', before).delete();
+    },
+    /** Keeps the newest `keep` invocations of each hook. */
+    async pruneBeyondCount(keep: number): Promise<number> {
+      return db.raw(
+        `DELETE FROM invocations WHERE id IN (
+           SELECT id FROM (
+             SELECT id, ROW_NUMBER() OVER (PARTITION BY hook_id ORDER BY id DESC) AS n FROM invocations
+           ) WHERE n > ?
+         )`,
+        [keep],
+      ).then(() => db.raw('SELECT changes() AS n').then((r: Array<{ n: number }>) => r[0]?.n ?? 0));
+    },
+  };
+}
+
+export type InvocationsStore = ReturnType<typeof createInvocationsStore>;

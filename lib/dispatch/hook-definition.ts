@@ -1,0 +1,172 @@
+// Validates a hook definition (from POST/PATCH /hooks or a hooks-directory file) and turns it
+// into stored fields: shape by JSON Schema (400), patterns against the catalog (422), the
+// limit profile (422), the module source compiled with line and column on error (400).
+import type { Catalog } from '../catalog.ts';
+import type { HookFields, HookRecord } from '../db/hooks-store.ts';
+import { errors } from '../errors.ts';
+import { isValidPattern } from '../event-pattern.ts';
+import { createSchemaCompiler } from '../json-schema.ts';
+import type { Compiler } from '../../runtime/index.ts';
+
+export const HOOK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 } };
+const HOOK_INPUT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: HOOK_NAME_PATTERN },
+    events: { ...stringList, minItems: 1 },
+    mode: { enum: ['filter', 'action'] },
+    priority: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000 },
+    kind: { enum: ['module', 'command'] },
+    source: { type: 'string', minLength: 1 },
+    command: { ...stringList, minItems: 1 },
+    env: stringList,
+    timeoutMs: { type: 'integer', minimum: 1 },
+    limits: { type: 'string', minLength: 1 },
+    enabled: { type: 'boolean' },
+    permissions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { net: stringList, env: stringList },
+    },
+    description: { type: 'string' },
+  },
+};
+
+export interface HookInput {
+  name?: string;
+  events?: string[];
+  mode?: 'filter' | 'action';
+  priority?: number;
+  kind?: 'module' | 'command';
+  source?: string;
+  command?: string[];
+  env?: string[];
+  timeoutMs?: number;
+  limits?: string;
+  enabled?: boolean;
+  permissions?: { net?: string[]; env?: string[] };
+}
+
+export interface HookDefinitionDeps {
+  catalog: Catalog;
+  compiler: Compiler;
+  profiles: readonly string[];
+  maxTimeoutMs: number;
+  /** Checks a command hook's program (issue 5); throws a HookdError when it cannot run. */
+  checkCommand?: (argv: string[]) => Promise<void>;
+}
+
+export const DEFAULT_PRIORITY = 100;
+
+export function createHookDefinitions(deps: HookDefinitionDeps) {
+  const validateShape = createSchemaCompiler()(HOOK_INPUT_SCHEMA);
+
+  function checkShape(input: unknown, required: string[]): HookInput {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw errors.validation('the body must be a JSON object describing the hook');
+    }
+    const problems = validateShape(input);
+    for (const key of required) {
+      if ((input as Record<string, unknown>)[key] === undefined) problems.push({ pointer: `/${key}`, message: 'is required' });
+    }
+    if (problems.length > 0) {
+      throw errors.validation(`invalid hook: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`, { problems });
+    }
+    return input as HookInput;
+  }
+
+  function checkPatterns(patterns: string[]): void {
+    for (const [i, pattern] of patterns.entries()) {
+      if (!isValidPattern(pattern)) {
+        throw errors.validation(`event pattern "${pattern}" is malformed: use dotted names and *`, { pointer: `/events/${i}` });
+      }
+      if (deps.catalog.match(pattern).length === 0) {
+        throw errors.unprocessable(`event pattern "${pattern}" matches no event type in the catalog (GET /catalog)`, {
+          pointer: `/events/${i}`,
+        });
+      }
+    }
+  }
+
+  function checkRest(input: HookInput): void {
+    if (input.limits !== undefined && !deps.profiles.includes(input.limits)) {
+      throw errors.unprocessable(`limit profile "${input.limits}" does not exist; known: ${deps.profiles.join(', ')}`, {
+        pointer: '/limits',
+      });
+    }
+    if (input.timeoutMs !== undefined && input.timeoutMs > deps.maxTimeoutMs) {
+      throw errors.validation(`timeoutMs ${input.timeoutMs} is above the maximum of ${deps.maxTimeoutMs}`, { pointer: '/timeoutMs' });
+    }
+  }
+
+  async function compile(source: string, filename: string) {
+    const result = await deps.compiler.compile(source, filename);
+    if (!result.ok) throw errors.compile(filename, result.error.message, result.error.line, result.error.column);
+    return result.hook;
+  }
+
+  async function checkBody(kind: 'module' | 'command', input: HookInput, filename: string): Promise<Partial<HookFields>> {
+    if (kind === 'module') {
+      if (input.command !== undefined) throw errors.validation('a module hook has "source", not "command"', { pointer: '/command' });
+      if (input.source === undefined) return {};
+      return { source: input.source, compiled: await compile(input.source, filename) };
+    }
+    if (input.source !== undefined) throw errors.validation('a command hook has "command", not "source"', { pointer: '/source' });
+    if (input.command === undefined) return {};
+    if (!deps.checkCommand) throw errors.unprocessable('command hooks are not available in this build');
+    await deps.checkCommand(input.command);
+    return { command: input.command };
+  }
+
+  return {
+    /** A full definition for a new hook. `filename` names the module in stacks and errors. */
+    async forCreate(raw: unknown, origin: 'api' | 'file', filePath: string | null = null): Promise<HookFields> {
+      const input = checkShape(raw, ['name', 'events', 'mode']);
+      const kind = input.kind ?? (input.command ? 'command' : 'module');
+      if (kind === 'module' && input.source === undefined) throw errors.validation('invalid hook: /source is required', { pointer: '/source' });
+      if (kind === 'command' && input.command === undefined) throw errors.validation('invalid hook: /command is required', { pointer: '/command' });
+      checkPatterns(input.events!);
+      checkRest(input);
+      const body = await checkBody(kind, input, filePath ?? `${input.name}.js`);
+      return {
+        name: input.name!,
+        origin,
+        filePath,
+        kind,
+        mode: input.mode!,
+        events: input.events!,
+        priority: input.priority ?? DEFAULT_PRIORITY,
+        source: body.source ?? null,
+        compiled: body.compiled ?? null,
+        command: body.command ?? null,
+        env: input.env ?? [],
+        permissions: input.permissions ?? {},
+        timeoutMs: input.timeoutMs ?? null,
+        limits: input.limits ?? null,
+        enabled: input.enabled ?? true,
+        disabledReason: null,
+      };
+    },
+
+    /** The fields a PATCH changes; the kind of a hook cannot change. */
+    async forUpdate(existing: HookRecord, raw: unknown): Promise<Partial<HookFields>> {
+      const input = checkShape(raw, []);
+      if (input.kind !== undefined && input.kind !== existing.kind) {
+        throw errors.validation(`a hook's kind cannot change (it is "${existing.kind}"): create a new hook`, { pointer: '/kind' });
+      }
+      if (input.events) checkPatterns(input.events);
+      checkRest(input);
+      const body = await checkBody(existing.kind, input, existing.filePath ?? `${input.name ?? existing.name}.js`);
+      const fields: Partial<HookFields> = { ...body };
+      for (const key of ['name', 'events', 'mode', 'priority', 'env', 'permissions', 'timeoutMs', 'limits', 'enabled'] as const) {
+        if (input[key] !== undefined) (fields as Record<string, unknown>)[key] = input[key];
+      }
+      return fields;
+    },
+  };
+}
+
+export type HookDefinitions = ReturnType<typeof createHookDefinitions>;

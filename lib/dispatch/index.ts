@@ -1,0 +1,101 @@
+// The dispatch subsystem, assembled: the hook registry and definitions, the invoker with its
+// invocation log, the filter chain, action hooks and the pending-event dispatcher.
+import type { Knex } from 'knex';
+import type { Catalog } from '../catalog.ts';
+import type { HooksConfig, RuntimeConfig } from '../config/index.ts';
+import type { EventRecord, EventsStore } from '../db/events-store.ts';
+import { createHooksStore } from '../db/hooks-store.ts';
+import { createInvocationsStore } from '../db/invocations-store.ts';
+import { createLimiter } from '../limiter.ts';
+import type { Logger } from '../log.ts';
+import type { PruneTask } from '../retention.ts';
+import type { Compiler, Sandbox } from '../../runtime/index.ts';
+import { createActionRunner } from './action-runner.ts';
+import { createDispatcher } from './dispatcher.ts';
+import { createFilterChain } from './filter-chain.ts';
+import { createFiltering } from './filtering.ts';
+import { createHookDefinitions } from './hook-definition.ts';
+import { createHookRegistry } from './hook-registry.ts';
+import { createInvoker, type InvokerDeps } from './invoke.ts';
+
+export interface DispatchDeps {
+  db: Knex;
+  events: EventsStore;
+  catalog: Catalog;
+  log: Logger;
+  sandbox: Sandbox;
+  compiler: Compiler;
+  hooksConfig: HooksConfig;
+  runtimeConfig: RuntimeConfig;
+  enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
+  /** Optional parts later subsystems plug in (command runner, grants, invocation notices). */
+  invokerExtras?: Pick<InvokerDeps, 'runCommand' | 'grantsFor' | 'onInvoked'>;
+  checkCommand?: (argv: string[]) => Promise<void>;
+}
+
+export function createDispatch(deps: DispatchDeps) {
+  const hooks = createHooksStore(deps.db);
+  const invocations = createInvocationsStore(deps.db);
+  const registry = createHookRegistry({ store: hooks });
+  const definitions = createHookDefinitions({
+    catalog: deps.catalog,
+    compiler: deps.compiler,
+    profiles: Object.keys(deps.runtimeConfig.profiles),
+    maxTimeoutMs: deps.runtimeConfig.maxTimeoutMs,
+    checkCommand: deps.checkCommand,
+  });
+  const invoker = createInvoker({
+    sandbox: deps.sandbox,
+    hooks,
+    registry,
+    invocations,
+    log: deps.log,
+    disableAfterFailures: deps.hooksConfig.disableAfterFailures || Number.POSITIVE_INFINITY,
+    ...deps.invokerExtras,
+  });
+  const runFilterChain = createFilterChain({ catalog: deps.catalog, invoker, deadlineMs: deps.hooksConfig.chainTimeoutMs });
+  const runActions = createActionRunner({ registry, invoker, limiter: createLimiter(deps.hooksConfig.actionConcurrency) });
+  // Events in flight = action concurrency: the rest wait in the queue and, at a stop, stay
+  // pending in the database (and run after the restart) instead of starting late.
+  const dispatcher = createDispatcher({ db: deps.db, events: deps.events, log: deps.log, concurrency: deps.hooksConfig.actionConcurrency, runActions });
+  const filtering = createFiltering({
+    db: deps.db,
+    events: deps.events,
+    registry,
+    runFilterChain,
+    dispatcher,
+    log: deps.log,
+    enqueueDeliveries: deps.enqueueDeliveries,
+  });
+
+  const pruneTasks: PruneTask[] = [
+    { name: 'invocations (age)', prune: (now) => invocations.pruneOlderThan(now - deps.hooksConfig.invocationRetentionMs) },
+    { name: 'invocations (count)', prune: () => invocations.pruneBeyondCount(deps.hooksConfig.invocationsPerHook) },
+  ];
+
+  return {
+    hooks,
+    invocations,
+    registry,
+    definitions,
+    invoker,
+    dispatcher,
+    filtering,
+    pruneTasks,
+    /** Loads the registry; must run before events are accepted. */
+    async load(): Promise<void> {
+      await registry.reload();
+    },
+    /** Resumes what a stop left: interrupted filter chains, then pending action hooks. */
+    async resume(): Promise<void> {
+      await filtering.recover();
+      dispatcher.start();
+    },
+    async stop(): Promise<void> {
+      await dispatcher.stop();
+      await invoker.drain();
+    },
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatch>;

@@ -1,0 +1,131 @@
+// Runs one hook for one event and records it: the sandbox (module) or the command runner,
+// the invocation log (group-committed), the failure count with auto-disable, and a
+// hook.executed notice on the bus. Never throws: every failure is an outcome.
+import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
+import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
+import type { Logger } from '../log.ts';
+import type { HookEvent, HookOutcome, Sandbox } from '../../runtime/index.ts';
+import type { HookRegistry } from './hook-registry.ts';
+
+/** An outcome as dispatch records it: the runtime's, or `invalid-output` for a filter result the schema refused. */
+export type InvocationStatus = HookOutcome['status'] | 'invalid-output';
+
+export interface Invocation {
+  hook: HookRecord;
+  status: InvocationStatus;
+  outcome: HookOutcome;
+}
+
+export interface InvokeOptions {
+  mode: 'filter' | 'action';
+  timeoutMs?: number;
+  /** Dry runs (POST /hooks/:id/test) record nothing and count no failure. */
+  dryRun?: boolean;
+  /** Judges an ok result (the filter chain's schema check); returns an error message to refuse it. */
+  check?: (value: unknown) => string | undefined;
+}
+
+export interface InvokerDeps {
+  sandbox: Sandbox;
+  hooks: HooksStore;
+  registry: HookRegistry;
+  invocations: InvocationsStore;
+  log: Logger;
+  disableAfterFailures: number;
+  /** Runs a command hook (issue 5); absent: command hooks fail with a clear error. */
+  runCommand?: (hook: HookRecord, event: HookEvent, timeoutMs: number | undefined) => Promise<HookOutcome>;
+  /** What the hook may use besides plain JavaScript (permissions, progress, emit). */
+  grantsFor?: (hook: HookRecord, event: HookEvent) => Record<string, unknown>;
+  /** Told of every recorded invocation (the bus, hook.executed, emitted events). */
+  onInvoked?: (invocation: Invocation, event: HookEvent, options: InvokeOptions) => void;
+}
+
+export function createInvoker(deps: InvokerDeps) {
+  const failures = new Map<string, number>();
+  const log = createGroupCommit<NewInvocation, void>({
+    maxBatchWeight: 500,
+    flush: async (items) => {
+      await deps.invocations.insertMany(items);
+      return items.map(() => undefined);
+    },
+  });
+
+  async function run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined): Promise<HookOutcome> {
+    if (hook.kind === 'command') {
+      if (deps.runCommand) return deps.runCommand(hook, event, timeoutMs);
+      return { status: 'error', error: { message: 'command hooks are not available' }, logs: [], durationMs: 0 };
+    }
+    if (!hook.compiled) {
+      return { status: 'error', error: { message: hook.disabledReason ?? 'the hook has no compiled module' }, logs: [], durationMs: 0 };
+    }
+    return deps.sandbox.run({
+      hookId: hook.id,
+      hookName: hook.name,
+      hook: hook.compiled,
+      event,
+      timeoutMs,
+      limits: hook.limits ?? undefined,
+      grants: deps.grantsFor?.(hook, event) ?? {},
+    });
+  }
+
+  async function countOutcome(hook: HookRecord, ok: boolean, reason: string): Promise<void> {
+    const before = failures.get(hook.id) ?? hook.consecutiveFailures;
+    if (ok) {
+      if (before > 0) {
+        failures.set(hook.id, 0);
+        await deps.hooks.resetFailures(hook.id);
+      }
+      return;
+    }
+    const result = await deps.hooks.recordFailure(
+      hook.id,
+      deps.disableAfterFailures,
+      `disabled after ${deps.disableAfterFailures} consecutive failures; last: ${reason}`,
+    );
+    failures.set(hook.id, result.failures);
+    if (result.disabled) {
+      failures.delete(hook.id);
+      deps.log.warn({ hookId: hook.id, hook: hook.name, failures: result.failures, reason }, 'hook auto-disabled');
+      await deps.registry.reload();
+    }
+  }
+
+  async function invoke(hook: HookRecord, event: HookEvent, options: InvokeOptions): Promise<Invocation> {
+    const timeoutMs = options.timeoutMs ?? hook.timeoutMs ?? undefined;
+    const outcome = await run(hook, event, timeoutMs);
+    let status: InvocationStatus = outcome.status;
+    if (status === 'ok' && options.check) {
+      const refused = options.check(outcome.value);
+      if (refused !== undefined) {
+        status = 'invalid-output';
+        outcome.error = { message: refused };
+      }
+    }
+    const invocation: Invocation = { hook, status, outcome };
+    if (!options.dryRun) {
+      try {
+        await log.add({
+          eventId: event.id,
+          hookId: hook.id,
+          hookVersion: hook.version,
+          mode: options.mode,
+          status,
+          durationMs: outcome.durationMs,
+          error: outcome.error ?? null,
+          logs: outcome.logs,
+        });
+        await countOutcome(hook, status === 'ok', outcome.error?.message ?? status);
+      } catch (err) {
+        deps.log.error({ err, hookId: hook.id, eventId: event.id }, 'could not record an invocation');
+      }
+    }
+    deps.onInvoked?.(invocation, event, options);
+    return invocation;
+  }
+
+  return { invoke, drain: () => log.drain() };
+}
+
+export type Invoker = ReturnType<typeof createInvoker>;

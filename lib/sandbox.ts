@@ -1,0 +1,36 @@
+// Builds the runtime's sandbox and compiler from the config, and logs what the sandbox
+// host reports (starts, exits with calls lost).
+import type { RuntimeConfig } from './config/index.ts';
+import type { Logger } from './log.ts';
+import { createCompiler, createSandbox, type SandboxEvent } from '../runtime/index.ts';
+
+export function createSandboxFromConfig(deps: {
+  config: RuntimeConfig;
+  log: Logger;
+  onHookEvent?: (event: SandboxEvent) => void;
+}) {
+  const c = deps.config;
+  const sandbox = createSandbox({
+    profiles: c.profiles,
+    minThreads: c.minThreads,
+    maxThreads: c.maxThreads,
+    idleTimeoutMs: c.idleTimeoutMs,
+    defaultTimeoutMs: c.timeoutMs,
+    maxResultBytes: c.maxResultBytes,
+    maxLogBytes: c.maxLogBytes,
+    memoryBudgetMb: c.memoryBudgetMb,
+    maxSourceBytes: c.maxSourceBytes,
+    compileTimeoutMs: c.compileTimeoutMs,
+    onEvent: (event) => {
+      if (event.type === 'host.exit') {
+        deps.log.warn({ pid: event.pid, code: event.code, signal: event.signal, inFlight: event.inFlight }, 'sandbox host exited; restarting it');
+      } else if (event.type === 'host.ready') {
+        deps.log.debug({ pid: event.pid }, 'sandbox host ready');
+      } else {
+        deps.onHookEvent?.(event);
+      }
+    },
+  });
+  const compiler = createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs });
+  return { sandbox, compiler };
+}

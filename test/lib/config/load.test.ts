@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { loadConfig } from '../../../lib/config/index.ts';
+import { isHookdError } from '../../../lib/errors.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+const temp = makeTempDir();
+after(() => temp.remove());
+
+function writeYaml(name: string, text: string): string {
+  const file = join(temp.dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function configError(fn: () => unknown): { message: string; problems: Array<Record<string, unknown>> } {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(isHookdError(e), 'a HookdError');
+    assert.equal(e.code, 'CONFIG');
+    return { message: e.message, problems: (e.details as { problems: Array<Record<string, unknown>> }).problems };
+  }
+  assert.fail('expected a config error');
+}
+
+describe('config loading', () => {
+  test('the embedded default alone gives the documented defaults', () => {
+    const c = loadConfig({ env: {}, cwd: '/srv/x' });
+    assert.equal(c.server.host, '127.0.0.1');
+    assert.equal(c.server.port, 7700);
+    assert.equal(c.server.bodyLimit, 1024 * 1024);
+    assert.equal(c.dataDir, '/srv/x/data');
+    assert.equal(c.hooks.dir, '/srv/x/hooks');
+    assert.equal(c.storage.file, '/srv/x/data/hookd.sqlite');
+    assert.equal(c.catalog['media.added']?.kind, 'business');
+    assert.equal(c.catalog['download.progress']?.kind, 'progress');
+    assert.ok(Object.isFrozen(c.server), 'config is frozen');
+  });
+
+  test("a user's file changes only the keys it names; maps merge and lists replace", () => {
+    const file = writeYaml(
+      'user.yaml',
+      'server:\n  port: 8123\nstorage:\n  retention:\n    events: 2d\ncatalog:\n  custom.thing:\n    kind: business\n',
+    );
+    const c = loadConfig({ file, env: {} });
+    assert.equal(c.server.port, 8123);
+    assert.equal(c.server.host, '127.0.0.1', 'untouched sibling keeps its default');
+    assert.equal(c.storage.retention.eventsMs, 2 * 86_400_000);
+    assert.ok(c.catalog['custom.thing'], 'new catalog type added');
+    assert.ok(c.catalog['media.added'], 'default catalog types kept');
+    assert.deepEqual(c.sources.at(-1), file);
+  });
+
+  test('HOOKD_CONFIG names the file and env variables override both files', () => {
+    const file = writeYaml('env.yaml', 'server:\n  port: 9000\n');
+    const c = loadConfig({
+      env: { HOOKD_CONFIG: file, HOOKD_PORT: '9100', HOOKD_HOST: '0.0.0.0', HOOKD_DATA_DIR: '/tmp/d', HOOKD_HOOKS_DIR: '/tmp/h' },
+    });
+    assert.equal(c.server.port, 9100);
+    assert.equal(c.server.host, '0.0.0.0');
+    assert.equal(c.dataDir, '/tmp/d');
+    assert.equal(c.hooks.dir, '/tmp/h');
+  });
+
+  test('HOOKD_TOKEN adds an admin token', () => {
+    const c = loadConfig({ env: { HOOKD_TOKEN: 'a-very-long-token-value' } });
+    assert.deepEqual(c.auth.tokens, [{ name: 'HOOKD_TOKEN', token: 'a-very-long-token-value', scopes: ['admin'] }]);
+  });
+
+  const invalid: Array<[string, string, string, number]> = [
+    ['a wrong type', 'server:\n  port: "high"\n', 'server.port', 2],
+    ['an unknown key', 'server:\n  prot: 1\n', 'server.prot', 2],
+    ['a malformed duration', 'storage:\n  retention:\n    events: soon\n', 'storage.retention.events', 3],
+    ['a malformed size', 'server:\n  bodyLimit: 12 parsecs\n', 'server.bodyLimit', 2],
+    ['a bad catalog kind', 'catalog:\n  my.type:\n    kind: urgent\n', 'catalog["my.type"].kind', 3],
+  ];
+  for (const [name, yaml, key, line] of invalid) {
+    test(`${name} is reported with its key and file line`, () => {
+      const file = writeYaml(`bad-${key}.yaml`, yaml);
+      const { message, problems } = configError(() => loadConfig({ file, env: {} }));
+      const problem = problems.find((p) => p.key === key);
+      assert.ok(problem, `a problem for ${key} in: ${message}`);
+      assert.equal(problem.file, file);
+      assert.equal(problem.line, line);
+      assert.match(message, new RegExp(key.replace(/[.[\]"]/g, '\\$&')));
+    });
+  }
+
+  test('a bad env override names the variable', () => {
+    const { message } = configError(() => loadConfig({ env: { HOOKD_PORT: 'eighty' } }));
+    assert.match(message, /server\.port: .*HOOKD_PORT/);
+  });
+
+  test('a YAML syntax error gives the file and line', () => {
+    const file = writeYaml('syntax.yaml', 'server:\n  port: [1,\n');
+    const { message } = configError(() => loadConfig({ file, env: {} }));
+    assert.match(message, new RegExp(`${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: YAML syntax error`));
+  });
+
+  test('a missing file is a clear error', () => {
+    const { message } = configError(() => loadConfig({ file: join(temp.dir, 'nope.yaml'), env: {} }));
+    assert.match(message, /cannot read config file .*nope\.yaml/);
+  });
+});
