@@ -3,6 +3,7 @@
 // is kept as a disabled hook whose reason names the file, line and column.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parseSidecar, readSidecarText } from '../commands/index.ts';
 import type { HookFields, HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import { isHookdError } from '../errors.ts';
@@ -49,6 +50,28 @@ async function define(found: FoundHookFile, source: string, deps: SyncDeps): Pro
   return deps.definitions.forCreate(raw, 'file', found.relPath);
 }
 
+/**
+ * A program in `<event-type>/`: the file is run, never read; its options come from the sidecar,
+ * whose text is kept in `source` so that an unchanged sidecar means an unchanged hook.
+ */
+async function defineCommand(found: FoundHookFile, sidecar: string, deps: SyncDeps): Promise<HookFields> {
+  const raw = {
+    name: found.name,
+    mode: 'action',
+    ...(found.events ? { events: found.events } : {}),
+    ...(found.priority === undefined ? {} : { priority: found.priority }),
+    ...parseSidecar(sidecar, found.relPath),
+    kind: 'command',
+    command: [found.absPath],
+  };
+  try {
+    return { ...(await deps.definitions.forCreate(raw, 'file', found.relPath)), source: sidecar };
+  } catch (err) {
+    if (isHookdError(err)) throw new Error(`${found.relPath}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], failed: [] };
   const existing = new Map((await deps.store.list()).filter((h) => h.origin === 'file').map((h) => [h.id, h]));
@@ -58,14 +81,15 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
     existing.delete(id);
     let source: string;
     try {
-      source = readFileSync(found.absPath, 'utf8');
+      source = found.kind === 'command' ? readSidecarText(found.absPath) : readFileSync(found.absPath, 'utf8');
     } catch {
       continue; // removed between the scan and the read: the next sync sees it gone
     }
-    if (before && before.source === source) continue;
+    // A command's program is read at each run; only its path and sidecar make a new version.
+    if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) continue;
     let fields: HookFields;
     try {
-      fields = await define(found, source, deps);
+      fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
     } catch (err) {
       const message = isHookdError(err) || err instanceof Error ? err.message : String(err);
       report.failed.push({ file: found.relPath, message });
@@ -74,13 +98,13 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
         name: found.name,
         origin: 'file',
         filePath: found.relPath,
-        kind: 'module',
+        kind: found.kind ?? 'module',
         mode: 'action',
         events: found.events ?? [],
         priority: found.priority ?? 100,
         source,
         compiled: null,
-        command: null,
+        command: found.kind === 'command' ? [found.absPath] : null,
         env: [],
         permissions: {},
         timeoutMs: null,

@@ -1,0 +1,117 @@
+// Command hooks: external programs as hooks. createCommandRunner gives dispatch its `runCommand`
+// (bounded concurrency, env built from nothing, a fresh cwd per run) and `checkCommand`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CommandsConfig } from '../config/index.ts';
+import type { HookRecord } from '../db/hooks-store.ts';
+import { createLimiter } from '../limiter.ts';
+import type { Logger } from '../log.ts';
+import type { HookEvent, HookOutcome, LogLine } from '../../runtime/protocol.ts';
+import { buildCommandEnv } from './build-env.ts';
+import { checkProgram } from './check-program.ts';
+import type { EnvResolver } from './resolve-env.ts';
+import { runCommand } from './run-command.ts';
+
+export { buildCommandEnv, flattenPayload, toUpperSnake, PAYLOAD_PREFIX } from './build-env.ts';
+export { checkProgram } from './check-program.ts';
+export { createCommandEnvResolver, isReservedEnvName, type EnvResolver } from './resolve-env.ts';
+export { parseSidecar, readSidecarText, sidecarPath } from './sidecar.ts';
+
+export interface CommandRunnerDeps {
+  config: CommandsConfig;
+  log: Logger;
+  /** Values for the names in a hook's `env`; none resolve when absent. */
+  resolveEnv?: EnvResolver;
+  /** The PATH programs get; the daemon passes its own. */
+  path?: string;
+}
+
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+export function createCommandRunner(deps: CommandRunnerDeps) {
+  const { config } = deps;
+  const limiter = createLimiter(config.concurrency);
+  const resolveEnv = deps.resolveEnv ?? (() => ({}));
+  const stopping = new AbortController();
+  const inFlight = new Set<Promise<HookOutcome>>();
+
+  function note(level: LogLine['level'], message: string): LogLine {
+    return { level, message, at: new Date().toISOString() };
+  }
+
+  async function runInSlot(hook: HookRecord, event: HookEvent, argv: string[], started: number, timeoutMs: number): Promise<HookOutcome> {
+    const deadline = started + timeoutMs;
+    const elapsed = () => Math.round(performance.now() - started);
+    if (stopping.signal.aborted) return { status: 'error', error: { message: 'hookd is shutting down: the command did not start' }, logs: [], durationMs: elapsed() };
+    const remaining = Math.floor(deadline - performance.now());
+    if (remaining <= 0) {
+      const message = `timed out after ${elapsed()} ms waiting for a free command slot (config commands.concurrency: ${config.concurrency}); the program did not start`;
+      return { status: 'timeout', error: { message }, logs: [], durationMs: elapsed() };
+    }
+    const named = resolveEnv(hook.env);
+    const notes: LogLine[] = [];
+    const unresolved = hook.env.filter((name) => !(name in named));
+    if (unresolved.length > 0) notes.push(note('warn', `env not passed (unset, reserved HOOKD_* or malformed): ${unresolved.join(', ')}`));
+    const { env, omitted } = buildCommandEnv({
+      event,
+      hookName: hook.name,
+      path: deps.path ?? DEFAULT_PATH,
+      named,
+      limits: { maxVars: config.maxPayloadVars, maxValueBytes: config.maxPayloadValueBytes },
+    });
+    if (omitted > 0) notes.push(note('debug', `${omitted} payload values left out of HOOKD_PAYLOAD_* (name collision, NUL byte, too long or too many): read them from stdin`));
+    const cwd = config.cwd ?? (await mkdtemp(join(tmpdir(), 'hookd-cmd-')));
+    try {
+      const result = await runCommand({
+        argv,
+        env,
+        input: `${JSON.stringify(event)}\n`,
+        cwd,
+        timeoutMs: remaining,
+        requestedTimeoutMs: timeoutMs,
+        killGraceMs: config.killGraceMs,
+        maxOutputBytes: config.maxOutputBytes,
+        signal: stopping.signal,
+      });
+      return { ...result, logs: [...notes, ...result.logs], durationMs: elapsed() };
+    } finally {
+      if (config.cwd === null) {
+        await rm(cwd, { recursive: true, force: true }).catch((err: unknown) => deps.log.warn({ err, cwd }, 'could not remove a command hook\'s temp dir'));
+      }
+    }
+  }
+
+  return {
+    /** Runs a command hook; never throws. The deadline counts from the call, waiting for a slot included. */
+    run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined): Promise<HookOutcome> {
+      const started = performance.now();
+      const argv = hook.command;
+      if (!argv || argv.length === 0) {
+        return Promise.resolve({ status: 'error', error: { message: hook.disabledReason ?? 'the command hook has no command' }, logs: [], durationMs: 0 });
+      }
+      if (stopping.signal.aborted) {
+        return Promise.resolve({ status: 'error', error: { message: 'hookd is shutting down: the command did not start' }, logs: [], durationMs: 0 });
+      }
+      const call = limiter
+        .run(() => runInSlot(hook, event, argv, started, timeoutMs ?? config.timeoutMs))
+        .catch((err: unknown): HookOutcome => {
+          deps.log.error({ err, hookId: hook.id }, 'command hook run failed unexpectedly');
+          return { status: 'error', error: { message: `the command could not be run: ${(err as Error).message}` }, logs: [], durationMs: Math.round(performance.now() - started) };
+        })
+        .finally(() => inFlight.delete(call));
+      inFlight.add(call);
+      return call;
+    },
+    /** checkCommand for hook definitions: throws an UNPROCESSABLE HookdError (422). */
+    check: (argv: string[]) => checkProgram(argv),
+    /** Ends running programs (their groups get SIGTERM, then SIGKILL) and waits for them. */
+    async close(): Promise<void> {
+      stopping.abort();
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+export type CommandRunner = ReturnType<typeof createCommandRunner>;

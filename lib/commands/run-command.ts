@@ -1,0 +1,111 @@
+// Runs one program once with execa: argv only (never a shell), the given environment and no
+// other, the event on stdin, capped output, and a deadline enforced on the whole process group.
+// Side effect: a child process group, always gone when the returned promise settles.
+import { execa } from 'execa';
+import type { HookOutcome } from '../../runtime/protocol.ts';
+import { createOutputCapture } from './output-capture.ts';
+import { signalGroup, terminateGroup } from './process-group.ts';
+
+export interface RunCommandInput {
+  argv: readonly string[];
+  env: Record<string, string>;
+  /** Written to stdin; a program that does not read it is fine (EPIPE is ignored). */
+  input: string;
+  cwd: string;
+  /** What is left of the deadline when the program starts. */
+  timeoutMs: number;
+  /** The deadline as the caller gave it (waiting for a slot counts against it), for the message. */
+  requestedTimeoutMs?: number;
+  killGraceMs: number;
+  maxOutputBytes: number;
+  /** Aborting (the daemon stops) ends the program as a timeout does. */
+  signal?: AbortSignal;
+}
+
+export type CommandResult = Pick<HookOutcome, 'status' | 'value' | 'error' | 'logs' | 'logsTruncated'>;
+
+export async function runCommand(input: RunCommandInput): Promise<CommandResult> {
+  const capture = createOutputCapture(input.maxOutputBytes);
+  const [program, ...args] = input.argv as [string, ...string[]];
+  const child = execa(program, args, {
+    shell: false,
+    // Its own process group, so one signal reaches everything it started.
+    detached: true,
+    extendEnv: false,
+    env: input.env,
+    cwd: input.cwd,
+    input: input.input,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    // We read the streams ourselves (capped); execa's maxBuffer would kill the run instead.
+    buffer: false,
+    reject: false,
+    cleanup: false,
+  });
+  child.stdout?.on('data', capture.stdout);
+  child.stderr?.on('data', capture.stderr);
+
+  let stopped: 'timeout' | 'aborted' | undefined;
+  let cancelKill = () => {};
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let streamGuard: NodeJS.Timeout | undefined;
+  const stop = (why: 'timeout' | 'aborted') => {
+    if (stopped || exit || child.pid === undefined) return;
+    stopped = why;
+    cancelKill = terminateGroup(child.pid, input.killGraceMs);
+  };
+  const timer = setTimeout(() => stop('timeout'), input.timeoutMs);
+  const onAbort = () => stop('aborted');
+  input.signal?.addEventListener('abort', onAbort, { once: true });
+  if (input.signal?.aborted) onAbort();
+
+  child.once('exit', (code, signal) => {
+    exit = { code, signal };
+    clearTimeout(timer);
+    cancelKill();
+    // The program is done, so is its group: background children (`sleep 1000 &`) would
+    // otherwise outlive the hook and, holding stdout, keep the run from ending.
+    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    // A process that left the group (setsid) may still hold the pipes: stop waiting for them.
+    streamGuard = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, input.killGraceMs);
+  });
+
+  const result = await child;
+  clearTimeout(timer);
+  clearTimeout(streamGuard);
+  cancelKill();
+  input.signal?.removeEventListener('abort', onAbort);
+  const out = capture.finish();
+  const base = { logs: out.logs, logsTruncated: out.truncated || undefined };
+  const tail = out.stderrTail ? `: ${out.stderrTail}` : '';
+
+  if (!exit) {
+    const code = (result as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'it (or the working directory) does not exist' : code === 'EACCES' ? 'it is not executable' : (result.originalMessage ?? result.message);
+    return { ...base, status: 'error', error: { message: `could not start "${program}": ${why}${code ? ` (${code})` : ''}` } };
+  }
+  if (stopped) {
+    const ended = `its process group got SIGTERM, then SIGKILL after ${input.killGraceMs} ms if still running`;
+    if (stopped === 'aborted') return { ...base, status: 'error', error: { message: `stopped because hookd is shutting down; ${ended}` } };
+    return { ...base, status: 'timeout', error: { message: `timed out after ${input.requestedTimeoutMs ?? input.timeoutMs} ms; ${ended}` } };
+  }
+  if (exit.code !== 0) {
+    const how = exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    return { ...base, status: 'error', error: { message: `${how}${tail}` } };
+  }
+  return { ...base, status: 'ok', value: out.stdoutComplete ? parseResult(out.stdout) : undefined };
+}
+
+/** stdout that is one JSON document is the hook's result; anything else is only log output. */
+function parseResult(stdout: string): unknown {
+  const text = stdout.trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+// The options of a command file hook live in a sidecar: `hooks/media.added/20-notify.sh` takes
+// them from `20-notify.sh.json` (mode, env, timeoutMs, priority, name, events, ...). The program
+// itself is never read: it may be a binary, and discovery runs no user code.
+import { readFileSync } from 'node:fs';
+
+// The file is the program: a sidecar cannot point the hook elsewhere or turn it into a module.
+const FIXED_KEYS = ['kind', 'command', 'source'];
+
+export function sidecarPath(programPath: string): string {
+  return `${programPath}.json`;
+}
+
+/** The sidecar's text, '' when there is none: it is what tells a changed definition apart. */
+export function readSidecarText(programPath: string): string {
+  try {
+    return readFileSync(sidecarPath(programPath), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
+/** Hook options from a sidecar's text; throws an Error naming the file when they are not an object. */
+export function parseSidecar(text: string, relPath: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let options: unknown;
+  try {
+    options = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${relPath}.json: not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new Error(`${relPath}.json: must be a JSON object of hook options, e.g. { "mode": "filter", "env": ["NOTIFY_URL"] }`);
+  }
+  const fixed = FIXED_KEYS.filter((k) => k in options);
+  if (fixed.length > 0) throw new Error(`${relPath}.json: "${fixed.join('", "')}" cannot be set here: the file next to it is the program`);
+  return options as Record<string, unknown>;
+}
