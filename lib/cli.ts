@@ -1,14 +1,17 @@
-// The `hookd` command line: serve, check, migrate, token create. Exit codes scripts rely on:
-// 0 ok, 1 runtime failure, 2 usage or invalid configuration.
-import { Command, CommanderError } from 'commander';
+// The `hookd` command line: serve, check, run-hook, migrate, token create. Exit codes scripts
+// rely on (lib/cli/exit.ts): 0 ok, 1 runtime failure (a hook that failed), 2 usage, invalid
+// configuration or an invalid hook. Each verb's work lives in lib/cli/<verb>.ts.
+import { Command, Option } from 'commander';
 import { loadConfig, type Config } from './config/index.ts';
 import { migrateLatest, openDatabase } from './db/connect.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { startDaemon } from './daemon.ts';
-import { isHookdError } from './errors.ts';
+import { checkCommand } from './cli/check.ts';
+import { describeFailure, EXIT, usageError } from './cli/exit.ts';
+import { runHookCommand, type RunHookOptions } from './cli/run-hook.ts';
 import { digestToken, generateToken } from './tokens.ts';
 
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+export { EXIT } from './cli/exit.ts';
 
 function readConfig(file: string | undefined, overrides: { pretty?: boolean } = {}): Config {
   const config = loadConfig({ file });
@@ -16,16 +19,19 @@ function readConfig(file: string | undefined, overrides: { pretty?: boolean } = 
   return { ...config, log: { ...config.log, pretty: overrides.pretty } };
 }
 
+const CONFIG_OPTION = ['-c, --config <file>', 'a YAML config file merged over the embedded defaults (default: $HOOKD_CONFIG)'] as const;
+
 const program = new Command()
   .name('hookd')
   .description('A self-hosted hook runtime: sandboxed hooks and signed webhooks for application events.')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText('after', '\nExit codes: 0 ok, 1 failure (a hook that failed, a runtime error), 2 usage, invalid config or invalid hook.\nRun `hookd <command> --help` for a command\'s options.');
 
 program
   .command('serve')
   .description('run the daemon (the embedded default config, merged with --config or HOOKD_CONFIG)')
-  .option('-c, --config <file>', 'a YAML config file merged over the defaults')
+  .option(...CONFIG_OPTION)
   .option('--pretty', 'human-readable logs instead of JSON lines')
   .action(async (opts: { config?: string; pretty?: boolean }) => {
     const daemon = await startDaemon(readConfig(opts.config, { pretty: opts.pretty }));
@@ -48,17 +54,41 @@ program
 
 program
   .command('check')
-  .description('validate the configuration; exits 2 with the problems when it is invalid')
-  .option('-c, --config <file>', 'a YAML config file merged over the defaults')
-  .action((opts: { config?: string }) => {
-    const config = readConfig(opts.config);
-    console.log(`configuration ok (${config.sources.join(' + ')}); ${Object.keys(config.catalog).length} event types`);
+  .description('validate the configuration and every hook in the hooks directory; problems print as path:line:column: message, exit 2')
+  .option(...CONFIG_OPTION)
+  .option('--hooks-dir <dir>', 'check this directory instead of the config\'s hooks.dir')
+  .action(async (opts: { config?: string; hooksDir?: string }) => {
+    process.exitCode = await checkCommand(opts);
+  });
+
+program
+  .command('run-hook')
+  .description('run one hook file once, locally, in the same sandbox and limits as the daemon (no daemon needed), and print its result, logs, outcome and duration')
+  .argument('<file>', 'a module hook (.js, .mjs, .ts, .mts) or an executable command hook')
+  .option('-e, --event <type>', 'the event type (default: the file\'s <event-type>/ folder, or its config.events)')
+  .option('-p, --payload <json|file|->', 'the payload: a JSON file, - for stdin, or inline JSON (default: {})')
+  .option(...CONFIG_OPTION)
+  .option('--json', 'print one JSON object: { status, result, payload, logs, progress, error, durationMs, ... }')
+  .addOption(new Option('--allow-net <host...>', 'grant ctx.fetch these hosts too, for this run (entries as in permissions.net)').default([]))
+  .addOption(new Option('--allow-env <name...>', 'grant these variables too, for this run (from the config\'s secrets or your environment)').default([]))
+  .addHelpText('after', [
+    '',
+    'Exit codes: 0 the hook ran ok; 1 it failed (error, timeout, oom, crashed, invalid-result, invalid-output);',
+    '2 the file, event, payload or config is invalid (compile errors print as file:line:column).',
+    '',
+    'Examples:',
+    '  hookd run-hook hooks/media.added/10-anime-settings.js --payload \'{"title":"Frieren","genres":["Anime"]}\'',
+    '  hookd run-hook my-hook.ts --event download.completed --payload event.json --json',
+    '  echo \'{"title":"x"}\' | NOTIFY_URL=http://localhost:8123/api/webhook/abc hookd run-hook hooks/download.completed/60-notify.js -p -',
+  ].join('\n'))
+  .action(async (file: string, opts: RunHookOptions) => {
+    process.exitCode = await runHookCommand(file, opts);
   });
 
 program
   .command('migrate')
   .description('apply pending database migrations (serve also does this at start)')
-  .option('-c, --config <file>', 'a YAML config file merged over the defaults')
+  .option(...CONFIG_OPTION)
   .action(async (opts: { config?: string }) => {
     const config = readConfig(opts.config);
     const db = openDatabase(config.storage);
@@ -76,18 +106,16 @@ token
   .description('create an API token and print it once (only its digest is stored)')
   .requiredOption('--name <name>', 'a name for the token, shown in logs')
   .option('--scope <scope...>', 'events | admin', ['events'])
-  .option('-c, --config <file>', 'a YAML config file merged over the defaults')
+  .option(...CONFIG_OPTION)
   .action(async (opts: { name: string; scope: string[]; config?: string }) => {
     const bad = opts.scope.find((s) => s !== 'events' && s !== 'admin');
-    if (bad) throw new CommanderError(EXIT.USAGE, 'hookd.scope', `unknown scope "${bad}": use events or admin`);
+    if (bad) throw usageError(`unknown scope "${bad}": use events or admin`);
     const config = readConfig(opts.config);
     const db = openDatabase(config.storage);
     try {
       await migrateLatest(db);
       const store = createTokensStore(db);
-      if (await store.findByName(opts.name)) {
-        throw new CommanderError(EXIT.USAGE, 'hookd.exists', `a token named "${opts.name}" exists already`);
-      }
+      if (await store.findByName(opts.name)) throw usageError(`a token named "${opts.name}" exists already`);
       const value = generateToken();
       await store.create({ name: opts.name, hash: digestToken(value).toString('hex'), scopes: opts.scope });
       console.log(value);
@@ -99,16 +127,7 @@ token
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    if (error.code !== 'commander.helpDisplayed' && error.code !== 'commander.version' && error.exitCode !== 0) {
-      if (error.code.startsWith('hookd.')) console.error(`hookd: ${error.message}`);
-    }
-    process.exit(error.exitCode === 1 ? EXIT.USAGE : error.exitCode);
-  }
-  if (isHookdError(error) && error.code === 'CONFIG') {
-    console.error(`hookd: ${error.message}`);
-    process.exit(EXIT.USAGE);
-  }
-  console.error(`hookd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(EXIT.FAILURE);
+  const { code, message } = describeFailure(error);
+  if (message) console.error(message);
+  process.exit(code);
 }

@@ -1,8 +1,10 @@
-// Worker entry for compile.ts: parses one hook source into a ModuleSource record with Babel.
+// Worker entry for compile.ts: parses one hook source into a ModuleSource record with Babel,
+// after erasing the types of a TypeScript hook (`.ts`, `.mts`) in place.
 // Plain JavaScript on purpose: under tsx's CommonJS hooks Babel's ESM/CJS interop breaks in a
 // worker ("reading 'get'"), so this thread runs without tsx. It parses, it never evaluates.
 import { ModuleSource } from '@endo/module-source';
 import { transforms } from 'ses/tools.js';
+import { eraseNonCode, isTypeScriptFile, StripError } from './strip-types.mjs';
 
 const { mandatoryTransforms, rejectSomeDirectEvalExpressions } = transforms;
 
@@ -20,24 +22,52 @@ function fail(message, line, column) {
   return { ok: false, error };
 }
 
-function describeSyntaxError(err, filename) {
+// SES refuses these texts anywhere outside comments, strings included (they could hide an
+// import or an HTML comment from its checks); the author needs to know which and where.
+const SES_REFUSALS = {
+  SES_IMPORT_REJECTED: { pattern: /\bimport\s*(?:\(|\/[/*])/, what: '"import(" (even inside a string)', fix: "split it: 'imp' + 'ort('" },
+  SES_HTML_COMMENT_REJECTED: { pattern: /<!--|-->/, what: 'an HTML comment marker "<!--" or "-->" (even inside a string)', fix: "split it: '<' + '!--'" },
+};
+
+function describeSesRefusal(code, line, source, filename) {
+  const refusal = SES_REFUSALS[code];
+  const text = source.split(/\r?\n|\r|\u2028|\u2029/)[line - 1] ?? '';
+  const at = refusal ? text.search(refusal.pattern) : -1;
+  const column = at >= 0 ? at + 1 : 1;
+  const message = refusal
+    ? `rejected by the sandbox: ${refusal.what}; ${refusal.fix} (${code})`
+    : `rejected by the sandbox (${code})`;
+  return fail(`${filename}: ${message}`, line, column);
+}
+
+function describeSyntaxError(err, filename, source) {
   const raw = err instanceof Error ? err.message : String(err);
   const message = raw.replace(/^Error transforming source in "[^"]*": /, '');
   const babel = /\((\d+):(\d+)\)\s*$/.exec(message);
   // Babel columns are 0-based; editors and our API speak 1-based.
   if (babel) return fail(`${filename}: ${message}`, Number(babel[1]), Number(babel[2]) + 1);
   const ses = /rejected at [^\n]*:(\d+)\. \((SES_\w+)\)/.exec(message);
-  if (ses) return fail(`${filename}:${ses[1]}: ${message}`, Number(ses[1]));
+  if (ses) return describeSesRefusal(ses[2], Number(ses[1]), source, filename);
   return fail(`${filename}: ${message}`);
 }
 
 /** Piscina handler: { source, filename } in, { ok, record } or { ok: false, error } out. */
 export default function compileHookSource({ source, filename }) {
+  const typescript = isTypeScriptFile(filename);
+  let text = source;
+  try {
+    // Same length, lines and columns: everything below reports the author's positions.
+    text = eraseNonCode(source, { typescript });
+  } catch (err) {
+    if (err instanceof StripError) return fail(`${filename}: ${err.message}`, err.line, err.column);
+    // JavaScript: ModuleSource parses it again below and reports the error as it always has.
+    if (typescript) return describeSyntaxError(err, filename, source);
+  }
   let record;
   try {
-    record = { ...new ModuleSource(source, filename) };
+    record = { ...new ModuleSource(text, filename) };
   } catch (err) {
-    return describeSyntaxError(err, filename);
+    return describeSyntaxError(err, filename, source);
   }
   if (record.imports.length > 0) {
     return fail(`${filename}: a hook is a single module and cannot import "${record.imports[0]}"; inline what it needs`);
@@ -52,7 +82,7 @@ export default function compileHookSource({ source, filename }) {
     // The checks SES applies at evaluation, surfaced now as a located compile error.
     rejectSomeDirectEvalExpressions(mandatoryTransforms(program));
   } catch (err) {
-    return describeSyntaxError(err, filename);
+    return describeSyntaxError(err, filename, source);
   }
   record.__syncModuleProgram__ = program;
   return { ok: true, record: JSON.parse(JSON.stringify(record)) };

@@ -1,6 +1,7 @@
 // Hook source -> ModuleSource record, at registration. Babel runs in a worker thread under a
 // deadline so a large or hostile source never blocks the daemon's event loop; results are
-// cached by content hash (plus filename, which names the hook's stack frames).
+// cached by content hash (plus filename, which names the hook's stack frames and says whether
+// the source is TypeScript: `.ts`/`.mts` lose their types in place, see strip-types.mjs).
 import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import type { CompileResult } from './protocol.ts';

@@ -23,7 +23,7 @@ export function readHookConfig(source: string, filename: string): ConfigResult {
   try {
     ast = parse(source, {
       sourceType: 'module',
-      plugins: filename.endsWith('.ts') ? ['typescript'] : [],
+      plugins: /\.m?ts$/.test(filename) ? ['typescript'] : [],
       errorRecovery: false,
     }) as unknown as { program: { body: Node[] } };
   } catch (err) {

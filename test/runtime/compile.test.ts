@@ -32,6 +32,26 @@ describe('createCompiler', () => {
     assert.match(result.error.message, /hooks\/syntax-error\.js/);
   });
 
+  it('accepts JSDoc import() types and other "import(" text in comments (// @ts-check hooks)', async () => {
+    const source = [
+      '// @ts-check',
+      "/** @param {import('../../types/hookd').HookEvent<'media.added'>} event */",
+      'export default function (event) { /* import("x") <!-- */ return event.type; }',
+      '',
+    ].join('\n');
+    const result = await compiler.compile(source, 'hooks/typed.js');
+    assert.equal(result.ok, true, result.ok ? '' : result.error.message);
+  });
+
+  it('points a refusal of text in a string at its line and column, with the way around it', async () => {
+    const result = await compiler.compile('export default () => {\n  return "see import(x)";\n};\n', 'hooks/text.js');
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.error.line, 2);
+    assert.equal(result.error.column, 15);
+    assert.match(result.error.message, /split it: 'imp' \+ 'ort\(' \(SES_IMPORT_REJECTED\)/);
+  });
+
   const refusals: Array<[string, string, RegExp]> = [
     ['a static import', readFixture('imports.js'), /cannot import "node:fs"/],
     ['a re-export', 'export * from "./other.js"; export default () => 1;', /cannot import/],
