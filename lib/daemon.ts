@@ -20,11 +20,13 @@ import { migrateLatest, openDatabase } from './db/connect.ts';
 import { createEventWriter } from './db/event-writer.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
+import { createCommandRunner, createCommandEnvResolver } from './commands/index.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createHooksRouter } from './api/hooks-router.ts';
 import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
+import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createProgress } from './progress/index.ts';
@@ -76,7 +78,18 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
       for (const e of created) if (e.status !== 'filtering') await webhooks.enqueueDeliveries(trx, e, e.payload);
     },
   });
-  const { sandbox, compiler } = createSandboxFromConfig({ config: config.runtime, log });
+  const { sandbox, compiler } = createSandboxFromConfig({
+    config: config.runtime,
+    log,
+    onHookEvent: createHookProgressPublisher({ publish: progress.publish }),
+  });
+  // Command hooks get only the variables they name (secrets first, then the environment; never HOOKD_*).
+  const commands = createCommandRunner({
+    config: config.commands,
+    log,
+    resolveEnv: createCommandEnvResolver(config.secrets, process.env),
+    path: process.env.PATH,
+  });
   const dispatch = createDispatch({
     db,
     events,
@@ -87,6 +100,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     hooksConfig: config.hooks,
     runtimeConfig: config.runtime,
     enqueueDeliveries: webhooks.enqueueDeliveries,
+    bus,
+    secrets: config.secrets,
+    record: (input) => ingest.record(input),
+    storeExecuted: () => webhooks.subscribes('hook.executed'),
+    invokerExtras: { runCommand: commands.run },
+    checkCommand: commands.check,
   });
   await dispatch.load();
   await sandbox.start();
@@ -108,6 +127,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     publishProgress: progress.publish,
     onStored: (stored) => dispatch.dispatcher.submit(stored),
     hasActionHooks: (type) => dispatch.registry.hasActionHooks(type),
+    hasFilterHooks: (type) => dispatch.registry.forEvent(type, 'filter').length > 0,
   });
 
   let stopping = false;
@@ -123,6 +143,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
         maxBatch: config.events.maxBatch,
         pageSize: config.events.pageSize,
         filter: (event) => dispatch.filtering.filter(event),
+        isSync: (type) => catalog.get(type)?.sync === true,
         describeEvent: async (id) => ({
           invocations: (await dispatch.invocations.listForEvent(id)).map(presentInvocation),
           ...(await webhooks.describeEvent(id)),
@@ -182,6 +203,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     await writer.drain();
     await hooksDir.stop();
     await dispatch.stop();
+    await commands.close();
     await sandbox.close();
     await compiler.close();
     await webhooks.stop();

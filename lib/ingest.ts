@@ -28,6 +28,8 @@ export interface IngestDeps {
   publishProgress?: (item: { type: string; payload: unknown; at: string }) => void;
   /** Whether any action hook subscribes to a type: events no hook wants are done when stored. */
   hasActionHooks?: (type: string) => boolean;
+  /** Whether any filter hook subscribes: without one, a waiting POST needs no filtering state. */
+  hasFilterHooks?: (type: string) => boolean;
 }
 
 export function createIngest(deps: IngestDeps) {
@@ -75,9 +77,10 @@ export function createIngest(deps: IngestDeps) {
       kind: 'business',
       event: {
         id: (item.id as string | undefined) ?? randomUUID(),
+        generatedId: item.id === undefined,
         type: type.name,
         payload,
-        status: options.wait || type.sync ? 'filtering' : initialStatus(type.name),
+        status: (options.wait || type.sync) && deps.hasFilterHooks?.(type.name) ? 'filtering' : initialStatus(type.name),
         occurredAt,
         receivedAt: Date.now(),
         source,
@@ -114,12 +117,14 @@ export function createIngest(deps: IngestDeps) {
     source: string;
     causationId?: string;
     depth?: number;
+    emittedBy?: string[];
   }): Promise<EventRecord> {
     if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
     const now = Date.now();
     const [result] = await deps.writer.write([
       {
         id: randomUUID(),
+        generatedId: true,
         type: input.type,
         payload: input.payload,
         status: initialStatus(input.type),
@@ -128,10 +133,16 @@ export function createIngest(deps: IngestDeps) {
         source: input.source,
         causationId: input.causationId ?? null,
         depth: input.depth ?? 0,
+        emittedBy: input.emittedBy ?? [],
       },
     ]);
-    deps.onStored?.([result!.event]);
-    return result!.event;
+    const event = result!.event;
+    // hook.executed is already on the bus (channel "hook") from the run itself.
+    if (event.type !== 'hook.executed') {
+      deps.bus.emit('message', { channel: 'event', type: event.type, id: event.id, data: event.payload, at: event.occurredAt });
+    }
+    deps.onStored?.([event]);
+    return event;
   }
 
   return { check, accept, record };

@@ -13,6 +13,8 @@ export const REDACT_PATHS = [
   '*.headers.authorization',
   'req.headers.authorization',
   'auth.tokens',
+  'secrets',
+  '*.secrets',
 ];
 
 export interface LoggerOptions {

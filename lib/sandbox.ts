@@ -22,7 +22,9 @@ export function createSandboxFromConfig(deps: {
     maxSourceBytes: c.maxSourceBytes,
     compileTimeoutMs: c.compileTimeoutMs,
     onEvent: (event) => {
-      if (event.type === 'host.exit') {
+      if (event.type === 'host.exit' && event.expected) {
+        deps.log.debug({ pid: event.pid }, 'sandbox host stopped');
+      } else if (event.type === 'host.exit') {
         deps.log.warn({ pid: event.pid, code: event.code, signal: event.signal, inFlight: event.inFlight }, 'sandbox host exited; restarting it');
       } else if (event.type === 'host.ready') {
         deps.log.debug({ pid: event.pid }, 'sandbox host ready');

@@ -144,7 +144,7 @@ export interface HookProgressEvent {
 
 /** What the sandbox reports besides outcomes, through createSandbox({ onEvent }). */
 export type SandboxEvent =
-  | { type: 'host.exit'; pid: number; code: number | null; signal: string | null; inFlight: number; at: string }
+  | { type: 'host.exit'; pid: number; code: number | null; signal: string | null; inFlight: number; /** True when close() asked for it. */ expected: boolean; at: string }
   | { type: 'host.ready'; pid: number; at: string }
   | HookProgressEvent;
 

@@ -160,7 +160,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     host = undefined;
     ready = undefined;
     outbox = undefined;
-    emit({ type: 'host.exit', pid: child.pid ?? -1, code, signal, inFlight: calls.size, at: new Date().toISOString() });
+    emit({ type: 'host.exit', pid: child.pid ?? -1, code, signal, inFlight: calls.size, expected: closing, at: new Date().toISOString() });
     const why = closing
       ? 'the sandbox was closed during the call'
       : `the sandbox host died (code ${code}, signal ${signal}) during the call; it is being restarted`;

@@ -13,6 +13,8 @@ export interface EventsRouterDeps {
   ingest: Ingest;
   /** Runs the filter chain of an event stored as filtering (POST ?wait=true). */
   filter: (event: EventRecord) => Promise<ChainOutput>;
+  /** Whether a type's catalog entry says its POSTs always wait for the filter chain. */
+  isSync: (type: string) => boolean;
   events: EventsStore;
   bodyLimit: number;
   maxBatch: number;
@@ -36,7 +38,7 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
         ctx.body = { id: result!.event.id, type: result!.event.type, ...output };
         return;
       }
-      answerSingle(ctx, result!, wait);
+      answerSingle(ctx, result!, wait || (result!.kind === 'business' && deps.isSync(result!.event.type)));
       return;
     }
     if (wait) throw errors.validation('wait=true takes a single event, not a batch');
@@ -107,12 +109,20 @@ function answerSingle(ctx: Context, result: AcceptResult, wait: boolean): void {
   if (result.kind === 'progress') {
     ctx.status = 202;
     ctx.body = { type: result.type, status: 'live' };
-  } else if (!result.created && wait) {
-    // A repeated id under wait answers like the first time, minus the chain's results.
+  } else if (wait) {
+    // No filter hook subscribed (nothing ran), or a repeated id: answered in the chain's
+    // shape, with the payload as stored and no results.
     const e = result.event;
     const payload = e.finalPayload === undefined ? e.payload : e.finalPayload;
     ctx.status = 200;
-    ctx.body = { id: e.id, type: e.type, payload, changed: JSON.stringify(payload) !== JSON.stringify(e.payload), results: [], duplicate: true };
+    ctx.body = {
+      id: e.id,
+      type: e.type,
+      payload,
+      changed: JSON.stringify(payload) !== JSON.stringify(e.payload),
+      results: [],
+      ...(result.created ? {} : { duplicate: true }),
+    };
   } else if (result.created) {
     ctx.status = 202;
     ctx.body = { id: result.event.id, type: result.event.type, status: result.event.status };

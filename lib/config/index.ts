@@ -1,4 +1,4 @@
 // The configuration subsystem's public surface.
 export { loadConfig, DEFAULT_CONFIG_FILE, type LoadOptions, type ConfigProblem } from './load.ts';
-export type { Config, CatalogEntryConfig, TokenConfig, Scope, HooksConfig, RuntimeConfig } from './normalize.ts';
+export type { Config, CatalogEntryConfig, TokenConfig, Scope, HooksConfig, RuntimeConfig, CommandsConfig } from './normalize.ts';
 export { parseDuration, parseSize } from './units.ts';

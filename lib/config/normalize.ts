@@ -32,9 +32,12 @@ export interface Config {
   events: { maxBatch: number; pageSize: number };
   hooks: HooksConfig;
   runtime: RuntimeConfig;
+  commands: CommandsConfig;
   progress: ProgressConfig;
   stream: StreamConfig;
   webhooks: WebhooksConfig;
+  /** Values for ctx.env, by name (permissions.env); never logged. */
+  secrets: Record<string, string>;
   catalog: Record<string, CatalogEntryConfig>;
   /** The files merged to make this config, embedded default first. */
   sources: string[];
@@ -51,6 +54,7 @@ export interface HooksConfig {
   actionConcurrency: number;
   /** 0 never disables. */
   disableAfterFailures: number;
+  maxEmitDepth: number;
   invocationRetentionMs: number;
   invocationsPerHook: number;
 }
@@ -65,6 +69,7 @@ export interface RuntimeConfig {
   maxLogBytes: number;
   maxSourceBytes: number;
   compileTimeoutMs: number;
+  maxFetchResponseBytes: number;
   memoryBudgetMb: number;
   profiles: Record<string, { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number; stackSizeMb: number }>;
 }
@@ -79,6 +84,7 @@ function normalizeHooks(h: Raw, cwd: string): HooksConfig {
     chainTimeoutMs: parseDuration(h.chainTimeout)!,
     actionConcurrency: h.actionConcurrency,
     disableAfterFailures: h.disableAfterFailures,
+    maxEmitDepth: h.maxEmitDepth,
     invocationRetentionMs: parseDuration(h.invocationRetention)!,
     invocationsPerHook: h.invocationsPerHook,
   };
@@ -96,6 +102,7 @@ function normalizeRuntime(r: Raw): RuntimeConfig {
     maxLogBytes: parseSize(r.maxLogSize)!,
     maxSourceBytes: parseSize(r.maxSourceSize)!,
     compileTimeoutMs: parseDuration(r.compileTimeout)!,
+    maxFetchResponseBytes: parseSize(r.maxFetchResponse)!,
     memoryBudgetMb: mb(r.memoryBudget, 1024),
     profiles: Object.fromEntries(
       Object.entries(r.profiles as Record<string, Raw>).map(([name, p]) => [
@@ -103,6 +110,33 @@ function normalizeRuntime(r: Raw): RuntimeConfig {
         { maxOldGenerationSizeMb: mb(p.heap, 64), maxYoungGenerationSizeMb: mb(p.youngHeap, 16), stackSizeMb: mb(p.stack, 4) },
       ]),
     ),
+  };
+}
+
+export interface CommandsConfig {
+  /** Command hook programs running at once, over all hooks and events. */
+  concurrency: number;
+  /** A command's deadline when neither the hook nor the filter chain gives one. */
+  timeoutMs: number;
+  /** Between SIGTERM and SIGKILL to a timed-out command's process group. */
+  killGraceMs: number;
+  /** Bytes kept per stream (stdout, stderr) per run. */
+  maxOutputBytes: number;
+  /** null: a fresh temp dir per run, removed afterwards. */
+  cwd: string | null;
+  maxPayloadVars: number;
+  maxPayloadValueBytes: number;
+}
+
+function normalizeCommands(c: Raw, cwd: string): CommandsConfig {
+  return {
+    concurrency: c.concurrency,
+    timeoutMs: parseDuration(c.timeout)!,
+    killGraceMs: parseDuration(c.killGrace)!,
+    maxOutputBytes: parseSize(c.maxOutput)!,
+    cwd: c.cwd == null ? null : resolve(cwd, c.cwd),
+    maxPayloadVars: c.maxPayloadVars,
+    maxPayloadValueBytes: parseSize(c.maxPayloadValueSize)!,
   };
 }
 
@@ -182,6 +216,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize },
     hooks: normalizeHooks(raw.hooks, cwd),
     runtime: normalizeRuntime(raw.runtime),
+    commands: normalizeCommands(raw.commands, cwd),
     progress: {
       coalesceWindowMs: parseDuration(raw.progress.coalesceWindow)!,
       maxKeys: raw.progress.maxKeys,
@@ -198,6 +233,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       queryToken: raw.stream.queryToken,
     },
     webhooks: normalizeWebhooks(raw.webhooks),
+    secrets: raw.secrets ?? {},
     catalog: raw.catalog,
     sources,
   };

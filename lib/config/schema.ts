@@ -61,6 +61,7 @@ export const CONFIG_SCHEMA = section({
     chainTimeout: duration,
     actionConcurrency: { type: 'integer', minimum: 1 },
     disableAfterFailures: { type: 'integer', minimum: 0 },
+    maxEmitDepth: { type: 'integer', minimum: 0, maximum: 20 },
     invocationRetention: duration,
     invocationsPerHook: { type: 'integer', minimum: 1 },
   }),
@@ -74,6 +75,7 @@ export const CONFIG_SCHEMA = section({
     maxLogSize: size,
     maxSourceSize: size,
     compileTimeout: duration,
+    maxFetchResponse: size,
     memoryBudget: size,
     profiles: {
       type: 'object',
@@ -81,6 +83,15 @@ export const CONFIG_SCHEMA = section({
       propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
       additionalProperties: section({ heap: size, youngHeap: size, stack: size }, ['heap']),
     },
+  }),
+  commands: section({
+    concurrency: { type: 'integer', minimum: 1 },
+    timeout: duration,
+    killGrace: duration,
+    maxOutput: size,
+    cwd: { type: ['string', 'null'], minLength: 1 },
+    maxPayloadVars: { type: 'integer', minimum: 0 },
+    maxPayloadValueSize: size,
   }),
   progress: section({
     coalesceWindow: duration,
@@ -111,6 +122,7 @@ export const CONFIG_SCHEMA = section({
     deliveryRetention: duration,
     pollInterval: duration,
   }),
+  secrets: { type: 'object', additionalProperties: { type: 'string' } },
   catalog: {
     type: 'object',
     propertyNames: { pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$' },

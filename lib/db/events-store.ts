@@ -18,9 +18,16 @@ export interface EventRecord {
   source: string | null;
   causationId: string | null;
   depth: number;
+  /** Hooks that emitted along this event's causation chain (never dispatched to again). */
+  emittedBy: string[];
 }
 
-export type NewEvent = Omit<EventRecord, 'seq' | 'finalPayload' | 'status'> & { status?: EventStatus };
+export type NewEvent = Omit<EventRecord, 'seq' | 'finalPayload' | 'status' | 'emittedBy'> & {
+  status?: EventStatus;
+  emittedBy?: string[];
+  /** The id was generated here (a random UUID), so it cannot exist yet: no lookup needed. */
+  generatedId?: boolean;
+};
 
 export interface InsertResult {
   event: EventRecord;
@@ -39,6 +46,7 @@ interface EventRow {
   source: string | null;
   causation_id: string | null;
   depth: number;
+  emitted_by: string | null;
 }
 
 function fromRow(row: EventRow): EventRecord {
@@ -54,10 +62,11 @@ function fromRow(row: EventRow): EventRecord {
     source: row.source,
     causationId: row.causation_id,
     depth: row.depth,
+    emittedBy: row.emitted_by ? JSON.parse(row.emitted_by) : [],
   };
 }
 
-// 11 columns a row: 80 rows stay under SQLite's default limit of 999 bound variables.
+// 12 columns a row: 80 rows stay under SQLite's default limit of 999 bound variables.
 const INSERT_CHUNK = 80;
 
 function toRow(e: EventRecord): Omit<EventRow, 'seq' | 'final_payload'> {
@@ -71,6 +80,7 @@ function toRow(e: EventRecord): Omit<EventRow, 'seq' | 'final_payload'> {
     source: e.source,
     causation_id: e.causationId,
     depth: e.depth,
+    emitted_by: e.emittedBy.length > 0 ? JSON.stringify(e.emittedBy) : null,
   };
 }
 
@@ -88,7 +98,9 @@ export function createEventsStore(db: Knex) {
     /** Inserts a batch inside the caller's transaction. An id that exists (or repeats in the batch) creates nothing. */
     async insertMany(trx: Knex.Transaction, events: NewEvent[]): Promise<InsertResult[]> {
       {
-        const ids = [...new Set(events.map((e) => e.id))];
+        // Only ids a client chose can repeat; skipping the lookup for the rest saves a statement
+        // per commit in the common case.
+        const ids = [...new Set(events.filter((e) => !e.generatedId).map((e) => e.id))];
         const existing = new Map<string, EventRecord>();
         for (let i = 0; i < ids.length; i += 500) {
           const rows = await table(trx).whereIn('id', ids.slice(i, i + 500));
@@ -102,7 +114,8 @@ export function createEventsStore(db: Knex) {
             results.push({ event: known, created: false });
             continue;
           }
-          const event: EventRecord = { ...e, seq: 0, status: e.status ?? 'pending', finalPayload: undefined };
+          const { generatedId: _, ...fields } = e;
+          const event: EventRecord = { ...fields, seq: 0, status: e.status ?? 'pending', finalPayload: undefined, emittedBy: e.emittedBy ?? [] };
           existing.set(e.id, event);
           fresh.push(event);
           results.push({ event, created: true });
@@ -156,8 +169,17 @@ export function createEventsStore(db: Knex) {
     },
 
     /** Ends an event's filtering: its final payload and what it waits for next. */
-    async finishFiltering(trx: Knex.Transaction, id: string, payload: unknown, status: 'pending' | 'done'): Promise<void> {
-      await table(trx).where({ id, status: 'filtering' }).update({ final_payload: JSON.stringify(payload), status });
+    /** One statement for many events: each statement costs an event-loop turn under load. */
+    async finishFiltering(trx: Knex.Transaction, items: Array<{ id: string; payload: unknown; status: 'pending' | 'done' }>): Promise<void> {
+      for (let i = 0; i < items.length; i += 200) {
+        const chunk = items.slice(i, i + 200);
+        const cases = (pick: (item: (typeof chunk)[number]) => string) =>
+          db.raw(`CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`, chunk.flatMap((c) => [c.id, pick(c)]));
+        await table(trx)
+          .whereIn('id', chunk.map((c) => c.id))
+          .andWhere('status', 'filtering')
+          .update({ final_payload: cases((c) => JSON.stringify(c.payload)), status: cases((c) => c.status) } as never);
+      }
     },
 
     /** Events whose filter chain a stop interrupted. */

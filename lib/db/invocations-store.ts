@@ -49,7 +49,8 @@ function fromRow(r: InvocationRow): InvocationRecord {
 export function createInvocationsStore(db: Knex) {
   const table = () => db<InvocationRow>('invocations');
   return {
-    async insertMany(items: NewInvocation[]): Promise<void> {
+    /** Inserts in the caller's transaction, or in one of its own. */
+    async insertMany(items: NewInvocation[], trx?: Knex.Transaction): Promise<void> {
       if (items.length === 0) return;
       const now = Date.now();
       const rows = items.map((i) => ({
@@ -64,9 +65,10 @@ export function createInvocationsStore(db: Knex) {
         created_at: now,
       }));
       // 9 columns a row: 100 rows stay under SQLite's 999 bound variables.
-      await db.transaction(async (trx) => {
-        for (let k = 0; k < rows.length; k += 100) await trx('invocations').insert(rows.slice(k, k + 100));
-      });
+      const write = async (t: Knex.Transaction) => {
+        for (let k = 0; k < rows.length; k += 100) await t('invocations').insert(rows.slice(k, k + 100));
+      };
+      await (trx ? write(trx) : db.transaction(write));
     },
     async listForHook(hookId: string, limit: number, beforeId?: number): Promise<InvocationRecord[]> {
       let q = table().where({ hook_id: hookId }).orderBy('id', 'desc').limit(limit);

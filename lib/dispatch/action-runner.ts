@@ -7,7 +7,8 @@ import type { Invoker } from './invoke.ts';
 
 export function createActionRunner(deps: { registry: HookRegistry; invoker: Invoker; limiter: Limiter }) {
   return async function runActions(event: EventRecord, payload: unknown): Promise<void> {
-    const hooks = deps.registry.forEvent(event.type, 'action');
+    // A hook never receives an event it caused itself (ctx.emit), however deep the chain.
+    const hooks = deps.registry.forEvent(event.type, 'action').filter((h) => !event.emittedBy.includes(h.id));
     const hookEvent = { id: event.id, type: event.type, occurredAt: event.occurredAt, payload };
     // invoke() never throws: one failing hook cannot stop the others or the event.
     await Promise.all(hooks.map((hook) => deps.limiter.run(() => deps.invoker.invoke(hook, hookEvent, { mode: 'action' }))));

@@ -4,6 +4,7 @@
 // deadline bounds the whole chain.
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
+import type { NewInvocation } from '../db/invocations-store.ts';
 import type { HookEvent } from '../../runtime/index.ts';
 import type { InvocationStatus, Invoker } from './invoke.ts';
 import { applyMergePatch } from './merge-patch.ts';
@@ -35,7 +36,7 @@ export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; de
   return async function runFilterChain(
     event: HookEvent,
     hooks: HookRecord[],
-    options: { dryRun?: boolean } = {},
+    options: { dryRun?: boolean; collect?: NewInvocation[] } = {},
   ): Promise<ChainOutput> {
     const deadline = Date.now() + deps.deadlineMs;
     const original = JSON.stringify(event.payload);
@@ -51,6 +52,7 @@ export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; de
       const { status, outcome } = await deps.invoker.invoke(hook, { ...event, payload }, {
         mode: 'filter',
         dryRun: options.dryRun,
+        collect: options.collect,
         timeoutMs: Math.min(hook.timeoutMs ?? remaining, remaining),
         check: (value) => {
           candidate = nextPayload(payload, value);

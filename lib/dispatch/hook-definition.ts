@@ -6,7 +6,7 @@ import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { errors } from '../errors.ts';
 import { isValidPattern } from '../event-pattern.ts';
 import { createSchemaCompiler } from '../json-schema.ts';
-import type { Compiler } from '../../runtime/index.ts';
+import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 
 export const HOOK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
@@ -29,7 +29,7 @@ const HOOK_INPUT_SCHEMA = {
     permissions: {
       type: 'object',
       additionalProperties: false,
-      properties: { net: stringList, env: stringList },
+      properties: { net: stringList, env: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
     },
     description: { type: 'string' },
   },
@@ -96,6 +96,10 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
       throw errors.unprocessable(`limit profile "${input.limits}" does not exist; known: ${deps.profiles.join(', ')}`, {
         pointer: '/limits',
       });
+    }
+    const netProblems = validateNetAllowlist(input.permissions?.net ?? []);
+    if (netProblems.length > 0) {
+      throw errors.validation(`invalid permissions.net: ${netProblems.join('; ')}`, { pointer: '/permissions/net' });
     }
     if (input.timeoutMs !== undefined && input.timeoutMs > deps.maxTimeoutMs) {
       throw errors.validation(`timeoutMs ${input.timeoutMs} is above the maximum of ${deps.maxTimeoutMs}`, { pointer: '/timeoutMs' });

@@ -1,6 +1,7 @@
 // The dispatch subsystem, assembled: the hook registry and definitions, the invoker with its
 // invocation log, the filter chain, action hooks and the pending-event dispatcher.
 import type { Knex } from 'knex';
+import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog.ts';
 import type { HooksConfig, RuntimeConfig } from '../config/index.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
@@ -15,6 +16,8 @@ import { createDispatcher } from './dispatcher.ts';
 import { createFilterChain } from './filter-chain.ts';
 import { createFiltering } from './filtering.ts';
 import { createHookDefinitions } from './hook-definition.ts';
+import { createEnvResolver, createGrants } from './hook-grants.ts';
+import { createHookNotices, type NoticesDeps } from './hook-notices.ts';
 import { createHookRegistry } from './hook-registry.ts';
 import { createInvoker, type InvokerDeps } from './invoke.ts';
 
@@ -28,8 +31,13 @@ export interface DispatchDeps {
   hooksConfig: HooksConfig;
   runtimeConfig: RuntimeConfig;
   enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
-  /** Optional parts later subsystems plug in (command runner, grants, invocation notices). */
-  invokerExtras?: Pick<InvokerDeps, 'runCommand' | 'grantsFor' | 'onInvoked'>;
+  bus: Bus;
+  secrets: Readonly<Record<string, string>>;
+  /** Stores an event hookd raises (emits, hook.executed): ingest.record. */
+  record: NoticesDeps['record'];
+  storeExecuted: NoticesDeps['storeExecuted'];
+  /** Optional parts later subsystems plug in (the command runner). */
+  invokerExtras?: Pick<InvokerDeps, 'runCommand'>;
   checkCommand?: (argv: string[]) => Promise<void>;
 }
 
@@ -51,6 +59,19 @@ export function createDispatch(deps: DispatchDeps) {
     invocations,
     log: deps.log,
     disableAfterFailures: deps.hooksConfig.disableAfterFailures || Number.POSITIVE_INFINITY,
+    grantsFor: createGrants({
+      catalog: deps.catalog,
+      maxResponseBytes: deps.runtimeConfig.maxFetchResponseBytes,
+      resolveEnv: createEnvResolver(deps.secrets),
+    }),
+    onInvoked: createHookNotices({
+      bus: deps.bus,
+      events: deps.events,
+      log: deps.log,
+      maxEmitDepth: deps.hooksConfig.maxEmitDepth,
+      record: deps.record,
+      storeExecuted: deps.storeExecuted,
+    }),
     ...deps.invokerExtras,
   });
   const runFilterChain = createFilterChain({ catalog: deps.catalog, invoker, deadlineMs: deps.hooksConfig.chainTimeoutMs });
@@ -61,6 +82,7 @@ export function createDispatch(deps: DispatchDeps) {
   const filtering = createFiltering({
     db: deps.db,
     events: deps.events,
+    invocations,
     registry,
     runFilterChain,
     dispatcher,

@@ -24,6 +24,8 @@ export interface InvokeOptions {
   dryRun?: boolean;
   /** Judges an ok result (the filter chain's schema check); returns an error message to refuse it. */
   check?: (value: unknown) => string | undefined;
+  /** Collects the invocation record for the caller to write in its own transaction. */
+  collect?: NewInvocation[];
 }
 
 export interface InvokerDeps {
@@ -106,7 +108,7 @@ export function createInvoker(deps: InvokerDeps) {
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
       try {
-        await log.add({
+        const record: NewInvocation = {
           eventId: event.id,
           hookId: hook.id,
           hookVersion: hook.version,
@@ -114,8 +116,14 @@ export function createInvoker(deps: InvokerDeps) {
           status,
           durationMs: outcome.durationMs,
           error: outcome.error ?? null,
-          logs: outcome.logs,
-        });
+          // A denial is recorded even when the hook caught the error it raised.
+          logs: [
+            ...outcome.logs,
+            ...(outcome.denials ?? []).map((d) => ({ level: 'warn' as const, message: `permission denied: ${d.message}`, at: d.at })),
+          ],
+        };
+        if (options.collect) options.collect.push(record);
+        else await log.add(record);
         await countOutcome(hook, status === 'ok', outcome.error?.message ?? status);
       } catch (err) {
         deps.log.error({ err, hookId: hook.id, eventId: event.id }, 'could not record an invocation');

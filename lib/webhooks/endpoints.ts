@@ -79,6 +79,7 @@ export function createEndpoints(deps: EndpointsDeps) {
         createdAt: now,
         updatedAt: now,
       });
+      deps.onChanged(w.id); // the outbox caches the enabled endpoints
       // The only answer that carries the secret.
       return { ...presentWebhook(w), secret };
     },

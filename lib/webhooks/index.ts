@@ -37,7 +37,10 @@ export function createWebhooks(deps: WebhooksDeps) {
     policy: { scheduleMs: config.retryScheduleMs, jitter: config.jitter, maxRetryAfterMs: config.maxRetryAfterMs },
     disableAfterFailures: config.disableAfterFailures,
     emit: async (m) => {
-      if (m.type === 'webhook.disabled') sender.forget(String(m.payload.webhookId));
+      if (m.type === 'webhook.disabled') {
+        sender.forget(String(m.payload.webhookId));
+        outbox.forget(String(m.payload.webhookId));
+      }
       await deps.recordEvent({ type: m.type, payload: m.payload, source: 'webhooks' });
     },
     log,
@@ -74,6 +77,7 @@ export function createWebhooks(deps: WebhooksDeps) {
   return {
     /** The dispatcher's outbox stage: runs inside the transaction that marks the event done. */
     enqueueDeliveries: outbox.enqueueDeliveries,
+    subscribes: outbox.subscribes,
     endpoints,
     pruneTasks,
     describeEvent: (eventId: string) => endpoints.describeEvent(eventId),

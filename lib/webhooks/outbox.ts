@@ -27,6 +27,25 @@ export function renderBody(event: Pick<EventRecord, 'id' | 'type' | 'occurredAt'
 export function createOutbox(deps: OutboxDeps) {
   // Compiled patterns per webhook version: matching runs for every dispatched event.
   const matchers = new Map<string, { version: number; matches: EventPattern }>();
+  // The enabled endpoints, read once and kept until one changes: without it every stored
+  // event paid a query, which halved ingestion throughput. `generation` keeps a load that
+  // raced with a change from caching what it read before the change.
+  let enabled: WebhookRecord[] | undefined;
+  let generation = 0;
+
+  async function enabledWebhooks(trx?: Knex.Transaction): Promise<WebhookRecord[]> {
+    if (enabled) return enabled;
+    const started = generation;
+    const list = await deps.webhooks.listEnabled(trx);
+    if (started === generation) enabled = list;
+    return list;
+  }
+
+  function forget(webhookId: string): void {
+    matchers.delete(webhookId);
+    enabled = undefined;
+    generation += 1;
+  }
 
   function matcherOf(w: WebhookRecord): EventPattern {
     const cached = matchers.get(w.id);
@@ -38,7 +57,7 @@ export function createOutbox(deps: OutboxDeps) {
 
   async function enqueueDeliveries(trx: Knex.Transaction, event: EventRecord, payload: unknown): Promise<void> {
     const aboutWebhook = ABOUT_AN_ENDPOINT.has(event.type) ? (payload as { webhookId?: unknown })?.webhookId : undefined;
-    const targets = (await deps.webhooks.listEnabled(trx)).filter((w) => w.id !== aboutWebhook && matcherOf(w)(event.type));
+    const targets = (await enabledWebhooks(trx)).filter((w) => w.id !== aboutWebhook && matcherOf(w)(event.type));
     if (targets.length === 0) return;
     const now = Date.now();
     const body = renderBody(event, payload);
@@ -59,7 +78,12 @@ export function createOutbox(deps: OutboxDeps) {
     });
   }
 
-  return { enqueueDeliveries, forget: (webhookId: string) => matchers.delete(webhookId) };
+  return {
+    enqueueDeliveries,
+    forget,
+    /** Whether any enabled endpoint subscribes to a type (hook.executed is stored only then). */
+    subscribes: async (type: string) => (await enabledWebhooks()).some((w) => matcherOf(w)(type)),
+  };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -121,6 +121,11 @@ export async function spawnDaemon(configFile: string, env: Record<string, string
     };
     child.stdout!.on('data', onData);
     void exited.then(({ code }) => reject(new Error(`hookd exited (${code}) before listening:\n${out}`)));
+    // The "hookd listening" line is logged at info: a config that logs less never shows it.
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hookd did not log "hookd listening" within 30 s (is log.level above info?):\n${out}`));
+    }, 30_000).unref();
   });
   return { child, url, output: () => out, exited };
 }

@@ -2,9 +2,11 @@
 // load the same way under tsx, the CLI and tests (no directory scanning).
 import type { Knex } from 'knex';
 import * as initial from './001_initial.ts';
+import * as eventEmitters from './002_event_emitters.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_initial.ts': initial,
+  '002_event_emitters.ts': eventEmitters,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,42 @@
+// POST /events?wait=true with one trivial filter hook against the same POST for a type no
+// hook subscribes to: the latency a filter adds (p50, p99) and the throughput ratio, one run,
+// same daemon.
+import { request } from '../test/helpers/http.ts';
+import { ADMIN_TOKEN, spawnDaemon, writeTestConfig } from '../test/helpers/daemon.ts';
+import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { printTable, ratio, runLoad } from './load.ts';
+
+const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+const load = (url: string, type: string) => ({
+  url: `${url}/events?wait=true`,
+  method: 'POST' as const,
+  headers,
+  body: JSON.stringify({ type, payload: { title: 'Frieren', genres: ['Anime'] } }),
+  connections: 16,
+  duration: 8,
+});
+
+const temp = makeTempDir('hookd-bench-');
+try {
+  const daemon = await spawnDaemon(writeTestConfig(temp.dir, { log: { level: 'info' }, hooks: { watch: false } }));
+  const hook = await request(daemon.url, 'POST', '/hooks', {
+    name: 'trivial-filter',
+    events: ['media.added'],
+    mode: 'filter',
+    source: 'export default (event) => ({ patch: { qualityProfile: "Anime" } })',
+  }, { token: ADMIN_TOKEN });
+  if (hook.status !== 201) throw new Error(`could not register the hook: ${hook.text}`);
+  await runLoad('warmup', { ...load(daemon.url, 'media.added'), duration: 2 });
+  await runLoad('warmup', { ...load(daemon.url, 'media.updated'), duration: 2 });
+  const withHook = await runLoad('wait=true, 1 filter hook', load(daemon.url, 'media.added'));
+  const without = await runLoad('wait=true, no hooks', load(daemon.url, 'media.updated'));
+  daemon.child.kill('SIGTERM');
+  await daemon.exited;
+  printTable('dispatch: POST /events?wait=true, 16 connections, 8 s each', [withHook, without].map((r) => ({ ...r })));
+  console.log(
+    `added latency p50: ${(withHook.p50 - without.p50).toFixed(2)} ms, p99: ${(withHook.p99 - without.p99).toFixed(2)} ms; ` +
+      `throughput with/without: ${ratio(withHook.rps, without.rps)}`,
+  );
+} finally {
+  temp.remove();
+}

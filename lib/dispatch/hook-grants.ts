@@ -1,0 +1,42 @@
+// What a hook may use besides plain JavaScript, decided per call from its permissions (deny
+// by default): progress always; emit of the catalog's business types; fetch to the hosts of
+// permissions.net; the variables named in permissions.env, from the config's secrets or the
+// daemon's environment.
+import type { Catalog } from '../catalog.ts';
+import type { HookRecord } from '../db/hooks-store.ts';
+
+export interface GrantsDeps {
+  catalog: Catalog;
+  maxResponseBytes: number;
+  /** Values of the named variables that exist; a missing one is simply not granted. */
+  resolveEnv: (names: readonly string[]) => Record<string, string>;
+}
+
+export function createGrants(deps: GrantsDeps) {
+  // Hooks may raise the catalog's business events, but never hookd's own meta events.
+  const emittable = deps.catalog
+    .list()
+    .filter((t) => t.kind === 'business' && !t.meta)
+    .map((t) => t.name);
+
+  return function grantsFor(hook: Pick<HookRecord, 'permissions'>): Record<string, unknown> {
+    const grants: Record<string, unknown> = { progress: true, emit: { types: emittable } };
+    const net = hook.permissions.net ?? [];
+    if (net.length > 0) grants.net = { allow: net, maxResponseBytes: deps.maxResponseBytes };
+    const env = hook.permissions.env ?? [];
+    if (env.length > 0) grants.env = deps.resolveEnv(env);
+    return grants;
+  };
+}
+
+/** Looks names up in the config's secrets first, then in the daemon's environment. */
+export function createEnvResolver(secrets: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env) {
+  return (names: readonly string[]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const value = secrets[name] ?? env[name];
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  };
+}
