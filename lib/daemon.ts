@@ -27,6 +27,7 @@ import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
+import { createRateLimiter } from './progress/rate-limit.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createProgress } from './progress/index.ts';
@@ -125,6 +126,9 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     writer,
     bus,
     publishProgress: progress.publish,
+    progressLimit: config.progress.rateLimit > 0
+      ? { limiter: createRateLimiter(config.progress.rateLimit), ratePerSecond: config.progress.rateLimit }
+      : undefined,
     onStored: (stored) => dispatch.dispatcher.submit(stored),
     hasActionHooks: (type) => dispatch.registry.hasActionHooks(type),
     hasFilterHooks: (type) => dispatch.registry.forEvent(type, 'filter').length > 0,

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'UNPROCESSABLE'
   | 'CONFIG'
   | 'SHUTTING_DOWN'
+  | 'RATE_LIMITED'
   | 'TOO_MANY_STREAMS'
   | 'TARGET_REFUSED'
   | 'INTERNAL';
@@ -149,6 +150,13 @@ export const errors = {
     }),
   shuttingDown: () =>
     createError({ code: 'SHUTTING_DOWN', status: 503, message: 'hookd is shutting down; retry shortly' }),
+  rateLimited: (what: string, retryAfterSeconds: number) =>
+    createError({
+      code: 'RATE_LIMITED',
+      status: 429,
+      message: `${what}: slow down and retry after ${retryAfterSeconds} s`,
+      details: { retryAfter: retryAfterSeconds },
+    }),
   tooManyStreams: (max: number) =>
     createError({
       code: 'TOO_MANY_STREAMS',

@@ -5,7 +5,8 @@ import type { Bus } from './bus.ts';
 import type { Catalog } from './catalog.ts';
 import type { EventRecord, NewEvent } from './db/events-store.ts';
 import type { EventWriter } from './db/event-writer.ts';
-import { errors } from './errors.ts';
+import { errors, type HookdError } from './errors.ts';
+import type { RateLimiter } from './progress/rate-limit.ts';
 
 const ALLOWED_FIELDS = new Set(['type', 'payload', 'id', 'occurredAt']);
 const ID_PATTERN = /^[\w.:@-]{1,200}$/;
@@ -30,9 +31,26 @@ export interface IngestDeps {
   hasActionHooks?: (type: string) => boolean;
   /** Whether any filter hook subscribes: without one, a waiting POST needs no filtering state. */
   hasFilterHooks?: (type: string) => boolean;
+  /** Progress events per producer; checked before the schema so a flood costs little. */
+  progressLimit?: { limiter: RateLimiter; ratePerSecond: number };
 }
 
 export function createIngest(deps: IngestDeps) {
+  // One error object serves every refused item of a producer within the same second: a flood
+  // must cost less to refuse than to accept, and building an Error captures a stack.
+  let lastLimited: { producer: string; retryAfter: number; until: number; error: HookdError } | undefined;
+  function rateLimitedError(producer: string, limit: NonNullable<IngestDeps['progressLimit']>): HookdError {
+    const now = Date.now();
+    if (lastLimited?.producer === producer && now < lastLimited.until) return lastLimited.error;
+    const retryAfter = limit.limiter.retryAfter(producer, now);
+    const error = errors.rateLimited(
+      `"${producer}" posts more than ${limit.ratePerSecond} progress events per second (config progress.rateLimit)`,
+      retryAfter,
+    );
+    lastLimited = { producer, retryAfter, until: now + 1000, error };
+    return error;
+  }
+
   const initialStatus = (type: string) => (deps.hasActionHooks?.(type) ? 'pending' : 'done');
 
   /**
@@ -59,6 +77,9 @@ export function createIngest(deps: IngestDeps) {
       throw errors.unprocessable(`"${item.type}" is one of hookd's own events and cannot be posted`, {
         pointer: `${at}/type`,
       });
+    }
+    if (type.kind === 'progress' && deps.progressLimit && !deps.progressLimit.limiter.take(source ?? 'anonymous')) {
+      throw rateLimitedError(source ?? 'anonymous', deps.progressLimit);
     }
     const payload = item.payload === undefined ? {} : item.payload;
     const problems = deps.catalog.validate(type.name, payload);
@@ -145,7 +166,16 @@ export function createIngest(deps: IngestDeps) {
     return event;
   }
 
-  return { check, accept, record };
+  /**
+   * A producer whose progress allowance is used up is refused before its body is read: a
+   * flood must cost less to refuse than to accept (parsing a batch and answering each item
+   * would cost more). Its posts are accepted again once its bucket refills.
+   */
+  function refuseWhileThrottled(source: string): void {
+    if (deps.progressLimit?.limiter.exhausted(source)) throw rateLimitedError(source, deps.progressLimit);
+  }
+
+  return { check, accept, record, refuseWhileThrottled };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;

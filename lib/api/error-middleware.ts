@@ -24,6 +24,8 @@ export function createErrorMiddleware(deps: { log: Logger }): Middleware {
         },
       };
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="hookd"');
+      const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+      if (error.status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
     }
   };
 }

@@ -27,8 +27,9 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   const router = new Router();
 
   router.post('/events', requireScope('events'), async (ctx) => {
-    const body = await readBody(ctx, deps.bodyLimit);
     const source = (ctx.state.principal as Principal).name;
+    deps.ingest.refuseWhileThrottled(source);
+    const body = await readBody(ctx, deps.bodyLimit);
     const wait = parseWait(ctx.query.wait);
     if (body.format === 'json' && !Array.isArray(body.value)) {
       const [result] = await deps.ingest.accept([deps.ingest.check(body.value, source, '', { wait })]);

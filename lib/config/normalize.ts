@@ -146,6 +146,8 @@ export interface ProgressConfig {
   maxKeys: number;
   latestTtlMs: number;
   maxLatestEntries: number;
+  /** Progress events per second one token may post (burst: one second's worth); 0: no limit. */
+  rateLimit: number;
 }
 
 export interface StreamConfig {
@@ -222,6 +224,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       maxKeys: raw.progress.maxKeys,
       latestTtlMs: parseDuration(raw.progress.latestTtl)!,
       maxLatestEntries: raw.progress.maxLatestEntries,
+      rateLimit: raw.progress.rateLimit,
     },
     stream: {
       heartbeatMs: parseDuration(raw.stream.heartbeat)!,

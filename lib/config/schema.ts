@@ -98,6 +98,7 @@ export const CONFIG_SCHEMA = section({
     maxKeys: { type: 'integer', minimum: 1 },
     latestTtl: duration,
     maxLatestEntries: { type: 'integer', minimum: 1 },
+    rateLimit: { type: 'integer', minimum: 0 },
   }),
   stream: section({
     heartbeat: duration,

@@ -11,7 +11,7 @@ before(async () => {
     config: {
       server: { bodyLimit: '8MiB' },
       events: { maxBatch: 10000 },
-      progress: { maxKeys: 1000, maxLatestEntries: 1000 },
+      progress: { maxKeys: 1000, maxLatestEntries: 1000, rateLimit: 0 },
       stream: { clientQueueLimit: 1000 },
     },
   });

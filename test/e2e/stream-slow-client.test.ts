@@ -13,6 +13,7 @@ before(async () => {
       server: { bodyLimit: '8MiB' },
       events: { maxBatch: 10000 },
       stream: { clientQueueLimit: 200, clientQueueBytes: '1MiB' },
+      progress: { rateLimit: 0 },
     },
   });
 });

@@ -1,0 +1,91 @@
+// The hooks directory: discovery at start, hot reload on change, file hooks read-only
+// through the API, and load errors that point at the file, line and column.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startTestDaemon, writeTestConfig, type TestDaemon } from '../helpers/daemon.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const temp = makeTempDir();
+let d: TestDaemon;
+
+function write(rel: string, text: string): void {
+  const path = join(temp.dir, 'hooks', rel);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+}
+
+const fileHooks = async () =>
+  ((await d.call('GET', '/hooks')).body.items as Array<Record<string, any>>).filter((h) => h.origin === 'file');
+const hookNamed = async (name: string) => (await fileHooks()).find((h) => h.name === name);
+
+before(async () => {
+  writeTestConfig(temp.dir); // creates hooks/
+  write('media.added/10-first.js', 'export default () => ({ patch: { tags: ["first"] } });\n');
+  write('tagger.js', 'export const config = { events: ["media.*"], mode: "filter", priority: 50 };\nexport default (e) => ({ patch: { qualityProfile: "from-tagger" } });\n');
+  write('media.added/README.md', 'not a hook');
+  d = await startTestDaemon({ dir: temp.dir, config: { hooks: { watch: true, watchDebounce: '50ms' } } });
+});
+after(async () => {
+  await d.close();
+  temp.remove();
+});
+
+test('files are discovered at start: layout gives events and priority, a config export the rest', async () => {
+  const first = await hookNamed('first');
+  assert.ok(first, 'media.added/10-first.js is a hook');
+  assert.deepEqual(first.events, ['media.added']);
+  assert.equal(first.priority, 10);
+  assert.equal(first.mode, 'action', 'the default mode of a layout file');
+  assert.equal(first.file, 'media.added/10-first.js');
+  const tagger = await hookNamed('tagger');
+  assert.deepEqual(tagger?.events, ['media.*']);
+  assert.equal(tagger?.mode, 'filter');
+  assert.equal(tagger?.priority, 50);
+  assert.equal((await fileHooks()).length, 2, 'README.md is not a hook');
+});
+
+test('a new file is picked up while running, a change makes a new version, a removal deletes it', async () => {
+  write('media.added/20-second.js', 'export const config = { mode: "filter" };\nexport default () => ({ patch: { year: 1 } });\n');
+  const added = await waitFor(() => hookNamed('second'), 'the new file to load');
+  assert.equal(added.priority, 20);
+  let r = await d.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'x' } });
+  assert.equal(r.body.payload.year, 1);
+
+  write('media.added/20-second.js', 'export const config = { mode: "filter" };\nexport default () => ({ patch: { year: 2 } });\n');
+  await waitFor(async () => ((await hookNamed('second'))?.version === 2 ? true : undefined), 'the change to load');
+  r = await d.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'x' } });
+  assert.equal(r.body.payload.year, 2);
+
+  rmSync(join(temp.dir, 'hooks', 'media.added/20-second.js'));
+  await waitFor(async () => ((await hookNamed('second')) ? undefined : true), 'the removal');
+  r = await d.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'x' } });
+  assert.equal(r.body.payload.year, undefined);
+});
+
+test('a file that cannot load is listed disabled with its file, line and column', async () => {
+  write('media.added/30-broken.js', 'export default function () {\n  return {;\n}\n');
+  const broken = await waitFor(() => hookNamed('broken'), 'the broken file to be listed');
+  assert.equal(broken.enabled, false);
+  assert.match(broken.disabledReason, /^media\.added\/30-broken\.js:2:\d+: /);
+  write('loose.js', 'export default () => {};\n');
+  const loose = await waitFor(() => hookNamed('loose'), 'the loose file to be listed');
+  assert.match(loose.disabledReason, /must export const config/);
+  rmSync(join(temp.dir, 'hooks', 'media.added/30-broken.js'));
+  rmSync(join(temp.dir, 'hooks', 'loose.js'));
+});
+
+test('file hooks are read-only through the API, except enabled', async () => {
+  const first = (await hookNamed('first'))!;
+  const patch = await d.call('PATCH', `/hooks/${first.id}`, { priority: 1 });
+  assert.equal(patch.status, 409);
+  assert.equal(patch.body.error.code, 'READ_ONLY');
+  assert.match(patch.body.error.message, /media\.added\/10-first\.js/);
+  assert.equal((await d.call('DELETE', `/hooks/${first.id}`)).status, 409);
+  const off = await d.call('PATCH', `/hooks/${first.id}`, { enabled: false });
+  assert.equal(off.status, 200);
+  assert.equal(off.body.enabled, false);
+  await d.call('PATCH', `/hooks/${first.id}`, { enabled: true });
+});

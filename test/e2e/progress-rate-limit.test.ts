@@ -1,0 +1,51 @@
+// progress.rateLimit: a producer posting progress faster than allowed gets 429 with
+// Retry-After (per item in the batch that crossed the line, then for whole requests until
+// Retry-After has passed, before their bodies are read); other producers are unaffected.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ADMIN_TOKEN, EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
+
+let d: TestDaemon;
+before(async () => {
+  d = await startTestDaemon({ config: { progress: { rateLimit: 50 }, hooks: { watch: false } } });
+});
+after(() => d.close());
+
+const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'job.progress', payload: { key: 'k', pct: i % 100 } }));
+
+test('a producer over the rate gets 429 per item, then for single posts with Retry-After', async () => {
+  const r = await d.call('POST', '/events', batch(80), { token: EVENTS_TOKEN });
+  assert.equal(r.status, 207);
+  const statuses = r.body.results.map((x: { status: number }) => x.status);
+  assert.equal(statuses.filter((s: number) => s === 202).length, 50, 'one second of burst is accepted');
+  assert.equal(statuses.filter((s: number) => s === 429).length, 30);
+  assert.equal(r.body.results.at(-1).code, 'RATE_LIMITED');
+
+  const single = await d.call('POST', '/events', { type: 'job.progress', payload: { pct: 1 } }, { token: EVENTS_TOKEN });
+  assert.equal(single.status, 429);
+  assert.match(single.body.error.message, /progress\.rateLimit/);
+  assert.ok(Number(single.headers.get('retry-after')) >= 1);
+});
+
+test("while refused, a producer's requests are answered 429 before their bodies are looked at", async () => {
+  const bad = Array.from({ length: 100 }, () => ({ type: 'download.progress', payload: { pct: 'not a number' } }));
+  const r = await d.call('POST', '/events', bad, { token: EVENTS_TOKEN });
+  assert.equal(r.status, 429, 'refused whole, not schema-checked item by item');
+  const business = await d.call('POST', '/events', { type: 'media.added', payload: { title: 'x' } }, { token: EVENTS_TOKEN });
+  assert.equal(business.status, 429, 'the throttled producer waits out its Retry-After');
+});
+
+test('other producers are not limited', async () => {
+  const other = await d.call('POST', '/events', batch(10), { token: ADMIN_TOKEN });
+  assert.ok(other.body.results.every((x: { status: number }) => x.status === 202));
+  const business = await d.call('POST', '/events', { type: 'media.added', payload: { title: 'x' } }, { token: ADMIN_TOKEN });
+  assert.equal(business.status, 202);
+});
+
+test('after Retry-After the producer is accepted again', async () => {
+  const refused = await d.call('POST', '/events', { type: 'job.progress', payload: { pct: 1 } }, { token: EVENTS_TOKEN });
+  const wait = Number(refused.headers.get('retry-after') ?? 0);
+  await new Promise((r) => setTimeout(r, wait * 1000 + 100));
+  const again = await d.call('POST', '/events', { type: 'job.progress', payload: { pct: 2 } }, { token: EVENTS_TOKEN });
+  assert.equal(again.status, 202);
+});
