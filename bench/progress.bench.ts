@@ -58,12 +58,34 @@ async function flood(url: string, until: number, keyOf: (n: number) => string, r
 
 const stats = async (url: string) => (await (await fetch(`${url}/stats`, { headers: auth })).json()) as any;
 
-async function measureFlood(url: string, name: string, seconds: number, keyOf: (n: number) => string) {
+/**
+ * Runs a filter hook that reports 1000 progress updates per call over 10 keys, from 2 clients.
+ * The worker keeps the latest per key in each batch, so "posted" counts the hook's calls to
+ * ctx.progress and "received" what reached the bus.
+ */
+async function fromHook(url: string, until: number): Promise<number> {
+  let reported = 0;
+  const loop = async () => {
+    while (Date.now() < until) {
+      const res = await fetch(`${url}/events?wait=true`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'library.scan.completed', payload: { files: 1000 } }),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) reported += 1000;
+    }
+  };
+  await Promise.all([loop(), loop()]);
+  return reported;
+}
+
+async function measureFlood(url: string, name: string, seconds: number, keyOf: (n: number) => string, produce?: (until: number) => Promise<number>) {
   const abort = new AbortController();
   const sse = await countFrames(url, abort.signal);
   const before = (await stats(url)).progress;
   const started = performance.now();
-  const posted = await flood(url, Date.now() + seconds * 1000, keyOf);
+  const posted = produce ? await produce(Date.now() + seconds * 1000) : await flood(url, Date.now() + seconds * 1000, keyOf);
   const elapsed = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 300)); // the last window goes out
   const after = await stats(url);
@@ -89,7 +111,19 @@ try {
 
   const coalesced = await measureFlood(url, '100 keys (coalesced)', 5, (n) => `k${n % 100}`);
   const distinct = await measureFlood(url, 'distinct keys (none coalesced)', 5, (n) => `u${n}`);
-  printTable(`progress: ${POSTERS} posters x NDJSON batches of ${BATCH}, one SSE client`, [coalesced, distinct]);
+  const hook = await fetch(`${url}/hooks`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'progress-reporter',
+      events: ['library.scan.completed'],
+      mode: 'filter',
+      source: 'export default (e, ctx) => { for (let i = 0; i < 1000; i++) ctx.progress({ key: "part" + (i % 10), pct: i / 10 }); }',
+    }),
+  });
+  if (hook.status !== 201) throw new Error(`could not register the progress hook: ${await hook.text()}`);
+  const hooked = await measureFlood(url, 'from a hook: 1000 ctx.progress per call, 10 keys', 5, (n) => `h${n}`, (until) => fromHook(url, until));
+  printTable(`progress: ${POSTERS} posters x NDJSON batches of ${BATCH} (or a hook), one SSE client`, [coalesced, distinct, hooked]);
 
   const business = {
     method: 'POST' as const,

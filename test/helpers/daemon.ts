@@ -111,6 +111,7 @@ export async function spawnDaemon(configFile: string, env: Record<string, string
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
+  let giveUp: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
       const match = /"url":"(http:[^"]+)".*"msg":"hookd listening"/.exec(out);
@@ -122,11 +123,11 @@ export async function spawnDaemon(configFile: string, env: Record<string, string
     child.stdout!.on('data', onData);
     void exited.then(({ code }) => reject(new Error(`hookd exited (${code}) before listening:\n${out}`)));
     // The "hookd listening" line is logged at info: a config that logs less never shows it.
-    setTimeout(() => {
+    giveUp = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`hookd did not log "hookd listening" within 30 s (is log.level above info?):\n${out}`));
-    }, 30_000).unref();
-  });
+    }, 30_000);
+  }).finally(() => clearTimeout(giveUp));
   return { child, url, output: () => out, exited };
 }
 
