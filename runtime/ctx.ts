@@ -34,8 +34,12 @@ export interface CallState {
 export function createCallState(init: { callId: number; log: LogSink; event: { id: string; type: string }; deadline: number }): CallState & { end(): void } {
   let controller: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // Fields listed one by one: `...init` before methods in a literal costs ~2 us a call in V8.
   return {
-    ...init,
+    callId: init.callId,
+    log: init.log,
+    event: init.event,
+    deadline: init.deadline,
     posted: 0,
     signal() {
       if (!controller) {

