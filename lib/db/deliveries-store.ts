@@ -242,6 +242,35 @@ export function createDeliveriesStore(db: Knex) {
       return Number((await query.update(row)) ?? 0);
     },
 
+    /**
+     * Marks claimed pending deliveries succeeded, one statement per status code (usually one
+     * in all): the common outcome must not cost a statement per delivery. Returns the ids that
+     * were no longer pending (failed meanwhile because their endpoint was disabled).
+     */
+    async markSucceeded(items: Array<{ id: string; statusCode: number }>, now: number, trx: Knex.Transaction): Promise<string[]> {
+      const byCode = new Map<number, string[]>();
+      for (const i of items) byCode.set(i.statusCode, [...(byCode.get(i.statusCode) ?? []), i.id]);
+      let changed = 0;
+      for (const [code, ids] of byCode) {
+        for (let k = 0; k < ids.length; k += 500) {
+          changed += await deliveries(trx)
+            .whereIn('id', ids.slice(k, k + 500))
+            .andWhere('status', 'pending')
+            .update({
+              status: 'succeeded',
+              attempts: trx.raw('attempts + 1') as unknown as number,
+              claimed_until: null,
+              last_status_code: code,
+              last_error: null,
+              updated_at: now,
+            });
+        }
+      }
+      if (changed === items.length) return [];
+      const ids = items.map((i) => i.id);
+      return (await deliveries(trx).whereIn('id', ids).andWhereNot('status', 'succeeded').pluck('id')) as string[];
+    },
+
     /** Fails every pending delivery of a webhook (it was disabled); returns how many. */
     async failPendingForWebhook(webhookId: string, reason: string, now: number, trx?: Knex.Transaction): Promise<number> {
       return deliveries(trx)

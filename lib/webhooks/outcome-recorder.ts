@@ -63,8 +63,34 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
       })),
       trx,
     );
+    // Successes to enabled endpoints, the bulk of the traffic, are recorded together.
+    const plain = live.filter((r) => isSuccess(r.result) && webhooks.get(r.delivery.webhookId)!.enabled);
+    const notPending = new Set(
+      plain.length === 0
+        ? []
+        : await deps.deliveries.markSucceeded(
+            plain.map((r) => ({ id: r.delivery.id, statusCode: r.result.statusCode! })),
+            Date.now(),
+            trx,
+          ),
+    );
+    const plainSet = new Set(plain);
+    for (const r of plain) {
+      const webhook = webhooks.get(r.delivery.webhookId)!;
+      if (notPending.has(r.delivery.id) || webhook.consecutiveFailures === 0) continue;
+      await deps.webhooks.resetFailures(webhook.id, trx);
+      webhook.consecutiveFailures = 0;
+    }
     const decisions: Array<Decision | undefined> = [];
-    for (const r of reports) decisions.push(webhooks.has(r.delivery.webhookId) ? await applyOne(trx, r, webhooks, meta) : undefined);
+    for (const r of reports) {
+      if (!webhooks.has(r.delivery.webhookId)) decisions.push(undefined);
+      else if (!plainSet.has(r)) decisions.push(await applyOne(trx, r, webhooks, meta));
+      else if (notPending.has(r.delivery.id)) {
+        // Failed meanwhile because its endpoint was disabled: the attempt is logged, the state stays.
+        await deps.deliveries.update(r.delivery.id, { attempts: r.delivery.attempts + 1, claimedUntil: null }, Date.now(), trx);
+        decisions.push(undefined);
+      } else decisions.push({ state: 'succeeded' });
+    }
     return decisions;
   }
 

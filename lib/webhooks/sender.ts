@@ -65,8 +65,13 @@ export function createSender(deps: SenderDeps) {
   let pumping: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  // Whether the database may hold claimable rows we have not seen: set by new deliveries,
+  // the poll timer, and an endpoint's queue running low; cleared by a claim that found none.
+  // Without it every finished send ran a claim query that found nothing.
+  let claimWanted = true;
 
-  function wake(): void {
+  function wake(moreWork = true): void {
+    if (moreWork) claimWanted = true;
     if (!running) return;
     if (pumping) {
       again = true;
@@ -81,7 +86,7 @@ export function createSender(deps: SenderDeps) {
         pumping = undefined;
         if (again) {
           again = false;
-          wake();
+          wake(false); // whoever asked for another pass has already set claimWanted
         }
       });
   }
@@ -93,7 +98,7 @@ export function createSender(deps: SenderDeps) {
     while (running) {
       startQueued();
       const room = totalHeld - held.size;
-      if (room <= 0) break;
+      if (room <= 0 || !claimWanted) break;
       const counts = new Map([...new Set([...busy.keys(), ...queues.keys()])].map((id) => [id, heldBy(id)]));
       const now = Date.now();
       const claimed = await deps.deliveries.claimDue({
@@ -103,7 +108,10 @@ export function createSender(deps: SenderDeps) {
         excludeWebhookIds: [...counts].filter(([, n]) => n >= perEndpointHeld).map(([id]) => id),
         pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
       });
-      if (claimed.length === 0) break;
+      if (claimed.length === 0) {
+        claimWanted = false;
+        break;
+      }
       const webhooks = new Map((await deps.webhooks.getMany([...new Set(claimed.map((d) => d.webhookId))])).map((w) => [w.id, w]));
       for (const d of claimed) {
         const webhook = webhooks.get(d.webhookId);
@@ -123,7 +131,7 @@ export function createSender(deps: SenderDeps) {
 
   function schedule(ms: number): void {
     clearTimeout(timer);
-    if (running) timer = setTimeout(wake, ms);
+    if (running) timer = setTimeout(() => wake(), ms);
   }
 
   /** Starts queued sends, oldest claim first per webhook, within both concurrency limits. */
@@ -149,7 +157,10 @@ export function createSender(deps: SenderDeps) {
       const n = (busy.get(d.webhookId) ?? 1) - 1;
       if (n > 0) busy.set(d.webhookId, n);
       else busy.delete(d.webhookId);
-      wake();
+      // Start what is already claimed at once: waiting for the pump would gate every send on
+      // the claim query in flight, itself queued behind the recorder's transaction.
+      startQueued();
+      wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
     };
     const done = sendOne(d, webhook, freeSlot)
       .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: recording an attempt failed'))
@@ -157,7 +168,7 @@ export function createSender(deps: SenderDeps) {
         freeSlot();
         tasks.delete(d.id);
         held.delete(d.id);
-        wake();
+        wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
       });
     tasks.set(d.id, done);
   }
