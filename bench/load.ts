@@ -1,4 +1,5 @@
 // Shared benchmark plumbing: run autocannon against a URL and print side-by-side tables.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -9,10 +10,30 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** The server process's CPU time (all threads) per request, when its pid was given (Linux). */
+  cpuUsPerReq?: number;
 }
 
-export async function runLoad(name: string, options: autocannon.Options): Promise<LoadResult> {
+/**
+ * CPU time used so far by a process, all threads, in microseconds (Linux /proc; undefined
+ * elsewhere). Unlike req/s it barely moves when other work shares the cores.
+ */
+export function processCpuMicros(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, at USER_HZ = 100
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runLoad(name: string, options: autocannon.Options, serverPid?: number): Promise<LoadResult> {
+  const cpuBefore = serverPid === undefined ? undefined : processCpuMicros(serverPid);
   const result = await autocannon({ connections: 32, duration: 8, ...options });
+  const cpuAfter = serverPid === undefined ? undefined : processCpuMicros(serverPid);
+  const cpu = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0
+    ? { cpuUsPerReq: Math.round((cpuAfter - cpuBefore) / result.requests.total) }
+    : {};
   return {
     name,
     requests: result.requests.total,
@@ -21,6 +42,7 @@ export async function runLoad(name: string, options: autocannon.Options): Promis
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ...cpu,
   };
 }
 

@@ -1,5 +1,7 @@
 // Bearer-token authentication and scope checks. Presented tokens are digested and compared in
 // constant time against every configured digest; tokens made by the CLI are looked up by digest.
+// A keep-alive connection that authenticated with a configured token skips the digest while
+// it keeps sending the same header (see remember below).
 import { timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Scope } from '../config/index.ts';
@@ -19,9 +21,35 @@ export interface KnownToken {
 }
 
 export function createAuthenticator(deps: { tokens: readonly KnownToken[]; store: TokensStore }) {
-  const known = deps.tokens.map((t) => ({ name: t.name, digest: digestToken(t.token), scopes: t.scopes }));
+  const configured = deps.tokens.map((t) => ({ name: t.name, digest: digestToken(t.token), scopes: t.scopes }));
 
-  async function identify(header: string): Promise<Principal> {
+  // Per socket: the exact Authorization header that last authenticated on it with a configured
+  // token, and the principal. Hashing the token was the costliest step of a small POST. Safe:
+  // the header is compared in constant time (a proxy may carry several clients on one
+  // upstream socket), a hit only means the client sent a header it already holds, configured
+  // tokens cannot change while the daemon runs, and CLI tokens (revocable) are never cached.
+  const remembered = new WeakMap<object, { header: Buffer; principal: Principal }>();
+
+  function recall(socket: object, header: string): Principal | undefined {
+    const entry = remembered.get(socket);
+    if (!entry) return undefined;
+    const presented = Buffer.alloc(entry.header.length);
+    presented.write(header, 'utf8');
+    // Both checks always run; the byte length depends only on what the client sent.
+    const sameLength = Buffer.byteLength(header, 'utf8') === entry.header.length;
+    const sameBytes = timingSafeEqual(presented, entry.header);
+    return sameLength && sameBytes ? entry.principal : undefined;
+  }
+
+  async function identify(header: string, socket?: object): Promise<Principal> {
+    const known = socket && recall(socket, header);
+    if (known) return known;
+    const { principal, configured } = await identifyByDigest(header);
+    if (socket && configured) remembered.set(socket, { header: Buffer.from(header, 'utf8'), principal });
+    return principal;
+  }
+
+  async function identifyByDigest(header: string): Promise<{ principal: Principal; configured: boolean }> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) {
       throw errors.unauthorized(
@@ -31,14 +59,15 @@ export function createAuthenticator(deps: { tokens: readonly KnownToken[]; store
     const digest = digestToken(match[1]!);
     let found: Principal | undefined;
     // No early exit: every configured digest is compared, so timing says nothing about which matched.
-    for (const k of known) if (timingSafeEqual(k.digest, digest) && !found) found = k;
-    found ??= await deps.store.findByHash(digest.toString('hex'));
+    for (const k of configured) if (timingSafeEqual(k.digest, digest) && !found) found = k;
+    if (found) return { principal: { name: found.name, scopes: found.scopes }, configured: true };
+    found = await deps.store.findByHash(digest.toString('hex'));
     if (!found) throw errors.unauthorized('invalid token');
-    return { name: found.name, scopes: found.scopes };
+    return { principal: { name: found.name, scopes: found.scopes }, configured: false };
   }
 
   const authenticate: Middleware = async (ctx, next) => {
-    ctx.state.principal = await identify(ctx.get('authorization'));
+    ctx.state.principal = await identify(ctx.get('authorization'), ctx.req.socket);
     await next();
   };
 

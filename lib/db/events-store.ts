@@ -66,22 +66,57 @@ function fromRow(row: EventRow): EventRecord {
   };
 }
 
-// 12 columns a row: 80 rows stay under SQLite's default limit of 999 bound variables.
-const INSERT_CHUNK = 80;
+// 10 bound columns a row: 80 rows stay under SQLite's old default limit of 999 variables.
+export const INSERT_CHUNK = 80;
 
-function toRow(e: EventRecord): Omit<EventRow, 'seq' | 'final_payload'> {
+const INSERT_COLUMNS = 'id, type, payload, status, occurred_at, received_at, source, causation_id, depth, emitted_by';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+// One SQL text per row count, built once: the hot insert skips knex's query compiler.
+const insertSql: string[] = [];
+function insertSqlFor(rows: number): string {
+  return (insertSql[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} RETURNING id, seq`);
+}
+
+function pushBindings(out: Knex.Value[], e: EventRecord): void {
+  out.push(
+    e.id,
+    e.type,
+    JSON.stringify(e.payload),
+    e.status,
+    e.occurredAt,
+    e.receivedAt,
+    e.source,
+    e.causationId,
+    e.depth,
+    e.emittedBy.length > 0 ? JSON.stringify(e.emittedBy) : null,
+  );
+}
+
+function toRecord(e: NewEvent): EventRecord {
   return {
+    seq: 0,
     id: e.id,
     type: e.type,
-    payload: JSON.stringify(e.payload),
-    status: e.status,
-    occurred_at: e.occurredAt,
-    received_at: e.receivedAt,
+    payload: e.payload,
+    finalPayload: undefined,
+    status: e.status ?? 'pending',
+    occurredAt: e.occurredAt,
+    receivedAt: e.receivedAt,
     source: e.source,
-    causation_id: e.causationId,
+    causationId: e.causationId,
     depth: e.depth,
-    emitted_by: e.emittedBy.length > 0 ? JSON.stringify(e.emittedBy) : null,
+    emittedBy: e.emittedBy ?? [],
   };
+}
+
+/** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING. */
+async function insertChunk(runner: Knex | Knex.Transaction, chunk: EventRecord[]): Promise<void> {
+  const bindings: Knex.Value[] = [];
+  for (const e of chunk) pushBindings(bindings, e);
+  const rows = (await runner.raw(insertSqlFor(chunk.length), bindings)) as Array<{ id: string; seq: number }>;
+  // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
+  const seqs = new Map(rows.map((r) => [r.id, r.seq]));
+  for (const e of chunk) e.seq = seqs.get(e.id)!;
 }
 
 export interface ListQuery {
@@ -114,21 +149,30 @@ export function createEventsStore(db: Knex) {
             results.push({ event: known, created: false });
             continue;
           }
-          const { generatedId: _, ...fields } = e;
-          const event: EventRecord = { ...fields, seq: 0, status: e.status ?? 'pending', finalPayload: undefined, emittedBy: e.emittedBy ?? [] };
+          const event = toRecord(e);
           existing.set(e.id, event);
           fresh.push(event);
           results.push({ event, created: true });
         }
         // Multi-row INSERTs: one statement per chunk instead of a round trip per event.
-        // Rowids of one statement in one transaction are consecutive, so seq is derived.
-        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-          const chunk = fresh.slice(i, i + INSERT_CHUNK);
-          const [last] = await table(trx).insert(chunk.map(toRow));
-          chunk.forEach((event, j) => (event.seq = (last as number) - chunk.length + 1 + j));
-        }
+        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK));
         return results;
       }
+    },
+
+    /**
+     * Inserts up to INSERT_CHUNK events whose ids were generated here (so none can exist)
+     * as one autocommitted statement: a single statement is atomic and, with WAL and
+     * synchronous=FULL, durable once it resolves, so BEGIN and COMMIT (two more round trips
+     * through the connection's thread) buy nothing when nothing else must commit with it.
+     */
+    async insertGenerated(events: NewEvent[]): Promise<InsertResult[]> {
+      if (events.length > INSERT_CHUNK || events.some((e) => !e.generatedId)) {
+        throw new Error('insertGenerated takes at most INSERT_CHUNK events with generated ids');
+      }
+      const fresh = events.map(toRecord);
+      await insertChunk(db, fresh);
+      return fresh.map((event) => ({ event, created: true }));
     },
 
     async get(id: string): Promise<EventRecord | undefined> {

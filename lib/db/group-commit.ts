@@ -27,20 +27,27 @@ export function createGroupCommit<T, R>(deps: {
   let flushing: Promise<void> | undefined;
 
   async function flushLoop(): Promise<void> {
-    while (queue.length > 0) {
-      const batch: Array<Pending<T, R>> = [];
-      let weight = 0;
-      while (queue.length > 0 && (batch.length === 0 || weight + weigh(queue[0]!.item) <= deps.maxBatchWeight)) {
-        const next = queue.shift()!;
-        batch.push(next);
-        weight += weigh(next.item);
+    try {
+      while (queue.length > 0) {
+        const batch: Array<Pending<T, R>> = [];
+        let weight = 0;
+        while (queue.length > 0 && (batch.length === 0 || weight + weigh(queue[0]!.item) <= deps.maxBatchWeight)) {
+          const next = queue.shift()!;
+          batch.push(next);
+          weight += weigh(next.item);
+        }
+        try {
+          const results = await deps.flush(batch.map((p) => p.item));
+          batch.forEach((p, i) => p.resolve(results[i]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
       }
-      try {
-        const results = await deps.flush(batch.map((p) => p.item));
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-      }
+    } finally {
+      // Cleared in the same turn as the last resolve, before any caller resumes, so a caller
+      // that adds again at once starts a new loop. (A `.finally()` on this promise ran a
+      // microtask later: such an add joined a loop that had already ended and never settled.)
+      flushing = undefined;
     }
   }
 
@@ -48,9 +55,7 @@ export function createGroupCommit<T, R>(deps: {
     add(item) {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        flushing ??= flushLoop().finally(() => {
-          flushing = undefined;
-        });
+        flushing ??= flushLoop();
       });
     },
     async drain() {

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createGroupCommit } from '../../../lib/db/group-commit.ts';
+
+test('an item added as soon as the previous one resolves is still committed', async () => {
+  const flushed: number[][] = [];
+  const commits = createGroupCommit<number, number>({
+    maxBatchWeight: 10,
+    flush: async (items) => {
+      flushed.push(items);
+      return items.map((i) => i * 2);
+    },
+  });
+  // Each add runs in the microtask right after the previous result: the loop that served the
+  // previous item must not swallow it.
+  for (let i = 1; i <= 5; i++) assert.equal(await commits.add(i), i * 2);
+  assert.deepEqual(flushed, [[1], [2], [3], [4], [5]]);
+  await commits.drain();
+});
+
+test('items queued during a flush go together in the next one, within the weight limit', async () => {
+  const flushed: string[][] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const commits = createGroupCommit<string, string>({
+    maxBatchWeight: 3,
+    flush: async (items) => {
+      flushed.push(items);
+      if (flushed.length === 1) await gate;
+      return items;
+    },
+  });
+  const all = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => commits.add(x));
+  release();
+  assert.deepEqual(await Promise.all(all), ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(flushed, [['a'], ['b', 'c', 'd'], ['e', 'f']]);
+});
+
+test('a failed flush rejects only its own batch', async () => {
+  const commits = createGroupCommit<number, number>({
+    maxBatchWeight: 1,
+    flush: async ([item]) => {
+      if (item === 2) throw new Error('disk full');
+      return [item!];
+    },
+  });
+  const results = await Promise.allSettled([1, 2, 3].map((i) => commits.add(i)));
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+});
