@@ -28,6 +28,7 @@ import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
+import { errors } from './errors.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createProgress } from './progress/index.ts';
@@ -77,6 +78,13 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     // them when the chain is done, with the final payload.
     afterInsert: async (trx, created) => {
       for (const e of created) if (e.status !== 'filtering') await webhooks.enqueueDeliveries(trx, e, e.payload);
+    },
+    // From the outbox's cache of enabled endpoints; an endpoint enabled meanwhile is concurrent
+    // with these events either way (the transactional path reads the same cache).
+    mayWriteAfterInsert: async (events) => {
+      const types = new Set(events.filter((e) => e.status !== 'filtering').map((e) => e.type));
+      for (const type of types) if (await webhooks.subscribes(type)) return true;
+      return false;
     },
   });
   const { sandbox, compiler } = createSandboxFromConfig({
@@ -187,7 +195,14 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const server = createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   server.listen(config.server.port, config.server.host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (cause) {
+    progress.stop();
+    streams.stop();
+    await teardown();
+    throw errors.listen(config.server.host, config.server.port, cause);
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -202,8 +217,15 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     progress.stop();
     streams.stop();
     log.info('stopping: finishing in-flight requests');
-    clearInterval(pruneTimer);
     await closeServer(server, config.server.shutdownTimeoutMs);
+    await teardown();
+    log.info('stopped');
+    log.flush?.();
+  }
+
+  /** Everything but the HTTP server, in dependency order: writers first, the database last. */
+  async function teardown(): Promise<void> {
+    clearInterval(pruneTimer);
     await writer.drain();
     await hooksDir.stop();
     await dispatch.stop();
@@ -212,8 +234,6 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     await compiler.close();
     await webhooks.stop();
     await db.destroy();
-    log.info('stopped');
-    log.flush?.();
   }
 
   return { log, url, idle: () => dispatch.dispatcher.idle(), stop };

@@ -148,6 +148,17 @@ export const errors = {
       status: 409,
       message: `delivery "${id}" is still pending: it is retried on its schedule; redeliver it once it has failed or succeeded`,
     }),
+  listen: (host: string, port: number, cause: unknown) => {
+    const code = (cause as { code?: string }).code;
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : (cause as Error).message;
+    return createError({
+      code: 'CONFIG',
+      status: 500,
+      message: `cannot listen on ${host}:${port}: ${why}; choose another with server.host/server.port or HOOKD_HOST/HOOKD_PORT`,
+      cause,
+      expose: true,
+    });
+  },
   shuttingDown: () =>
     createError({ code: 'SHUTTING_DOWN', status: 503, message: 'hookd is shutting down; retry shortly' }),
   rateLimited: (what: string, retryAfterSeconds: number) =>
