@@ -1,9 +1,8 @@
 // TypeScript hooks: types are erased at compile time, in place, so that runtime and syntax
 // errors still name the author's .ts line and column.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type Sandbox } from '../../runtime/index.ts';
-import { taskFor } from './harness.ts';
+import { describe, it } from 'node:test';
+import { taskFor, useSandbox } from './harness.ts';
 
 const TS_HOOK = [
   "import type { HookContext, HookEvent } from '../../types/hookd.ts';", // 1
@@ -22,21 +21,13 @@ const TS_HOOK = [
 ].join('\n');
 
 describe('TypeScript hooks', () => {
-  const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
-  let sandbox: Sandbox;
-  before(async () => {
-    sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 1, maxThreads: 1 });
-    await sandbox.start();
-  });
-  after(async () => {
-    await sandbox.close();
-    await compiler.close();
-  });
+  const runtime = useSandbox();
+  const { compiler } = runtime;
 
   it('compiles a .ts hook with interfaces, generics, casts and type imports, and runs it', async () => {
     const compiled = await compiler.compile(TS_HOOK, 'hooks/shout.ts');
     assert.ok(compiled.ok, compiled.ok ? '' : compiled.error.message);
-    const outcome = await sandbox.run(taskFor(compiled.hook, { payload: { title: 'Akira' } }));
+    const outcome = await runtime.sandbox.run(taskFor(compiled.hook, { payload: { title: 'Akira' } }));
     assert.equal(outcome.status, 'ok', outcome.error?.message);
     assert.deepEqual(outcome.value, { patch: { title: 'AKIRA' } });
     assert.equal(outcome.logs[0]?.message, 'title: Akira');
@@ -45,7 +36,7 @@ describe('TypeScript hooks', () => {
   it('reports a runtime error at the line and column of the .ts source', async () => {
     const compiled = await compiler.compile(TS_HOOK, 'hooks/shout.ts');
     assert.ok(compiled.ok);
-    const outcome = await sandbox.run(taskFor(compiled.hook, { payload: { title: 'boom' } }));
+    const outcome = await runtime.sandbox.run(taskFor(compiled.hook, { payload: { title: 'boom' } }));
     assert.equal(outcome.status, 'error');
     assert.equal(outcome.error?.line, 11);
     assert.equal(outcome.error?.column, 39, outcome.error?.stack); // the `new` of `throw new RangeError`

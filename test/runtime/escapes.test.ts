@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type HookOutcome, type Sandbox } from '../../runtime/index.ts';
-import { compileFixture, taskFor } from './harness.ts';
+import { describe, it } from 'node:test';
+import { DEFAULT_SANDBOX_OPTIONS, type HookOutcome } from '../../runtime/index.ts';
+import { compileFixture, taskFor, useSandbox } from './harness.ts';
 
 const HOST_PATH = /\/work\/|file:|node_modules|\.ts\b|runtime\//;
 
@@ -11,19 +11,11 @@ function okValue(outcome: HookOutcome): Record<string, unknown> {
 }
 
 describe('a hook cannot escape its compartment', () => {
-  const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
-  let sandbox: Sandbox;
-  before(async () => {
-    sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 1, maxThreads: 1 });
-    await sandbox.start();
-  });
-  after(async () => {
-    await sandbox.close();
-    await compiler.close();
-  });
+  const runtime = useSandbox();
+  const { compiler } = runtime;
 
   it('finds no process, require, import or host globals through constructors or eval', async () => {
-    const value = okValue(await sandbox.run(taskFor(await compileFixture(compiler, 'escapes.js'))));
+    const value = okValue(await runtime.sandbox.run(taskFor(await compileFixture(compiler, 'escapes.js'))));
     const { globals, ...attempts } = value;
     for (const [attempt, reached] of Object.entries(attempts)) {
       // Each attempt ends in nothing (undefined) or an exception, never in a host object.
@@ -37,13 +29,13 @@ describe('a hook cannot escape its compartment', () => {
   });
 
   it('sees no host paths or call sites, whatever it does with Error', async () => {
-    const value = okValue(await sandbox.run(taskFor(await compileFixture(compiler, 'stack-tricks.js'))));
+    const value = okValue(await runtime.sandbox.run(taskFor(await compileFixture(compiler, 'stack-tricks.js'))));
     for (const [key, text] of Object.entries(value)) assert.doesNotMatch(String(text), HOST_PATH, key);
     assert.doesNotMatch(String(value.stack), /at /);
   });
 
   it('gets its own file and line in the stack of the error it throws, and nothing else', async () => {
-    const outcome = await sandbox.run(taskFor(await compileFixture(compiler, 'throws.js'), { payload: {} }));
+    const outcome = await runtime.sandbox.run(taskFor(await compileFixture(compiler, 'throws.js'), { payload: {} }));
     assert.equal(outcome.status, 'error');
     assert.equal(outcome.error?.name, 'TypeError');
     assert.equal(outcome.error?.message, 'bad test.event');
@@ -54,9 +46,9 @@ describe('a hook cannot escape its compartment', () => {
 
   it('cannot pollute shared prototypes or globals for another hook', async () => {
     const pollute = await compileFixture(compiler, 'pollute.js');
-    const refused = okValue(await sandbox.run(taskFor(pollute, { hookId: 'polluter' })));
+    const refused = okValue(await runtime.sandbox.run(taskFor(pollute, { hookId: 'polluter' })));
     for (const [attempt, wasRefused] of Object.entries(refused)) assert.equal(wasRefused, true, attempt);
-    const seen = okValue(await sandbox.run(taskFor(await compileFixture(compiler, 'observe.js'), { hookId: 'observer' })));
+    const seen = okValue(await runtime.sandbox.run(taskFor(await compileFixture(compiler, 'observe.js'), { hookId: 'observer' })));
     assert.deepEqual(seen, {
       polluted: null,
       evil: null,
@@ -69,7 +61,7 @@ describe('a hook cannot escape its compartment', () => {
   });
 
   it('cannot change the event or ctx it is given', async () => {
-    const value = okValue(await sandbox.run(taskFor(await compileFixture(compiler, 'mutate.js'), { hookId: 'mutator', payload: { a: 1 } })));
+    const value = okValue(await runtime.sandbox.run(taskFor(await compileFixture(compiler, 'mutate.js'), { hookId: 'mutator', payload: { a: 1 } })));
     assert.deepEqual(value.results, {
       eventType: 'TypeError',
       payloadField: 'TypeError',
@@ -82,7 +74,7 @@ describe('a hook cannot escape its compartment', () => {
   });
 
   it('has the web helpers and working clocks it needs', async () => {
-    const value = okValue(await sandbox.run(taskFor(await compileFixture(compiler, 'web-globals.js'))));
+    const value = okValue(await runtime.sandbox.run(taskFor(await compileFixture(compiler, 'web-globals.js'))));
     assert.deepEqual(value, {
       host: 'example.test',
       y: '2',
@@ -99,7 +91,7 @@ describe('a hook cannot escape its compartment', () => {
 
   it('logs to its invocation as strings, never through a host inspector, within the byte cap', async () => {
     const hook = await compileFixture(compiler, 'logs.js');
-    const outcome = await sandbox.run(taskFor(hook, { payload: { spam: 0 } }));
+    const outcome = await runtime.sandbox.run(taskFor(hook, { payload: { spam: 0 } }));
     assert.equal(outcome.status, 'ok');
     assert.deepEqual(outcome.logs.map((line) => [line.level, line.message]), [
       ['info', 'plain 42 true null undefined 10n'],
@@ -112,7 +104,7 @@ describe('a hook cannot escape its compartment', () => {
       ['error', 'error line'],
     ]);
     assert.equal(outcome.logsTruncated, undefined);
-    const spammy = await sandbox.run(taskFor(hook, { payload: { spam: 5_000 } }));
+    const spammy = await runtime.sandbox.run(taskFor(hook, { payload: { spam: 5_000 } }));
     assert.equal(spammy.status, 'ok');
     assert.equal(spammy.logsTruncated, true);
     const bytes = spammy.logs.reduce((sum, line) => sum + Buffer.byteLength(line.message), 0);

@@ -1,6 +1,8 @@
-// Test harness for runtime suites: compile a fixture from test/fixtures/hooks and build a task.
+// Test harness for runtime suites: compile a fixture from test/fixtures/hooks, build a task,
+// and a sandbox per describe block.
 import { readFileSync } from 'node:fs';
-import type { CompiledHook, Compiler, HookTask } from '../../runtime/index.ts';
+import { after, before } from 'node:test';
+import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type Compiler, type HookTask, type Sandbox } from '../../runtime/index.ts';
 
 const FIXTURES = new URL('../fixtures/hooks/', import.meta.url);
 
@@ -26,5 +28,29 @@ export function taskFor(hook: CompiledHook, over: Partial<HookTask> & { payload?
     hook,
     event: { id, type: 'test.event', occurredAt: new Date().toISOString(), payload },
     ...rest,
+  };
+}
+
+/**
+ * A compiler and a one-thread sandbox for the enclosing describe block: started before its
+ * tests, closed after them. Read `sandbox` inside tests (it exists once `before` ran).
+ */
+export function useSandbox(): { compiler: Compiler; readonly sandbox: Sandbox } {
+  const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
+  let sandbox: Sandbox | undefined;
+  before(async () => {
+    sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 1, maxThreads: 1 });
+    await sandbox.start();
+  });
+  after(async () => {
+    await sandbox?.close();
+    await compiler.close();
+  });
+  return {
+    compiler,
+    get sandbox() {
+      if (!sandbox) throw new Error('useSandbox(): the sandbox starts in before()');
+      return sandbox;
+    },
   };
 }
