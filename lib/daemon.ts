@@ -74,10 +74,11 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const writer = createEventWriter({
     db,
     store: events,
-    // The outbox rows commit with the event: an event whose filter chain still runs gets
-    // them when the chain is done, with the final payload.
+    // The outbox rows commit with the event, with its final payload when a filter chain ran.
     afterInsert: async (trx, created) => {
-      for (const e of created) if (e.status !== 'filtering') await webhooks.enqueueDeliveries(trx, e, e.payload);
+      for (const e of created) {
+        if (e.status !== 'filtering') await webhooks.enqueueDeliveries(trx, e, e.finalPayload === undefined ? e.payload : e.finalPayload);
+      }
     },
     // From the outbox's cache of enabled endpoints; an endpoint enabled meanwhile is concurrent
     // with these events either way (the transactional path reads the same cache).
@@ -154,7 +155,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
         bodyLimit: config.server.bodyLimit,
         maxBatch: config.events.maxBatch,
         pageSize: config.events.pageSize,
-        filter: (event) => dispatch.filtering.filter(event),
+        filterBeforeStore: (event) => dispatch.filtering.filterBeforeStore(event),
         isSync: (type) => catalog.get(type)?.sync === true,
         describeEvent: async (id) => ({
           invocations: (await dispatch.invocations.listForEvent(id)).map(presentInvocation),

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from './bus.ts';
 import type { Catalog } from './catalog.ts';
-import type { EventRecord, NewEvent } from './db/events-store.ts';
-import type { EventWriter } from './db/event-writer.ts';
+import type { EventRecord, InsertResult, NewEvent } from './db/events-store.ts';
+import type { AlsoInTransaction, EventWriter } from './db/event-writer.ts';
 import { errors, type HookdError } from './errors.ts';
 import type { RateLimiter } from './progress/rate-limit.ts';
 
@@ -112,16 +112,21 @@ export function createIngest(deps: IngestDeps) {
   }
 
   /** Stores the business items (one commit for all) and publishes the progress ones. */
+  /** Tells the live views and dispatch about newly stored events. */
+  function announce(stored: InsertResult[]): void {
+    const created = stored.filter((r) => r.created).map((r) => r.event);
+    if (created.length === 0) return;
+    for (const e of created) {
+      const data = e.finalPayload === undefined ? e.payload : e.finalPayload;
+      deps.bus.emit('message', { channel: 'event', type: e.type, id: e.id, data, at: e.occurredAt });
+    }
+    deps.onStored?.(created);
+  }
+
   async function accept(items: CheckedItem[]): Promise<AcceptResult[]> {
     const business = items.flatMap((i) => (i.kind === 'business' ? [i.event] : []));
     const stored = business.length > 0 ? await deps.writer.write(business) : [];
-    const created = stored.filter((r) => r.created).map((r) => r.event);
-    if (created.length > 0) {
-      for (const e of created) {
-        deps.bus.emit('message', { channel: 'event', type: e.type, id: e.id, data: e.payload, at: e.occurredAt });
-      }
-      deps.onStored?.(created);
-    }
+    announce(stored);
     let next = 0;
     return items.map((i) => {
       if (i.kind === 'business') return { kind: 'business', ...stored[next++]! };
@@ -129,6 +134,13 @@ export function createIngest(deps: IngestDeps) {
       else deps.bus.emit('message', { channel: 'progress', type: i.type, data: i.payload, at: i.occurredAt });
       return { kind: 'progress', type: i.type };
     });
+  }
+
+  /** Stores one checked event whose filter chain already ran, with rows that commit with it. */
+  async function store(event: NewEvent, also?: AlsoInTransaction): Promise<InsertResult> {
+    const stored = await deps.writer.write([event], also);
+    announce(stored);
+    return stored[0]!;
   }
 
   /** Stores an event hookd raises itself (meta events, hook emits): no post-only rules apply. */
@@ -175,7 +187,7 @@ export function createIngest(deps: IngestDeps) {
     if (deps.progressLimit?.limiter.exhausted(source)) throw rateLimitedError(source, deps.progressLimit);
   }
 
-  return { check, accept, record, refuseWhileThrottled };
+  return { check, accept, store, record, refuseWhileThrottled };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;

@@ -1,8 +1,8 @@
 // POST /events (single, JSON array or NDJSON batch), GET /events/:id, GET /events (cursor paged).
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { EventRecord, EventsStore } from '../db/events-store.ts';
-import type { ChainOutput } from '../dispatch/filter-chain.ts';
+import type { EventsStore, NewEvent } from '../db/events-store.ts';
+import type { Filtered } from '../dispatch/filtering.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
 import { requireScope, type Principal } from './auth.ts';
@@ -11,8 +11,8 @@ import { presentEvent } from './event-view.ts';
 
 export interface EventsRouterDeps {
   ingest: Ingest;
-  /** Runs the filter chain of an event stored as filtering (POST ?wait=true). */
-  filter: (event: EventRecord) => Promise<ChainOutput>;
+  /** Runs the filter chain of a checked event before it is stored (POST ?wait=true). */
+  filterBeforeStore: (event: NewEvent) => Promise<Filtered>;
   /** Whether a type's catalog entry says its POSTs always wait for the filter chain. */
   isSync: (type: string) => boolean;
   events: EventsStore;
@@ -32,13 +32,12 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     const body = await readBody(ctx, deps.bodyLimit);
     const wait = parseWait(ctx.query.wait);
     if (body.format === 'json' && !Array.isArray(body.value)) {
-      const [result] = await deps.ingest.accept([deps.ingest.check(body.value, source, '', { wait })]);
-      if (result!.kind === 'business' && result!.event.status === 'filtering' && result!.created) {
-        const output = await deps.filter(result!.event);
-        ctx.status = 200;
-        ctx.body = { id: result!.event.id, type: result!.event.type, ...output };
+      const item = deps.ingest.check(body.value, source, '', { wait });
+      if (item.kind === 'business' && item.event.status === 'filtering') {
+        await answerFiltered(ctx, item.event);
         return;
       }
+      const [result] = await deps.ingest.accept([item]);
       answerSingle(ctx, result!, wait || (result!.kind === 'business' && deps.isSync(result!.event.type)));
       return;
     }
@@ -72,6 +71,19 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
   });
 
+  /** The filter chain runs first; the event is stored with its final payload, once. */
+  async function answerFiltered(ctx: Context, event: NewEvent): Promise<void> {
+    // A client id seen before answers what was stored, without running the chain again.
+    const known = event.generatedId ? undefined : await deps.events.get(event.id);
+    if (known) return answerSingle(ctx, { kind: 'business', event: known, created: false }, true);
+    const filtered = await deps.filterBeforeStore(event);
+    const stored = await deps.ingest.store(filtered.event, filtered.also);
+    // The same id posted concurrently: the other request stored it first.
+    if (!stored.created) return answerSingle(ctx, { kind: 'business', ...stored }, true);
+    ctx.status = 200;
+    ctx.body = { id: stored.event.id, type: stored.event.type, ...filtered.output };
+  }
+
   async function answerBatch(ctx: Context, raw: Array<{ at: string; value: unknown; error?: string }>, source: string) {
     // Each item is checked on its own: one bad item is reported and the rest are still stored.
     const checked: Array<CheckedItem | { error: ItemError }> = raw.map((r) => {
@@ -82,12 +94,24 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
         return { error: toItemError(e, r.at) };
       }
     });
-    const valid = checked.filter((c): c is CheckedItem => !('error' in c));
+    // Items of a type marked sync run their filter chain before they are stored, one by one.
+    const filtered = new Map<CheckedItem, AcceptResult>();
+    for (const c of checked) {
+      if ('error' in c || c.kind !== 'business' || c.event.status !== 'filtering') continue;
+      const known = c.event.generatedId ? undefined : await deps.events.get(c.event.id);
+      if (known) {
+        filtered.set(c, { kind: 'business', event: known, created: false });
+        continue;
+      }
+      const f = await deps.filterBeforeStore(c.event);
+      filtered.set(c, { kind: 'business', ...(await deps.ingest.store(f.event, f.also)) });
+    }
+    const valid = checked.filter((c): c is CheckedItem => !('error' in c) && !filtered.has(c));
     const accepted = await deps.ingest.accept(valid);
     let next = 0;
     const results = checked.map((c, index) => {
       if ('error' in c) return { index, ...c.error };
-      const r = accepted[next++]!;
+      const r = filtered.get(c) ?? accepted[next++]!;
       return r.kind === 'progress'
         ? { index, status: 202, type: r.type, state: 'live' }
         : { index, status: r.created ? 202 : 200, id: r.event.id, type: r.event.type, state: r.event.status };

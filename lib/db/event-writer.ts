@@ -20,6 +20,14 @@ export interface EventWriterDeps {
   mayWriteAfterInsert?: (events: NewEvent[]) => Promise<boolean>;
 }
 
+/** Rows written in the events' own transaction, once they are known to be new. */
+export type AlsoInTransaction = (trx: Knex.Transaction) => Promise<void>;
+
+interface Write {
+  events: NewEvent[];
+  also?: AlsoInTransaction;
+}
+
 export function createEventWriter(deps: EventWriterDeps) {
   // The common batch (ids generated here, no outbox rows) needs one statement; idempotent ids
   // need a lookup and outbox rows must commit with their events, so those take a transaction.
@@ -29,28 +37,30 @@ export function createEventWriter(deps: EventWriterDeps) {
     return deps.mayWriteAfterInsert ? !(await deps.mayWriteAfterInsert(events)) : false;
   }
 
-  async function commit(events: NewEvent[]): Promise<InsertResult[]> {
-    if (await commitsAlone(events)) return deps.store.insertGenerated(events);
+  async function commit(writes: Write[]): Promise<InsertResult[][]> {
+    const events = writes.length === 1 ? writes[0]!.events : writes.flatMap((w) => w.events);
+    const split = (results: InsertResult[]) => {
+      let offset = 0;
+      return writes.map((w) => results.slice(offset, (offset += w.events.length)));
+    };
+    if (writes.every((w) => !w.also) && (await commitsAlone(events))) return split(await deps.store.insertGenerated(events));
     return deps.db.transaction(async (trx) => {
-      const inserted = await deps.store.insertMany(trx, events);
-      const created = inserted.filter((r) => r.created).map((r) => r.event);
+      const inserted = split(await deps.store.insertMany(trx, events));
+      const created = inserted.flat().filter((r) => r.created).map((r) => r.event);
       if (created.length > 0) await deps.afterInsert?.(trx, created);
+      for (const [i, w] of writes.entries()) if (w.also && inserted[i]!.some((r) => r.created)) await w.also(trx);
       return inserted;
     });
   }
 
-  const commits = createGroupCommit<NewEvent[], InsertResult[]>({
+  const commits = createGroupCommit<Write, InsertResult[]>({
     maxBatchWeight: MAX_EVENTS_PER_COMMIT,
-    weigh: (events) => events.length,
-    flush: async (batches) => {
-      const results = await commit(batches.length === 1 ? batches[0]! : batches.flat());
-      let offset = 0;
-      return batches.map((b) => results.slice(offset, (offset += b.length)));
-    },
+    weigh: (w) => w.events.length,
+    flush: commit,
   });
   return {
-    /** Resolves once the events are committed; results are in the order given. */
-    write: (events: NewEvent[]) => commits.add(events),
+    /** Resolves once the events (and `also`'s rows, when they are new) are committed; results in order. */
+    write: (events: NewEvent[], also?: AlsoInTransaction) => commits.add({ events, also }),
     drain: () => commits.drain(),
   };
 }

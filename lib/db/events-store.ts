@@ -24,6 +24,8 @@ export interface EventRecord {
 
 export type NewEvent = Omit<EventRecord, 'seq' | 'finalPayload' | 'status' | 'emittedBy'> & {
   status?: EventStatus;
+  /** Set when the filter chain ran before the event was stored (POST ?wait=true). */
+  finalPayload?: unknown;
   emittedBy?: string[];
   /** The id was generated here (a random UUID), so it cannot exist yet: no lookup needed. */
   generatedId?: boolean;
@@ -66,11 +68,11 @@ function fromRow(row: EventRow): EventRecord {
   };
 }
 
-// 10 bound columns a row: 80 rows stay under SQLite's old default limit of 999 variables.
+// 11 bound columns a row: 80 rows stay under SQLite's old default limit of 999 variables.
 export const INSERT_CHUNK = 80;
 
-const INSERT_COLUMNS = 'id, type, payload, status, occurred_at, received_at, source, causation_id, depth, emitted_by';
-const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_COLUMNS = 'id, type, payload, final_payload, status, occurred_at, received_at, source, causation_id, depth, emitted_by';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 // One SQL text per row count, built once: the hot insert skips knex's query compiler.
 const insertSql: string[] = [];
 function insertSqlFor(rows: number): string {
@@ -82,6 +84,7 @@ function pushBindings(out: Knex.Value[], e: EventRecord): void {
     e.id,
     e.type,
     JSON.stringify(e.payload),
+    e.finalPayload === undefined ? null : JSON.stringify(e.finalPayload),
     e.status,
     e.occurredAt,
     e.receivedAt,
@@ -98,7 +101,7 @@ function toRecord(e: NewEvent): EventRecord {
     id: e.id,
     type: e.type,
     payload: e.payload,
-    finalPayload: undefined,
+    finalPayload: e.finalPayload,
     status: e.status ?? 'pending',
     occurredAt: e.occurredAt,
     receivedAt: e.receivedAt,

@@ -1,10 +1,11 @@
-// Events that wait for their filter chain (POST ?wait=true, or a type marked sync): run the
-// chain, then in one transaction store the final payload and write the webhook outbox rows,
-// then hand the event to action dispatch. A chain cut by a stop is finished at the next
-// start with the payload as posted.
+// Events that wait for their filter chain (POST ?wait=true, or a type marked sync): the chain
+// runs before the event is stored, then the event (with its final payload), the chain's
+// invocation records and the webhook outbox rows commit together: one group-committed
+// transaction per waiting request. Events a crash left in the "filtering" state by an older
+// version, which stored first, are finished at the next start with the payload as posted.
 import type { Knex } from 'knex';
-import type { EventRecord, EventsStore } from '../db/events-store.ts';
-import { createGroupCommit } from '../db/group-commit.ts';
+import type { AlsoInTransaction } from '../db/event-writer.ts';
+import type { EventRecord, EventsStore, NewEvent } from '../db/events-store.ts';
 import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
 import type { Logger } from '../log.ts';
 import type { Dispatcher } from './dispatcher.ts';
@@ -22,51 +23,46 @@ export interface FilteringDeps {
   enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
 }
 
-export function createFiltering(deps: FilteringDeps) {
-  // Chains that end together commit together: one transaction for many events.
-  // The chain's invocation records commit with the final payload: one fsync, not two.
-  const commits = createGroupCommit<{ event: EventRecord; invocations: NewInvocation[] }, void>({
-    maxBatchWeight: 200,
-    flush: async (items) => {
-      await deps.db.transaction(async (trx) => {
-        await deps.invocations.insertMany(items.flatMap((i) => i.invocations), trx);
-        await deps.events.finishFiltering(
-          trx,
-          items.map(({ event: e }) => ({ id: e.id, payload: e.finalPayload, status: e.status as 'pending' | 'done' })),
-        );
-        for (const { event: e } of items) await deps.enqueueDeliveries(trx, e, e.finalPayload);
-      });
-      return items.map(() => undefined);
-    },
-  });
+export interface Filtered {
+  output: ChainOutput;
+  /** The event to store: its final payload and what it waits for next. */
+  event: NewEvent;
+  /** The chain's invocation records, written in the event's own transaction. */
+  also: AlsoInTransaction;
+}
 
-  async function finish(event: EventRecord, payload: unknown, invocations: NewInvocation[] = []): Promise<EventRecord> {
-    const status = deps.registry.hasActionHooks(event.type) ? 'pending' : 'done';
-    const finished: EventRecord = { ...event, finalPayload: payload, status };
-    await commits.add({ event: finished, invocations });
-    deps.dispatcher.submit([finished]);
-    return finished;
-  }
+export function createFiltering(deps: FilteringDeps) {
+  const nextStatus = (type: string) => (deps.registry.hasActionHooks(type) ? 'pending' : 'done');
 
   return {
-    /** Runs the chain for a stored event in status filtering and finishes it. */
-    async filter(event: EventRecord): Promise<ChainOutput> {
-      const hooks = deps.registry.forEvent(event.type, 'filter').filter((h) => !event.emittedBy.includes(h.id));
+    /** Runs the type's filter hooks on a checked, not yet stored event. */
+    async filterBeforeStore(event: NewEvent): Promise<Filtered> {
+      const emittedBy = event.emittedBy ?? [];
+      const hooks = deps.registry.forEvent(event.type, 'filter').filter((h) => !emittedBy.includes(h.id));
       const invocations: NewInvocation[] = [];
       const output = await deps.runFilterChain(
         { id: event.id, type: event.type, occurredAt: event.occurredAt, payload: event.payload },
         hooks,
         { collect: invocations },
       );
-      await finish(event, output.payload, invocations);
-      return output;
+      return {
+        output,
+        event: { ...event, status: nextStatus(event.type), finalPayload: output.payload },
+        also: (trx) => deps.invocations.insertMany(invocations, trx),
+      };
     },
+
     /** At start: events whose chain a stop interrupted go on with their payload as posted. */
     async recover(): Promise<number> {
       const cut = await deps.events.listFiltering();
       for (const event of cut) {
         deps.log.warn({ eventId: event.id }, 'filter chain was interrupted by a stop; dispatching the payload as posted');
-        await finish(event, event.payload);
+        const status = nextStatus(event.type);
+        await deps.db.transaction(async (trx) => {
+          await deps.events.finishFiltering(trx, [{ id: event.id, payload: event.payload, status }]);
+          await deps.enqueueDeliveries(trx, event, event.payload);
+        });
+        deps.dispatcher.submit([{ ...event, finalPayload: event.payload, status }]);
       }
       return cut.length;
     },

@@ -6,7 +6,12 @@ import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 let d: TestDaemon;
 before(async () => {
-  d = await startTestDaemon({ config: { hooks: { disableAfterFailures: 3, chainTimeout: '3s', watch: false } } });
+  d = await startTestDaemon({
+    config: {
+      hooks: { disableAfterFailures: 3, chainTimeout: '3s', watch: false },
+      catalog: { 'custom.sync': { kind: 'business', sync: true } },
+    },
+  });
 });
 after(() => d.close());
 
@@ -135,6 +140,27 @@ describe('the filter chain', () => {
     assert.equal(again.body.duplicate, true);
     const inv = await d.call('GET', `/hooks/${h.id}/invocations`);
     assert.equal(inv.body.items.length, 1);
+    await removeHooks(h.id);
+  });
+});
+
+describe('a catalog type marked sync', () => {
+  test('runs its filter chain on every POST, single or batched, and stores the final payload', async () => {
+    const h = await addHook({ events: ['custom.sync'], source: 'export default (e) => ({ patch: { seen: true } })' });
+    const single = await d.call('POST', '/events', { type: 'custom.sync', payload: { n: 1 } });
+    assert.equal(single.status, 200);
+    assert.deepEqual(single.body.payload, { n: 1, seen: true });
+    const batch = await d.call('POST', '/events', [
+      { type: 'custom.sync', payload: { n: 2 } },
+      { type: 'media.added', payload: { title: 'not sync' } },
+    ]);
+    assert.equal(batch.status, 207);
+    const synced = await d.call('GET', `/events/${batch.body.results[0].id}`);
+    assert.deepEqual(synced.body.finalPayload, { n: 2, seen: true });
+    assert.equal(synced.body.status, 'done');
+    assert.equal(synced.body.invocations[0].hookId, h.id);
+    const plain = await d.call('GET', `/events/${batch.body.results[1].id}`);
+    assert.equal(plain.body.finalPayload, undefined);
     await removeHooks(h.id);
   });
 });
