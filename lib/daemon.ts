@@ -76,14 +76,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     store: events,
     // The outbox rows commit with the event, with its final payload when a filter chain ran.
     afterInsert: async (trx, created) => {
-      for (const e of created) {
-        if (e.status !== 'filtering') await webhooks.enqueueDeliveries(trx, e, e.finalPayload === undefined ? e.payload : e.finalPayload);
-      }
+      for (const e of created) await webhooks.enqueueDeliveries(trx, e, e.finalPayload === undefined ? e.payload : e.finalPayload);
     },
     // From the outbox's cache of enabled endpoints; an endpoint enabled meanwhile is concurrent
     // with these events either way (the transactional path reads the same cache).
     mayWriteAfterInsert: async (events) => {
-      const types = new Set(events.filter((e) => e.status !== 'filtering').map((e) => e.type));
+      const types = new Set(events.map((e) => e.type));
       for (const type of types) if (await webhooks.subscribes(type)) return true;
       return false;
     },

@@ -29,7 +29,7 @@ export interface IngestDeps {
   publishProgress?: (item: { type: string; payload: unknown; at: string }) => void;
   /** Whether any action hook subscribes to a type: events no hook wants are done when stored. */
   hasActionHooks?: (type: string) => boolean;
-  /** Whether any filter hook subscribes: without one, a waiting POST needs no filtering state. */
+  /** Whether any filter hook subscribes: without one, a waiting POST has no chain to run. */
   hasFilterHooks?: (type: string) => boolean;
   /** Progress events per producer; checked before the schema so a flood costs little. */
   progressLimit?: { limiter: RateLimiter; ratePerSecond: number };
@@ -55,7 +55,8 @@ export function createIngest(deps: IngestDeps) {
 
   /**
    * Validates one posted item; `at` prefixes error pointers in a batch ("/3"). With `wait`
-   * (or a type marked sync) the event is stored as filtering: its chain runs before dispatch.
+   * (or a type marked sync) the event comes back marked filtering: the caller runs its chain
+   * and stores it with store(), never with accept().
    */
   function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean } = {}): CheckedItem {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -125,6 +126,7 @@ export function createIngest(deps: IngestDeps) {
 
   async function accept(items: CheckedItem[]): Promise<AcceptResult[]> {
     const business = items.flatMap((i) => (i.kind === 'business' ? [i.event] : []));
+    if (business.some((e) => e.status === 'filtering')) throw new Error('accept() got an event whose filter chain has not run');
     const stored = business.length > 0 ? await deps.writer.write(business) : [];
     announce(stored);
     let next = 0;

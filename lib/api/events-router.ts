@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { EventsStore, NewEvent } from '../db/events-store.ts';
+import type { ChainOutput } from '../dispatch/filter-chain.ts';
 import type { Filtered } from '../dispatch/filtering.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
@@ -71,17 +72,24 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
   });
 
-  /** The filter chain runs first; the event is stored with its final payload, once. */
-  async function answerFiltered(ctx: Context, event: NewEvent): Promise<void> {
-    // A client id seen before answers what was stored, without running the chain again.
+  /**
+   * The filter chain runs first; the event is stored with its final payload, once. A client
+   * id seen before (or stored meanwhile by a concurrent request with the same id) answers
+   * what was stored, without a chain output.
+   */
+  async function filterAndStore(event: NewEvent): Promise<{ result: BusinessResult; output?: ChainOutput }> {
     const known = event.generatedId ? undefined : await deps.events.get(event.id);
-    if (known) return answerSingle(ctx, { kind: 'business', event: known, created: false }, true);
+    if (known) return { result: { kind: 'business', event: known, created: false } };
     const filtered = await deps.filterBeforeStore(event);
     const stored = await deps.ingest.store(filtered.event, filtered.also);
-    // The same id posted concurrently: the other request stored it first.
-    if (!stored.created) return answerSingle(ctx, { kind: 'business', ...stored }, true);
+    return { result: { kind: 'business', ...stored }, output: stored.created ? filtered.output : undefined };
+  }
+
+  async function answerFiltered(ctx: Context, event: NewEvent): Promise<void> {
+    const { result, output } = await filterAndStore(event);
+    if (!output) return answerSingle(ctx, result, true);
     ctx.status = 200;
-    ctx.body = { id: stored.event.id, type: stored.event.type, ...filtered.output };
+    ctx.body = { id: result.event.id, type: result.event.type, ...output };
   }
 
   async function answerBatch(ctx: Context, raw: Array<{ at: string; value: unknown; error?: string }>, source: string) {
@@ -98,13 +106,7 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     const filtered = new Map<CheckedItem, AcceptResult>();
     for (const c of checked) {
       if ('error' in c || c.kind !== 'business' || c.event.status !== 'filtering') continue;
-      const known = c.event.generatedId ? undefined : await deps.events.get(c.event.id);
-      if (known) {
-        filtered.set(c, { kind: 'business', event: known, created: false });
-        continue;
-      }
-      const f = await deps.filterBeforeStore(c.event);
-      filtered.set(c, { kind: 'business', ...(await deps.ingest.store(f.event, f.also)) });
+      filtered.set(c, (await filterAndStore(c.event)).result);
     }
     const valid = checked.filter((c): c is CheckedItem => !('error' in c) && !filtered.has(c));
     const accepted = await deps.ingest.accept(valid);
@@ -123,6 +125,8 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
 
   return router;
 }
+
+type BusinessResult = Extract<AcceptResult, { kind: 'business' }>;
 
 function parseWait(value: unknown): boolean {
   if (value === undefined || value === 'false' || value === '0') return false;

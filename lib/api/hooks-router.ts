@@ -6,7 +6,7 @@ import type { Context } from 'koa';
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
-import { nextPayload } from '../dispatch/filter-chain.ts';
+import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
@@ -56,8 +56,15 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
 
   async function dryRun(hook: HookRecord, raw: unknown) {
     const event = testEvent(raw);
-    const { status, outcome } = await deps.invoker.invoke(hook, event, { mode: hook.mode, dryRun: true });
-    const payload = hook.mode === 'filter' && status === 'ok' ? nextPayload(event.payload, outcome.value) : undefined;
+    // A filter's output is judged as the chain would judge it (invalid-output when refused).
+    let payload: unknown;
+    const check = (value: unknown) => {
+      const judged = judgeFilterOutput(deps.catalog, event.type, event.payload, value);
+      if (!judged.ok) return judged.message;
+      payload = judged.payload;
+      return undefined;
+    };
+    const { status, outcome } = await deps.invoker.invoke(hook, event, { mode: hook.mode, dryRun: true, ...(hook.mode === 'filter' ? { check } : {}) });
     return {
       status,
       result: outcome.value,

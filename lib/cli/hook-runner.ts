@@ -7,7 +7,7 @@ import { createCatalog, type Catalog } from '../catalog.ts';
 import { checkProgram, createCommandEnvResolver, createCommandRunner, parseSidecar, readSidecarText, type CommandRunner } from '../commands/index.ts';
 import type { Config } from '../config/index.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
-import { nextPayload } from '../dispatch/filter-chain.ts';
+import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvResolver, createGrants } from '../dispatch/hook-grants.ts';
 import type { InvocationStatus } from '../dispatch/invoke.ts';
@@ -135,12 +135,11 @@ export function createHookRunner(deps: HookRunnerDeps) {
     let payload: unknown;
     if (fields.mode === 'filter' && status === 'ok') {
       // The filter chain's own rule: output the type's schema refuses is discarded.
-      payload = nextPayload(event.payload, outcome.value);
-      const problems = catalog.validate(event.type, payload);
-      if (problems.length > 0) {
+      const judged = judgeFilterOutput(catalog, event.type, event.payload, outcome.value);
+      if (judged.ok) payload = judged.payload;
+      else {
         status = 'invalid-output';
-        error = { message: `output discarded: it does not match the schema of "${event.type}": ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}` };
-        payload = undefined;
+        error = { message: judged.message };
       }
     }
     return {

@@ -40,10 +40,6 @@ export function createTokensStore(db: Knex) {
       const row = await table().where({ name }).first();
       return row && fromRow(row);
     },
-    async count(): Promise<number> {
-      const [row] = await table().count({ n: '*' });
-      return Number(row?.n ?? 0);
-    },
   };
 }
 

@@ -23,13 +23,32 @@ export interface ChainOutput {
 }
 
 /** { patch } alone is a merge patch; any other value is a whole new payload; undefined/null is no change. */
-export function nextPayload(current: unknown, value: unknown): unknown {
+function nextPayload(current: unknown, value: unknown): unknown {
   if (value === undefined || value === null) return current;
   if (typeof value === 'object' && !Array.isArray(value)) {
     const keys = Object.keys(value);
     if (keys.length === 1 && keys[0] === 'patch') return applyMergePatch(current, (value as { patch: unknown }).patch);
   }
   return value;
+}
+
+/**
+ * A filter's output as the chain judges it: the payload it leads to, or why it is discarded.
+ * The chain, dry runs and `hookd run-hook` all use this one rule.
+ */
+export function judgeFilterOutput(
+  catalog: Catalog,
+  type: string,
+  current: unknown,
+  value: unknown,
+): { ok: true; payload: unknown } | { ok: false; message: string } {
+  const payload = nextPayload(current, value);
+  const problems = catalog.validate(type, payload);
+  if (problems.length === 0) return { ok: true, payload };
+  return {
+    ok: false,
+    message: `output discarded: it does not match the schema of "${type}": ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`,
+  };
 }
 
 export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; deadlineMs: number }) {
@@ -55,10 +74,10 @@ export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; de
         collect: options.collect,
         timeoutMs: Math.min(hook.timeoutMs ?? remaining, remaining),
         check: (value) => {
-          candidate = nextPayload(payload, value);
-          const problems = deps.catalog.validate(event.type, candidate);
-          if (problems.length === 0) return undefined;
-          return `output discarded: it does not match the schema of "${event.type}": ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`;
+          const judged = judgeFilterOutput(deps.catalog, event.type, payload, value);
+          if (!judged.ok) return judged.message;
+          candidate = judged.payload;
+          return undefined;
         },
       });
       if (status === 'ok') payload = candidate;

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { DeliveriesStore, DeliveryChanges, DeliveryRecord } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 import type { Logger } from '../log.ts';
 import type { HttpResult } from './http-send.ts';
 import { decideNext, parseRetryAfter, type Decision, type RetryPolicy } from './retry-policy.ts';
@@ -31,18 +32,9 @@ export interface OutcomeRecorderDeps {
   random?: () => number;
 }
 
-interface Pending {
-  report: AttemptReport;
-  resolve: (decision: Decision | undefined) => void;
-  reject: (error: unknown) => void;
-}
-
 const RESPONSE_TEXT_LIMIT = 200;
 
 export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
-  let queue: Pending[] = [];
-  let flushing: Promise<void> | undefined;
-
   /**
    * Applies a batch inside one transaction. The claimed record is current (a claimed row changes
    * only by being cancelled or deleted), so no row is read back: few round trips per attempt.
@@ -150,38 +142,24 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
     return decision;
   }
 
-  async function flushLoop(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
+  // Attempts are group-committed; meta events are raised only once their batch committed.
+  const commits = createGroupCommit<AttemptReport, Decision | undefined>({
+    maxBatchWeight: 500,
+    flush: async (reports) => {
       const meta: MetaEvent[] = [];
-      try {
-        const decisions = await deps.db.transaction((trx) => applyBatch(trx, batch.map((p) => p.report), meta));
-        batch.forEach((p, i) => p.resolve(decisions[i]));
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-        continue;
-      }
+      const decisions = await deps.db.transaction((trx) => applyBatch(trx, reports, meta));
       for (const m of meta) {
         if (m.type === 'webhook.disabled') deps.log.warn({ webhookId: m.payload.webhookId, reason: m.payload.reason }, 'webhook disabled');
         await deps.emit(m).catch((err: unknown) => deps.log.error({ err, type: m.type }, 'could not record a webhook meta event'));
       }
-    }
-  }
+      return decisions;
+    },
+  });
 
   return {
     /** Resolves with the decision once the attempt is committed (undefined: nothing to decide). */
-    record(report: AttemptReport): Promise<Decision | undefined> {
-      return new Promise((resolve, reject) => {
-        queue.push({ report, resolve, reject });
-        flushing ??= flushLoop().finally(() => {
-          flushing = undefined;
-        });
-      });
-    },
-    async drain(): Promise<void> {
-      while (flushing) await flushing;
-    },
+    record: (report: AttemptReport) => commits.add(report),
+    drain: () => commits.drain(),
   };
 }
 

@@ -235,6 +235,14 @@ describe('dry runs', () => {
     await removeHooks(h.id);
   });
 
+  test('a dry run judges filter output as the chain does: schema-refused output is invalid-output', async () => {
+    const r = await d.call('POST', '/hooks/test', { source: 'export default () => ({ patch: { year: "soon" } })', type: 'media.added', payload: { title: 'x' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'invalid-output');
+    assert.match(r.body.error.message, /\/year must be integer/);
+    assert.equal(r.body.payload, undefined);
+  });
+
   test('POST /hooks/test runs unsaved source, and reports its compile errors', async () => {
     const ok = await d.call('POST', '/hooks/test', { source: 'export default (e) => e.payload.title.toUpperCase()', type: 'media.added', payload: { title: 'paprika' } });
     assert.equal(ok.status, 200, ok.text);

@@ -25,10 +25,15 @@ test('producers have their own buckets, and 0 means no limit', () => {
   assert.equal(off.exhausted('a', 0), false);
 });
 
-test('tokens refill at the configured rate', () => {
+test('tokens refill at the configured rate, up to one second of burst', () => {
   const limiter = createRateLimiter(100);
-  for (let i = 0; i < 100; i++) limiter.take('a', 0);
-  // Ran dry at 0: refused for a second even though tokens trickle back meanwhile.
-  assert.equal(limiter.take('a', 0), false);
-  assert.equal(limiter.take('a', 1000), true);
+  for (let i = 0; i < 50; i++) assert.equal(limiter.take('a', 0), true);
+  // 200 ms later: the 50 left plus 20 refilled, then refused.
+  let taken = 0;
+  while (limiter.take('a', 200)) taken++;
+  assert.equal(taken, 70);
+  // Long idle: the bucket holds one second's worth, not more.
+  taken = 0;
+  while (limiter.take('a', 100_000) && taken < 1000) taken++;
+  assert.equal(taken, 100);
 });
