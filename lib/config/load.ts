@@ -80,7 +80,11 @@ function readYaml(file: string): ParsedFile {
 function mergeDeep(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = mergeDeep(base[k], v);
+  for (const [k, v] of Object.entries(over)) {
+    // Own keys only: a file's "__proto__" or "constructor" (a secret's name) is a key like any other.
+    const merged = mergeDeep(Object.hasOwn(base, k) ? base[k] : undefined, v);
+    Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
