@@ -65,8 +65,10 @@ function readYaml(file: string): ParsedFile {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
-    throw errors.config(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${first.message}`, {
-      problems: [{ key: '', message: first.message, file, line: pos?.line, column: pos?.col }],
+    // The first line only: the library's code frame would quote the file, secrets and tokens included.
+    const message = first.message.split('\n')[0]!;
+    throw errors.config(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${message}`, {
+      problems: [{ key: '', message, file, line: pos?.line, column: pos?.col }],
     });
   }
   const value = doc.toJS() ?? {};

@@ -100,6 +100,13 @@ describe('config loading', () => {
     assert.match(message, new RegExp(`${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: YAML syntax error`));
   });
 
+  test('a YAML syntax error never quotes the file: a broken secret line stays out of the message', () => {
+    const file = writeYaml('secret-syntax.yaml', 'secrets:\n  TOKEN: hunter2-secret: more\n');
+    const { message, problems } = configError(() => loadConfig({ file, env: {} }));
+    assert.match(message, /:2:\d+: YAML syntax error: /);
+    assert.ok(!message.includes('hunter2') && !JSON.stringify(problems).includes('hunter2'), message);
+  });
+
   test('a missing file is a clear error', () => {
     const { message } = configError(() => loadConfig({ file: join(temp.dir, 'nope.yaml'), env: {} }));
     assert.match(message, /cannot read config file .*nope\.yaml/);
