@@ -52,7 +52,11 @@ export interface Daemon {
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
-  const log = createLogger({ ...config.log, destination: options.logDestination });
+  const log = createLogger({
+    ...config.log,
+    destination: options.logDestination,
+    redactValues: [...Object.values(config.secrets), ...config.auth.tokens.map((t) => t.token)],
+  });
   const db = openDatabase(config.storage);
   await migrateLatest(db);
 

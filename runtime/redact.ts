@@ -148,3 +148,19 @@ export function parseRedacted(json: string, redact: Redactor | undefined): unkno
   const data = JSON.parse(json) as unknown;
   return redact && redact.text(json) !== json ? redact.value(data) : data;
 }
+
+/**
+ * One JSON document (a log line) with secrets redacted inside its strings and keys only, so
+ * it stays valid JSON even when a secret's text also matches across its structure; text that
+ * is not JSON is redacted as text.
+ */
+export function redactJsonText(json: string, redact: Redactor): string {
+  if (redact.text(json) === json) return json;
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return redact.text(json);
+  }
+  return JSON.stringify(redact.value(data)) + (json.endsWith('\n') ? '\n' : '');
+}

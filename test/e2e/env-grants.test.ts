@@ -34,7 +34,8 @@ const commandHook = (env: string[]) => ({ name: 'grants-cmd', kind: 'command', m
 describe('registration', () => {
   let d: TestDaemon;
   before(async () => {
-    d = await startTestDaemon({ config: { hooks: { watch: false }, secrets: { SECRET_TOKEN: ADMIN_TOKEN, constructor: 'ctor-secret-value' } } });
+    // compileTimeout: on a loaded machine compiling must not be what fails these tests.
+    d = await startTestDaemon({ config: { hooks: { watch: false }, runtime: { compileTimeout: '60s' }, secrets: { SECRET_TOKEN: ADMIN_TOKEN, constructor: 'ctor-secret-value' } } });
   });
   after(() => d.close());
 
@@ -129,7 +130,7 @@ describe('hooks directory and rows stored before the rule', () => {
     chmodSync(program, 0o755);
     writeFileSync(`${program}.json`, JSON.stringify({ env: ['LEGIT', 'HOOKD_TOKEN'] }));
     writeFileSync(join(folder, '60-module.js'), "export const config = { permissions: { env: ['TOKEN_ALIAS'] } };\nexport default () => {};\n");
-    const d = await startTestDaemon({ dir: temp.dir, config: { hooks: { watch: false } } });
+    const d = await startTestDaemon({ dir: temp.dir, config: { hooks: { watch: false }, runtime: { compileTimeout: '60s' } } });
     try {
       const hooks = (await d.call('GET', '/hooks')).body.items as Array<{ name: string; enabled: boolean; disabledReason: string | null }>;
       const byName = new Map(hooks.map((h) => [h.name, h]));
@@ -145,7 +146,7 @@ describe('hooks directory and rows stored before the rule', () => {
   test('a definition stored before the rule gets nothing the rule refuses, module or command', async () => {
     const dir = join(temp.dir, 'stored');
     mkdirSync(dir);
-    let d = await startTestDaemon({ dir, config: { hooks: { watch: false } } });
+    let d = await startTestDaemon({ dir, config: { hooks: { watch: false }, runtime: { compileTimeout: '60s' } } });
     const module = await d.call('POST', '/hooks', { ...moduleHook(['LEGIT']), source: 'export default (e, ctx) => ({ keys: Object.keys(ctx.env), values: Object.values(ctx.env) })' });
     const command = await d.call('POST', '/hooks', commandHook(['LEGIT']));
     assert.equal(module.status, 201, module.text);
@@ -157,7 +158,7 @@ describe('hooks directory and rows stored before the rule', () => {
     await db('hooks').where({ id: module.body.id }).update({ permissions: JSON.stringify({ env: refusedNames }) });
     await db('hooks').where({ id: command.body.id }).update({ env: JSON.stringify(refusedNames) });
     await db.destroy();
-    d = await startTestDaemon({ dir, config: { hooks: { watch: false } } });
+    d = await startTestDaemon({ dir, config: { hooks: { watch: false }, runtime: { compileTimeout: '60s' } } });
     try {
       const event = { type: 'media.added', payload: { title: 'x' } };
       const ran = await d.call('POST', `/hooks/${module.body.id}/test`, event);

@@ -11,7 +11,8 @@ const SLACK = 2 * KIB; // the marker line and the array's brackets
 
 let d: TestDaemon;
 before(async () => {
-  d = await startTestDaemon({ config: { hooks: { watch: false }, runtime: { maxTimeout: '60s' }, commands: { timeout: '60s' } } });
+  // compileTimeout: on a loaded machine compiling must not be what fails these tests.
+  d = await startTestDaemon({ config: { hooks: { watch: false }, runtime: { maxTimeout: '60s', compileTimeout: '60s' }, commands: { timeout: '60s' } } });
 });
 after(() => d.close());
 

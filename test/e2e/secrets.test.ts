@@ -46,7 +46,8 @@ let stream: StreamReader;
 let tokenFile: string;
 before(async () => {
   receiver = await startWebhookReceiver();
-  d = await startTestDaemon({ config: { hooks: { watch: false }, secrets: { LEAKY: SECRET } } });
+  // compileTimeout: on a loaded machine compiling must not be what fails these tests.
+  d = await startTestDaemon({ config: { hooks: { watch: false }, runtime: { compileTimeout: '60s' }, secrets: { LEAKY: SECRET } } });
   tokenFile = join(d.dir, 'token.txt');
   writeFileSync(tokenFile, `the token is ${ADMIN_TOKEN}\n`);
 });
