@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createCommandRunner } from '../lib/commands/index.ts';
 import type { HookRecord } from '../lib/db/hooks-store.ts';
+import { createEnvGrants } from '../lib/env-grants.ts';
 import { startTestDaemon } from '../test/helpers/daemon.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { printTable, ratio } from './load.ts';
@@ -66,8 +67,9 @@ try {
   const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
   const sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 2, maxThreads: 2 });
   const commands = createCommandRunner({
-    config: { concurrency: 4, timeoutMs: 10_000, killGraceMs: 2000, maxOutputBytes: 65536, cwd: null, maxPayloadVars: 256, maxPayloadValueBytes: 4096 },
+    config: { concurrency: 4, timeoutMs: 10_000, killGraceMs: 2000, maxOutputBytes: 65536, maxOutputLines: 1000, cwd: null, maxPayloadVars: 256, maxPayloadValueBytes: 4096 },
     log: pino({ level: 'silent' }),
+    envGrants: createEnvGrants({ secrets: {}, env: {}, credentials: [] }),
     path: process.env.PATH,
   });
   try {

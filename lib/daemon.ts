@@ -20,8 +20,9 @@ import { migrateLatest, openDatabase } from './db/connect.ts';
 import { createEventWriter } from './db/event-writer.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
-import { createCommandRunner, createCommandEnvResolver } from './commands/index.ts';
+import { createCommandRunner } from './commands/index.ts';
 import { createDispatch } from './dispatch/index.ts';
+import { createEnvGrants } from './env-grants.ts';
 import { createHooksRouter } from './api/hooks-router.ts';
 import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
@@ -51,7 +52,11 @@ export interface Daemon {
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
-  const log = createLogger({ ...config.log, destination: options.logDestination });
+  const log = createLogger({
+    ...config.log,
+    destination: options.logDestination,
+    redactValues: [...Object.values(config.secrets), ...config.auth.tokens.map((t) => t.token)],
+  });
   const db = openDatabase(config.storage);
   await migrateLatest(db);
 
@@ -91,11 +96,13 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     log,
     onHookEvent: createHookProgressPublisher({ publish: progress.publish }),
   });
-  // Command hooks get only the variables they name (secrets first, then the environment; never HOOKD_*).
+  // Every hook kind gets only the variables it names (secrets first, then the environment),
+  // never HOOKD_* and never a value that is one of the daemon's credentials.
+  const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
   const commands = createCommandRunner({
     config: config.commands,
     log,
-    resolveEnv: createCommandEnvResolver(config.secrets, process.env),
+    envGrants,
     path: process.env.PATH,
   });
   const dispatch = createDispatch({
@@ -109,7 +116,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     runtimeConfig: config.runtime,
     enqueueDeliveries: webhooks.enqueueDeliveries,
     bus,
-    secrets: config.secrets,
+    envGrants,
     record: (input) => ingest.record(input),
     storeExecuted: () => webhooks.subscribes('hook.executed'),
     invokerExtras: { runCommand: commands.run },

@@ -18,6 +18,7 @@ export function createSandboxFromConfig(deps: {
     defaultTimeoutMs: c.timeoutMs,
     maxResultBytes: c.maxResultBytes,
     maxLogBytes: c.maxLogBytes,
+    maxLogLines: c.maxLogLines,
     memoryBudgetMb: c.memoryBudgetMb,
     maxSourceBytes: c.maxSourceBytes,
     compileTimeoutMs: c.compileTimeoutMs,

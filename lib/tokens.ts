@@ -14,13 +14,31 @@ export function digestToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+/** The generated admin token, if a start wrote one; nothing is created. */
+export function readAdminTokenFile(dataDir: string): string | undefined {
+  let token: string;
+  try {
+    token = readFileSync(join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
+  } catch {
+    return undefined; // none yet, or not ours to read
+  }
+  return token.length >= 16 ? token : undefined;
+}
+
+/**
+ * The credentials a command without a running daemon knows (`hookd run-hook`, `hookd check`):
+ * the configured tokens and the generated one, if any. No hook may be given any of them.
+ */
+export function knownCredentials(config: { auth: { tokens: ReadonlyArray<{ token: string }> }; dataDir: string }): string[] {
+  const generated = readAdminTokenFile(config.dataDir);
+  return [...config.auth.tokens.map((t) => t.token), ...(generated === undefined ? [] : [generated])];
+}
+
 /** Reads the generated admin token, writing a new one (mode 0600) the first time. */
 export function ensureAdminTokenFile(dataDir: string): { file: string; token: string; created: boolean } {
   const file = join(dataDir, ADMIN_TOKEN_FILE);
-  if (existsSync(file)) {
-    const token = readFileSync(file, 'utf8').trim();
-    if (token.length >= 16) return { file, token, created: false };
-  }
+  const existing = readAdminTokenFile(dataDir);
+  if (existing !== undefined) return { file, token: existing, created: false };
   const token = generateToken();
   // 'wx' fails rather than overwrite a file created between the check and the write.
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: existsSync(file) ? 'w' : 'wx' });

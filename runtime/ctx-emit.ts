@@ -3,6 +3,7 @@
 // applies causation, depth and loop guards. Worker-only (needs lockdown()'s `harden`).
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
+import { parseRedacted } from './redact.ts';
 
 /** Events one call may emit; one more is a RangeError in the hook. */
 export const MAX_EMITS_PER_CALL = 100;
@@ -26,7 +27,8 @@ function quoteList(types: ReadonlySet<string>): string {
  * - `type` must be one of the granted types, or it throws
  *   `emit of "x.y" not allowed: this hook may emit "a.b"` (the refusal is also recorded).
  * - `payload` is JSON data, copied at the time of the call (later changes do not count), at
- *   most 64 KiB as JSON; `undefined` becomes `null`. At most 100 emits per call.
+ *   most 64 KiB as JSON; `undefined` becomes `null`. At most 100 emits per call. Values granted
+ *   through `ctx.env` are replaced by `[redacted]` in it.
  * - The events are raised only if the call ends (`ok`, or with an error it threw); the emits of
  *   a call that times out, runs out of memory or crashes are lost.
  */
@@ -56,6 +58,7 @@ export function buildEmit(deps: CapabilityDeps): HookEmit | undefined {
     if (json.length > MAX_EMIT_PAYLOAD_BYTES || Buffer.byteLength(json, 'utf8') > MAX_EMIT_PAYLOAD_BYTES) {
       throw hookError(RangeError, `ctx.emit: the payload of "${type}" is over ${MAX_EMIT_PAYLOAD_BYTES} bytes as JSON`);
     }
-    emitted.push({ type, payload: JSON.parse(json) });
+    // A granted secret never reaches a stored event or a webhook.
+    emitted.push({ type, payload: parseRedacted(json, deps.redact) });
   };
 }

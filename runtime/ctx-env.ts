@@ -24,8 +24,10 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
  * - Read-only. `Object.keys(ctx.env)` lists the granted names; `'NAME' in ctx.env` tests one.
  * - Reading an UPPER_CASE name that is not granted throws
  *   `env access to "NAME" not granted: add it to permissions.env` (and is recorded).
- * - Granted values of 4 characters or more are replaced by `[redacted]` in this call's logs,
- *   error messages and stacks. Values the hook returns, emits or sends are not redacted.
+ * - Granted values of 4 characters or more (and their JSON-escaped and URL-encoded forms) are
+ *   replaced by `[redacted]` in everything the call leaves behind: logs, error messages and
+ *   stacks, denials, the result, emitted payloads and progress. Only what it sends with
+ *   `ctx.fetch` keeps them: that is what they are for.
  */
 export type HookEnv = Readonly<Record<string, string>>;
 

@@ -4,6 +4,7 @@
 import { hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
 import type { ProgressItem } from './protocol.ts';
+import { parseRedacted, type Redactor } from './redact.ts';
 
 const FLUSH_MS = 50;
 /** Items one call may send in all; later updates are counted in `dropped`. */
@@ -72,14 +73,18 @@ function invalid(message: string): Error {
   return hookError(TypeError, `ctx.progress: ${message}`);
 }
 
-/** The hook's argument -> a plain item; reads each field once (getters run once, here). */
-export function toProgressItem(update: unknown, at: string): ProgressItem {
+/**
+ * The hook's argument -> a plain item; reads each field once (getters run once, here). Granted
+ * secrets are redacted from key, message and data (before the message is cut, so no part of one
+ * survives the cut).
+ */
+export function toProgressItem(update: unknown, at: string, redact?: Redactor): ProgressItem {
   if (typeof update !== 'object' || update === null) throw invalid('pass an object such as { pct: 40, message: "copying" }');
   const { key, pct, message, data } = update as Record<string, unknown>;
   const item: ProgressItem = { at };
   if (key !== undefined) {
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) throw invalid(`key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
-    item.key = key;
+    item.key = redact ? redact.text(key) : key;
   }
   if (pct !== undefined) {
     if (typeof pct !== 'number' || !(pct >= 0 && pct <= 100)) throw invalid(`pct must be a number from 0 to 100, got ${String(pct)}`);
@@ -87,7 +92,7 @@ export function toProgressItem(update: unknown, at: string): ProgressItem {
   }
   if (message !== undefined) {
     if (typeof message !== 'string') throw invalid('message must be a string');
-    item.message = truncateUtf8(message, MAX_MESSAGE_BYTES);
+    item.message = truncateUtf8(redact ? redact.text(message) : message, MAX_MESSAGE_BYTES);
   }
   if (data !== undefined) {
     let json: string | undefined;
@@ -100,7 +105,7 @@ export function toProgressItem(update: unknown, at: string): ProgressItem {
     if (json.length > MAX_DATA_BYTES || Buffer.byteLength(json, 'utf8') > MAX_DATA_BYTES) {
       throw invalid(`data is over ${MAX_DATA_BYTES} bytes as JSON; send a summary and keep details in the result`);
     }
-    item.data = JSON.parse(json);
+    item.data = parseRedacted(json, redact);
   }
   return item;
 }
@@ -120,6 +125,7 @@ export function toProgressItem(update: unknown, at: string): ProgressItem {
  * ```
  * - `key` (string, optional): one progress bar among several; absent = the call's main one.
  * - `pct` (0..100), `message` (string, cut to 1 KiB), `data` (JSON data, at most 4 KiB).
+ *   Values granted through `ctx.env` are replaced by `[redacted]` in key, message and data.
  * - Updates are batched: per key, only the latest of each ~50 ms window is sent. At most 1000
  *   updates per call are sent; later ones are counted as dropped. It never throws for a valid
  *   update, only a TypeError for a malformed one. After the call returns it does nothing.
@@ -132,7 +138,7 @@ export function buildProgress(deps: CapabilityDeps): HookProgress | undefined {
   return function progress(update) {
     const current = call.current;
     if (!current) return; // a stray callback: its call's stream is closed
-    const item = toProgressItem(update, new Date().toISOString());
+    const item = toProgressItem(update, new Date().toISOString(), deps.redact);
     current.progress ??= createProgressBuffer((items, dropped) => {
       deps.post({ type: 'hook.progress', hookId: hook.id, hookName: hook.name, eventId: current.event.id, items, dropped });
     });

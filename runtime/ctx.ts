@@ -9,6 +9,7 @@ import { buildFetch } from './ctx-fetch.ts';
 import { buildProgress, type ProgressBuffer } from './ctx-progress.ts';
 import type { LogLevel, LogSink } from './log-sink.ts';
 import type { EmittedEvent, HookDenial, HookGrants, SandboxEvent } from './protocol.ts';
+import type { Redactor } from './redact.ts';
 
 /** The call a hook instance is running now; null between calls. */
 export interface CallState {
@@ -71,6 +72,8 @@ export interface CapabilityDeps {
   call: CallSlot;
   /** Posts a SandboxEvent of the current call to the daemon's onEvent; plain data only. */
   post(event: SandboxEvent): void;
+  /** Redacts the granted secrets from data that leaves the call; absent without secrets. */
+  redact?: Redactor;
 }
 
 /** Builds one ctx entry, or returns undefined when the grants do not allow it. */

@@ -22,6 +22,9 @@ export { DEFAULT_SANDBOX_OPTIONS } from './options.ts';
 export { createCompiler, type Compiler, type CompilerOptions } from './compile.ts';
 export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './sandbox.ts';
 export { validateNetAllowlist } from './net-allowlist.ts';
+// One rule for what a hook run leaves behind, module or command: secrets redacted, logs budgeted.
+export { createRedactor, redactJsonText, REDACTED, type Redactor } from './redact.ts';
+export { createLogBudget, describeDropped, storedLineBytes, type LogBudget, type LogLimits } from './log-budget.ts';
 // The hook-facing capability types (for docs and typed hook authoring); the values live in workers.
 export type { HookEmit } from './ctx-emit.ts';
 export type { HookEnv } from './ctx-env.ts';

@@ -13,6 +13,7 @@ export const DEFAULT_SANDBOX_OPTIONS: Readonly<SandboxOptions> = Object.freeze({
   defaultTimeoutMs: 5_000,
   maxResultBytes: 1024 * 1024,
   maxLogBytes: 64 * 1024,
+  maxLogLines: 1000,
   memoryBudgetMb: 1024,
   maxSourceBytes: 256 * 1024,
   compileTimeoutMs: 5_000,

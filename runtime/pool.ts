@@ -97,7 +97,8 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
   function getPool(profileName: string): Piscina<WorkerTask, WorkerReply> | undefined {
     let pool = pools.get(profileName);
     if (pool) return pool;
-    const profile = options.profiles[profileName];
+    // Own names only: a task's "constructor" or "__proto__" is not a profile.
+    const profile = Object.hasOwn(options.profiles, profileName) ? options.profiles[profileName] : undefined;
     if (!profile || closed) return undefined;
     pool = new Piscina<WorkerTask, WorkerReply>({
       name: 'default',
@@ -140,6 +141,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       deadline: Date.now() + timeoutMs,
       maxResultBytes: options.maxResultBytes,
       maxLogBytes: options.maxLogBytes,
+      maxLogLines: options.maxLogLines,
     };
     const deadline = createDeadlineSignal();
     const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);

@@ -42,7 +42,10 @@ export interface HookGrants {
    * private and link-local addresses only when an entry names that IP (or `localhost`).
    */
   net?: { allow: string[]; maxResponseBytes: number };
-  /** `ctx.env`: name -> value, already resolved by the daemon; values are redacted from logs and errors. */
+  /**
+   * `ctx.env`: name -> value, already resolved by the daemon; values are redacted from all the
+   * call leaves behind (logs, errors, denials, result, emitted payloads, progress).
+   */
   env?: Record<string, string>;
 }
 
@@ -113,7 +116,9 @@ export interface SandboxOptions {
   idleTimeoutMs: number;
   defaultTimeoutMs: number;
   maxResultBytes: number;
+  /** A call's log as stored (each line's JSON), and its number of lines. */
   maxLogBytes: number;
+  maxLogLines: number;
   memoryBudgetMb: number;
   maxSourceBytes: number;
   compileTimeoutMs: number;
@@ -162,6 +167,7 @@ export interface WorkerTask {
   deadline: number;
   maxResultBytes: number;
   maxLogBytes: number;
+  maxLogLines: number;
 }
 
 /** What a worker answers: never a hook's own object, only data built by the worker. */

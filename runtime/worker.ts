@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { createCallState, createHookContext, type CallSlot, type CallState, type HookContext } from './ctx.ts';
 import { isAllocationFailure, toPlainError, type HookLocation } from './hook-errors.ts';
 import { createInstanceCache, type HookInstance } from './hook-instances.ts';
-import { encodeResult } from './hook-result.ts';
+import { encodeResult, redactResult, type EncodedResult } from './hook-result.ts';
 import { createLogSink } from './log-sink.ts';
 import type { HookEvent, HookGrants, OutcomeError, SandboxEvent, WorkerEventMessage, WorkerReply, WorkerTask } from './protocol.ts';
 import { createRedactor, type Redactor } from './redact.ts';
@@ -73,6 +73,7 @@ function contextFor(instance: HookInstance, task: WorkerTask, policy: GrantsPoli
     hook: { id: task.hookId, name: task.hookName },
     call,
     post: (event) => postEvent(call, event),
+    redact: policy.redact,
   });
   instance.context = { key, ctx };
   return ctx;
@@ -80,15 +81,21 @@ function contextFor(instance: HookInstance, task: WorkerTask, policy: GrantsPoli
 
 function redactError(error: OutcomeError | undefined, redact: Redactor): void {
   if (!error) return;
-  error.message = redact(error.message);
-  if (error.stack !== undefined) error.stack = redact(error.stack);
+  error.message = redact.text(error.message);
+  if (error.name !== undefined) error.name = redact.text(error.name);
+  if (error.stack !== undefined) error.stack = redact.text(error.stack);
 }
 
-// What capabilities collected during the call. Emits travel only with an outcome the call
-// reached itself: a timed-out call's emits are lost, as with a killed worker.
+// What capabilities collected during the call (emitted payloads were redacted by ctx.emit).
+// Emits travel only with an outcome the call reached itself: a timed-out call's emits are
+// lost, as with a killed worker.
 function addCapabilityFields(out: WorkerReply, state: CallState, redact: Redactor | undefined): void {
   if (state.emitted && out.status !== 'timeout' && out.status !== 'oom') out.emitted = state.emitted;
-  if (state.denials) out.denials = redact ? state.denials.map((d) => ({ ...d, message: redact(d.message) })) : state.denials;
+  if (state.denials) {
+    out.denials = redact
+      ? state.denials.map((d) => ({ ...d, target: redact.text(d.target), message: redact.text(d.message) }))
+      : state.denials;
+  }
 }
 
 /**
@@ -113,7 +120,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     return { status: 'timeout', error: timeoutError('the hook call reached its deadline before it started'), logs: [], logsTruncated: false, posted: 0 };
   }
   const policy = policyFor(task.grants);
-  const log = createLogSink(task.maxLogBytes, policy.redact);
+  const log = createLogSink({ maxBytes: task.maxLogBytes, maxLines: task.maxLogLines }, policy.redact);
   const where: HookLocation = { sourceUrl: task.hook.filename, filename: task.hook.filename, lineOneOffset: 0 };
   const state = createCallState({ callId: task.callId, log, event: { id: task.event.id, type: task.event.type }, deadline: task.deadline });
   let slot: CallSlot | undefined;
@@ -128,7 +135,8 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     // The event arrived as a fresh structured clone: hardening it cannot affect anyone else.
     const event = harden(task.event) as HookEvent;
     const value: unknown = await Reflect.apply(instance.fn, undefined, [event, contextFor(instance, task, policy)]);
-    const encoded = encodeResult(value, task.maxResultBytes, (thrown) => toPlainError(thrown, where));
+    let encoded: EncodedResult = encodeResult(value, task.maxResultBytes, (thrown) => toPlainError(thrown, where));
+    if (encoded.ok && policy.redact) encoded = redactResult(encoded.bytes, task.maxResultBytes, policy.redact);
     reply = encoded.ok
       ? { status: 'ok', valueBytes: encoded.bytes }
       : { status: 'invalid-result', error: encoded.error };
@@ -147,7 +155,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
   }
   if (policy.redact) redactError(reply.error, policy.redact);
   // Built field by field: the two spreads this replaced cost ~1.5 us a call here.
-  const out: WorkerReply = { status: reply.status, logs: log.lines, logsTruncated: log.truncated, posted: state.posted };
+  const out: WorkerReply = { status: reply.status, logs: log.finish(), logsTruncated: log.truncated, posted: state.posted };
   if (reply.valueBytes) out.valueBytes = reply.valueBytes;
   if (reply.error) out.error = reply.error;
   addCapabilityFields(out, state, policy.redact);

@@ -244,7 +244,10 @@ export type HookFetch = (input: string | URL, init?: HookRequestInit) => Promise
 /**
  * `ctx.env.NAME`: the values of the names in `permissions.env` that are set (the config's
  * `secrets:` first, then the daemon's environment). Reading an UPPER_CASE name that is not
- * granted (or not set) throws; test with `'NAME' in ctx.env`. Values are redacted in logs.
+ * granted (or not set) throws; test with `'NAME' in ctx.env`. Values are replaced by
+ * `[redacted]` in everything the call leaves behind (logs, errors, its result, emitted
+ * payloads, progress); only `ctx.fetch` sends them as they are. `HOOKD_*` names and hookd's
+ * own tokens are never granted.
  */
 export type HookEnv = Readonly<Record<string, string>>;
 

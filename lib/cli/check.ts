@@ -7,8 +7,10 @@ import { checkProgram } from '../commands/index.ts';
 import { loadConfig } from '../config/index.ts';
 import type { HooksStore } from '../db/hooks-store.ts';
 import { createHookDefinitions } from '../dispatch/hook-definition.ts';
+import { createEnvGrants } from '../env-grants.ts';
 import { syncHooksDir } from '../hooks-dir/index.ts';
 import { createLogger } from '../log.ts';
+import { knownCredentials } from '../tokens.ts';
 import { createCompiler } from '../../runtime/index.ts';
 import { EXIT } from './exit.ts';
 import { createMemoryHooksStore } from './memory-hooks-store.ts';
@@ -37,6 +39,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
         profiles: Object.keys(config.runtime.profiles),
         maxTimeoutMs: config.runtime.maxTimeoutMs,
         checkCommand: checkProgram,
+        refuseEnv: createEnvGrants({ secrets: config.secrets, env: process.env, credentials: knownCredentials(config) }).refuse,
       }),
       log: createLogger({ level: 'silent', pretty: false }),
     });

@@ -4,17 +4,19 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createCatalog, type Catalog } from '../catalog.ts';
-import { checkProgram, createCommandEnvResolver, createCommandRunner, parseSidecar, readSidecarText, type CommandRunner } from '../commands/index.ts';
+import { checkProgram, createCommandRunner, parseSidecar, readSidecarText, type CommandRunner } from '../commands/index.ts';
 import type { Config } from '../config/index.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
-import { createEnvResolver, createGrants } from '../dispatch/hook-grants.ts';
+import { createGrants } from '../dispatch/hook-grants.ts';
+import { createEnvGrants } from '../env-grants.ts';
 import type { InvocationStatus } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
 import { readHookConfig } from '../hooks-dir/read-config.ts';
 import type { Logger } from '../log.ts';
 import { createSandboxFromConfig } from '../sandbox.ts';
+import { knownCredentials } from '../tokens.ts';
 import { validateNetAllowlist, type EmittedEvent, type HookDenial, type HookEvent, type HookOutcome, type LogLine, type OutcomeError, type ProgressItem } from '../../runtime/index.ts';
 import { describeHookFile, type HookFile } from './hook-file.ts';
 
@@ -63,6 +65,8 @@ export function createHookRunner(deps: HookRunnerDeps) {
   const { config } = deps;
   const env = deps.env ?? process.env;
   const catalog = createCatalog(config.catalog);
+  // The daemon's rule, with the credentials this machine's config and data dir hold.
+  const envGrants = createEnvGrants({ secrets: config.secrets, env, credentials: knownCredentials(config) });
   const progress: ProgressItem[] = [];
   const { sandbox, compiler } = createSandboxFromConfig({
     config: config.runtime,
@@ -77,12 +81,14 @@ export function createHookRunner(deps: HookRunnerDeps) {
     profiles: Object.keys(config.runtime.profiles),
     maxTimeoutMs: config.runtime.maxTimeoutMs,
     checkCommand: checkProgram,
+    refuseEnv: envGrants.refuse,
   });
   let commands: CommandRunner | undefined;
 
   async function run(input: RunHookInput): Promise<RunHookReport> {
     const file = describeHookFile(input.file, deps.cwd);
     const notes: string[] = [];
+    checkAllowEnv(input.allowEnv ?? []);
     // A wrong --event or payload is the clearer message, so it comes before the file's own problems.
     if (input.eventType !== undefined) checkEvent(input.eventType, input.payload ?? {}, catalog);
     const fields = await defineHook(file, input.eventType, { catalog, definitions });
@@ -106,9 +112,8 @@ export function createHookRunner(deps: HookRunnerDeps) {
   async function runModule(fields: HookFields, event: HookEvent, permissions: { net: string[]; env: string[] }, notes: string[]): Promise<HookOutcome> {
     const problems = validateNetAllowlist(permissions.net);
     if (problems.length > 0) throw errors.validation(`invalid --allow-net: ${problems.join('; ')}`);
-    const resolveEnv = createEnvResolver(config.secrets, env as NodeJS.ProcessEnv);
-    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, resolveEnv })({ permissions });
-    const unset = permissions.env.filter((name) => !(name in resolveEnv([name])));
+    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, resolveEnv: envGrants.resolve })({ permissions });
+    const unset = permissions.env.filter((name) => !Object.hasOwn(envGrants.resolve([name]), name));
     if (unset.length > 0) notes.push(`permissions.env: ${unset.join(', ')} not set (in the config's secrets or the environment), so not in ctx.env`);
     return sandbox.run({
       hookId: `run-hook:${fields.name}`,
@@ -123,10 +128,18 @@ export function createHookRunner(deps: HookRunnerDeps) {
 
   // The runner itself logs the names it could not pass, as in the daemon.
   async function runCommand(fields: HookFields, event: HookEvent, names: string[]): Promise<HookOutcome> {
-    commands ??= createCommandRunner({ config: config.commands, log: deps.log, resolveEnv: createCommandEnvResolver(config.secrets, env), path: env.PATH });
+    commands ??= createCommandRunner({ config: config.commands, log: deps.log, envGrants, path: env.PATH });
     const now = Date.now();
     const record: HookRecord = { ...fields, env: names, id: `run-hook:${fields.name}`, version: 1, consecutiveFailures: 0, createdAt: now, updatedAt: now };
     return commands.run(record, event, fields.timeoutMs ?? undefined);
+  }
+
+  // --allow-env follows the registration rule: a name no hook may get is a usage error (exit 2).
+  function checkAllowEnv(names: readonly string[]): void {
+    for (const name of names) {
+      const why = envGrants.refuse(name);
+      if (why !== undefined) throw errors.unprocessable(`--allow-env ${name}: cannot be granted to a hook: ${why}`, { option: '--allow-env', name, reason: why });
+    }
   }
 
   function toReport(file: HookFile, fields: HookFields, event: HookEvent, outcome: HookOutcome, notes: string[]): RunHookReport {

@@ -1,29 +1,29 @@
 // Command hooks: external programs as hooks. createCommandRunner gives dispatch its `runCommand`
-// (bounded concurrency, env built from nothing, a fresh cwd per run) and `checkCommand`.
+// (bounded concurrency, env built from nothing, output redacted, a fresh cwd per run) and
+// `checkCommand`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CommandsConfig } from '../config/index.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
+import type { EnvGrants } from '../env-grants.ts';
 import { createLimiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
-import type { HookEvent, HookOutcome, LogLine } from '../../runtime/protocol.ts';
+import { createRedactor, type HookEvent, type HookOutcome, type LogLine } from '../../runtime/index.ts';
 import { buildCommandEnv } from './build-env.ts';
 import { checkProgram } from './check-program.ts';
-import type { EnvResolver } from './resolve-env.ts';
 import { runCommand } from './run-command.ts';
 
 export { buildCommandEnv, flattenPayload, toUpperSnake, PAYLOAD_PREFIX } from './build-env.ts';
 export { checkProgram } from './check-program.ts';
-export { createCommandEnvResolver, isReservedEnvName, type EnvResolver } from './resolve-env.ts';
 export { parseSidecar, readSidecarText, sidecarPath } from './sidecar.ts';
 
 export interface CommandRunnerDeps {
   config: CommandsConfig;
   log: Logger;
-  /** Values for the names in a hook's `env`; none resolve when absent. */
-  resolveEnv?: EnvResolver;
+  /** The one env rule: values for the names in a hook's `env`, and the daemon's credentials. */
+  envGrants: Pick<EnvGrants, 'resolve' | 'credentials'>;
   /** The PATH programs get; the daemon passes its own. */
   path?: string;
 }
@@ -33,7 +33,6 @@ const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 export function createCommandRunner(deps: CommandRunnerDeps) {
   const { config } = deps;
   const limiter = createLimiter(config.concurrency);
-  const resolveEnv = deps.resolveEnv ?? (() => ({}));
   const stopping = new AbortController();
   const inFlight = new Set<Promise<HookOutcome>>();
 
@@ -50,10 +49,13 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       const message = `timed out after ${elapsed()} ms waiting for a free command slot (config commands.concurrency: ${config.concurrency}); the program did not start`;
       return { status: 'timeout', error: { message }, logs: [], durationMs: elapsed() };
     }
-    const named = resolveEnv(hook.env);
+    const named = deps.envGrants.resolve(hook.env);
     const notes: LogLine[] = [];
-    const unresolved = hook.env.filter((name) => !(name in named));
-    if (unresolved.length > 0) notes.push(note('warn', `env not passed (unset, reserved HOOKD_* or malformed): ${unresolved.join(', ')}`));
+    const unresolved = hook.env.filter((name) => !Object.hasOwn(named, name));
+    if (unresolved.length > 0) notes.push(note('warn', `env not passed (unset, or never given to a hook: HOOKD_* names, malformed names, hookd's credentials): ${unresolved.join(', ')}`));
+    // What the program was given and what it might find anyway (a same-user /proc read) is
+    // redacted from everything it prints.
+    const redact = createRedactor([...Object.values(named), ...deps.envGrants.credentials]);
     const { env, omitted } = buildCommandEnv({
       event,
       hookName: hook.name,
@@ -73,6 +75,8 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
         requestedTimeoutMs: timeoutMs,
         killGraceMs: config.killGraceMs,
         maxOutputBytes: config.maxOutputBytes,
+        maxOutputLines: config.maxOutputLines,
+        redact,
         signal: stopping.signal,
       });
       return { ...result, logs: [...notes, ...result.logs], durationMs: elapsed() };

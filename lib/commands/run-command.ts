@@ -1,8 +1,8 @@
 // Runs one program once with execa: argv only (never a shell), the given environment and no
-// other, the event on stdin, capped output, and a deadline enforced on the whole process group.
-// Side effect: a child process group, always gone when the returned promise settles.
+// other, the event on stdin, capped and redacted output, and a deadline enforced on the whole
+// process group. Side effect: a child process group, always gone when the returned promise settles.
 import { execa } from 'execa';
-import type { HookOutcome } from '../../runtime/protocol.ts';
+import type { HookOutcome, Redactor } from '../../runtime/index.ts';
 import { createOutputCapture } from './output-capture.ts';
 import { signalGroup, terminateGroup } from './process-group.ts';
 
@@ -18,6 +18,9 @@ export interface RunCommandInput {
   requestedTimeoutMs?: number;
   killGraceMs: number;
   maxOutputBytes: number;
+  maxOutputLines: number;
+  /** The values of the variables it was given and the daemon's credentials; none when absent. */
+  redact?: Redactor;
   /** Aborting (the daemon stops) ends the program as a timeout does. */
   signal?: AbortSignal;
 }
@@ -25,7 +28,18 @@ export interface RunCommandInput {
 export type CommandResult = Pick<HookOutcome, 'status' | 'value' | 'error' | 'logs' | 'logsTruncated'>;
 
 export async function runCommand(input: RunCommandInput): Promise<CommandResult> {
-  const capture = createOutputCapture(input.maxOutputBytes);
+  const result = await runProgram(input);
+  // What it printed was redacted line by line; error messages and the result are redacted here,
+  // before anything reaches a record, a notice, a webhook or a log.
+  const { redact } = input;
+  if (!redact) return result;
+  if (result.error) result.error = { ...result.error, message: redact.text(result.error.message) };
+  if (result.value !== undefined) result.value = redact.value(result.value);
+  return result;
+}
+
+async function runProgram(input: RunCommandInput): Promise<CommandResult> {
+  const capture = createOutputCapture({ maxBytes: input.maxOutputBytes, maxLines: input.maxOutputLines, redact: input.redact });
   const [program, ...args] = input.argv as [string, ...string[]];
   const child = execa(program, args, {
     shell: false,

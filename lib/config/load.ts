@@ -65,8 +65,10 @@ function readYaml(file: string): ParsedFile {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
-    throw errors.config(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${first.message}`, {
-      problems: [{ key: '', message: first.message, file, line: pos?.line, column: pos?.col }],
+    // The first line only: the library's code frame would quote the file, secrets and tokens included.
+    const message = first.message.split('\n')[0]!;
+    throw errors.config(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${message}`, {
+      problems: [{ key: '', message, file, line: pos?.line, column: pos?.col }],
     });
   }
   const value = doc.toJS() ?? {};
@@ -80,7 +82,11 @@ function readYaml(file: string): ParsedFile {
 function mergeDeep(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = mergeDeep(base[k], v);
+  for (const [k, v] of Object.entries(over)) {
+    // Own keys only: a file's "__proto__" or "constructor" (a secret's name) is a key like any other.
+    const merged = mergeDeep(Object.hasOwn(base, k) ? base[k] : undefined, v);
+    Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 

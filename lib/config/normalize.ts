@@ -66,7 +66,9 @@ export interface RuntimeConfig {
   maxThreads: number;
   idleTimeoutMs: number;
   maxResultBytes: number;
+  /** A call's log as stored (each line's JSON, escaping included), and its number of lines. */
   maxLogBytes: number;
+  maxLogLines: number;
   maxSourceBytes: number;
   compileTimeoutMs: number;
   maxFetchResponseBytes: number;
@@ -100,6 +102,7 @@ function normalizeRuntime(r: Raw): RuntimeConfig {
     idleTimeoutMs: parseDuration(r.idleTimeout)!,
     maxResultBytes: parseSize(r.maxResultSize)!,
     maxLogBytes: parseSize(r.maxLogSize)!,
+    maxLogLines: r.maxLogLines,
     maxSourceBytes: parseSize(r.maxSourceSize)!,
     compileTimeoutMs: parseDuration(r.compileTimeout)!,
     maxFetchResponseBytes: parseSize(r.maxFetchResponse)!,
@@ -120,8 +123,13 @@ export interface CommandsConfig {
   timeoutMs: number;
   /** Between SIGTERM and SIGKILL to a timed-out command's process group. */
   killGraceMs: number;
-  /** Bytes kept per stream (stdout, stderr) per run. */
+  /**
+   * Per stream (stdout, stderr) and run: the log lines kept, in bytes as stored (each line's
+   * JSON), and the most stdout read as the JSON result.
+   */
   maxOutputBytes: number;
+  /** Log lines kept per stream and run. */
+  maxOutputLines: number;
   /** null: a fresh temp dir per run, removed afterwards. */
   cwd: string | null;
   maxPayloadVars: number;
@@ -134,6 +142,7 @@ function normalizeCommands(c: Raw, cwd: string): CommandsConfig {
     timeoutMs: parseDuration(c.timeout)!,
     killGraceMs: parseDuration(c.killGrace)!,
     maxOutputBytes: parseSize(c.maxOutput)!,
+    maxOutputLines: c.maxOutputLines,
     cwd: c.cwd == null ? null : resolve(cwd, c.cwd),
     maxPayloadVars: c.maxPayloadVars,
     maxPayloadValueBytes: parseSize(c.maxPayloadValueSize)!,

@@ -1,9 +1,11 @@
 // Validates a hook definition (from POST/PATCH /hooks or a hooks-directory file) and turns it
 // into stored fields: shape by JSON Schema (400), patterns against the catalog (422), the
-// limit profile (422), the module source compiled with line and column on error (400).
+// limit profile (422), env names no hook may get (422), the module source compiled with line
+// and column on error (400).
 import type { Catalog } from '../catalog.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { errors } from '../errors.ts';
+import { ENV_NAME_PATTERN } from '../env-grants.ts';
 import { isValidPattern } from '../event-pattern.ts';
 import { createSchemaCompiler } from '../json-schema.ts';
 import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
@@ -11,6 +13,7 @@ import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 export const HOOK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } };
+const envNames = { type: 'array', items: { type: 'string', pattern: ENV_NAME_PATTERN } };
 const HOOK_INPUT_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -22,14 +25,14 @@ const HOOK_INPUT_SCHEMA = {
     kind: { enum: ['module', 'command'] },
     source: { type: 'string', minLength: 1 },
     command: { ...stringList, minItems: 1 },
-    env: stringList,
+    env: envNames,
     timeoutMs: { type: 'integer', minimum: 1 },
     limits: { type: 'string', minLength: 1 },
     enabled: { type: 'boolean' },
     permissions: {
       type: 'object',
       additionalProperties: false,
-      properties: { net: stringList, env: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
+      properties: { net: stringList, env: envNames },
     },
     description: { type: 'string' },
   },
@@ -57,6 +60,8 @@ export interface HookDefinitionDeps {
   maxTimeoutMs: number;
   /** Checks a command hook's program (issue 5); throws a HookdError when it cannot run. */
   checkCommand?: (argv: string[]) => Promise<void>;
+  /** Why an env name can never be granted (EnvGrants.refuse), or undefined. */
+  refuseEnv: (name: string) => string | undefined;
 }
 
 export const DEFAULT_PRIORITY = 100;
@@ -91,7 +96,21 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
     }
   }
 
+  // Refused here as well as at each run: an admin learns now, not from a variable that never arrives.
+  function checkEnv(input: HookInput): void {
+    const lists: Array<[string, string[] | undefined]> = [['/permissions/env', input.permissions?.env], ['/env', input.env]];
+    for (const [field, names] of lists) {
+      for (const [i, name] of (names ?? []).entries()) {
+        const why = deps.refuseEnv(name);
+        if (why !== undefined) {
+          throw errors.unprocessable(`${field}/${i}: "${name}" cannot be granted to a hook: ${why}`, { pointer: `${field}/${i}`, reason: why });
+        }
+      }
+    }
+  }
+
   function checkRest(input: HookInput): void {
+    checkEnv(input);
     if (input.limits !== undefined && !deps.profiles.includes(input.limits)) {
       throw errors.unprocessable(`limit profile "${input.limits}" does not exist; known: ${deps.profiles.join(', ')}`, {
         pointer: '/limits',

@@ -1,14 +1,13 @@
 // What a hook may use besides plain JavaScript, decided per call from its permissions (deny
 // by default): progress always; emit of the catalog's business types; fetch to the hosts of
-// permissions.net; the variables named in permissions.env, from the config's secrets or the
-// daemon's environment.
+// permissions.net; the variables named in permissions.env, as lib/env-grants.ts resolves them.
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
 
 export interface GrantsDeps {
   catalog: Catalog;
   maxResponseBytes: number;
-  /** Values of the named variables that exist; a missing one is simply not granted. */
+  /** Values of the named variables that may be granted (EnvGrants.resolve); others are absent. */
   resolveEnv: (names: readonly string[]) => Record<string, string>;
 }
 
@@ -26,17 +25,5 @@ export function createGrants(deps: GrantsDeps) {
     const env = hook.permissions.env ?? [];
     if (env.length > 0) grants.env = deps.resolveEnv(env);
     return grants;
-  };
-}
-
-/** Looks names up in the config's secrets first, then in the daemon's environment. */
-export function createEnvResolver(secrets: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env) {
-  return (names: readonly string[]): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const name of names) {
-      const value = secrets[name] ?? env[name];
-      if (value !== undefined) out[name] = value;
-    }
-    return out;
   };
 }

@@ -5,6 +5,7 @@ import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog.ts';
 import type { HooksConfig, RuntimeConfig } from '../config/index.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
+import type { EnvGrants } from '../env-grants.ts';
 import { createHooksStore } from '../db/hooks-store.ts';
 import { createInvocationsStore } from '../db/invocations-store.ts';
 import { createLimiter } from '../limiter.ts';
@@ -16,7 +17,7 @@ import { createDispatcher } from './dispatcher.ts';
 import { createFilterChain } from './filter-chain.ts';
 import { createFiltering } from './filtering.ts';
 import { createHookDefinitions } from './hook-definition.ts';
-import { createEnvResolver, createGrants } from './hook-grants.ts';
+import { createGrants } from './hook-grants.ts';
 import { createHookNotices, type NoticesDeps } from './hook-notices.ts';
 import { createHookRegistry } from './hook-registry.ts';
 import { createInvoker, type InvokerDeps } from './invoke.ts';
@@ -32,7 +33,8 @@ export interface DispatchDeps {
   runtimeConfig: RuntimeConfig;
   enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
   bus: Bus;
-  secrets: Readonly<Record<string, string>>;
+  /** The one env rule: what permissions.env resolves to, and which names registration refuses. */
+  envGrants: EnvGrants;
   /** Stores an event hookd raises (emits, hook.executed): ingest.record. */
   record: NoticesDeps['record'];
   storeExecuted: NoticesDeps['storeExecuted'];
@@ -51,6 +53,7 @@ export function createDispatch(deps: DispatchDeps) {
     profiles: Object.keys(deps.runtimeConfig.profiles),
     maxTimeoutMs: deps.runtimeConfig.maxTimeoutMs,
     checkCommand: deps.checkCommand,
+    refuseEnv: deps.envGrants.refuse,
   });
   const invoker = createInvoker({
     sandbox: deps.sandbox,
@@ -62,7 +65,7 @@ export function createDispatch(deps: DispatchDeps) {
     grantsFor: createGrants({
       catalog: deps.catalog,
       maxResponseBytes: deps.runtimeConfig.maxFetchResponseBytes,
-      resolveEnv: createEnvResolver(deps.secrets),
+      resolveEnv: deps.envGrants.resolve,
     }),
     onInvoked: createHookNotices({
       bus: deps.bus,

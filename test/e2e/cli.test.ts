@@ -124,6 +124,7 @@ describe('hookd run-hook', () => {
     ['no event type at all', [], /which event\? pass --event <type>/],
     ['a payload that is not JSON', ['--event', 'media.added', '-p', '{title'], /the payload in --payload is not valid JSON/],
     ['a malformed --allow-net entry', ['--event', 'media.added', '-p', '{"title":"x"}', '--allow-net', 'http://x/'], /invalid --allow-net/],
+    ['HOOKD_TOKEN as --allow-env', ['--event', 'media.added', '-p', '{"title":"x"}', '--allow-env', 'HOOKD_TOKEN'], /--allow-env HOOKD_TOKEN: cannot be granted to a hook: names starting with HOOKD_/],
   ];
   for (const [what, args, message] of usage) {
     it(`exits 2 for ${what}`, () => {
@@ -133,6 +134,15 @@ describe('hookd run-hook', () => {
       assert.match(r.stderr, message);
     });
   }
+
+  it('exits 2 for --allow-env naming a variable whose value is a daemon token, and never prints the value', () => {
+    const token = 'cli-admin-token-0123456789abcdef';
+    const file = write('plain.js', 'export default () => 1;\n');
+    const r = hookd(['run-hook', file, '--event', 'media.added', '-p', '{"title":"x"}', '--allow-env', 'COPY'], { env: { HOOKD_TOKEN: token, COPY: token } });
+    assert.equal(r.status, 2, r.stdout);
+    assert.match(r.stderr, /--allow-env COPY: cannot be granted to a hook: its value is one of hookd's own credentials/);
+    assert.ok(!r.stderr.includes(token) && !r.stdout.includes(token));
+  });
 
   describe('with --allow-net and --allow-env', () => {
     let receiver: WebhookReceiver;

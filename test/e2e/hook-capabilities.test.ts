@@ -12,8 +12,8 @@ let d: TestDaemon;
 let receiver: WebhookReceiver;
 let other: WebhookReceiver;
 before(async () => {
-  process.env.HOOKD_TEST_VISIBLE = 'visible-value';
-  process.env.HOOKD_TEST_HIDDEN = 'hidden-value';
+  process.env.CAP_TEST_VISIBLE = 'visible-value';
+  process.env.CAP_TEST_HIDDEN = 'hidden-value';
   receiver = await startWebhookReceiver((r) => (r.path.startsWith('/api') ? { body: JSON.stringify({ ok: true, path: r.path }), headers: { 'content-type': 'application/json' } } : undefined));
   other = await startWebhookReceiver();
   d = await startTestDaemon({ config: { hooks: { watch: false, maxEmitDepth: 3 }, secrets: { TMDB_API_KEY: SECRET } } });
@@ -191,18 +191,18 @@ describe('permissions', () => {
     const hook = await addHook({
       mode: 'filter',
       events: ['media.added'],
-      permissions: { env: ['TMDB_API_KEY', 'HOOKD_TEST_VISIBLE'] },
+      permissions: { env: ['TMDB_API_KEY', 'CAP_TEST_VISIBLE'] },
       source: `export default (e, ctx) => {
         console.log('key is', ctx.env.TMDB_API_KEY);
         let hidden = 'absent';
-        try { hidden = ctx.env.HOOKD_TEST_HIDDEN; } catch (err) { hidden = err.message; }
+        try { hidden = ctx.env.CAP_TEST_HIDDEN; } catch (err) { hidden = err.message; }
         if (e.payload.title === 'fail') throw new Error('failed with ' + ctx.env.TMDB_API_KEY);
-        return { patch: { tags: [ctx.env.HOOKD_TEST_VISIBLE, hidden, String(ctx.env.TMDB_API_KEY.length)] } };
+        return { patch: { tags: [ctx.env.CAP_TEST_VISIBLE === 'visible-value' ? 'read it' : 'wrong', hidden, String(ctx.env.TMDB_API_KEY.length)] } };
       }`,
     });
     const r = await d.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'x' } });
-    assert.equal(r.body.payload.tags[0], 'visible-value');
-    assert.match(r.body.payload.tags[1], /env access to "HOOKD_TEST_HIDDEN" not granted/);
+    assert.equal(r.body.payload.tags[0], 'read it');
+    assert.match(r.body.payload.tags[1], /env access to "CAP_TEST_HIDDEN" not granted/);
     assert.equal(r.body.payload.tags[2], String(SECRET.length), 'the hook did read the secret');
     const failed = await d.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'fail' } });
     assert.equal(failed.body.results[0].status, 'error');
@@ -212,7 +212,7 @@ describe('permissions', () => {
     assert.ok(!failed.text.includes(SECRET), 'no secret in the API answer');
     assert.ok(!d.logs.text().includes(SECRET), 'no secret in the daemon log');
     const shown = await d.call('GET', `/hooks/${hook.id}`);
-    assert.deepEqual(shown.body.permissions, { env: ['TMDB_API_KEY', 'HOOKD_TEST_VISIBLE'] });
+    assert.deepEqual(shown.body.permissions, { env: ['TMDB_API_KEY', 'CAP_TEST_VISIBLE'] });
     await remove(hook.id);
   });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mapHookStack } from '../../runtime/hook-errors.ts';
+import { storedLineBytes } from '../../runtime/log-budget.ts';
 import { createLogSink, formatLogValue } from '../../runtime/log-sink.ts';
+import { createRedactor } from '../../runtime/redact.ts';
 
 describe('formatLogValue', () => {
   const cyclic: Record<string, unknown> = { a: 1 };
@@ -24,13 +26,59 @@ describe('formatLogValue', () => {
 });
 
 describe('createLogSink', () => {
-  it('keeps lines until the byte cap, then truncates and drops the rest', () => {
-    const sink = createLogSink(20);
+  const overhead = storedLineBytes({ level: 'info', message: '', at: new Date().toISOString() });
+
+  it('keeps lines until the stored-bytes cap, cuts the one that reaches it, and ends with one marker line', () => {
+    const sink = createLogSink({ maxBytes: 2 * overhead + 15, maxLines: 100 });
     sink.write('info', ['0123456789']);
-    sink.write('warn', ['abcdefghijklmnop']);
+    sink.write('info', ['abcdefghijklmnop']);
     sink.write('error', ['dropped']);
-    assert.deepEqual(sink.lines.map((l) => [l.level, l.message]), [['info', '0123456789'], ['warn', 'abcdefghij']]);
+    sink.write('error', ['dropped too']);
+    assert.deepEqual(sink.lines.map((l) => [l.level, l.message]), [['info', '0123456789'], ['info', 'abcde']]);
     assert.equal(sink.truncated, true);
+    const lines = sink.finish();
+    assert.equal(lines.length, 3);
+    assert.match(lines[2]!.message, /^log truncated at \d+ bytes as stored or 100 lines .*: the last line kept was cut, 2 more lines dropped$/);
+  });
+
+  it('counts escapes as stored: a line of quotes and control characters costs what its JSON costs', () => {
+    const sink = createLogSink({ maxBytes: 4096, maxLines: 1000 });
+    for (let i = 0; i < 100; i++) sink.write('info', ['"\\\u0001'.repeat(100)]);
+    const stored = sink.lines.reduce((n, l) => n + storedLineBytes(l), 0);
+    assert.ok(stored <= 4096, `${stored} bytes stored`);
+    assert.ok(Buffer.byteLength(JSON.stringify(sink.finish())) <= 4096 + 300);
+  });
+
+  it('caps the number of lines: empty lines are not free', () => {
+    const sink = createLogSink({ maxBytes: 1024 * 1024, maxLines: 10 });
+    for (let i = 0; i < 1000; i++) sink.write('info', ['']);
+    assert.equal(sink.lines.length, 10);
+    assert.match(sink.finish().at(-1)!.message, /990 more lines dropped$/);
+  });
+
+  it('a sink that never filled has no marker', () => {
+    const sink = createLogSink({ maxBytes: 1024, maxLines: 10 });
+    sink.write('info', ['one']);
+    assert.equal(sink.truncated, false);
+    assert.deepEqual(sink.finish().map((l) => l.message), ['one']);
+  });
+
+  it('redacts secrets inside strings and keys before JSON escaping could hide them', () => {
+    const secret = 'pa"ss\\wo\nrd-é';
+    const redact = createRedactor([secret])!;
+    const sink = createLogSink({ maxBytes: 4096, maxLines: 100 }, redact);
+    sink.write('info', ['plain', secret]);
+    sink.write('info', [{ nested: { value: secret, [secret]: 1 }, list: [`x${secret}y`] }]);
+    sink.write('info', [JSON.stringify({ already: secret })]);
+    sink.write('info', [`url ?q=${encodeURIComponent(secret)}`]);
+    const text = JSON.stringify(sink.finish());
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) assert.ok(!text.includes(form), `${form} in ${text}`);
+    assert.deepEqual(sink.lines.map((l) => l.message), [
+      'plain [redacted]',
+      '{"nested":{"value":"[redacted]","[redacted]":1},"list":["x[redacted]y"]}',
+      '{"already":"[redacted]"}',
+      'url ?q=[redacted]',
+    ]);
   });
 });
 

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildCommandEnv, flattenPayload, toUpperSnake } from '../../../lib/commands/build-env.ts';
-import { createCommandEnvResolver } from '../../../lib/commands/resolve-env.ts';
 
 const LIMITS = { maxVars: 100, maxValueBytes: 64 };
 
@@ -81,9 +80,4 @@ test('the environment holds hookd variables, PATH, payload and named variables, 
     HOOKD_EVENT_ID: 'evt-1',
     HOOKD_HOOK_NAME: 'notify',
   });
-});
-
-test('the resolver gives named variables from its sources in order, never HOOKD_* or malformed names', () => {
-  const resolve = createCommandEnvResolver({ API_KEY: 'from-secrets' }, { API_KEY: 'from-env', HOME: '/root', HOOKD_TOKEN: 'tok', hookd_config: 'x', 'A=B': 'y' });
-  assert.deepEqual(resolve(['API_KEY', 'HOME', 'HOOKD_TOKEN', 'hookd_config', 'A=B', 'UNSET']), { API_KEY: 'from-secrets', HOME: '/root' });
 });

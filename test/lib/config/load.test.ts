@@ -100,8 +100,36 @@ describe('config loading', () => {
     assert.match(message, new RegExp(`${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: YAML syntax error`));
   });
 
+  test('a YAML syntax error never quotes the file: a broken secret line stays out of the message', () => {
+    const file = writeYaml('secret-syntax.yaml', 'secrets:\n  TOKEN: hunter2-secret: more\n');
+    const { message, problems } = configError(() => loadConfig({ file, env: {} }));
+    assert.match(message, /:2:\d+: YAML syntax error: /);
+    assert.ok(!message.includes('hunter2') && !JSON.stringify(problems).includes('hunter2'), message);
+  });
+
   test('a missing file is a clear error', () => {
     const { message } = configError(() => loadConfig({ file: join(temp.dir, 'nope.yaml'), env: {} }));
     assert.match(message, /cannot read config file .*nope\.yaml/);
+  });
+
+  test('inherited names are keys like any other: a secret named constructor, and __proto__ never becomes a prototype', () => {
+    const file = writeYaml('inherited.yaml', 'secrets:\n  constructor: "ctor-secret"\n  toString: "ts-secret"\nruntime:\n  profiles:\n    constructor: { heap: 32MiB }\n');
+    const c = loadConfig({ file, env: {} });
+    assert.equal(Object.getOwnPropertyDescriptor(c.secrets, 'constructor')?.value, 'ctor-secret');
+    assert.equal(Object.getOwnPropertyDescriptor(c.secrets, 'toString')?.value, 'ts-secret');
+    assert.equal(c.runtime.profiles['constructor']?.maxOldGenerationSizeMb, 32);
+    const proto = writeYaml('proto.yaml', 'secrets:\n  __proto__: { polluted: "x" }\n');
+    const { message } = configError(() => loadConfig({ file: proto, env: {} }));
+    assert.match(message, /secrets\["?__proto__"?\]|secrets\.__proto__/);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  test('log caps: runtime.maxLogLines and commands.maxOutputLines have defaults and are checked', () => {
+    const c = loadConfig({ env: {} });
+    assert.equal(c.runtime.maxLogBytes, 64 * 1024);
+    assert.equal(c.runtime.maxLogLines, 1000);
+    assert.equal(c.commands.maxOutputLines, 1000);
+    const file = writeYaml('lines.yaml', 'runtime:\n  maxLogLines: 0\n');
+    assert.match(configError(() => loadConfig({ file, env: {} })).message, /runtime\.maxLogLines/);
   });
 });
