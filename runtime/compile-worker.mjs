@@ -87,3 +87,4 @@ export default function compileHookSource({ source, filename }) {
   record.__syncModuleProgram__ = program;
   return { ok: true, record: JSON.parse(JSON.stringify(record)) };
 }
+export { readHookConfig } from './read-config.mjs';

@@ -21,6 +21,11 @@ export type CompileResult =
   | { ok: true; hook: CompiledHook }
   | { ok: false; error: { message: string; line?: number; column?: number } };
 
+/** A hook file's `export const config` literal, read off the daemon's thread (undefined: none). */
+export type HookConfigResult =
+  | { ok: true; config: Record<string, unknown> | undefined }
+  | { ok: false; message: string; line?: number; column?: number };
+
 export interface LimitProfile {
   maxOldGenerationSizeMb: number;
   maxYoungGenerationSizeMb: number;

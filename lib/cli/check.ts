@@ -38,6 +38,8 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
         maxTimeoutMs: config.runtime.maxTimeoutMs,
         checkCommand: checkProgram,
       }),
+      compiler,
+      maxSourceBytes: config.runtime.maxSourceBytes,
       log: createLogger({ level: 'silent', pretty: false }),
     });
     const failed = new Set(report.failed.map((f) => f.file));

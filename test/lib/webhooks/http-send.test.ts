@@ -40,7 +40,8 @@ test('a POST carries the body and headers and reports status and response', asyn
 
 test('headers Node refuses to send are a failed local attempt, never a rejection', async () => {
   const before = receiver.requests.length;
-  for (const headers of [{ 'x-a': '\x01' }, { 'x-a': '€' }, { 'x-a': '\ud800' }, { 'bad name': 'v' }, { 'x-a': undefined as unknown as string }]) {
+  const cases: Array<Record<string, string>> = [{ 'x-a': '\x01' }, { 'x-a': '€' }, { 'x-a': '\ud800' }, { 'bad name': 'v' }, { 'x-a': undefined as unknown as string }];
+  for (const headers of cases) {
     const r = await sender.send({ url: `${receiver.url}/ok`, headers, body: '{}', timeoutMs: 2_000 });
     assert.equal(r.errorKind, 'local', JSON.stringify(headers));
     assert.equal(r.statusCode, undefined);
