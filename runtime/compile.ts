@@ -37,24 +37,35 @@ const COMPILE_HEAP_MB = 256;
 export function createCompiler(opts: CompilerOptions): Compiler {
   const cache = new Map<string, Promise<CompileResult>>();
   let pool: Piscina<CompileRequest, CompileReply | HookConfigResult> | undefined;
+  // Settles once the thread has loaded Babel: the deadline is the source's, not the thread's
+  // start (seconds on a loaded machine). Reset when the thread ends (idle, or a deadline).
+  let warm: Promise<unknown> | undefined;
 
   function getPool(): Piscina<CompileRequest, CompileReply | HookConfigResult> {
-    pool ??= new Piscina({
-      filename: new URL('./compile-worker.mjs', import.meta.url).href,
-      minThreads: 0,
-      maxThreads: 1,
-      idleTimeout: 60_000,
-      // No tsx here: its CommonJS hooks break Babel's interop inside a worker.
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: COMPILE_HEAP_MB },
-    });
+    if (!pool) {
+      pool = new Piscina({
+        filename: new URL('./compile-worker.mjs', import.meta.url).href,
+        minThreads: 0,
+        maxThreads: 1,
+        idleTimeout: 60_000,
+        // No tsx here: its CommonJS hooks break Babel's interop inside a worker.
+        execArgv: [],
+        resourceLimits: { maxOldGenerationSizeMb: COMPILE_HEAP_MB },
+      });
+      pool.on('workerDestroy', () => {
+        warm = undefined;
+      });
+    }
     return pool;
   }
 
   /** Runs one task in the worker under the deadline; a timeout or a dead worker is an error message. */
   async function runTask<T>(task: CompileRequest, name: string, what: string): Promise<{ ok: true; reply: T } | { ok: false; message: string }> {
     try {
-      return { ok: true, reply: (await getPool().run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) })) as T };
+      const p = getPool();
+      warm ??= p.run(null as never, { name: 'warmUp' }).catch(() => {});
+      await warm;
+      return { ok: true, reply: (await p.run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) })) as T };
     } catch (err) {
       const message = (err as { name?: string }).name === 'AbortError'
         ? `${what} took longer than ${opts.compileTimeoutMs} ms (runtime.compileTimeout); make the hook smaller`
