@@ -132,6 +132,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     store: dispatch.hooks,
     definitions: dispatch.definitions,
     registry: dispatch.registry,
+    compiler,
+    maxSourceBytes: config.runtime.maxSourceBytes,
     log,
   });
   await hooksDir.start();

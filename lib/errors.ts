@@ -129,12 +129,12 @@ export const errors = {
     createError({ code: 'UNPROCESSABLE', status: 422, message, details }),
   config: (message: string, details?: unknown) =>
     createError({ code: 'CONFIG', status: 500, message, details, expose: true }),
-  targetRefused: (target: string, reason: string) =>
+  targetRefused: (target: string, reason: string, pointer?: string) =>
     createError({
       code: 'TARGET_REFUSED',
       status: 400,
       message: `webhook target ${target} refused: ${reason}`,
-      details: { target, reason },
+      details: { target, reason, ...(pointer === undefined ? {} : { pointer }) },
     }),
   webhookDisabled: (id: string) =>
     createError({

@@ -4,6 +4,7 @@
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
 import { parseRedacted } from './redact.ts';
+import { checkExternalMemory } from './external-memory.ts';
 
 /** Events one call may emit; one more is a RangeError in the hook. */
 export const MAX_EMITS_PER_CALL = 100;
@@ -42,6 +43,7 @@ export function buildEmit(deps: CapabilityDeps): HookEmit | undefined {
   return function emit(type, payload) {
     const current = call.current;
     if (!current) throw callEndedError('ctx.emit');
+    checkExternalMemory(call, 'ctx.emit');
     if (typeof type !== 'string' || type === '') throw hookError(TypeError, 'ctx.emit: the event type must be a non-empty string such as "media.matched"');
     if (!allowed.has(type)) {
       throw denyCapability(call, 'emit', type, `emit of "${type.slice(0, 200)}" not allowed: this hook may emit ${quoteList(allowed)}`);

@@ -5,6 +5,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CapabilityDeps, CallSlot } from './ctx.ts';
+import { checkExternalMemory } from './external-memory.ts';
 import { parseNetAllowlist } from './net-allowlist.ts';
 import { createNetFetch, NetFetchError, type NetRequest, type NetResponse } from './net-fetch.ts';
 
@@ -196,11 +197,16 @@ export function buildFetch(deps: CapabilityDeps): HookFetch | undefined {
   return async function fetch(input, init) {
     const current = call.current;
     if (!current) throw callEndedError('ctx.fetch');
+    checkExternalMemory(call, 'ctx.fetch');
     const request = readRequest(input, init);
+    let response: NetResponse;
     try {
-      return createHookResponse(await netFetch(request, current.signal()));
+      response = await netFetch(request, current.signal());
     } catch (err) {
       throw toHookError(call, err);
     }
+    // The body is held outside the heap too: a hook fetching into its bound stops here.
+    checkExternalMemory(call, 'ctx.fetch');
+    return createHookResponse(response);
   };
 }

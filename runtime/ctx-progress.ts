@@ -3,6 +3,7 @@
 // call), never one message per update. Worker-only (needs lockdown()'s `harden`).
 import { hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
+import { checkExternalMemory } from './external-memory.ts';
 import type { ProgressItem } from './protocol.ts';
 import { parseRedacted, type Redactor } from './redact.ts';
 
@@ -136,6 +137,7 @@ export function buildProgress(deps: CapabilityDeps): HookProgress | undefined {
   if (deps.grants.progress !== true) return undefined;
   const { call, hook } = deps;
   return function progress(update) {
+    checkExternalMemory(call, 'ctx.progress');
     const current = call.current;
     if (!current) return; // a stray callback: its call's stream is closed
     const item = toProgressItem(update, new Date().toISOString(), deps.redact);

@@ -7,6 +7,7 @@ import { buildEmit } from './ctx-emit.ts';
 import { buildEnv } from './ctx-env.ts';
 import { buildFetch } from './ctx-fetch.ts';
 import { buildProgress, type ProgressBuffer } from './ctx-progress.ts';
+import { checkExternalMemory } from './external-memory.ts';
 import type { LogLevel, LogSink } from './log-sink.ts';
 import type { EmittedEvent, HookDenial, HookGrants, SandboxEvent } from './protocol.ts';
 import type { Redactor } from './redact.ts';
@@ -14,6 +15,11 @@ import type { Redactor } from './redact.ts';
 /** The call a hook instance is running now; null between calls. */
 export interface CallState {
   callId: number;
+  /** The profile's bound on ArrayBuffer (external) memory: see external-memory.ts. */
+  profile: string;
+  maxExternalBytes: number;
+  /** Set once a capability found the worker over that bound: the call ends `oom` whatever it returns. */
+  memoryExceeded?: string;
   log: LogSink;
   event: { id: string; type: string };
   /** Epoch ms at which the call's signal aborts. */
@@ -32,12 +38,21 @@ export interface CallState {
  * A CallState whose signal (and its timer) exists only once someone asks for it. end() aborts
  * that signal too, so a request still in flight when the call returns does not outlive it.
  */
-export function createCallState(init: { callId: number; log: LogSink; event: { id: string; type: string }; deadline: number }): CallState & { end(): void } {
+export function createCallState(init: {
+  callId: number;
+  log: LogSink;
+  event: { id: string; type: string };
+  deadline: number;
+  profile: string;
+  maxExternalBytes: number;
+}): CallState & { end(): void } {
   let controller: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
   // Fields listed one by one: `...init` before methods in a literal costs ~2 us a call in V8.
   return {
     callId: init.callId,
+    profile: init.profile,
+    maxExternalBytes: init.maxExternalBytes,
     log: init.log,
     event: init.event,
     deadline: init.deadline,
@@ -168,7 +183,10 @@ function createSignalFacade(call: CallSlot): HookSignal {
 }
 
 function createLogApi(call: CallSlot): HookContext['log'] {
-  const write = (level: LogLevel) => (...args: unknown[]) => call.current?.log.write(level, args);
+  const write = (level: LogLevel) => (...args: unknown[]) => {
+    checkExternalMemory(call, 'ctx.log');
+    call.current?.log.write(level, args);
+  };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 

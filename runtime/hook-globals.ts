@@ -2,6 +2,7 @@
 // to the current call's log, web-standard helpers that carry no authority, and working
 // Date.now()/Math.random(). Worker-only (needs lockdown()'s `harden`).
 import type { CallSlot } from './ctx.ts';
+import { checkExternalMemory } from './external-memory.ts';
 import type { LogLevel } from './log-sink.ts';
 
 const CONSOLE_METHODS: ReadonlyArray<[string, LogLevel]> = [
@@ -19,6 +20,7 @@ function createHookConsole(call: CallSlot): Record<string, (...args: unknown[]) 
   const hookConsole: Record<string, (...args: unknown[]) => void> = {};
   for (const [method, level] of CONSOLE_METHODS) {
     hookConsole[method] = (...args: unknown[]) => {
+      checkExternalMemory(call, `console.${method}`);
       call.current?.log.write(level, args);
     };
   }

@@ -6,6 +6,7 @@ export type {
   EmittedEvent,
   HookDenial,
   HookEvent,
+  HookConfigResult,
   HookGrants,
   HookOutcome,
   HookProgressEvent,

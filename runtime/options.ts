@@ -4,8 +4,8 @@ import type { SandboxOptions } from './protocol.ts';
 /** Frozen defaults: every limit on, sized for a small machine. */
 export const DEFAULT_SANDBOX_OPTIONS: Readonly<SandboxOptions> = Object.freeze({
   profiles: Object.freeze({
-    default: Object.freeze({ maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 }),
-    large: Object.freeze({ maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 }),
+    default: Object.freeze({ maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4, maxExternalMb: 64 }),
+    large: Object.freeze({ maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4, maxExternalMb: 256 }),
   }),
   minThreads: 1,
   maxThreads: 2,

@@ -3,7 +3,7 @@
 // into one outcome. Pools for profiles other than 'default' start on first use.
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
-import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerEventMessage, WorkerReply, WorkerTask } from './protocol.ts';
+import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerEventMessage, WorkerReplaceMessage, WorkerReply, WorkerTask } from './protocol.ts';
 import { tsxExecArgv } from './worker-exec-argv.ts';
 
 // A call's events were posted before its reply, so they are already queued when it arrives;
@@ -70,8 +70,20 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
   // different ports, so an outcome waits until all the events its reply counts were forwarded.
   const received = new Map<number, number>();
   const waiting = new Map<number, { expected: number; done(): void }>();
+  // Calls in flight -> what ends their task early (and terminates its worker).
+  const aborts = new Map<number, () => void>();
+  // Replies of workers that must be replaced (over their memory bound), until their call returns.
+  const replacing = new Map<number, WorkerReply>();
+  // Profile name -> its bound on a worker's external (ArrayBuffer) memory, in bytes.
+  const externalBytes = new Map<string, number>();
 
   function onWorkerMessage(message: unknown): void {
+    const { hookdReplace, callId: replaceId } = (message ?? {}) as Partial<WorkerReplaceMessage>;
+    if (hookdReplace && replaceId !== undefined && aborts.has(replaceId)) {
+      replacing.set(replaceId, hookdReplace);
+      aborts.get(replaceId)!(); // piscina terminates that thread: its memory goes with it
+      return;
+    }
     const { hookdEvent, callId } = (message ?? {}) as Partial<WorkerEventMessage>;
     if (!hookdEvent || callId === undefined || !received.has(callId)) return; // late: its call is over
     deps.onEvent(hookdEvent);
@@ -117,6 +129,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     pool.on('error', () => {});
     pool.on('message', onWorkerMessage);
     pools.set(profileName, pool);
+    externalBytes.set(profileName, (profile.maxExternalMb ?? profile.maxOldGenerationSizeMb) * 1024 * 1024);
     return pool;
   }
 
@@ -142,12 +155,14 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       maxResultBytes: options.maxResultBytes,
       maxLogBytes: options.maxLogBytes,
       maxLogLines: options.maxLogLines,
+      profile: profileName,
+      maxExternalBytes: externalBytes.get(profileName)!,
     };
     const deadline = createDeadlineSignal();
     const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);
     received.set(callId, 0);
-    try {
-      const reply = await pool.run(workerTask, { signal: deadline.signal });
+    aborts.set(callId, deadline.abort);
+    const answer = async (reply: WorkerReply): Promise<WireOutcome> => {
       if (reply.posted > 0) await eventsForwarded(callId, reply.posted);
       const outcome: WireOutcome = { status: reply.status, logs: reply.logs, durationMs: elapsed() };
       if (reply.valueBytes) outcome.valueBytes = reply.valueBytes;
@@ -156,11 +171,19 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       if (reply.emitted) outcome.emitted = reply.emitted;
       if (reply.denials) outcome.denials = reply.denials;
       return outcome;
+    };
+    try {
+      return await answer(await pool.run(workerTask, { signal: deadline.signal }));
     } catch (err) {
+      // Aborted because its worker asked to be replaced: that worker's reply is the outcome.
+      const replaced = replacing.get(callId);
+      if (replaced) return await answer(replaced);
       return classifyFailure(err, deadline.signal.aborted, timeoutMs, elapsed());
     } finally {
       clearTimeout(timer);
       received.delete(callId);
+      aborts.delete(callId);
+      replacing.delete(callId);
     }
   }
 

@@ -21,10 +21,21 @@ export type CompileResult =
   | { ok: true; hook: CompiledHook }
   | { ok: false; error: { message: string; line?: number; column?: number } };
 
+/** A hook file's `export const config` literal, read off the daemon's thread (undefined: none). */
+export type HookConfigResult =
+  | { ok: true; config: Record<string, unknown> | undefined }
+  | { ok: false; message: string; line?: number; column?: number };
+
 export interface LimitProfile {
   maxOldGenerationSizeMb: number;
   maxYoungGenerationSizeMb: number;
   stackSizeMb: number;
+  /**
+   * ArrayBuffers and other memory outside the V8 heap (resourceLimits do not count it) that a
+   * worker of this profile may hold; maxOldGenerationSizeMb when absent. Checked at the end of
+   * each call and at each capability call: past it the call is `oom` and its worker replaced.
+   */
+  maxExternalMb?: number;
 }
 
 /**
@@ -168,6 +179,9 @@ export interface WorkerTask {
   maxResultBytes: number;
   maxLogBytes: number;
   maxLogLines: number;
+  /** The limit profile's name and its bound on external memory (see LimitProfile.maxExternalMb). */
+  profile: string;
+  maxExternalBytes: number;
 }
 
 /** What a worker answers: never a hook's own object, only data built by the worker. */
@@ -190,6 +204,16 @@ export interface WorkerReply {
  */
 export interface WorkerEventMessage {
   hookdEvent: SandboxEvent;
+  callId: number;
+}
+
+/**
+ * A worker's reply sent ahead of ending its task, when the worker must not serve another call
+ * (its memory is over the profile's bound): the host aborts the task, which terminates the
+ * thread and gives the memory back, and answers this reply.
+ */
+export interface WorkerReplaceMessage {
+  hookdReplace: WorkerReply;
   callId: number;
 }
 

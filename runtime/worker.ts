@@ -4,11 +4,12 @@
 import 'ses';
 import { parentPort } from 'node:worker_threads';
 import { createCallState, createHookContext, type CallSlot, type CallState, type HookContext } from './ctx.ts';
+import { externalMemoryProblem } from './external-memory.ts';
 import { isAllocationFailure, toPlainError, type HookLocation } from './hook-errors.ts';
 import { createInstanceCache, type HookInstance } from './hook-instances.ts';
 import { encodeResult, redactResult, type EncodedResult } from './hook-result.ts';
 import { createLogSink } from './log-sink.ts';
-import type { HookEvent, HookGrants, OutcomeError, SandboxEvent, WorkerEventMessage, WorkerReply, WorkerTask } from './protocol.ts';
+import type { HookEvent, HookGrants, OutcomeError, SandboxEvent, WorkerEventMessage, WorkerReplaceMessage, WorkerReply, WorkerTask } from './protocol.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 
 lockdown({
@@ -122,7 +123,14 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
   const policy = policyFor(task.grants);
   const log = createLogSink({ maxBytes: task.maxLogBytes, maxLines: task.maxLogLines }, policy.redact);
   const where: HookLocation = { sourceUrl: task.hook.filename, filename: task.hook.filename, lineOneOffset: 0 };
-  const state = createCallState({ callId: task.callId, log, event: { id: task.event.id, type: task.event.type }, deadline: task.deadline });
+  const state = createCallState({
+    callId: task.callId,
+    log,
+    event: { id: task.event.id, type: task.event.type },
+    deadline: task.deadline,
+    profile: task.profile,
+    maxExternalBytes: task.maxExternalBytes,
+  });
   let slot: CallSlot | undefined;
   let reply: Pick<WorkerReply, 'status' | 'error' | 'valueBytes'>;
   try {
@@ -153,11 +161,27 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     // Finished, but past the deadline: the host is about to report a timeout anyway.
     reply = { status: 'timeout', error: timeoutError('the hook call reached its deadline') };
   }
+  // ArrayBuffers are outside V8's heap limit: past the profile's bound, whatever the hook
+  // returned (or threw) is discarded, and this worker must go so that the memory goes with it.
+  const overMemory = state.memoryExceeded ?? externalMemoryProblem(state);
+  // An allocation the rlimit refused is oom already, and says so better.
+  if (overMemory !== undefined && reply.status !== 'oom') reply = { status: 'oom', error: { name: 'OutOfMemoryError', message: overMemory } };
   if (policy.redact) redactError(reply.error, policy.redact);
   // Built field by field: the two spreads this replaced cost ~1.5 us a call here.
   const out: WorkerReply = { status: reply.status, logs: log.finish(), logsTruncated: log.truncated, posted: state.posted };
   if (reply.valueBytes) out.valueBytes = reply.valueBytes;
   if (reply.error) out.error = reply.error;
   addCapabilityFields(out, state, policy.redact);
-  return out;
+  return overMemory === undefined ? out : replaceThisWorker(out, task.callId);
+}
+
+/**
+ * Hands the reply to the host out of band and never ends the task: the host aborts it, which
+ * terminates this thread (piscina starts a fresh one). Ending the task normally would let
+ * piscina give this thread, still holding the memory, another call first.
+ */
+function replaceThisWorker(reply: WorkerReply, callId: number): Promise<WorkerReply> {
+  const message: WorkerReplaceMessage = { hookdReplace: reply, callId };
+  parentPort?.postMessage(message);
+  return new Promise<WorkerReply>(() => {});
 }

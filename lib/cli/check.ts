@@ -41,6 +41,8 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
         checkCommand: checkProgram,
         refuseEnv: createEnvGrants({ secrets: config.secrets, env: process.env, credentials: knownCredentials(config) }).refuse,
       }),
+      compiler,
+      maxSourceBytes: config.runtime.maxSourceBytes,
       log: createLogger({ level: 'silent', pretty: false }),
     });
     const failed = new Set(report.failed.map((f) => f.file));

@@ -2,10 +2,10 @@
 // rules, compiler, sandbox (or command runner), limits and grants. Used by `hookd run-hook` and
 // by the tests of the example hooks. Side effect: a sandbox host child, ended by close().
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createCatalog, type Catalog } from '../catalog.ts';
 import { checkProgram, createCommandRunner, parseSidecar, readSidecarText, type CommandRunner } from '../commands/index.ts';
 import type { Config } from '../config/index.ts';
+import { readContainedFile } from '../contained-file.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
@@ -13,11 +13,10 @@ import { createGrants } from '../dispatch/hook-grants.ts';
 import { createEnvGrants } from '../env-grants.ts';
 import type { InvocationStatus } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
-import { readHookConfig } from '../hooks-dir/read-config.ts';
 import type { Logger } from '../log.ts';
 import { createSandboxFromConfig } from '../sandbox.ts';
 import { knownCredentials } from '../tokens.ts';
-import { validateNetAllowlist, type EmittedEvent, type HookDenial, type HookEvent, type HookOutcome, type LogLine, type OutcomeError, type ProgressItem } from '../../runtime/index.ts';
+import { validateNetAllowlist, type Compiler, type EmittedEvent, type HookDenial, type HookEvent, type HookOutcome, type LogLine, type OutcomeError, type ProgressItem } from '../../runtime/index.ts';
 import { describeHookFile, type HookFile } from './hook-file.ts';
 
 export interface RunHookInput {
@@ -91,7 +90,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
     checkAllowEnv(input.allowEnv ?? []);
     // A wrong --event or payload is the clearer message, so it comes before the file's own problems.
     if (input.eventType !== undefined) checkEvent(input.eventType, input.payload ?? {}, catalog);
-    const fields = await defineHook(file, input.eventType, { catalog, definitions });
+    const fields = await defineHook(file, input.eventType, { catalog, definitions, compiler, maxSourceBytes: config.runtime.maxSourceBytes });
     const type = input.eventType ?? inferEventType(file, fields, catalog);
     if (input.eventType === undefined) checkEvent(type, input.payload ?? {}, catalog);
     if (!fields.events.some((pattern) => catalog.match(pattern).some((t) => t.name === type))) {
@@ -187,27 +186,28 @@ export function createHookRunner(deps: HookRunnerDeps) {
 export type HookRunner = ReturnType<typeof createHookRunner>;
 
 /** The hook's definition by the daemon's rules; throws a HookdError (exit 2) naming the file. */
-async function defineHook(file: HookFile, eventType: string | undefined, deps: { catalog: Catalog; definitions: HookDefinitions }): Promise<HookFields> {
+async function defineHook(
+  file: HookFile,
+  eventType: string | undefined,
+  deps: { catalog: Catalog; definitions: HookDefinitions; compiler: Compiler; maxSourceBytes: number },
+): Promise<HookFields> {
   const layout = deps.catalog.get(file.folder) ? [file.folder] : undefined;
   const base = { name: file.name, mode: 'action', events: layout ?? (eventType ? [eventType] : ['*']) };
   if (file.kind === 'command') {
     let options: Record<string, unknown>;
     try {
-      options = parseSidecar(readSidecarText(file.absPath), file.display);
+      options = parseSidecar(await readSidecarText(file.absPath, file.display), file.display);
     } catch (err) {
       throw errors.validation((err as Error).message);
     }
     return deps.definitions.forCreate({ ...base, ...options, kind: 'command', command: [file.absPath] }, 'file', file.display);
   }
-  let source: string;
-  try {
-    source = readFileSync(file.absPath, 'utf8');
-  } catch (err) {
-    throw errors.validation(`cannot read ${file.display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const read = readHookConfig(source, file.display);
-  if (!read.ok) throw errors.compile(file.display, read.message, read.line, read.column);
-  return deps.definitions.forCreate({ ...base, ...read.config, source }, 'file', file.display);
+  // The same reading rules as the hooks directory's (a regular file, size first), without its root.
+  const read = await readContainedFile(file.absPath, { maxBytes: deps.maxSourceBytes, limitName: 'runtime.maxSourceSize' });
+  if (!read.ok) throw errors.validation(`${file.display}: ${read.message}`);
+  const config = await deps.compiler.readConfig(read.text, file.display);
+  if (!config.ok) throw errors.compile(file.display, config.message, config.line, config.column);
+  return deps.definitions.forCreate({ ...base, ...config.config, source: read.text }, 'file', file.display);
 }
 
 function inferEventType(file: HookFile, fields: HookFields, catalog: Catalog): string {

@@ -1,7 +1,8 @@
 // The options of a command file hook live in a sidecar: `hooks/media.added/20-notify.sh` takes
 // them from `20-notify.sh.json` (mode, env, timeoutMs, priority, name, events, ...). The program
-// itself is never read: it may be a binary, and discovery runs no user code.
-import { readFileSync } from 'node:fs';
+// itself is never read: it may be a binary, and discovery runs no user code. The sidecar is read
+// as any file someone else wrote: regular, contained, small (see contained-file.ts).
+import { readContainedFile } from '../contained-file.ts';
 
 // The file is the program: a sidecar cannot point the hook elsewhere or turn it into a module.
 const FIXED_KEYS = ['kind', 'command', 'source'];
@@ -10,14 +11,20 @@ export function sidecarPath(programPath: string): string {
   return `${programPath}.json`;
 }
 
-/** The sidecar's text, '' when there is none: it is what tells a changed definition apart. */
-export function readSidecarText(programPath: string): string {
-  try {
-    return readFileSync(sidecarPath(programPath), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw err;
-  }
+/** Hook options are a handful of keys: a sidecar past this is no sidecar, and is not read. */
+export const MAX_SIDECAR_BYTES = 64 * 1024;
+
+/**
+ * The sidecar's text, '' when there is none: it is what tells a changed definition apart.
+ * Throws an Error naming the sidecar (`relPath.json: ...`) when it is refused: not a regular
+ * file (a FIFO never blocks), over MAX_SIDECAR_BYTES (refused unread), or outside `root`.
+ * Its JSON is parsed on the daemon's thread: linear, and bounded by that cap.
+ */
+export async function readSidecarText(programPath: string, relPath: string, root?: string): Promise<string> {
+  const read = await readContainedFile(sidecarPath(programPath), { root, maxBytes: MAX_SIDECAR_BYTES, limitName: 'a sidecar is at most 64 KiB' });
+  if (read.ok) return read.text;
+  if (read.missing) return '';
+  throw new Error(`${relPath}.json: ${read.message}`);
 }
 
 /** Hook options from a sidecar's text; throws an Error naming the file when they are not an object. */

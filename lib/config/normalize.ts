@@ -73,7 +73,7 @@ export interface RuntimeConfig {
   compileTimeoutMs: number;
   maxFetchResponseBytes: number;
   memoryBudgetMb: number;
-  profiles: Record<string, { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number; stackSizeMb: number }>;
+  profiles: Record<string, { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number; stackSizeMb: number; maxExternalMb: number }>;
 }
 
 const MIB = 1024 * 1024;
@@ -108,10 +108,11 @@ function normalizeRuntime(r: Raw): RuntimeConfig {
     maxFetchResponseBytes: parseSize(r.maxFetchResponse)!,
     memoryBudgetMb: mb(r.memoryBudget, 1024),
     profiles: Object.fromEntries(
-      Object.entries(r.profiles as Record<string, Raw>).map(([name, p]) => [
-        name,
-        { maxOldGenerationSizeMb: mb(p.heap, 64), maxYoungGenerationSizeMb: mb(p.youngHeap, 16), stackSizeMb: mb(p.stack, 4) },
-      ]),
+      Object.entries(r.profiles as Record<string, Raw>).map(([name, p]) => {
+        const heap = mb(p.heap, 64);
+        // ArrayBuffers escape V8's heap limit; by default a profile allows as much of them as heap.
+        return [name, { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: mb(p.youngHeap, 16), stackSizeMb: mb(p.stack, 4), maxExternalMb: mb(p.external, heap) }];
+      }),
     ),
   };
 }

@@ -82,7 +82,7 @@ export const CONFIG_SCHEMA = section({
       type: 'object',
       required: ['default'],
       propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
-      additionalProperties: section({ heap: size, youngHeap: size, stack: size }, ['heap']),
+      additionalProperties: section({ heap: size, youngHeap: size, stack: size, external: size }, ['heap']),
     },
   }),
   commands: section({

@@ -3,11 +3,12 @@ import type { HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Logger } from '../log.ts';
+import type { Compiler } from '../../runtime/index.ts';
 import { syncHooksDir, type SyncReport } from './sync.ts';
 import { watchHooksDir } from './watch.ts';
 
 export { fileHookId, syncHooksDir, type SyncReport } from './sync.ts';
-export { scanHooksDir } from './scan.ts';
+export { MAX_SCAN_ENTRIES, scanHooksDir } from './scan.ts';
 
 export interface HooksDirDeps {
   dir: string;
@@ -16,6 +17,9 @@ export interface HooksDirDeps {
   store: HooksStore;
   definitions: HookDefinitions;
   registry: HookRegistry;
+  compiler: Pick<Compiler, 'readConfig'>;
+  /** runtime.maxSourceSize: larger hook files are refused unread. */
+  maxSourceBytes: number;
   log: Logger;
 }
 

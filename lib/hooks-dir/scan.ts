@@ -1,9 +1,12 @@
 // Finds hook files in the hooks directory: `<dir>/<event-type>/<NN>-<name>.js` (NN is the
-// priority: the layout Mydia uses) and `<dir>/<name>.js` modules that export a `config`.
-// Returns what each file's path says; the file's own `config` export is read later. In
+// priority: the layout Mydia uses) and `<dir>/<name>.js` modules that export a `config`. In
 // `<event-type>/`, an executable non-module file is a command hook (options in `<file>.json`).
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// Reads no file: it lists two levels at most, a bounded number of entries, asynchronously, and
+// marks what must not be read (not a regular file, a symlink leaving the directory).
+import type { Dirent } from 'node:fs';
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeFileType, resolveInside } from '../contained-file.ts';
 
 export interface FoundHookFile {
   /** Path relative to the hooks dir, with forward slashes: the hook's filename in errors. */
@@ -17,23 +20,25 @@ export interface FoundHookFile {
   needsConfig: boolean;
   /** Present for a program (command hook) in `<event-type>/`; absent for a module. */
   kind?: 'command';
+  /** Why the file must not be read or run (it is listed disabled with this reason, unread). */
+  problem?: string;
+}
+
+export interface ScanResult {
+  files: FoundHookFile[];
+  /** Entries that are not hooks and were refused (a symlinked directory, too many entries). */
+  problems: Array<{ file: string; message: string }>;
+  /** The hooks directory resolved (realpath): every read must stay below it. */
+  root?: string;
 }
 
 export const MODULE_EXTENSIONS = ['.js', '.mjs', '.ts', '.mts'];
+/** Entries looked at in one scan, both levels together: a directory of millions is cut here. */
+export const MAX_SCAN_ENTRIES = 10_000;
 const LAYOUT_NAME = /^(\d+)-(.+)$/;
 
 function isModule(file: string): boolean {
   return MODULE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !/\.(test|spec|d)\.[mc]?[jt]s$/.test(file);
-}
-
-/**
- * Any x bit makes a non-module file a program; so does a sidecar `<file>.json` next to it, so that
- * a script someone forgot to chmod is reported (not executable) instead of silently ignored.
- * READMEs and other plain files stay ignored.
- */
-function isCommand(file: string, path: string, mode: number): boolean {
-  if (MODULE_EXTENSIONS.some((ext) => file.endsWith(ext)) || file.endsWith('.json')) return false;
-  return (mode & 0o111) !== 0 || existsSync(`${path}.json`);
 }
 
 function baseName(file: string): string {
@@ -45,41 +50,108 @@ function skipped(name: string): boolean {
   return name.startsWith('.') || name.startsWith('_') || name === 'node_modules';
 }
 
-export function scanHooksDir(dir: string): FoundHookFile[] {
-  const found: FoundHookFile[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return found; // no hooks directory: no file hooks
+interface Entry {
+  name: string;
+  type: 'file' | 'dir' | 'other';
+  mode: number;
+  /** A symlink (to a directory: never followed). */
+  link: boolean;
+  problem?: string;
+}
+
+/** What an entry is, following a symlink only to look (stat), never to read. */
+async function inspect(dirent: Dirent, abs: string, root: string): Promise<Entry> {
+  const name = dirent.name;
+  const st = await (dirent.isSymbolicLink() ? stat(abs) : lstat(abs)).catch(() => undefined);
+  const type = st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : 'other';
+  const entry: Entry = { name, type, mode: st?.mode ?? 0, link: dirent.isSymbolicLink() };
+  if (entry.link) {
+    const inside = await resolveInside(abs, root);
+    if (!inside.ok) entry.problem = inside.missing ? 'is a symlink to nothing' : inside.message;
   }
-  for (const entry of entries) {
-    if (skipped(entry)) continue;
-    const abs = join(dir, entry);
-    const stat = statSync(abs, { throwIfNoEntry: false });
-    if (!stat) continue;
-    if (stat.isFile() && isModule(entry)) {
-      found.push({ relPath: entry, absPath: abs, name: baseName(entry), needsConfig: true });
-    } else if (stat.isDirectory()) {
-      for (const file of readdirSync(abs).sort()) {
-        if (skipped(file)) continue;
-        const path = join(abs, file);
-        const fileStat = statSync(path, { throwIfNoEntry: false });
-        if (!fileStat?.isFile()) continue;
-        const command = !isModule(file) && isCommand(file, path, fileStat.mode);
-        if (!isModule(file) && !command) continue;
-        const match = LAYOUT_NAME.exec(baseName(file));
-        found.push({
-          relPath: relative(dir, path).split(sep).join('/'),
-          absPath: path,
-          name: match ? match[2]! : baseName(file),
-          events: [entry],
-          priority: match ? Number(match[1]) : undefined,
-          needsConfig: false,
-          ...(command ? { kind: 'command' as const } : {}),
-        });
+  if (!entry.problem && type === 'other') entry.problem = `is ${st ? describeFileType(st) : 'unreadable'}, not a regular file: refused`;
+  return entry;
+}
+
+/** Lists a directory lazily within the shared budget; sorted, so scans are deterministic. */
+async function list(dir: string, budget: { left: number; cut: boolean }): Promise<Dirent[]> {
+  const out: Dirent[] = [];
+  const handle = await opendir(dir);
+  try {
+    for await (const dirent of handle) {
+      if (budget.left <= 0) {
+        budget.cut = true;
+        break;
       }
+      budget.left -= 1;
+      out.push(dirent);
+    }
+  } finally {
+    await handle.close().catch(() => {}); // already closed when the loop ran to its end
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export async function scanHooksDir(dir: string, maxEntries = MAX_SCAN_ENTRIES): Promise<ScanResult> {
+  const result: ScanResult = { files: [], problems: [] };
+  let root: string;
+  let top: Dirent[];
+  const budget = { left: maxEntries, cut: false };
+  try {
+    root = await realpath(dir);
+    top = await list(dir, budget);
+  } catch {
+    return result; // no hooks directory: no file hooks
+  }
+  result.root = root;
+  for (const dirent of top) {
+    if (skipped(dirent.name)) continue;
+    const abs = join(dir, dirent.name);
+    const entry = await inspect(dirent, abs, root);
+    if (entry.type === 'dir' && entry.link) {
+      // Followed, a link could loop or lead out of the directory; real folders are enough.
+      result.problems.push({ file: dirent.name, message: 'is a symlink to a directory, which is not followed: make it a real folder' });
+    } else if (entry.type === 'dir') {
+      await scanEventFolder(dir, dirent.name, root, budget, result);
+    } else if (isModule(dirent.name)) {
+      result.files.push({ relPath: dirent.name, absPath: abs, name: baseName(dirent.name), needsConfig: true, ...(entry.problem ? { problem: entry.problem } : {}) });
     }
   }
-  return found;
+  if (budget.cut) {
+    result.problems.push({ file: '.', message: `holds more than ${maxEntries} entries: the rest were not looked at` });
+  }
+  return result;
+}
+
+async function scanEventFolder(dir: string, folder: string, root: string, budget: { left: number; cut: boolean }, result: ScanResult): Promise<void> {
+  let dirents: Dirent[];
+  try {
+    dirents = await list(join(dir, folder), budget);
+  } catch {
+    return; // removed meanwhile
+  }
+  const names = new Set(dirents.map((d) => d.name));
+  for (const dirent of dirents) {
+    const file = dirent.name;
+    if (skipped(file) || file.endsWith('.json')) continue;
+    const path = join(dir, folder, file);
+    const entry = await inspect(dirent, path, root);
+    if (entry.type === 'dir') continue; // one level of folders only
+    const module = isModule(file);
+    // Any x bit makes a non-module file a program; so does a sidecar `<file>.json` next to it,
+    // so that a script someone forgot to chmod is reported (not executable), not ignored.
+    const command = !module && !MODULE_EXTENSIONS.some((ext) => file.endsWith(ext)) && ((entry.mode & 0o111) !== 0 || names.has(`${file}.json`));
+    if (!module && !command) continue;
+    const match = LAYOUT_NAME.exec(baseName(file));
+    result.files.push({
+      relPath: `${folder}/${file}`,
+      absPath: path,
+      name: match ? match[2]! : baseName(file),
+      events: [folder],
+      priority: match ? Number(match[1]) : undefined,
+      needsConfig: false,
+      ...(command ? { kind: 'command' as const } : {}),
+      ...(entry.problem ? { problem: entry.problem } : {}),
+    });
+  }
 }

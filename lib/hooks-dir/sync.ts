@@ -1,20 +1,25 @@
 // Brings the hooks table in line with the hooks directory: new files become hooks (origin
 // "file"), changed files a new version, removed files go. A file that cannot become a hook
-// is kept as a disabled hook whose reason names the file, line and column.
+// is kept as a disabled hook whose reason names the file, line and column; a file refused
+// unread (not a regular file, too large, outside the directory) is kept without its text.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseSidecar, readSidecarText } from '../commands/index.ts';
+import { readContainedFile, type ContainedRead } from '../contained-file.ts';
 import type { HookFields, HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import { isHookdError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { readHookConfig } from './read-config.ts';
+import type { Compiler } from '../../runtime/index.ts';
 import { scanHooksDir, type FoundHookFile } from './scan.ts';
 
 export interface SyncDeps {
   dir: string;
   store: HooksStore;
   definitions: HookDefinitions;
+  /** Reads a module's `export const config` off the main thread, under the compile deadline. */
+  compiler: Pick<Compiler, 'readConfig'>;
+  /** runtime.maxSourceSize: a larger hook file is refused before a byte of it is read. */
+  maxSourceBytes: number;
   log: Logger;
 }
 
@@ -31,7 +36,7 @@ export function fileHookId(relPath: string): string {
 }
 
 async function define(found: FoundHookFile, source: string, deps: SyncDeps): Promise<HookFields> {
-  const read = readHookConfig(source, found.relPath);
+  const read = await deps.compiler.readConfig(source, found.relPath);
   if (!read.ok) {
     throw new Error(`${found.relPath}${read.line ? `:${read.line}:${read.column}` : ''}: ${read.message}`);
   }
@@ -72,52 +77,78 @@ async function defineCommand(found: FoundHookFile, sidecar: string, deps: SyncDe
   }
 }
 
+/** The text that defines a hook: a module's source, a command's sidecar ('' when none). */
+async function readDefinition(found: FoundHookFile, root: string | undefined, deps: SyncDeps): Promise<ContainedRead> {
+  if (found.problem) return { ok: false, message: `${found.relPath}: ${found.problem}` };
+  if (found.kind === 'command') {
+    try {
+      return { ok: true, text: await readSidecarText(found.absPath, found.relPath, root) };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  }
+  const read = await readContainedFile(found.absPath, { root, maxBytes: deps.maxSourceBytes, limitName: 'runtime.maxSourceSize' });
+  return read.ok || read.missing ? read : { ok: false, message: `${found.relPath}: ${read.message}` };
+}
+
+/** What is stored for a file that cannot become a hook: disabled, with the reason. */
+function failedFields(found: FoundHookFile, message: string, source: string | null): HookFields {
+  return {
+    name: found.name,
+    origin: 'file',
+    filePath: found.relPath,
+    kind: found.kind ?? 'module',
+    mode: 'action',
+    events: found.events ?? [],
+    priority: found.priority ?? 100,
+    source,
+    compiled: null,
+    command: found.kind === 'command' ? [found.absPath] : null,
+    env: [],
+    permissions: {},
+    timeoutMs: null,
+    limits: null,
+    enabled: false,
+    disabledReason: message,
+  };
+}
+
 export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], failed: [] };
   const existing = new Map((await deps.store.list()).filter((h) => h.origin === 'file').map((h) => [h.id, h]));
-  for (const found of scanHooksDir(deps.dir)) {
+  const scan = await scanHooksDir(deps.dir);
+  const fail = (file: string, message: string) => {
+    report.failed.push({ file, message });
+    deps.log.error({ file, error: message }, 'hook file cannot be loaded');
+  };
+  for (const problem of scan.problems) fail(problem.file, problem.message);
+  for (const found of scan.files) {
     const id = fileHookId(found.relPath);
     const before = existing.get(id);
     existing.delete(id);
-    let source: string;
-    try {
-      source = found.kind === 'command' ? readSidecarText(found.absPath) : readFileSync(found.absPath, 'utf8');
-    } catch {
-      continue; // removed between the scan and the read: the next sync sees it gone
-    }
-    // A command's program is read at each run; only its path and sidecar make a new version.
-    if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) continue;
+    const read = await readDefinition(found, scan.root, deps);
+    if (!read.ok && read.missing) continue; // removed between the scan and the read: the next sync sees it gone
     let fields: HookFields;
-    try {
-      fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
-    } catch (err) {
-      const message = isHookdError(err) || err instanceof Error ? err.message : String(err);
-      report.failed.push({ file: found.relPath, message });
-      deps.log.error({ file: found.relPath, error: message }, 'hook file cannot be loaded');
-      fields = {
-        name: found.name,
-        origin: 'file',
-        filePath: found.relPath,
-        kind: found.kind ?? 'module',
-        mode: 'action',
-        events: found.events ?? [],
-        priority: found.priority ?? 100,
-        source,
-        compiled: null,
-        command: found.kind === 'command' ? [found.absPath] : null,
-        env: [],
-        permissions: {},
-        timeoutMs: null,
-        limits: null,
-        enabled: false,
-        disabledReason: message,
-      };
+    if (!read.ok) {
+      // Refused unread: nothing of the file is stored or served, only why.
+      if (before && before.source === null && before.disabledReason === read.message) continue;
+      fail(found.relPath, read.message);
+      fields = failedFields(found, read.message, null);
+    } else {
+      const source = read.text;
+      // A command's program is read at each run; only its path and sidecar make a new version.
+      if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) continue;
+      try {
+        fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
+      } catch (err) {
+        const message = isHookdError(err) || err instanceof Error ? err.message : String(err);
+        fail(found.relPath, message);
+        fields = failedFields(found, message, source);
+      }
     }
     const clash = await deps.store.findByName(fields.name);
     if (clash && clash.id !== id) {
-      const message = `${found.relPath}: a hook named "${fields.name}" exists already (${clash.origin === 'file' ? clash.filePath : 'made through the API'}); rename the file or set config.name`;
-      report.failed.push({ file: found.relPath, message });
-      deps.log.error({ file: found.relPath, error: message }, 'hook file cannot be loaded');
+      fail(found.relPath, `${found.relPath}: a hook named "${fields.name}" exists already (${clash.origin === 'file' ? clash.filePath : 'made through the API'}); rename the file or set config.name`);
       continue;
     }
     if (before) {

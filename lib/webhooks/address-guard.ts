@@ -49,7 +49,7 @@ export function checkTargetUrl(raw: string, allowPrivateNetworks: boolean): URL 
     throw errors.validation(`"url" is not a valid absolute URL: ${JSON.stringify(raw)}`, { pointer: '/url' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw errors.targetRefused(url.origin === 'null' ? url.protocol : url.origin, 'only http and https URLs are allowed');
+    throw errors.targetRefused(url.origin === 'null' ? url.protocol : url.origin, 'only http and https URLs are allowed', '/url');
   }
   if (url.username || url.password) {
     throw errors.validation('"url" must not contain credentials: put an Authorization header in "headers"', { pointer: '/url' });
@@ -57,7 +57,7 @@ export function checkTargetUrl(raw: string, allowPrivateNetworks: boolean): URL 
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
     const reason = refusalReason(host, allowPrivateNetworks);
-    if (reason) throw errors.targetRefused(url.host, reason);
+    if (reason) throw errors.targetRefused(url.host, reason, '/url');
   }
   return url;
 }

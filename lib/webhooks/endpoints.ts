@@ -7,12 +7,12 @@ import type { Config } from '../config/index.ts';
 import type { DeliveriesStore, DeliveryRecord, DeliveryStatus } from '../db/deliveries-store.ts';
 import type { WebhookChanges, WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import { errors } from '../errors.ts';
+import { attemptDelivery } from './attempt.ts';
 import type { HttpSender } from './http-send.ts';
 import { newDeliveryId, newWebhookId } from './ids.ts';
 import { renderBody } from './outbox.ts';
 import { decideNext } from './retry-policy.ts';
-import { activeSecrets, checkSecret, generateSecret } from './secret.ts';
-import { buildSignatureHeaders } from './sign.ts';
+import { checkSecret, generateSecret } from './secret.ts';
 import { presentDelivery, presentWebhook } from './views.ts';
 import { checkWebhookInput } from './webhook-input.ts';
 
@@ -132,14 +132,9 @@ export function createEndpoints(deps: EndpointsDeps) {
     async ping(id: string) {
       const w = await mustGet(id);
       const deliveryId = newDeliveryId();
-      const attemptedAt = Date.now();
-      const occurredAt = new Date(attemptedAt).toISOString();
-      const body = renderBody({ id: deliveryId, type: PING_TYPE, occurredAt }, { webhookId: w.id, message: 'a test delivery from hookd' });
-      const headers = {
-        ...w.headers,
-        ...buildSignatureHeaders({ id: deliveryId, timestamp: Math.floor(attemptedAt / 1000), body, eventType: PING_TYPE, secrets: activeSecrets(w, attemptedAt) }),
-      };
-      const result = await deps.http.send({ url: w.url, headers, body, timeoutMs: w.timeoutMs ?? deps.config.timeoutMs });
+      const body = renderBody({ id: deliveryId, type: PING_TYPE, occurredAt: new Date().toISOString() }, { webhookId: w.id, message: 'a test delivery from hookd' });
+      // Never throws: a header stored before it was checked is an { ok: false, error } answer.
+      const { attemptedAt, result } = await attemptDelivery(deps.http, { webhook: w, id: deliveryId, body, eventType: PING_TYPE, timeoutMs: w.timeoutMs ?? deps.config.timeoutMs });
       const ok = decideNext(result, 1, { scheduleMs: [], jitter: 0, maxRetryAfterMs: 0 }).state === 'succeeded';
       const status: DeliveryStatus = ok ? 'succeeded' : 'failed';
       const lastError = result.error ?? (ok ? null : `HTTP ${result.statusCode}`);

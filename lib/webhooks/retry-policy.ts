@@ -13,8 +13,11 @@ export interface RetryPolicy {
 /** What one attempt produced, as far as the policy cares. */
 export interface AttemptOutcome {
   statusCode?: number;
-  /** Set when no HTTP answer came: the request failed, timed out or was refused. */
-  errorKind?: 'network' | 'timeout' | 'refused';
+  /**
+   * Set when no HTTP answer came: the request failed, timed out or was refused, or hookd could
+   * not make it (`local`: a stored header HTTP cannot carry, a bug), which is retried too.
+   */
+  errorKind?: 'network' | 'timeout' | 'refused' | 'local';
   retryAfterMs?: number;
 }
 

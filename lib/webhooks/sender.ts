@@ -5,9 +5,8 @@ import type { DeliveriesStore, DeliveryRecord } from '../db/deliveries-store.ts'
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
 import type { HttpSender } from './http-send.ts';
+import { attemptDelivery } from './attempt.ts';
 import type { OutcomeRecorder } from './outcome-recorder.ts';
-import { activeSecrets } from './secret.ts';
-import { buildSignatureHeaders } from './sign.ts';
 
 /** The longest timeout an endpoint may set. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 120_000;
@@ -20,6 +19,9 @@ const LEASE_MS = 3_600_000;
 // maxConcurrency) before they could starve the claims of healthy ones.
 const HELD_PER_ENDPOINT_SLOT = 4;
 const HELD_PER_SENDER_SLOT = 16;
+// A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
+// again after this pause rather than at once: a failing database is not hammered.
+const RELEASE_DELAY_MS = 30_000;
 
 export interface SenderDeps {
   deliveries: DeliveriesStore;
@@ -91,6 +93,16 @@ export function createSender(deps: SenderDeps) {
       });
   }
 
+  /** The claimed rows' endpoints; if they cannot be read, the claims are given back first. */
+  async function loadWebhooks(claimed: DeliveryRecord[]): Promise<Map<string, WebhookRecord>> {
+    try {
+      return new Map((await deps.webhooks.getMany([...new Set(claimed.map((d) => d.webhookId))])).map((w) => [w.id, w]));
+    } catch (err) {
+      await releaseLater(claimed.map((d) => d.id));
+      throw err;
+    }
+  }
+
   const heldBy = (webhookId: string) => (busy.get(webhookId) ?? 0) + (queues.get(webhookId)?.length ?? 0);
 
   async function pump(): Promise<void> {
@@ -112,7 +124,7 @@ export function createSender(deps: SenderDeps) {
         claimWanted = false;
         break;
       }
-      const webhooks = new Map((await deps.webhooks.getMany([...new Set(claimed.map((d) => d.webhookId))])).map((w) => [w.id, w]));
+      const webhooks = await loadWebhooks(claimed);
       for (const d of claimed) {
         const webhook = webhooks.get(d.webhookId);
         if (!webhook) continue; // deleted between claim and load: its rows are gone too
@@ -163,7 +175,7 @@ export function createSender(deps: SenderDeps) {
       wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
     };
     const done = sendOne(d, webhook, freeSlot)
-      .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: recording an attempt failed'))
+      .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: an attempt failed unexpectedly'))
       .finally(() => {
         freeSlot();
         tasks.delete(d.id);
@@ -174,21 +186,11 @@ export function createSender(deps: SenderDeps) {
   }
 
   async function sendOne(d: DeliveryRecord, webhook: WebhookRecord, freeSlot: () => void): Promise<void> {
-    const attemptedAt = Date.now();
-    const headers = {
-      ...webhook.headers,
-      ...buildSignatureHeaders({
-        id: d.id,
-        timestamp: Math.floor(attemptedAt / 1000),
-        body: d.body,
-        eventType: d.eventType,
-        secrets: activeSecrets(webhook, attemptedAt),
-      }),
-    };
-    const result = await deps.http.send({
-      url: webhook.url,
-      headers,
+    const { attemptedAt, result } = await attemptDelivery(deps.http, {
+      webhook,
+      id: d.id,
       body: d.body,
+      eventType: d.eventType,
       timeoutMs: webhook.timeoutMs ?? deps.defaultTimeoutMs,
       signal: aborter.signal,
     });
@@ -198,11 +200,27 @@ export function createSender(deps: SenderDeps) {
       await deps.deliveries.releaseClaims([d.id]).catch(() => {});
       return;
     }
-    const decision = await deps.recorder.record({ delivery: d, result, attemptedAt });
+    const decision = await deps.recorder.record({ delivery: d, result, attemptedAt }).catch(async (err: unknown) => {
+      // The attempt could not be committed (the database failed): the row must not sit on its
+      // hour-long lease, so it is released to come due again a little later.
+      deps.log.error({ err, deliveryId: d.id }, 'webhook sender: recording an attempt failed; the delivery is sent again later');
+      await releaseLater([d.id]);
+      return undefined;
+    });
     deps.log.debug(
       { deliveryId: d.id, webhookId: d.webhookId, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, next: decision?.state },
       'webhook attempt',
     );
+  }
+
+  /** Frees claimed rows to come due after a pause; failing that, they keep their lease until the next start. */
+  async function releaseLater(ids: string[]): Promise<void> {
+    const now = Date.now();
+    for (const id of ids) {
+      await deps.deliveries
+        .update(id, { claimedUntil: null, nextAttemptAt: now + RELEASE_DELAY_MS }, now, undefined, 'pending')
+        .catch((err: unknown) => deps.log.error({ err, deliveryId: id }, 'webhook sender: releasing a claim failed'));
+    }
   }
 
   return {

@@ -273,7 +273,7 @@ describe('webhooks', () => {
       [{ url: 'http://example.com/', events: ['download.progress'] }, 400, 'VALIDATION'],
       [{ url: 'http://example.com/', events: ['Bad Pattern'] }, 400, 'VALIDATION'],
       [{ url: 'http://example.com/', events: ['media.added'], secret: 'short' }, 400, 'VALIDATION'],
-      [{ url: 'http://example.com/', events: ['media.added'], headers: { 'webhook-id': 'x' } }, 400, 'VALIDATION'],
+      [{ url: 'http://example.com/', events: ['media.added'], headers: { 'webhook-id': 'x' } }, 422, 'UNPROCESSABLE'],
       [{ url: 'http://example.com/', events: ['media.added'], timeoutMs: 5 }, 400, 'VALIDATION'],
       [{ url: 'http://example.com/', events: ['media.added'], colour: 'red' }, 400, 'VALIDATION'],
     ];

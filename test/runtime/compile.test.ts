@@ -95,4 +95,48 @@ describe('createCompiler', () => {
       await hasty.close();
     }
   });
+
+  describe('readConfig (a hook file\'s literal config, read in the compile worker)', () => {
+    it('reads literals, including TypeScript satisfies, and nothing else', async () => {
+      assert.deepEqual(await compiler.readConfig('export const config = { mode: "filter", priority: -5, events: [`media.*`] };\nexport default () => 1;', 'h.js'), {
+        ok: true,
+        config: { mode: 'filter', priority: -5, events: ['media.*'] },
+      });
+      assert.deepEqual(await compiler.readConfig('export const config = { mode: "filter" } satisfies object;\nexport default () => 1;', 'h.ts'), { ok: true, config: { mode: 'filter' } });
+      assert.deepEqual(await compiler.readConfig('export default () => 1;', 'h.js'), { ok: true, config: undefined });
+    });
+
+    it('refuses code in the config with its line and column, and never runs it', async () => {
+      const read = await compiler.readConfig('const m = "filter";\nexport const config = { mode: m };', 'h.js');
+      assert.deepEqual(read, { ok: false, message: 'export const config may hold only literal values (strings, numbers, booleans, null, arrays, objects)', line: 2, column: 31 });
+      const proto = await compiler.readConfig('export const config = { __proto__: { x: 1 } };', 'h.js');
+      assert.equal(proto.ok, false);
+    });
+
+    it('answers a nesting past the stack and a config without a value, without killing the worker', async () => {
+      const deep = await compiler.readConfig(`export const config = { a: ${'['.repeat(20_000)}${']'.repeat(20_000)} };`, 'h.js');
+      assert.equal(deep.ok, false);
+      assert.equal((await compiler.readConfig('export let config;', 'h.js')).ok, false);
+      assert.equal((await compiler.readConfig('export const config = { ok: true };', 'h.js')).ok, true);
+    });
+
+    it('refuses a source over the size cap unparsed, and gives up past the deadline', async () => {
+      const small = createCompiler({ maxSourceBytes: 1024, compileTimeoutMs: 1 });
+      try {
+        const big = await small.readConfig(`export const config = {};\n//${'x'.repeat(2048)}`, 'h.js');
+        assert.deepEqual(big, { ok: false, message: 'hook source is 2076 bytes, over the 1024-byte limit (runtime.maxSourceSize)' });
+      } finally {
+        await small.close();
+      }
+      const hasty = createCompiler({ maxSourceBytes: 1024 * 1024, compileTimeoutMs: 1 });
+      try {
+        const lines = Array.from({ length: 2000 }, (_, i) => `const a${i} = [1, 2, 3].map((x) => x * ${i});`).join('\n');
+        const slow = await hasty.readConfig(`export const config = {};\n${lines}`, 'h.js');
+        assert.equal(slow.ok, false);
+        if (!slow.ok) assert.match(slow.message, /took longer than 1 ms/);
+      } finally {
+        await hasty.close();
+      }
+    });
+  });
 });

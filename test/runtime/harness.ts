@@ -1,8 +1,9 @@
 // Test harness for runtime suites: compile a fixture from test/fixtures/hooks, build a task,
 // and a sandbox per describe block.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type Compiler, type HookTask, type Sandbox } from '../../runtime/index.ts';
+import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type Compiler, type HookTask, type Sandbox, type SandboxOptions } from '../../runtime/index.ts';
 
 const FIXTURES = new URL('../fixtures/hooks/', import.meta.url);
 
@@ -31,15 +32,22 @@ export function taskFor(hook: CompiledHook, over: Partial<HookTask> & { payload?
   };
 }
 
+/** After a call that went wrong: the next one (on the same single worker, or its replacement) runs normally. */
+export async function assertNextCallWorks(sandbox: Sandbox, echo: CompiledHook): Promise<void> {
+  const next = await sandbox.run(taskFor(echo, { payload: { after: true } }));
+  assert.equal(next.status, 'ok', JSON.stringify(next.error));
+  assert.deepEqual((next.value as { payload: unknown }).payload, { after: true });
+}
+
 /**
  * A compiler and a one-thread sandbox for the enclosing describe block: started before its
  * tests, closed after them. Read `sandbox` inside tests (it exists once `before` ran).
  */
-export function useSandbox(): { compiler: Compiler; readonly sandbox: Sandbox } {
+export function useSandbox(options: Partial<SandboxOptions> = {}): { compiler: Compiler; readonly sandbox: Sandbox } {
   const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
   let sandbox: Sandbox | undefined;
   before(async () => {
-    sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 1, maxThreads: 1 });
+    sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, ...options, minThreads: 1, maxThreads: 1 });
     await sandbox.start();
   });
   after(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type Sandbox } from '../../runtime/index.ts';
-import { compileFixture, taskFor } from './harness.ts';
+import { assertNextCallWorks, compileFixture, taskFor } from './harness.ts';
 
 // One worker only: "the next call succeeds" then really runs where the bad call ran.
 const OPTIONS = { ...DEFAULT_SANDBOX_OPTIONS, minThreads: 1, maxThreads: 1 };
@@ -21,29 +21,23 @@ describe('a misbehaving hook ends in one typed outcome and the pool keeps servin
     await compiler.close();
   });
 
-  async function assertNextCallWorks(): Promise<void> {
-    const next = await sandbox.run(taskFor(echo, { payload: { after: true } }));
-    assert.equal(next.status, 'ok', JSON.stringify(next.error));
-    assert.deepEqual((next.value as { payload: unknown }).payload, { after: true });
-  }
-
   it('while (true) {} times out, and the next call succeeds', async () => {
     const outcome = await sandbox.run(taskFor(await compileFixture(compiler, 'busy-loop.js'), { timeoutMs: SHORT }));
     assert.equal(outcome.status, 'timeout');
     assert.match(outcome.error?.message ?? '', new RegExp(`within ${SHORT} ms`));
-    await assertNextCallWorks();
+    await assertNextCallWorks(sandbox, echo);
   });
 
   it('for (;;) await null times out, and the next call succeeds', async () => {
     const outcome = await sandbox.run(taskFor(await compileFixture(compiler, 'await-loop.js'), { timeoutMs: SHORT }));
     assert.equal(outcome.status, 'timeout');
-    await assertNextCallWorks();
+    await assertNextCallWorks(sandbox, echo);
   });
 
   it('a heap bomb is oom, and the next call succeeds', async () => {
     const outcome = await sandbox.run(taskFor(await compileFixture(compiler, 'heap-bomb.js'), { timeoutMs: 20_000 }));
     assert.equal(outcome.status, 'oom');
-    await assertNextCallWorks();
+    await assertNextCallWorks(sandbox, echo);
   });
 
   it('runaway recursion is an error with the hook\'s frames', async () => {
@@ -51,7 +45,7 @@ describe('a misbehaving hook ends in one typed outcome and the pool keeps servin
     assert.equal(outcome.status, 'error');
     assert.equal(outcome.error?.name, 'RangeError');
     assert.match(outcome.error?.stack ?? '', /at down \(hooks\/recursion\.js:2:\d+\)/);
-    await assertNextCallWorks();
+    await assertNextCallWorks(sandbox, echo);
   });
 
   it('a huge result is invalid-result and never leaves the worker', async () => {
@@ -59,7 +53,7 @@ describe('a misbehaving hook ends in one typed outcome and the pool keeps servin
     assert.equal(outcome.status, 'invalid-result');
     assert.equal(outcome.value, undefined);
     assert.match(outcome.error?.message ?? '', /over the 1048576-byte limit/);
-    await assertNextCallWorks();
+    await assertNextCallWorks(sandbox, echo);
   });
 
   const attacks: Array<[string, 'invalid-result' | 'error' | 'timeout']> = [
@@ -82,7 +76,7 @@ describe('a misbehaving hook ends in one typed outcome and the pool keeps servin
       const outcome = await sandbox.run(taskFor(hook, { payload: { kind }, timeoutMs: SHORT }));
       assert.equal(outcome.status, status, JSON.stringify(outcome.error));
       assert.equal(typeof outcome.error?.message, 'string');
-      await assertNextCallWorks();
+      await assertNextCallWorks(sandbox, echo);
     });
   }
 
@@ -95,7 +89,7 @@ describe('a misbehaving hook ends in one typed outcome and the pool keeps servin
   it('ctx.signal aborts at the deadline, so a cooperative hook stops in time', async () => {
     const outcome = await sandbox.run(taskFor(await compileFixture(compiler, 'cooperative.js'), { timeoutMs: SHORT }));
     assert.equal(outcome.status, 'timeout');
-    await assertNextCallWorks();
+    await assertNextCallWorks(sandbox, echo);
   });
 
   it('an unknown limit profile is an error, not a crash', async () => {

@@ -27,6 +27,14 @@ function configError(fn: () => unknown): { message: string; problems: Array<Reco
 }
 
 describe('config loading', () => {
+  test('a limit profile bounds ArrayBuffers with "external", by default as much as its heap', () => {
+    const file = writeYaml('profiles.yaml', 'runtime:\n  profiles:\n    default: { heap: 64MiB }\n    big: { heap: 128MiB, external: 512MiB }\n');
+    const c = loadConfig({ file, env: {} });
+    assert.equal(c.runtime.profiles.default?.maxExternalMb, 64);
+    assert.equal(c.runtime.profiles.big?.maxExternalMb, 512);
+    assert.equal(loadConfig({ env: {} }).runtime.profiles.large?.maxExternalMb, 256);
+  });
+
   test('the embedded default alone gives the documented defaults', () => {
     const c = loadConfig({ env: {}, cwd: '/srv/x' });
     assert.equal(c.server.host, '127.0.0.1');

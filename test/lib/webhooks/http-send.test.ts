@@ -38,6 +38,18 @@ test('a POST carries the body and headers and reports status and response', asyn
   assert.equal(got.headers['content-type'], 'application/json');
 });
 
+test('headers Node refuses to send are a failed local attempt, never a rejection', async () => {
+  const before = receiver.requests.length;
+  const cases: Array<Record<string, string>> = [{ 'x-a': '\x01' }, { 'x-a': '€' }, { 'x-a': '\ud800' }, { 'bad name': 'v' }, { 'x-a': undefined as unknown as string }];
+  for (const headers of cases) {
+    const r = await sender.send({ url: `${receiver.url}/ok`, headers, body: '{}', timeoutMs: 2_000 });
+    assert.equal(r.errorKind, 'local', JSON.stringify(headers));
+    assert.equal(r.statusCode, undefined);
+    assert.match(r.error!, /hookd could not make the request/);
+  }
+  assert.equal(receiver.requests.length, before);
+});
+
 test('a receiver that does not answer in time is a timeout', async () => {
   const r = await post(sender, `${receiver.url}/slow`, 200);
   assert.equal(r.errorKind, 'timeout');

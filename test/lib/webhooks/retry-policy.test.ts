@@ -16,6 +16,7 @@ test('what each outcome leads to', () => {
     ['timeout retries', { errorKind: 'timeout' }, 1, 'retry'],
     ['network error retries', { errorKind: 'network' }, 1, 'retry'],
     ['refused address fails', { errorKind: 'refused' }, 1, 'failed'],
+    ['a request hookd could not make retries', { errorKind: 'local' }, 1, 'retry'],
     ['400 fails', { statusCode: 400 }, 1, 'failed'],
     ['404 fails', { statusCode: 404 }, 1, 'failed'],
     ['410 fails', { statusCode: 410 }, 1, 'failed'],

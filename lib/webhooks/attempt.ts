@@ -1,0 +1,46 @@
+// One attempt at one delivery, for the sender and for test pings alike: checks the endpoint's
+// stored headers, signs, sends. Never rejects: whatever goes wrong on the way (a header stored
+// before registration checked it, a signing error, a bug) is an attempt that failed with a
+// message, retried and counted toward auto-disable like a network error.
+import type { WebhookRecord } from '../db/webhooks-store.ts';
+import { headersProblem } from './header-rules.ts';
+import { errorMessage, localFailure, type HttpResult, type HttpSender } from './http-send.ts';
+import { activeSecrets } from './secret.ts';
+import { buildSignatureHeaders } from './sign.ts';
+
+export interface AttemptInput {
+  webhook: WebhookRecord;
+  /** The delivery id, sent as webhook-id. */
+  id: string;
+  body: string;
+  eventType: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface Attempt {
+  attemptedAt: number;
+  result: HttpResult;
+}
+
+export async function attemptDelivery(http: HttpSender, input: AttemptInput): Promise<Attempt> {
+  const attemptedAt = Date.now();
+  const { webhook } = input;
+  try {
+    const problem = headersProblem(webhook.headers);
+    if (problem) {
+      return { attemptedAt, result: localFailure(`not sent: ${problem.message}; change the endpoint's headers with PATCH /webhooks/${webhook.id}`) };
+    }
+    const signature = buildSignatureHeaders({
+      id: input.id,
+      timestamp: Math.floor(attemptedAt / 1000),
+      body: input.body,
+      eventType: input.eventType,
+      secrets: activeSecrets(webhook, attemptedAt),
+    });
+    const result = await http.send({ url: webhook.url, headers: { ...webhook.headers, ...signature }, body: input.body, timeoutMs: input.timeoutMs, signal: input.signal });
+    return { attemptedAt, result };
+  } catch (err) {
+    return { attemptedAt, result: localFailure(`not sent: hookd could not prepare the request: ${errorMessage(err)}`, Date.now() - attemptedAt) };
+  }
+}
