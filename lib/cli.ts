@@ -9,12 +9,13 @@ import { startDaemon } from './daemon.ts';
 import { checkCommand } from './cli/check.ts';
 import { describeFailure, EXIT, usageError } from './cli/exit.ts';
 import { runHookCommand, type RunHookOptions } from './cli/run-hook.ts';
+import { hideCredentials } from './hide-credentials.ts';
 import { digestToken, generateToken } from './tokens.ts';
 
 export { EXIT } from './cli/exit.ts';
 
-function readConfig(file: string | undefined, overrides: { pretty?: boolean } = {}): Config {
-  const config = loadConfig({ file });
+function readConfig(file: string | undefined, overrides: { pretty?: boolean; env?: Record<string, string | undefined> } = {}): Config {
+  const config = loadConfig({ file, env: overrides.env });
   if (overrides.pretty === undefined) return config;
   return { ...config, log: { ...config.log, pretty: overrides.pretty } };
 }
@@ -34,7 +35,10 @@ program
   .option(...CONFIG_OPTION)
   .option('--pretty', 'human-readable logs instead of JSON lines')
   .action(async (opts: { config?: string; pretty?: boolean }) => {
-    const daemon = await startDaemon(readConfig(opts.config, { pretty: opts.pretty }));
+    // First: a command hook of the same user could read them from /proc/<pid>/environ.
+    const credentials = hideCredentials();
+    const config = readConfig(opts.config, { pretty: opts.pretty, env: { ...process.env, ...credentials.values } });
+    const daemon = await startDaemon(config, { hiddenCredentials: credentials });
     let signals = 0;
     const onSignal = (signal: string) => {
       signals += 1;

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
@@ -21,6 +22,8 @@ import { createEventWriter } from './db/event-writer.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { createCommandRunner, createCommandEnvResolver } from './commands/index.ts';
+import { secureDataFiles } from './data-dir.ts';
+import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createHooksRouter } from './api/hooks-router.ts';
 import { presentInvocation } from './api/hook-view.ts';
@@ -40,6 +43,8 @@ import { createWebhooks } from './webhooks/index.ts';
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
   logDestination?: pino.DestinationStream;
+  /** What `hookd serve` erased from the process environment before loading the config, to log it. */
+  hiddenCredentials?: Pick<HiddenCredentials, 'hidden' | 'problem'>;
 }
 
 export interface Daemon {
@@ -52,6 +57,25 @@ export interface Daemon {
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
   const log = createLogger({ ...config.log, destination: options.logDestination });
+  const hidden = options.hiddenCredentials;
+  if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
+  else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
+  // Command hooks get only the variables they name (secrets first, then the environment; never
+  // HOOKD_*). Built first: a commands.user or commands.tracking it cannot honour is a config error
+  // before anything is opened.
+  const commands = createCommandRunner({
+    config: config.commands,
+    log,
+    resolveEnv: createCommandEnvResolver(config.secrets, process.env),
+    path: process.env.PATH,
+    stateDir: join(config.dataDir, 'command-runs'),
+  });
+  const containment = commands.describe();
+  if (containment.tracking === 'proc') log.info(containment, 'command runs are tracked through the process table, not a cgroup');
+  for (const path of secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file })) {
+    log.warn({ path }, 'the data directory was readable by other users: its permissions were restricted to the daemon\'s user');
+  }
+  await commands.start(); // command processes a crashed daemon left running
   const db = openDatabase(config.storage);
   await migrateLatest(db);
 
@@ -90,13 +114,6 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     config: config.runtime,
     log,
     onHookEvent: createHookProgressPublisher({ publish: progress.publish }),
-  });
-  // Command hooks get only the variables they name (secrets first, then the environment; never HOOKD_*).
-  const commands = createCommandRunner({
-    config: config.commands,
-    log,
-    resolveEnv: createCommandEnvResolver(config.secrets, process.env),
-    path: process.env.PATH,
   });
   const dispatch = createDispatch({
     db,
