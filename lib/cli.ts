@@ -38,11 +38,11 @@ program
     // First: a command hook of the same user could read them from /proc/<pid>/environ.
     const credentials = hideCredentials();
     const config = readConfig(opts.config, { pretty: opts.pretty, env: { ...process.env, ...credentials.values } });
-    const daemon = await startDaemon(config, { hiddenCredentials: credentials });
+    // Handlers first: "hookd listening" is logged before startDaemon returns, and a supervisor's
+    // SIGTERM in between must stop the daemon cleanly once it has started, not kill it.
+    let started: Awaited<ReturnType<typeof startDaemon>> | undefined;
     let signals = 0;
-    const onSignal = (signal: string) => {
-      signals += 1;
-      if (signals > 1) process.exit(EXIT.FAILURE); // a second Ctrl-C means now
+    const stop = (daemon: NonNullable<typeof started>, signal: string) => {
       daemon.log.info({ signal }, 'signal received');
       daemon.stop().then(
         () => process.exit(EXIT.OK),
@@ -52,8 +52,17 @@ program
         },
       );
     };
+    let early: string | undefined;
+    const onSignal = (signal: string) => {
+      signals += 1;
+      if (signals > 1) process.exit(EXIT.FAILURE); // a second Ctrl-C means now
+      if (started) stop(started, signal);
+      else early = signal;
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    started = await startDaemon(config, { hiddenCredentials: credentials });
+    if (early) stop(started, early);
   });
 
 program

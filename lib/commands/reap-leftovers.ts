@@ -15,12 +15,12 @@ export async function reapLeftovers(deps: { stateDir: string; log: Logger }): Pr
   for (const left of readLeftovers(deps.stateDir)) {
     const { record } = left;
     if (record && isSameProcessRunning(record.pid, record.startTime)) {
-      deps.log.warn({ pid: record.pid, dir: deps.stateDir }, 'another hookd process uses this data directory: its command runs are left alone');
+      deps.log.warn({ daemonPid: record.pid, dir: deps.stateDir }, 'another hookd process uses this data directory: its command runs are left alone');
       continue;
     }
     const { killed, ended } = await reap(left);
     if (ended) for (const file of left.files) rmSync(file, { force: true });
-    const fields = { pid: record?.pid, killed, cgroup: record?.cgroup };
+    const fields = { daemonPid: record?.pid, killed, cgroup: record?.cgroup };
     if (!ended) deps.log.warn(fields, 'some command processes a stopped hookd left running did not end: they are tried again at the next start');
     else if (killed > 0) deps.log.info(fields, 'ended the command processes a stopped hookd left running');
   }
