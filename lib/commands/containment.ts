@@ -53,11 +53,14 @@ export interface ContainedRun {
   env: Record<string, string>;
   /** The program started. Call it right after spawning, before the event loop can reap the pid. */
   started(pid: number): void;
-  /** `signal` to every process of the run (a timeout's SIGTERM). */
+  /** `signal` to every process of the run (a timeout's SIGTERM, then SIGKILL after the grace). */
   signal(signal: NodeJS.Signals): void;
-  /** SIGKILL to every process of the run, now. */
+  /**
+   * SIGKILL now to what is cheap to reach: the whole cgroup, or (process table) the program's
+   * group; `end` finds the rest. Called when the program exits.
+   */
   kill(): void;
-  /** Kills what is left, waits until nothing of the run is running, and forgets the run. */
+  /** Kills everything left of the run, waits until none of it runs, and forgets the run. */
   end(): Promise<void>;
 }
 
@@ -98,7 +101,8 @@ export function createContainment(deps: ContainmentDeps) {
       argv: joinCgroupArgv(dir, env, argv),
       env,
       started: () => {},
-      signal: (signal) => signalCgroup(dir, signal),
+      // cgroup.kill also reaches what forks while the signals go out.
+      signal: (signal) => (signal === 'SIGKILL' ? killCgroup(dir) : signalCgroup(dir, signal)),
       kill: () => killCgroup(dir),
       async end() {
         if (!(await removeCgroupTree(dir, END_TIMEOUT_MS))) {
@@ -129,7 +133,10 @@ export function createContainment(deps: ContainmentDeps) {
         records.writeLeader(id, { pid, startTime });
       },
       signal,
-      kill: () => signal('SIGKILL'),
+      // A sweep reads every process's stat: end() does it once, right after the program's exit.
+      kill: () => {
+        if (selector) signalGroup(selector.leaders[0]!, 'SIGKILL');
+      },
       async end() {
         if (!selector) return;
         const { ended } = await killRunProcesses(selector, END_TIMEOUT_MS);

@@ -69,7 +69,7 @@ async function runContained(input: RunCommandInput): Promise<CommandResult> {
     if (stopped || exit || child.pid === undefined) return;
     stopped = why;
     run.signal('SIGTERM');
-    killTimer = setTimeout(() => run.kill(), input.killGraceMs);
+    killTimer = setTimeout(() => run.signal('SIGKILL'), input.killGraceMs);
   };
   const timer = setTimeout(() => stop('timeout'), input.timeoutMs);
   const onAbort = () => stop('aborted');
