@@ -9,10 +9,17 @@ import { startDaemon } from './daemon.ts';
 import { checkCommand } from './cli/check.ts';
 import { describeFailure, EXIT, usageError } from './cli/exit.ts';
 import { runHookCommand, type RunHookOptions } from './cli/run-hook.ts';
+import { secureDataFiles } from './data-dir.ts';
 import { hideCredentials } from './hide-credentials.ts';
 import { digestToken, generateToken } from './tokens.ts';
 
 export { EXIT } from './cli/exit.ts';
+
+/** The database for a one-off verb, in a data directory made private first (as `serve` does). */
+function openPrivateDatabase(config: Config) {
+  secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file });
+  return openDatabase(config.storage);
+}
 
 function readConfig(file: string | undefined, overrides: { pretty?: boolean; env?: Record<string, string | undefined> } = {}): Config {
   const config = loadConfig({ file, env: overrides.env });
@@ -104,7 +111,7 @@ program
   .option(...CONFIG_OPTION)
   .action(async (opts: { config?: string }) => {
     const config = readConfig(opts.config);
-    const db = openDatabase(config.storage);
+    const db = openPrivateDatabase(config);
     try {
       const applied = await migrateLatest(db);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
@@ -124,7 +131,7 @@ token
     const bad = opts.scope.find((s) => s !== 'events' && s !== 'admin');
     if (bad) throw usageError(`unknown scope "${bad}": use events or admin`);
     const config = readConfig(opts.config);
-    const db = openDatabase(config.storage);
+    const db = openPrivateDatabase(config);
     try {
       await migrateLatest(db);
       const store = createTokensStore(db);

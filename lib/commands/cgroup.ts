@@ -3,7 +3,7 @@
 // with everything in it (setsid or not: a process cannot leave a cgroup by changing session).
 import { readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from './poll-until.ts';
 import { signalPids } from './process-group.ts';
 
 /**
@@ -115,14 +115,11 @@ function childCgroups(dir: string): string[] {
  * it, children first. True once it is gone; false when a process would not die in time (one in
  * uninterruptible sleep): the caller leaves it for a later try.
  */
-export async function removeCgroupTree(dir: string, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+export function removeCgroupTree(dir: string, timeoutMs: number): Promise<boolean> {
+  return pollUntil(() => {
     killCgroup(dir);
-    if (!isPopulated(dir) && removeEmptyTree(dir)) return true;
-    if (Date.now() >= until) return false;
-    await sleep(wait);
-  }
+    return !isPopulated(dir) && removeEmptyTree(dir);
+  }, timeoutMs);
 }
 
 function removeEmptyTree(dir: string): boolean {

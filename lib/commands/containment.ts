@@ -7,10 +7,11 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { findOwnCgroupDir, joinCgroupArgv, killCgroup, removeCgroupTree, signalCgroup } from './cgroup.ts';
+import { cgroupTreePids, findOwnCgroupDir, joinCgroupArgv, killCgroup, removeCgroupTree, signalCgroup } from './cgroup.ts';
 import { signalGroup, signalPids } from './process-group.ts';
+import { pollUntil } from './poll-until.ts';
 import { findRunProcesses, killRunProcesses, RUN_TAG_VAR, type RunSelector } from './proc-sweep.ts';
-import { readProcStat } from './proc-table.ts';
+import { isSameProcessRunning, readProcStat } from './proc-table.ts';
 import { createRunRecords } from './run-records.ts';
 import { startWatchdog, type Watchdog } from './watchdog.ts';
 
@@ -97,15 +98,28 @@ export function createContainment(deps: ContainmentDeps) {
   function inCgroup(argv: readonly string[], env: Record<string, string>, id: number): ContainedRun {
     const dir = join(parent, `run-${id}`);
     mkdirSync(dir);
+    // A process leaves its cgroup a moment before it has finished exiting: the run ends only
+    // once every process seen in it has (pid and start time, so a reused pid does not count).
+    const seen = new Map<number, string>();
+    const kill = () => {
+      for (const pid of cgroupTreePids(dir)) {
+        const startTime = seen.has(pid) ? undefined : readProcStat(pid)?.startTime;
+        if (startTime !== undefined) seen.set(pid, startTime);
+      }
+      killCgroup(dir);
+    };
     return {
       argv: joinCgroupArgv(dir, env, argv),
       env,
       started: () => {},
       // cgroup.kill also reaches what forks while the signals go out.
-      signal: (signal) => (signal === 'SIGKILL' ? killCgroup(dir) : signalCgroup(dir, signal)),
-      kill: () => killCgroup(dir),
+      signal: (signal) => (signal === 'SIGKILL' ? kill() : signalCgroup(dir, signal)),
+      kill,
       async end() {
-        if (!(await removeCgroupTree(dir, END_TIMEOUT_MS))) {
+        kill();
+        const removed = await removeCgroupTree(dir, END_TIMEOUT_MS);
+        const exited = await pollUntil(() => [...seen].every(([pid, startTime]) => !isSameProcessRunning(pid, startTime)), END_TIMEOUT_MS);
+        if (!removed || !exited) {
           log.warn({ cgroup: dir }, 'a command run\'s processes did not end in time: its cgroup is left for the stop (or the next start) to remove');
         }
       },
@@ -167,3 +181,4 @@ export function createContainment(deps: ContainmentDeps) {
 }
 
 export type Containment = ReturnType<typeof createContainment>;
+

@@ -2,7 +2,7 @@
 // them: the program's process group and session, its descendants, and every process that carries
 // the run's tag (HOOKD_RUN_ID, inherited through fork and exec). A process that clears its
 // environment AND leaves the group and session AND loses its parent (double fork) is not found.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from './poll-until.ts';
 import { signalPids } from './process-group.ts';
 import { environHas, listProcesses, startedNotBefore, type ProcStat } from './proc-table.ts';
 
@@ -47,19 +47,19 @@ export function findRunProcesses(selector: RunSelector, self = process.pid): num
  * the last one), up to `timeoutMs`. Never throws; `ended` is false when some would not die in time.
  */
 export async function killRunProcesses(selector: RunSelector, timeoutMs: number): Promise<{ killed: number; ended: boolean }> {
-  const until = Date.now() + timeoutMs;
   const killed = new Set<number>();
-  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+  let readable = true;
+  const ended = await pollUntil(() => {
     let pids: number[];
     try {
       pids = findRunProcesses(selector);
     } catch {
-      return { killed: killed.size, ended: false }; // no /proc: nothing more this mode can do
+      readable = false; // no /proc: nothing more this mode can do
+      return true;
     }
-    if (pids.length === 0) return { killed: killed.size, ended: true };
     signalPids(pids, 'SIGKILL');
     for (const pid of pids) killed.add(pid);
-    if (Date.now() >= until) return { killed: killed.size, ended: false };
-    await sleep(wait);
-  }
+    return pids.length === 0;
+  }, timeoutMs);
+  return { killed: killed.size, ended: ended && readable };
 }
