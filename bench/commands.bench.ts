@@ -67,10 +67,11 @@ try {
   const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
   const sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 2, maxThreads: 2 });
   const commands = createCommandRunner({
-    config: { concurrency: 4, timeoutMs: 10_000, killGraceMs: 2000, maxOutputBytes: 65536, maxOutputLines: 1000, cwd: null, maxPayloadVars: 256, maxPayloadValueBytes: 4096 },
+    config: { concurrency: 4, timeoutMs: 10_000, killGraceMs: 2000, maxOutputBytes: 65536, maxOutputLines: 1000, cwd: null, maxPayloadVars: 256, maxPayloadValueBytes: 4096, user: null, group: null, tracking: 'auto' },
     log: pino({ level: 'silent' }),
     envGrants: createEnvGrants({ secrets: {}, env: {}, credentials: [] }),
     path: process.env.PATH,
+    stateDir: null,
   });
   try {
     const compiled = await compiler.compile(MODULE_SOURCE, 'upper.js');

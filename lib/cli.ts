@@ -9,12 +9,20 @@ import { startDaemon } from './daemon.ts';
 import { checkCommand } from './cli/check.ts';
 import { describeFailure, EXIT, usageError } from './cli/exit.ts';
 import { runHookCommand, type RunHookOptions } from './cli/run-hook.ts';
+import { secureDataFiles } from './data-dir.ts';
+import { hideCredentials } from './hide-credentials.ts';
 import { digestToken, generateToken } from './tokens.ts';
 
 export { EXIT } from './cli/exit.ts';
 
-function readConfig(file: string | undefined, overrides: { pretty?: boolean } = {}): Config {
-  const config = loadConfig({ file });
+/** The database for a one-off verb, in a data directory made private first (as `serve` does). */
+function openPrivateDatabase(config: Config) {
+  secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file });
+  return openDatabase(config.storage);
+}
+
+function readConfig(file: string | undefined, overrides: { pretty?: boolean; env?: Record<string, string | undefined> } = {}): Config {
+  const config = loadConfig({ file, env: overrides.env });
   if (overrides.pretty === undefined) return config;
   return { ...config, log: { ...config.log, pretty: overrides.pretty } };
 }
@@ -34,11 +42,14 @@ program
   .option(...CONFIG_OPTION)
   .option('--pretty', 'human-readable logs instead of JSON lines')
   .action(async (opts: { config?: string; pretty?: boolean }) => {
-    const daemon = await startDaemon(readConfig(opts.config, { pretty: opts.pretty }));
+    // First: a command hook of the same user could read them from /proc/<pid>/environ.
+    const credentials = hideCredentials();
+    const config = readConfig(opts.config, { pretty: opts.pretty, env: { ...process.env, ...credentials.values } });
+    // Handlers first: "hookd listening" is logged before startDaemon returns, and a supervisor's
+    // SIGTERM in between must stop the daemon cleanly once it has started, not kill it.
+    let started: Awaited<ReturnType<typeof startDaemon>> | undefined;
     let signals = 0;
-    const onSignal = (signal: string) => {
-      signals += 1;
-      if (signals > 1) process.exit(EXIT.FAILURE); // a second Ctrl-C means now
+    const stop = (daemon: NonNullable<typeof started>, signal: string) => {
       daemon.log.info({ signal }, 'signal received');
       daemon.stop().then(
         () => process.exit(EXIT.OK),
@@ -48,8 +59,17 @@ program
         },
       );
     };
+    let early: string | undefined;
+    const onSignal = (signal: string) => {
+      signals += 1;
+      if (signals > 1) process.exit(EXIT.FAILURE); // a second Ctrl-C means now
+      if (started) stop(started, signal);
+      else early = signal;
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    started = await startDaemon(config, { hiddenCredentials: credentials });
+    if (early) stop(started, early);
   });
 
 program
@@ -91,7 +111,7 @@ program
   .option(...CONFIG_OPTION)
   .action(async (opts: { config?: string }) => {
     const config = readConfig(opts.config);
-    const db = openDatabase(config.storage);
+    const db = openPrivateDatabase(config);
     try {
       const applied = await migrateLatest(db);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
@@ -111,7 +131,7 @@ token
     const bad = opts.scope.find((s) => s !== 'events' && s !== 'admin');
     if (bad) throw usageError(`unknown scope "${bad}": use events or admin`);
     const config = readConfig(opts.config);
-    const db = openDatabase(config.storage);
+    const db = openPrivateDatabase(config);
     try {
       await migrateLatest(db);
       const store = createTokensStore(db);

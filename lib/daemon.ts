@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
@@ -21,6 +22,8 @@ import { createEventWriter } from './db/event-writer.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { createCommandRunner } from './commands/index.ts';
+import { secureDataFiles } from './data-dir.ts';
+import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
 import { createHooksRouter } from './api/hooks-router.ts';
@@ -41,6 +44,8 @@ import { createWebhooks } from './webhooks/index.ts';
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
   logDestination?: pino.DestinationStream;
+  /** What `hookd serve` erased from the process environment before loading the config, to log it. */
+  hiddenCredentials?: Pick<HiddenCredentials, 'hidden' | 'problem'>;
 }
 
 export interface Daemon {
@@ -52,21 +57,42 @@ export interface Daemon {
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
+  // With no token configured, the generated admin token is the credential: known before the
+  // logger exists, so the log redacts it too.
+  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
+  const tokens: KnownToken[] = [...config.auth.tokens];
+  if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
   const log = createLogger({
     ...config.log,
     destination: options.logDestination,
-    redactValues: [...Object.values(config.secrets), ...config.auth.tokens.map((t) => t.token)],
+    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token)],
   });
+  if (generated) log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
+  const hidden = options.hiddenCredentials;
+  if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
+  else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
+  // Every hook kind gets only the variables it names (secrets first, then the environment),
+  // never HOOKD_* and never a value that is one of the daemon's credentials.
+  const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
+  // Built before the database: a commands.user or commands.tracking it cannot honour is a
+  // config error before anything is opened.
+  const commands = createCommandRunner({
+    config: config.commands,
+    log,
+    envGrants,
+    path: process.env.PATH,
+    stateDir: join(config.dataDir, 'command-runs'),
+  });
+  const containment = commands.describe();
+  if (containment.tracking === 'proc') log.info(containment, 'command runs are tracked through the process table, not a cgroup');
+  for (const path of secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file })) {
+    log.warn({ path }, 'the data directory was readable by other users: its permissions were restricted to the daemon\'s user');
+  }
+  await commands.start(); // command processes a crashed daemon left running
   const db = openDatabase(config.storage);
   await migrateLatest(db);
 
   const tokensStore = createTokensStore(db);
-  const tokens: KnownToken[] = [...config.auth.tokens];
-  if (tokens.length === 0) {
-    const admin = ensureAdminTokenFile(config.dataDir);
-    tokens.push({ name: 'admin (generated)', token: admin.token, scopes: ['admin'] });
-    log.info({ file: admin.file, created: admin.created }, 'no tokens configured: the admin token is in this file');
-  }
   const auth = createAuthenticator({ tokens, store: tokensStore });
 
   const catalog = createCatalog(config.catalog);
@@ -95,15 +121,6 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     config: config.runtime,
     log,
     onHookEvent: createHookProgressPublisher({ publish: progress.publish }),
-  });
-  // Every hook kind gets only the variables it names (secrets first, then the environment),
-  // never HOOKD_* and never a value that is one of the daemon's credentials.
-  const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
-  const commands = createCommandRunner({
-    config: config.commands,
-    log,
-    envGrants,
-    path: process.env.PATH,
   });
   const dispatch = createDispatch({
     db,

@@ -127,7 +127,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
 
   // The runner itself logs the names it could not pass, as in the daemon.
   async function runCommand(fields: HookFields, event: HookEvent, names: string[]): Promise<HookOutcome> {
-    commands ??= createCommandRunner({ config: config.commands, log: deps.log, envGrants, path: env.PATH });
+    commands ??= createCommandRunner({ config: config.commands, log: deps.log, envGrants, path: env.PATH, stateDir: null });
     const now = Date.now();
     const record: HookRecord = { ...fields, env: names, id: `run-hook:${fields.name}`, version: 1, consecutiveFailures: 0, createdAt: now, updatedAt: now };
     return commands.run(record, event, fields.timeoutMs ?? undefined);

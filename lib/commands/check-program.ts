@@ -1,9 +1,26 @@
-// Checks a command hook's argv at registration: the program is an absolute path to a regular
-// file this user may execute, and no argument holds a NUL byte (no exec call can pass one).
+// Checks a command hook's argv at registration, and its program again before each run: an
+// absolute path to a regular file this user may execute, and no argument holding a NUL byte (no
+// exec call can pass one).
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { errors } from '../errors.ts';
+
+/** Why `program` (an absolute path) cannot be started now, or undefined when it can. */
+export async function findStartProblem(program: string): Promise<{ problem: string; code: string } | undefined> {
+  const info = await stat(program).catch((err: NodeJS.ErrnoException) => err);
+  if (info instanceof Error) {
+    const code = info.code ?? 'EIO';
+    return { problem: code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`, code };
+  }
+  if (!info.isFile()) return { problem: 'is not a regular file', code: 'EISDIR' };
+  try {
+    await access(program, constants.X_OK);
+  } catch {
+    return { problem: 'is not executable by the daemon\'s user: chmod +x it', code: 'EACCES' };
+  }
+  return undefined;
+}
 
 /**
  * Bare names (`curl`) are refused rather than looked up on PATH: the program that runs must be
@@ -21,15 +38,6 @@ export async function checkProgram(argv: readonly string[]): Promise<void> {
       { pointer: '/command/0' },
     );
   }
-  const info = await stat(program).catch((err: NodeJS.ErrnoException) => err);
-  if (info instanceof Error) {
-    const why = info.code === 'ENOENT' || info.code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`;
-    throw errors.unprocessable(`command program "${program}" ${why}`, { pointer: '/command/0', program });
-  }
-  if (!info.isFile()) throw errors.unprocessable(`command program "${program}" is not a regular file`, { pointer: '/command/0', program });
-  try {
-    await access(program, constants.X_OK);
-  } catch {
-    throw errors.unprocessable(`command program "${program}" is not executable by the daemon's user: chmod +x it`, { pointer: '/command/0', program });
-  }
+  const found = await findStartProblem(program);
+  if (found) throw errors.unprocessable(`command program "${program}" ${found.problem}`, { pointer: '/command/0', program });
 }

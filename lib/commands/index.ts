@@ -1,7 +1,8 @@
 // Command hooks: external programs as hooks. createCommandRunner gives dispatch its `runCommand`
-// (bounded concurrency, env built from nothing, output redacted, a fresh cwd per run) and
+// (bounded concurrency, env built from nothing, output redacted, a fresh cwd per run, every
+// process it starts contained and ended with the run, optionally as another user) and
 // `checkCommand`.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,12 +13,16 @@ import { createLimiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import { createRedactor, type HookEvent, type HookOutcome, type LogLine } from '../../runtime/index.ts';
 import { buildCommandEnv } from './build-env.ts';
-import { checkProgram } from './check-program.ts';
+import { checkProgram, findStartProblem } from './check-program.ts';
+import { createContainment, detectTracking, type ContainedRun } from './containment.ts';
+import { reapLeftovers } from './reap-leftovers.ts';
+import { resolveRunAs } from './run-as.ts';
 import { runCommand } from './run-command.ts';
 
 export { buildCommandEnv, flattenPayload, toUpperSnake, PAYLOAD_PREFIX } from './build-env.ts';
 export { checkProgram } from './check-program.ts';
 export { parseSidecar, readSidecarText, sidecarPath } from './sidecar.ts';
+export type { TrackingChoice } from './containment.ts';
 
 export interface CommandRunnerDeps {
   config: CommandsConfig;
@@ -26,12 +31,26 @@ export interface CommandRunnerDeps {
   envGrants: Pick<EnvGrants, 'resolve' | 'credentials'>;
   /** The PATH programs get; the daemon passes its own. */
   path?: string;
+  /**
+   * Where running commands are recorded (<dataDir>/command-runs), so that the next start ends
+   * what a crashed daemon left; none for one-off runs (the CLI).
+   */
+  stateDir?: string | null;
 }
 
 const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
+/**
+ * Throws a CONFIG error when commands.user/group cannot be used or commands.tracking "cgroup"
+ * is not available: checked here, at start, not at the first run.
+ */
 export function createCommandRunner(deps: CommandRunnerDeps) {
   const { config } = deps;
+  // `?? null` / `?? 'auto'`: a config object built in code before these keys existed keeps working.
+  const runAs = resolveRunAs({ user: config.user ?? null, group: config.group ?? null, cwd: config.cwd });
+  const tracking = detectTracking(config.tracking ?? 'auto');
+  const stateDir = deps.stateDir ?? null;
+  const containment = createContainment({ tracking, stateDir, log: deps.log });
   const limiter = createLimiter(config.concurrency);
   const stopping = new AbortController();
   const inFlight = new Set<Promise<HookOutcome>>();
@@ -49,6 +68,10 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       const message = `timed out after ${elapsed()} ms waiting for a free command slot (config commands.concurrency: ${config.concurrency}); the program did not start`;
       return { status: 'timeout', error: { message }, logs: [], durationMs: elapsed() };
     }
+    const unstartable = await findStartProblem(argv[0]!);
+    if (unstartable) {
+      return { status: 'error', error: { message: `could not start "${argv[0]}": it ${unstartable.problem} (${unstartable.code})` }, logs: [], durationMs: elapsed() };
+    }
     const named = deps.envGrants.resolve(hook.env);
     const notes: LogLine[] = [];
     const unresolved = hook.env.filter((name) => !Object.hasOwn(named, name));
@@ -64,11 +87,19 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       limits: { maxVars: config.maxPayloadVars, maxValueBytes: config.maxPayloadValueBytes },
     });
     if (omitted > 0) notes.push(note('debug', `${omitted} payload values left out of HOOKD_PAYLOAD_* (name collision, NUL byte, too long or too many): read them from stdin`));
-    const cwd = config.cwd ?? (await mkdtemp(join(tmpdir(), 'hookd-cmd-')));
+    const cwd = config.cwd ?? (await makeRunDir());
     try {
+      let run: ContainedRun;
+      try {
+        run = containment.begin([...(runAs?.prefix ?? []), ...argv], env);
+      } catch (err) {
+        deps.log.error({ err, hookId: hook.id }, 'could not set up a command run\'s containment');
+        return { status: 'error', error: { message: `could not start "${argv[0]}": its processes cannot be tracked (${(err as Error).message})` }, logs: notes, durationMs: elapsed() };
+      }
       const result = await runCommand({
         argv,
-        env,
+        run,
+        env: run.env,
         input: `${JSON.stringify(event)}\n`,
         cwd,
         timeoutMs: remaining,
@@ -87,7 +118,23 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
     }
   }
 
+  // A fresh directory per run, given to commands.user when set (0700: no other user sees it).
+  async function makeRunDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'hookd-cmd-'));
+    if (runAs) await chown(dir, runAs.uid, runAs.gid).catch(async (err: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    });
+    return dir;
+  }
+
   return {
+    /** How runs are tracked (`cgroup` or `proc`) and why, and who programs run as: for the start log. */
+    describe: () => ({ tracking: tracking.mode, ...(tracking.mode === 'proc' ? { why: tracking.reason } : {}), user: runAs?.label ?? null }),
+    /** Ends what a crashed daemon's runs left running (from stateDir); call at start, before any run. */
+    async start(): Promise<void> {
+      if (stateDir !== null) await reapLeftovers({ stateDir, log: deps.log });
+    },
     /** Runs a command hook; never throws. The deadline counts from the call, waiting for a slot included. */
     run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined): Promise<HookOutcome> {
       const started = performance.now();
@@ -114,6 +161,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
     async close(): Promise<void> {
       stopping.abort();
       await Promise.all(inFlight);
+      await containment.close();
     },
   };
 }

@@ -1,5 +1,6 @@
-// Signals a command's whole process group. Every command starts detached, so it leads its own
-// group (pgid = its pid) and everything it forks (`sleep 1000 &`) is in that group too.
+// Signals to a command's processes by pid and by process group. Every command starts detached, so
+// it leads its own session and group (pgid = sid = its pid) and what it forks stays in them unless
+// it calls setsid/setpgid: the cgroup or the process-table sweep (containment.ts) covers those.
 
 /**
  * Sends `signal` to the group led by `pid`; false when it could not (ESRCH: the group is already
@@ -14,12 +15,13 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/**
- * SIGTERM to the group now (the program may clean up), SIGKILL after `graceMs`. Returns a
- * cancel for the SIGKILL timer: once the leader has exited its pid may be reused.
- */
-export function terminateGroup(pid: number, graceMs: number): () => void {
-  if (!signalGroup(pid, 'SIGTERM')) return () => {};
-  const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
-  return () => clearTimeout(timer);
+/** Sends `signal` to each pid; those gone meanwhile are skipped. Never throws. */
+export function signalPids(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
 }

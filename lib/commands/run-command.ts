@@ -1,13 +1,18 @@
 // Runs one program once with execa: argv only (never a shell), the given environment and no
-// other, the event on stdin, capped and redacted output, and a deadline enforced on the whole
-// process group. Side effect: a child process group, always gone when the returned promise settles.
+// other, the event on stdin, capped and redacted output, and a deadline enforced on every process
+// it started. Side effect: child processes, all gone (whatever setsid they did) when the returned
+// promise settles.
 import { execa } from 'execa';
 import type { HookOutcome, Redactor } from '../../runtime/index.ts';
+import type { ContainedRun } from './containment.ts';
+import { JOIN_FAILED_EXIT } from './cgroup.ts';
 import { createOutputCapture } from './output-capture.ts';
-import { signalGroup, terminateGroup } from './process-group.ts';
 
 export interface RunCommandInput {
+  /** The program and its arguments, as the hook gives them (for messages). */
   argv: readonly string[];
+  /** Where the run's processes are tracked; what is actually spawned is `run.argv`. */
+  run: ContainedRun;
   env: Record<string, string>;
   /** Written to stdin; a program that does not read it is fine (EPIPE is ignored). */
   input: string;
@@ -28,7 +33,12 @@ export interface RunCommandInput {
 export type CommandResult = Pick<HookOutcome, 'status' | 'value' | 'error' | 'logs' | 'logsTruncated'>;
 
 export async function runCommand(input: RunCommandInput): Promise<CommandResult> {
-  const result = await runProgram(input);
+  let result: CommandResult;
+  try {
+    result = await runContained(input);
+  } finally {
+    await input.run.end();
+  }
   // What it printed was redacted line by line; error messages and the result are redacted here,
   // before anything reaches a record, a notice, a webhook or a log.
   const { redact } = input;
@@ -38,12 +48,14 @@ export async function runCommand(input: RunCommandInput): Promise<CommandResult>
   return result;
 }
 
-async function runProgram(input: RunCommandInput): Promise<CommandResult> {
+async function runContained(input: RunCommandInput): Promise<CommandResult> {
   const capture = createOutputCapture({ maxBytes: input.maxOutputBytes, maxLines: input.maxOutputLines, redact: input.redact });
-  const [program, ...args] = input.argv as [string, ...string[]];
-  const child = execa(program, args, {
+  const { run } = input;
+  const program = input.argv[0]!;
+  const [file, ...args] = run.argv as [string, ...string[]];
+  const child = execa(file, args, {
     shell: false,
-    // Its own process group, so one signal reaches everything it started.
+    // Its own session and process group (the process-table mode signals the group).
     detached: true,
     extendEnv: false,
     env: input.env,
@@ -56,17 +68,20 @@ async function runProgram(input: RunCommandInput): Promise<CommandResult> {
     reject: false,
     cleanup: false,
   });
+  // Before the event loop runs again: until then the pid cannot have been reaped and reused.
+  if (child.pid !== undefined) run.started(child.pid);
   child.stdout?.on('data', capture.stdout);
   child.stderr?.on('data', capture.stderr);
 
   let stopped: 'timeout' | 'aborted' | undefined;
-  let cancelKill = () => {};
+  let killTimer: NodeJS.Timeout | undefined;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let streamGuard: NodeJS.Timeout | undefined;
   const stop = (why: 'timeout' | 'aborted') => {
     if (stopped || exit || child.pid === undefined) return;
     stopped = why;
-    cancelKill = terminateGroup(child.pid, input.killGraceMs);
+    run.signal('SIGTERM');
+    killTimer = setTimeout(() => run.signal('SIGKILL'), input.killGraceMs);
   };
   const timer = setTimeout(() => stop('timeout'), input.timeoutMs);
   const onAbort = () => stop('aborted');
@@ -76,11 +91,12 @@ async function runProgram(input: RunCommandInput): Promise<CommandResult> {
   child.once('exit', (code, signal) => {
     exit = { code, signal };
     clearTimeout(timer);
-    cancelKill();
-    // The program is done, so is its group: background children (`sleep 1000 &`) would
-    // otherwise outlive the hook and, holding stdout, keep the run from ending.
-    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-    // A process that left the group (setsid) may still hold the pipes: stop waiting for them.
+    clearTimeout(killTimer);
+    // The program is done, so is everything it started: background children (`sleep 1000 &`,
+    // a setsid daemon) would otherwise outlive the hook and, holding stdout, keep the run open.
+    run.kill();
+    // A process the containment cannot reach (one that left the cgroup as root) may still
+    // hold the pipes: stop waiting for them.
     streamGuard = setTimeout(() => {
       child.stdout?.destroy();
       child.stderr?.destroy();
@@ -90,7 +106,7 @@ async function runProgram(input: RunCommandInput): Promise<CommandResult> {
   const result = await child;
   clearTimeout(timer);
   clearTimeout(streamGuard);
-  cancelKill();
+  clearTimeout(killTimer);
   input.signal?.removeEventListener('abort', onAbort);
   const out = capture.finish();
   const base = { logs: out.logs, logsTruncated: out.truncated || undefined };
@@ -102,9 +118,12 @@ async function runProgram(input: RunCommandInput): Promise<CommandResult> {
     return { ...base, status: 'error', error: { message: `could not start "${program}": ${why}${code ? ` (${code})` : ''}` } };
   }
   if (stopped) {
-    const ended = `its process group got SIGTERM, then SIGKILL after ${input.killGraceMs} ms if still running`;
+    const ended = `its process group got SIGTERM, as did every process it started, then SIGKILL after ${input.killGraceMs} ms if still running`;
     if (stopped === 'aborted') return { ...base, status: 'error', error: { message: `stopped because hookd is shutting down; ${ended}` } };
     return { ...base, status: 'timeout', error: { message: `timed out after ${input.requestedTimeoutMs ?? input.timeoutMs} ms; ${ended}` } };
+  }
+  if (exit.code === JOIN_FAILED_EXIT && /^hookd-command: .*cgroup\.procs/m.test(out.stderrTail)) {
+    return { ...base, status: 'error', error: { message: `could not start "${program}": it could not be put in its cgroup${tail}` } };
   }
   if (exit.code !== 0) {
     const how = exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;

@@ -113,12 +113,33 @@ function applyEnv(config: Record<string, unknown>, env: Record<string, string | 
     }
     target[o.path.at(-1)!] = o.parse ? o.parse(raw) : raw;
   }
-  const token = env.HOOKD_TOKEN;
+  const token = readEnvToken(env);
   if (token) {
     const auth = (config.auth ??= {}) as Record<string, unknown>;
     const tokens = Array.isArray(auth.tokens) ? auth.tokens : [];
     auth.tokens = [...tokens, { name: 'HOOKD_TOKEN', token, scopes: ['admin'] }];
   }
+}
+
+/**
+ * The admin token from HOOKD_TOKEN, or from the file HOOKD_TOKEN_FILE names (systemd credentials,
+ * Docker secrets): a file keeps it out of the process environment altogether. One trailing line
+ * break is not part of it.
+ */
+function readEnvToken(env: Record<string, string | undefined>): string | undefined {
+  const file = env.HOOKD_TOKEN_FILE;
+  if (file === undefined || file === '') return env.HOOKD_TOKEN || undefined;
+  const fail = (message: string) => errors.config(`HOOKD_TOKEN_FILE: ${message}`, { problems: [{ key: 'HOOKD_TOKEN_FILE', message, file }] });
+  if (env.HOOKD_TOKEN) throw fail('both HOOKD_TOKEN and HOOKD_TOKEN_FILE are set: set only one');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw fail(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
+  }
+  const token = text.replace(/\r?\n$/, '');
+  if (token === '' || /[\r\n]/.test(token)) throw fail(`${file} must hold the token on one line`);
+  return token;
 }
 
 /** Finds the file and line of a failing key: the last file that sets it wins, as in the merge. */

@@ -135,6 +135,11 @@ export interface CommandsConfig {
   cwd: string | null;
   maxPayloadVars: number;
   maxPayloadValueBytes: number;
+  /** Run programs as this user and group (names or ids, as text); null: the daemon's own. */
+  user: string | null;
+  group: string | null;
+  /** How a run's processes are tracked: a cgroup per run (`auto` when possible) or the process table. */
+  tracking: 'auto' | 'cgroup' | 'proc';
 }
 
 function normalizeCommands(c: Raw, cwd: string): CommandsConfig {
@@ -147,6 +152,9 @@ function normalizeCommands(c: Raw, cwd: string): CommandsConfig {
     cwd: c.cwd == null ? null : resolve(cwd, c.cwd),
     maxPayloadVars: c.maxPayloadVars,
     maxPayloadValueBytes: parseSize(c.maxPayloadValueSize)!,
+    user: c.user == null ? null : String(c.user),
+    group: c.group == null ? null : String(c.group),
+    tracking: c.tracking,
   };
 }
 

@@ -4,6 +4,8 @@
 // "duration" and "size" are formats registered by lib/json-schema.ts (see units.ts).
 const duration = { type: ['number', 'string'], minimum: 0, format: 'duration' };
 const size = { type: ['integer', 'string'], minimum: 0, format: 'size' };
+// A user or group name (no leading '-', no ':'), or a numeric id; null: the daemon's own.
+const userOrGroup = { type: ['string', 'integer', 'null'], minimum: 0, maximum: 4294967294, pattern: '^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}[$]?$' };
 
 function section(properties: Record<string, unknown>, required: string[] = []) {
   return { type: 'object', additionalProperties: false, properties, required };
@@ -94,6 +96,9 @@ export const CONFIG_SCHEMA = section({
     cwd: { type: ['string', 'null'], minLength: 1 },
     maxPayloadVars: { type: 'integer', minimum: 0 },
     maxPayloadValueSize: size,
+    user: userOrGroup,
+    group: userOrGroup,
+    tracking: { enum: ['auto', 'cgroup', 'proc'] },
   }),
   progress: section({
     coalesceWindow: duration,

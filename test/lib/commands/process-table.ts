@@ -1,6 +1,8 @@
 // Reads the process table (/proc) for tests: the live (non-zombie) processes whose command line
 // or environment holds a marker, so a test can show that a command left nothing running.
 import { readdirSync, readFileSync } from 'node:fs';
+import { signalPids } from '../../../lib/commands/process-group.ts';
+import { isRunning, readProcStat } from '../../../lib/commands/proc-table.ts';
 
 export interface LiveProcess {
   pid: number;
@@ -17,10 +19,7 @@ function read(path: string): string | undefined {
 
 /** Whether `pid` exists and is not a zombie (a zombie has exited; only its entry is left). */
 export function isAlive(pid: number): boolean {
-  const stat = read(`/proc/${pid}/stat`);
-  if (stat === undefined) return false;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state !== 'Z' && state !== 'X';
+  return isRunning(readProcStat(pid));
 }
 
 export function processesWith(marker: string): LiveProcess[] {
@@ -40,13 +39,7 @@ export function processesWith(marker: string): LiveProcess[] {
 
 /** Kills what a failed test left behind, so one failure does not leave sleeps running. */
 export function killAllWith(marker: string): void {
-  for (const p of processesWith(marker)) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  signalPids(processesWith(marker).map((p) => p.pid), 'SIGKILL');
 }
 
 /** The pid a fixture reported on stderr as "bg <pid>". */

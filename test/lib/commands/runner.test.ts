@@ -29,6 +29,9 @@ const CONFIG: CommandsConfig = {
   cwd: null,
   maxPayloadVars: 256,
   maxPayloadValueBytes: 4096,
+  user: null,
+  group: null,
+  tracking: 'auto',
 };
 
 // Every event id carries this run's marker; every process a command starts inherits it in

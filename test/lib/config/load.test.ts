@@ -78,6 +78,38 @@ describe('config loading', () => {
     assert.deepEqual(c.auth.tokens, [{ name: 'HOOKD_TOKEN', token: 'a-very-long-token-value', scopes: ['admin'] }]);
   });
 
+  test('HOOKD_TOKEN_FILE adds the admin token read from that file, without its line break', () => {
+    const file = writeYaml('token.txt', 'a-token-kept-in-a-file\n');
+    const c = loadConfig({ env: { HOOKD_TOKEN_FILE: file } });
+    assert.deepEqual(c.auth.tokens, [{ name: 'HOOKD_TOKEN', token: 'a-token-kept-in-a-file', scopes: ['admin'] }]);
+  });
+
+  const tokenFileErrors: Array<[string, Record<string, string>, RegExp]> = [
+    ['a missing file', { HOOKD_TOKEN_FILE: '/nonexistent/hookd/token' }, /^HOOKD_TOKEN_FILE: cannot read \/nonexistent\/hookd\/token: ENOENT/],
+    ['an empty file', { HOOKD_TOKEN_FILE: 'EMPTY' }, /must hold the token on one line/],
+    ['a file of several lines', { HOOKD_TOKEN_FILE: 'LINES' }, /must hold the token on one line/],
+    ['both variables', { HOOKD_TOKEN_FILE: 'LINES', HOOKD_TOKEN: 'a-very-long-token-value' }, /^HOOKD_TOKEN_FILE: both HOOKD_TOKEN and HOOKD_TOKEN_FILE are set/],
+  ];
+  for (const [name, env, message] of tokenFileErrors) {
+    test(`HOOKD_TOKEN_FILE: ${name} is a config error`, () => {
+      const files: Record<string, string> = { EMPTY: writeYaml('empty-token.txt', ''), LINES: writeYaml('lines-token.txt', 'first-line-of-it\nsecond-line-of-it\n') };
+      const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, files[v] ?? v]));
+      assert.match(configError(() => loadConfig({ env: resolved })).message, message);
+    });
+  }
+
+  test('commands.user and commands.group take names or ids; commands.tracking is auto, cgroup or proc', () => {
+    const c = loadConfig({ file: writeYaml('run-as.yaml', 'commands:\n  user: nobody\n  group: 65534\n  tracking: proc\n'), env: {} });
+    assert.deepEqual([c.commands.user, c.commands.group, c.commands.tracking], ['nobody', '65534', 'proc']);
+    const d = loadConfig({ env: {} });
+    assert.deepEqual([d.commands.user, d.commands.group, d.commands.tracking], [null, null, 'auto']);
+    for (const bad of ['"-r"', '"a:b"', '-1', 'sometimes']) {
+      const key = bad === 'sometimes' ? 'tracking' : 'user';
+      const { problems } = configError(() => loadConfig({ file: writeYaml(`bad-run-as-${key}.yaml`, `commands:\n  ${key}: ${bad}\n`), env: {} }));
+      assert.ok(problems.some((p) => p.key === `commands.${key}`), `${bad} is refused`);
+    }
+  });
+
   const invalid: Array<[string, string, string, number]> = [
     ['a wrong type', 'server:\n  port: "high"\n', 'server.port', 2],
     ['an unknown key', 'server:\n  prot: 1\n', 'server.prot', 2],

@@ -1,0 +1,29 @@
+// The data directory's permissions: it holds the SQLite file (webhook secrets, token digests,
+// events) and admin.token, so only the daemon's user may enter it, whatever the umask, and so may
+// no command program running as commands.user. Side effect: creates and chmods files.
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Directory 0700 and database files 0600 (owner bits kept); returns the paths it had to tighten. */
+export function secureDataFiles(deps: { dataDir: string; dbFile: string }): string[] {
+  mkdirSync(deps.dataDir, { recursive: true, mode: 0o700 });
+  const tightened: string[] = [];
+  const restrict = (path: string, ownerMask: number) => {
+    let mode: number;
+    try {
+      mode = statSync(path).mode & 0o777;
+    } catch {
+      return; // not there (yet)
+    }
+    if ((mode & 0o077) === 0) return;
+    chmodSync(path, mode & ownerMask);
+    tightened.push(path);
+  };
+  restrict(deps.dataDir, 0o700);
+  // The database may live outside the data dir (storage.file). Created here, empty and 0600,
+  // SQLite adopts it and gives its -wal and -shm files the same mode.
+  mkdirSync(dirname(deps.dbFile), { recursive: true, mode: 0o700 });
+  closeSync(openSync(deps.dbFile, 'a', 0o600));
+  for (const suffix of ['', '-wal', '-shm', '-journal']) restrict(`${deps.dbFile}${suffix}`, 0o600);
+  return tightened;
+}
