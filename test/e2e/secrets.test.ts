@@ -105,7 +105,9 @@ test('a secret with quotes, backslashes, a newline and non-ASCII leaks nowhere, 
   for (const r of receiver.requests) texts.push([`webhook ${r.path}`, r.body]);
   texts.push(['GET /stream', stream.parser.events.map((e) => e.data).join('\n')]);
   texts.push(['daemon log', d.logs.text()]);
-  for (const file of readdirSync(d.dataDir)) texts.push([`data file ${file}`, readFileSync(join(d.dataDir, file), 'utf8')]);
+  for (const entry of readdirSync(d.dataDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) texts.push([`data file ${entry.name}`, readFileSync(join(entry.parentPath, entry.name), 'utf8')]);
+  }
 
   const leaks = texts.flatMap(([where, text]) => findLeaks(where, text));
   assert.deepEqual(leaks, []);
