@@ -3,6 +3,7 @@
 // applies causation, depth and loop guards. Worker-only (needs lockdown()'s `harden`).
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
+import { findTooDeep } from './json-depth.ts';
 
 /** Events one call may emit; one more is a RangeError in the hook. */
 export const MAX_EMITS_PER_CALL = 100;
@@ -26,7 +27,8 @@ function quoteList(types: ReadonlySet<string>): string {
  * - `type` must be one of the granted types, or it throws
  *   `emit of "x.y" not allowed: this hook may emit "a.b"` (the refusal is also recorded).
  * - `payload` is JSON data, copied at the time of the call (later changes do not count), at
- *   most 64 KiB as JSON; `undefined` becomes `null`. At most 100 emits per call.
+ *   most 64 KiB as JSON and nested at most `events.maxDepth` (64) levels deep; `undefined`
+ *   becomes `null`. At most 100 emits per call.
  * - The events are raised only if the call ends (`ok`, or with an error it threw); the emits of
  *   a call that times out, runs out of memory or crashes are lost.
  */
@@ -56,6 +58,13 @@ export function buildEmit(deps: CapabilityDeps): HookEmit | undefined {
     if (json.length > MAX_EMIT_PAYLOAD_BYTES || Buffer.byteLength(json, 'utf8') > MAX_EMIT_PAYLOAD_BYTES) {
       throw hookError(RangeError, `ctx.emit: the payload of "${type}" is over ${MAX_EMIT_PAYLOAD_BYTES} bytes as JSON`);
     }
-    emitted.push({ type, payload: JSON.parse(json) });
+    const parsed: unknown = JSON.parse(json);
+    // Checked here: a payload too deep would be refused by the daemon anyway, and one deep
+    // enough breaks the structured clone that carries the call's reply out of this thread.
+    const deep = deps.grants.maxJsonDepth === undefined ? undefined : findTooDeep(parsed, deps.grants.maxJsonDepth);
+    if (deep !== undefined) {
+      throw hookError(RangeError, `ctx.emit: the payload of "${type}" is nested more than ${deps.grants.maxJsonDepth} levels deep at ${deep}`);
+    }
+    emitted.push({ type, payload: parsed });
   };
 }

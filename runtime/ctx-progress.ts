@@ -3,6 +3,7 @@
 // call), never one message per update. Worker-only (needs lockdown()'s `harden`).
 import { hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
+import { findTooDeep } from './json-depth.ts';
 import type { ProgressItem } from './protocol.ts';
 
 const FLUSH_MS = 50;
@@ -72,8 +73,11 @@ function invalid(message: string): Error {
   return hookError(TypeError, `ctx.progress: ${message}`);
 }
 
-/** The hook's argument -> a plain item; reads each field once (getters run once, here). */
-export function toProgressItem(update: unknown, at: string): ProgressItem {
+/**
+ * The hook's argument -> a plain item; reads each field once (getters run once, here).
+ * `maxDataDepth`: how deep `data` may nest (it is stored one level down in the progress payload).
+ */
+export function toProgressItem(update: unknown, at: string, maxDataDepth?: number): ProgressItem {
   if (typeof update !== 'object' || update === null) throw invalid('pass an object such as { pct: 40, message: "copying" }');
   const { key, pct, message, data } = update as Record<string, unknown>;
   const item: ProgressItem = { at };
@@ -100,7 +104,10 @@ export function toProgressItem(update: unknown, at: string): ProgressItem {
     if (json.length > MAX_DATA_BYTES || Buffer.byteLength(json, 'utf8') > MAX_DATA_BYTES) {
       throw invalid(`data is over ${MAX_DATA_BYTES} bytes as JSON; send a summary and keep details in the result`);
     }
-    item.data = JSON.parse(json);
+    const copy: unknown = JSON.parse(json);
+    const deep = maxDataDepth === undefined ? undefined : findTooDeep(copy, maxDataDepth);
+    if (deep !== undefined) throw invalid(`data is nested more than ${maxDataDepth} levels deep at ${deep}`);
+    item.data = copy;
   }
   return item;
 }
@@ -119,7 +126,8 @@ export function toProgressItem(update: unknown, at: string): ProgressItem {
  * }
  * ```
  * - `key` (string, optional): one progress bar among several; absent = the call's main one.
- * - `pct` (0..100), `message` (string, cut to 1 KiB), `data` (JSON data, at most 4 KiB).
+ * - `pct` (0..100), `message` (string, cut to 1 KiB), `data` (JSON data, at most 4 KiB,
+ *   nested at most `events.maxDepth` - 1 levels deep).
  * - Updates are batched: per key, only the latest of each ~50 ms window is sent. At most 1000
  *   updates per call are sent; later ones are counted as dropped. It never throws for a valid
  *   update, only a TypeError for a malformed one. After the call returns it does nothing.
@@ -132,7 +140,8 @@ export function buildProgress(deps: CapabilityDeps): HookProgress | undefined {
   return function progress(update) {
     const current = call.current;
     if (!current) return; // a stray callback: its call's stream is closed
-    const item = toProgressItem(update, new Date().toISOString());
+    const depth = deps.grants.maxJsonDepth;
+    const item = toProgressItem(update, new Date().toISOString(), depth === undefined ? undefined : depth - 1);
     current.progress ??= createProgressBuffer((items, dropped) => {
       deps.post({ type: 'hook.progress', hookId: hook.id, hookName: hook.name, eventId: current.event.id, items, dropped });
     });

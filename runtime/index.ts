@@ -22,6 +22,7 @@ export { DEFAULT_SANDBOX_OPTIONS } from './options.ts';
 export { createCompiler, type Compiler, type CompilerOptions } from './compile.ts';
 export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './sandbox.ts';
 export { validateNetAllowlist } from './net-allowlist.ts';
+export { findTooDeep, pointerOf, type PointerNode } from './json-depth.ts';
 // The hook-facing capability types (for docs and typed hook authoring); the values live in workers.
 export type { HookEmit } from './ctx-emit.ts';
 export type { HookEnv } from './ctx-env.ts';

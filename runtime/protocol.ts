@@ -44,6 +44,11 @@ export interface HookGrants {
   net?: { allow: string[]; maxResponseBytes: number };
   /** `ctx.env`: name -> value, already resolved by the daemon; values are redacted from logs and errors. */
   env?: Record<string, string>;
+  /**
+   * The deepest JSON a ctx.emit payload may be (a ctx.progress `data` one level less: it is
+   * stored inside the progress payload); deeper is an error in the hook. Absent: not checked.
+   */
+  maxJsonDepth?: number;
 }
 
 export interface HookTask {

@@ -8,6 +8,7 @@ import { checkProgram, createCommandEnvResolver, createCommandRunner, parseSidec
 import type { Config } from '../config/index.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
+import { toJsonData } from '../json-bounds.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvResolver, createGrants } from '../dispatch/hook-grants.ts';
 import type { InvocationStatus } from '../dispatch/invoke.ts';
@@ -63,6 +64,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
   const { config } = deps;
   const env = deps.env ?? process.env;
   const catalog = createCatalog(config.catalog);
+  const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const progress: ProgressItem[] = [];
   const { sandbox, compiler } = createSandboxFromConfig({
     config: config.runtime,
@@ -107,7 +109,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
     const problems = validateNetAllowlist(permissions.net);
     if (problems.length > 0) throw errors.validation(`invalid --allow-net: ${problems.join('; ')}`);
     const resolveEnv = createEnvResolver(config.secrets, env as NodeJS.ProcessEnv);
-    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, resolveEnv })({ permissions });
+    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, maxJsonDepth: config.events.maxDepth, resolveEnv })({ permissions });
     const unset = permissions.env.filter((name) => !(name in resolveEnv([name])));
     if (unset.length > 0) notes.push(`permissions.env: ${unset.join(', ')} not set (in the config's secrets or the environment), so not in ctx.env`);
     return sandbox.run({
@@ -133,9 +135,13 @@ export function createHookRunner(deps: HookRunnerDeps) {
     let status: InvocationStatus = outcome.status;
     let error = outcome.error;
     let payload: unknown;
+    // Printed as JSON: a value that is not JSON data (a BigInt, too deep) is left out, with a note.
+    const shown = outcome.value === undefined ? undefined : toJsonData(outcome.value, { ...payloadLimits, maxDepth: payloadLimits.maxDepth + 1 });
+    const result = shown?.ok ? shown.value : undefined;
+    if (shown && !shown.ok) notes.push(`the result cannot be shown as JSON: ${shown.message}${shown.pointer ? ` at ${shown.pointer}` : ''}`);
     if (fields.mode === 'filter' && status === 'ok') {
       // The filter chain's own rule: output the type's schema refuses is discarded.
-      const judged = judgeFilterOutput(catalog, event.type, event.payload, outcome.value);
+      const judged = judgeFilterOutput(catalog, event.type, event.payload, outcome.value, payloadLimits);
       if (judged.ok) payload = judged.payload;
       else {
         status = 'invalid-output';
@@ -150,7 +156,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
       event,
       status,
       durationMs: outcome.durationMs,
-      ...(outcome.value === undefined ? {} : { result: outcome.value }),
+      ...(result === undefined ? {} : { result }),
       ...(payload === undefined ? {} : { payload, changed: JSON.stringify(payload) !== JSON.stringify(event.payload) }),
       ...(error ? { error } : {}),
       logs: [...outcome.logs, ...(outcome.denials ?? []).map((d) => ({ level: 'warn' as const, message: `permission denied: ${d.message}`, at: d.at }))],

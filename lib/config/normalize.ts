@@ -29,7 +29,12 @@ export interface Config {
     synchronous: 'full' | 'normal';
     retention: { eventsMs: number; pruneIntervalMs: number };
   };
-  events: { maxBatch: number; pageSize: number };
+  events: {
+    maxBatch: number;
+    pageSize: number;
+    /** Nesting depth of any JSON hookd reads or stores (bodies, hook outputs, emits, progress). */
+    maxDepth: number;
+  };
   hooks: HooksConfig;
   runtime: RuntimeConfig;
   commands: CommandsConfig;
@@ -146,6 +151,10 @@ export interface ProgressConfig {
   maxKeys: number;
   latestTtlMs: number;
   maxLatestEntries: number;
+  /** One progress payload, as JSON: larger posted ones get 413, larger ones from hooks are dropped. */
+  maxEntryBytes: number;
+  /** All values held for GET /progress together (and, separately, those held for coalescing). */
+  maxLatestBytes: number;
   /** Progress events per second one token may post (burst: one second's worth); 0: no limit. */
   rateLimit: number;
 }
@@ -215,7 +224,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
         pruneIntervalMs: parseDuration(raw.storage.retention.pruneInterval)!,
       },
     },
-    events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize },
+    events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize, maxDepth: raw.events.maxDepth },
     hooks: normalizeHooks(raw.hooks, cwd),
     runtime: normalizeRuntime(raw.runtime),
     commands: normalizeCommands(raw.commands, cwd),
@@ -224,6 +233,8 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       maxKeys: raw.progress.maxKeys,
       latestTtlMs: parseDuration(raw.progress.latestTtl)!,
       maxLatestEntries: raw.progress.maxLatestEntries,
+      maxEntryBytes: parseSize(raw.progress.maxEntrySize)!,
+      maxLatestBytes: parseSize(raw.progress.maxLatestSize)!,
       rateLimit: raw.progress.rateLimit,
     },
     stream: {

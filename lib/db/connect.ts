@@ -1,5 +1,6 @@
 // Opens the SQLite database with knex: one connection (SQLite serializes writers anyway), WAL
-// journal, the configured fsync policy, and migrations applied on demand.
+// journal, the configured fsync policy, and migrations applied on demand. Transactions report
+// the error that failed them (see reportRollbackCause).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -14,7 +15,7 @@ export type Db = Knex;
 
 export function openDatabase(options: DatabaseOptions): Db {
   mkdirSync(dirname(options.file), { recursive: true });
-  return knexFactory({
+  return reportRollbackCause(knexFactory({
     client: 'sqlite3',
     connection: { filename: options.file },
     useNullAsDefault: true,
@@ -28,7 +29,35 @@ export function openDatabase(options: DatabaseOptions): Db {
         );
       },
     },
+  }));
+}
+
+/**
+ * SQLite rolls a transaction back by itself on SQLITE_FULL, IOERR, BUSY and NOMEM; knex's own
+ * ROLLBACK then fails ("no transaction is active") and knex rejects with that error instead of
+ * the one that caused it, so a full disk looked like a generic SQL error. This rethrows the cause.
+ */
+function reportRollbackCause(db: Knex): Knex {
+  const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(db, 'transaction', {
+    configurable: true,
+    value: (scope: unknown, config?: unknown) => {
+      if (typeof scope !== 'function') return transaction(scope, config);
+      let cause: unknown;
+      const run = async (trx: Knex.Transaction) => {
+        try {
+          return await (scope as (trx: Knex.Transaction) => Promise<unknown>)(trx);
+        } catch (err) {
+          cause = err;
+          throw err;
+        }
+      };
+      return transaction(run, config).catch((err: unknown) => {
+        throw cause ?? err;
+      });
+    },
   });
+  return db;
 }
 
 /** Applies pending migrations; returns the names applied. */

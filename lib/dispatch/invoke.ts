@@ -1,9 +1,12 @@
 // Runs one hook for one event and records it: the sandbox (module) or the command runner,
-// the invocation log (group-committed), the failure count with auto-disable, and a
-// hook.executed notice on the bus. Never throws: every failure is an outcome.
+// the invocation log (group-committed, retried while the storage fails), the failure count
+// with auto-disable, and a hook.executed notice on the bus. Never throws: every failure is
+// an outcome. A run's value is kept only as bounded JSON data.
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
+import { retryOnStorageFailure } from '../db/storage-retry.ts';
+import { toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { HookEvent, HookOutcome, Sandbox } from '../../runtime/index.ts';
 import type { HookRegistry } from './hook-registry.ts';
@@ -35,6 +38,10 @@ export interface InvokerDeps {
   invocations: InvocationsStore;
   log: Logger;
   disableAfterFailures: number;
+  /** Bounds of a run's value (events.maxDepth + 1 for a filter's { patch } wrapper, runtime.maxResultSize). */
+  resultLimits: JsonLimits;
+  /** Aborted at stop: a storage failure's retries end and the work stays owed in the database. */
+  stopSignal: AbortSignal;
   /** Runs a command hook (issue 5); absent: command hooks fail with a clear error. */
   runCommand?: (hook: HookRecord, event: HookEvent, timeoutMs: number | undefined) => Promise<HookOutcome>;
   /** What the hook may use besides plain JavaScript (permissions, progress, emit). */
@@ -105,6 +112,7 @@ export function createInvoker(deps: InvokerDeps) {
         outcome.error = { message: refused };
       }
     }
+    keepValueAsJson(outcome, status);
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
       try {
@@ -123,7 +131,13 @@ export function createInvoker(deps: InvokerDeps) {
           ],
         };
         if (options.collect) options.collect.push(record);
-        else await log.add(record);
+        else {
+          await retryOnStorageFailure(() => log.add(record), {
+            signal: deps.stopSignal,
+            onFailure: (err, attempt, retryInMs) =>
+              deps.log.warn({ err, hookId: hook.id, eventId: event.id, attempt, retryInMs }, 'could not record an invocation: storage failed; retrying'),
+          });
+        }
         await countOutcome(hook, status === 'ok', outcome.error?.message ?? status);
       } catch (err) {
         deps.log.error({ err, hookId: hook.id, eventId: event.id }, 'could not record an invocation');
@@ -131,6 +145,25 @@ export function createInvoker(deps: InvokerDeps) {
     }
     deps.onInvoked?.(invocation, event, options);
     return invocation;
+  }
+
+  /**
+   * The value goes on to dry-run answers and the CLI, so it must be JSON data: a value that is
+   * not (a BigInt, a Map, too deep) is dropped, with a log line when the run was otherwise ok
+   * (a filter's judge has already refused it as invalid-output).
+   */
+  function keepValueAsJson(outcome: HookOutcome, status: InvocationStatus): void {
+    if (outcome.value === undefined) return;
+    const data = toJsonData(outcome.value, deps.resultLimits);
+    if (data.ok) {
+      outcome.value = data.value;
+      return;
+    }
+    outcome.value = undefined;
+    if (status === 'ok') {
+      const where = data.pointer ? ` at ${data.pointer}` : '';
+      outcome.logs.push({ level: 'warn', message: `the hook's result was discarded: ${data.message}${where}`, at: new Date().toISOString() });
+    }
   }
 
   return { invoke, drain: () => log.drain() };
