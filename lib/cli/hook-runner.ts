@@ -8,7 +8,7 @@ import { checkProgram, createCommandEnvResolver, createCommandRunner, parseSidec
 import type { Config } from '../config/index.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
-import { toJsonData } from '../json-bounds.ts';
+import { findTooDeep, toJsonData } from '../json-bounds.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvResolver, createGrants } from '../dispatch/hook-grants.ts';
 import type { InvocationStatus } from '../dispatch/invoke.ts';
@@ -86,6 +86,9 @@ export function createHookRunner(deps: HookRunnerDeps) {
     const file = describeHookFile(input.file, deps.cwd);
     const notes: string[] = [];
     // A wrong --event or payload is the clearer message, so it comes before the file's own problems.
+    // The daemon's rule for a posted payload: bounded depth, before anything else reads it.
+    const deep = findTooDeep(input.payload, config.events.maxDepth);
+    if (deep !== undefined) throw errors.jsonTooDeep(deep, config.events.maxDepth);
     if (input.eventType !== undefined) checkEvent(input.eventType, input.payload ?? {}, catalog);
     const fields = await defineHook(file, input.eventType, { catalog, definitions });
     const type = input.eventType ?? inferEventType(file, fields, catalog);

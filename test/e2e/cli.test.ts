@@ -123,6 +123,7 @@ describe('hookd run-hook', () => {
     ['a progress event type', ['--event', 'download.progress'], /"download\.progress" is a progress event type: hooks never run for it/],
     ['no event type at all', [], /which event\? pass --event <type>/],
     ['a payload that is not JSON', ['--event', 'media.added', '-p', '{title'], /the payload in --payload is not valid JSON/],
+    ['a payload nested deeper than events.maxDepth', ['--event', 'media.added', '-p', `{"title":"x","d":${'['.repeat(5000)}${']'.repeat(5000)}}`], /JSON nested more than 64 levels deep at "\/d(\/0){63}".*events\.maxDepth/],
     ['a malformed --allow-net entry', ['--event', 'media.added', '-p', '{"title":"x"}', '--allow-net', 'http://x/'], /invalid --allow-net/],
   ];
   for (const [what, args, message] of usage) {
