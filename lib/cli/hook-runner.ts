@@ -8,10 +8,10 @@ import { checkProgram, createCommandEnvResolver, createCommandRunner, parseSidec
 import type { Config } from '../config/index.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
-import { findTooDeep, toJsonData } from '../json-bounds.ts';
+import { findTooDeep } from '../json-bounds.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvResolver, createGrants } from '../dispatch/hook-grants.ts';
-import type { InvocationStatus } from '../dispatch/invoke.ts';
+import { keepResultAsJson, type InvocationStatus } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
 import { readHookConfig } from '../hooks-dir/read-config.ts';
 import type { Logger } from '../log.ts';
@@ -136,21 +136,19 @@ export function createHookRunner(deps: HookRunnerDeps) {
 
   function toReport(file: HookFile, fields: HookFields, event: HookEvent, outcome: HookOutcome, notes: string[]): RunHookReport {
     let status: InvocationStatus = outcome.status;
-    let error = outcome.error;
     let payload: unknown;
-    // Printed as JSON: a value that is not JSON data (a BigInt, too deep) is left out, with a note.
-    const shown = outcome.value === undefined ? undefined : toJsonData(outcome.value, { ...payloadLimits, maxDepth: payloadLimits.maxDepth + 1 });
-    const result = shown?.ok ? shown.value : undefined;
-    if (shown && !shown.ok) notes.push(`the result cannot be shown as JSON: ${shown.message}${shown.pointer ? ` at ${shown.pointer}` : ''}`);
     if (fields.mode === 'filter' && status === 'ok') {
       // The filter chain's own rule: output the type's schema refuses is discarded.
       const judged = judgeFilterOutput(catalog, event.type, event.payload, outcome.value, payloadLimits);
       if (judged.ok) payload = judged.payload;
       else {
         status = 'invalid-output';
-        error = { message: judged.message };
+        outcome.error = { message: judged.message };
       }
     }
+    // As the daemon keeps it: JSON data only, else invalid-result (the report is printed as JSON).
+    status = keepResultAsJson(outcome, status, payloadLimits);
+    const { error, value: result } = outcome;
     return {
       file: file.display,
       hook: fields.name,

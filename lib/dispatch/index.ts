@@ -64,7 +64,7 @@ export function createDispatch(deps: DispatchDeps) {
     invocations,
     log: deps.log,
     disableAfterFailures: deps.hooksConfig.disableAfterFailures || Number.POSITIVE_INFINITY,
-    resultLimits: { ...deps.payloadLimits, maxDepth: deps.payloadLimits.maxDepth + 1 },
+    payloadLimits: deps.payloadLimits,
     stopSignal: stopping.signal,
     grantsFor: createGrants({
       catalog: deps.catalog,

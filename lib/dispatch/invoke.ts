@@ -1,7 +1,7 @@
 // Runs one hook for one event and records it: the sandbox (module) or the command runner,
 // the invocation log (group-committed, retried while the storage fails), the failure count
 // with auto-disable, and a hook.executed notice on the bus. Never throws: every failure is
-// an outcome. A run's value is kept only as bounded JSON data.
+// an outcome. A run's value is kept only as bounded JSON data (else it is invalid-result).
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
@@ -38,8 +38,8 @@ export interface InvokerDeps {
   invocations: InvocationsStore;
   log: Logger;
   disableAfterFailures: number;
-  /** Bounds of a run's value (events.maxDepth + 1 for a filter's { patch } wrapper, runtime.maxResultSize). */
-  resultLimits: JsonLimits;
+  /** Bounds of a payload a hook produces (events.maxDepth, runtime.maxResultSize); see keepResultAsJson. */
+  payloadLimits: JsonLimits;
   /** Aborted at stop: a storage failure's retries end and the work stays owed in the database. */
   stopSignal: AbortSignal;
   /** Runs a command hook (issue 5); absent: command hooks fail with a clear error. */
@@ -112,7 +112,7 @@ export function createInvoker(deps: InvokerDeps) {
         outcome.error = { message: refused };
       }
     }
-    keepValueAsJson(outcome, status);
+    status = keepResultAsJson(outcome, status, deps.payloadLimits);
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
       try {
@@ -147,26 +147,28 @@ export function createInvoker(deps: InvokerDeps) {
     return invocation;
   }
 
-  /**
-   * The value goes on to dry-run answers and the CLI, so it must be JSON data: a value that is
-   * not (a BigInt, a Map, too deep) is dropped, with a log line when the run was otherwise ok
-   * (a filter's judge has already refused it as invalid-output).
-   */
-  function keepValueAsJson(outcome: HookOutcome, status: InvocationStatus): void {
-    if (outcome.value === undefined) return;
-    const data = toJsonData(outcome.value, deps.resultLimits);
-    if (data.ok) {
-      outcome.value = data.value;
-      return;
-    }
-    outcome.value = undefined;
-    if (status === 'ok') {
-      const where = data.pointer ? ` at ${data.pointer}` : '';
-      outcome.logs.push({ level: 'warn', message: `the hook's result was discarded: ${data.message}${where}`, at: new Date().toISOString() });
-    }
-  }
-
   return { invoke, drain: () => log.drain() };
 }
 
 export type Invoker = ReturnType<typeof createInvoker>;
+
+/**
+ * A run's value goes on to dry-run answers, the CLI and the judge, so it is kept only as
+ * bounded JSON data. An ok run whose value is not (a BigInt, a Map, too deep) is
+ * `invalid-result`, as the runtime already says of a function or a symbol (a filter's judge,
+ * run first, has refused it as invalid-output). Returns the status to record.
+ */
+export function keepResultAsJson(outcome: HookOutcome, status: InvocationStatus, payloadLimits: JsonLimits): InvocationStatus {
+  if (outcome.value === undefined) return status;
+  // One level more than a payload: a filter's { patch } wraps one.
+  const data = toJsonData(outcome.value, { ...payloadLimits, maxDepth: payloadLimits.maxDepth + 1 });
+  if (data.ok) {
+    outcome.value = data.value;
+    return status;
+  }
+  outcome.value = undefined;
+  if (status !== 'ok') return status;
+  const where = data.pointer ? ` (at ${data.pointer})` : '';
+  outcome.error = { name: 'InvalidResultError', message: `the hook's result cannot be kept as JSON: ${data.message}${where}` };
+  return 'invalid-result';
+}

@@ -83,6 +83,16 @@ describe('hookd run-hook', () => {
     assert.deepEqual(report.logs, []);
   });
 
+  it('a result JSON cannot hold (a BigInt) is invalid-result, exits 1, and --json still prints one JSON object', () => {
+    const file = write('bigint.js', 'export default () => ({ size: 10n });\n');
+    const r = hookd(['run-hook', file, '--event', 'media.added', '-p', '{"title":"x"}', '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.status, 'invalid-result');
+    assert.equal(report.result, undefined);
+    assert.match(report.error.message, /BigInt.*\/size/);
+  });
+
   it('runs a TypeScript hook, and a runtime error exits 1 pointing at the .ts line', () => {
     const file = write('ts/boom.ts', [
       "import type { HookContext, HookEvent } from '../../types/hookd.ts';",

@@ -113,13 +113,25 @@ describe('deep JSON from hooks', () => {
     await removeHook(h.id);
   });
 
-  test('an action hook returning a deep value keeps its run ok; the value is dropped with a log line', async () => {
+  test('an action hook returning 3,000 levels is invalid-result, in a dry run and in the invocation log', async () => {
     const h = await addHook({ mode: 'action', events: ['media.removed'], source: deepPatch.replace('{ patch: { deep: v } }', 'v') });
     const dry = await d.call('POST', `/hooks/${h.id}/test`, { type: 'media.removed', payload: { title: 'x' } });
     assert.equal(dry.status, 200, dry.text);
-    assert.equal(dry.body.status, 'ok');
+    assert.equal(dry.body.status, 'invalid-result');
     assert.equal(dry.body.result, undefined);
-    assert.ok(dry.body.logs.some((l: { message: string }) => /result was discarded: .*deeper than/.test(l.message)));
+    assert.match(dry.body.error.message, /cannot be kept as JSON: .*deeper than/);
+    assert.equal((await post({ type: 'media.removed', payload: { title: 'x' } })).status, 202);
+    await d.daemon.idle();
+    const runs = await d.call('GET', `/hooks/${h.id}/invocations`);
+    assert.equal(runs.body.items[0].status, 'invalid-result');
+    await removeHook(h.id);
+  });
+
+  test('a command action printing 3,000 levels on stdout is invalid-result', async () => {
+    const h = await addHook({ kind: 'command', mode: 'action', events: ['media.imported'], command: [`${FIXTURES}deep-json.sh`, '3000'] });
+    const dry = await d.call('POST', `/hooks/${h.id}/test`, { type: 'media.imported', payload: { title: 'x' } });
+    assert.equal(dry.status, 200, dry.text);
+    assert.equal(dry.body.status, 'invalid-result');
     await removeHook(h.id);
   });
 
