@@ -25,7 +25,7 @@ export interface EventsRouterDeps {
   maxBatch: number;
   pageSize: number;
   /** Where a batch item's unexpected failure is logged (single requests: the error middleware). */
-  log?: Logger;
+  log: Logger;
   /** Extra fields for GET /events/:id (invocations, deliveries) from later subsystems. */
   describeEvent?: (id: string) => Promise<Record<string, unknown>>;
 }
@@ -97,11 +97,11 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   async function answerBatch(ctx: Context, raw: BodyItem[], source: string) {
     // Each item is checked and stored on its own: one bad item is reported and the rest are still stored.
     const checked: Array<CheckedItem | { error: ItemError }> = raw.map((r) => {
-      if (r.error !== undefined) return { error: toItemError(r.error, '') };
+      if (r.error !== undefined) return { error: itemError(ctx, r.error, '') };
       try {
         return deps.ingest.check(r.value, source, r.at.startsWith('/') ? r.at : '');
       } catch (e) {
-        return { error: toItemError(e, r.at) };
+        return { error: itemError(ctx, e, r.at) };
       }
     });
     // Items of a type marked sync run their filter chain before they are stored, one by one.
@@ -120,11 +120,7 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     const results = checked.map((c, index) => {
       if ('error' in c) return { index, ...c.error };
       const r = filtered.get(c) ?? accepted[next++]!;
-      if (r.kind === 'failed') {
-        const error = toItemError(r.error, '');
-        if (error.status >= 500) deps.log?.error({ err: r.error, requestId: ctx.state.requestId, index }, 'a batch item could not be stored');
-        return { index, ...error };
-      }
+      if (r.kind === 'failed') return { index, ...itemError(ctx, r.error, '') };
       return r.kind === 'progress'
         ? { index, status: 202, type: r.type, state: 'live' }
         : { index, status: r.created ? 202 : 200, id: r.event.id, type: r.event.type, state: r.event.status };
@@ -135,6 +131,12 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     const failed = results.filter((r) => r.status >= 400).length;
     ctx.status = 207;
     ctx.body = { accepted: results.length - failed, rejected: failed, results };
+  }
+
+  /** An item's error as its batch entry; an unexpected one is logged with the request id, as the error middleware does. */
+  function itemError(ctx: Context, e: unknown, at: string): ItemError {
+    if (!isHookdError(e) && !toStorageError(e)) deps.log.error({ err: e, requestId: ctx.state.requestId }, 'a batch item failed');
+    return toItemError(e, at);
   }
 
   return router;
