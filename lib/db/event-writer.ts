@@ -5,7 +5,7 @@
 // Each event is serialized before it joins a commit, and the group commit isolates failures,
 // so one event that cannot be stored never fails another client's.
 import type { Knex } from 'knex';
-import { errors, type HookdError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { INSERT_CHUNK, serializeEvent, type EventRecord, type EventsStore, type InsertResult, type NewEvent } from './events-store.ts';
 
@@ -82,20 +82,19 @@ export function createEventWriter(deps: EventWriterDeps) {
     /** Commits each event on its own terms (still in shared flushes): one that fails is reported alone. */
     async writeEach(events: NewEvent[]): Promise<WriteOutcome[]> {
       const outcomes: Array<WriteOutcome | Promise<WriteOutcome>> = [];
-      const prepared: NewEvent[] = [];
-      const slots: number[] = [];
+      const queued: Array<{ slot: number; event: NewEvent }> = [];
       for (const event of events) {
         try {
-          prepared.push(prepare(event));
-          slots.push(outcomes.push({ ok: false, error: undefined }) - 1);
+          queued.push({ slot: outcomes.length, event: prepare(event) });
+          outcomes.push({ ok: false, error: undefined }); // replaced below, once queued
         } catch (error) {
-          outcomes.push({ ok: false, error: error as HookdError });
+          outcomes.push({ ok: false, error });
         }
       }
-      commits.addAll(prepared.map((e) => ({ events: [e] }))).forEach((promise, i) => {
-        outcomes[slots[i]!] = promise.then(
-          ([result]) => ({ ok: true, result: result! }),
-          (error: unknown) => ({ ok: false, error }),
+      commits.addAll(queued.map((q) => ({ events: [q.event] }))).forEach((promise, i) => {
+        outcomes[queued[i]!.slot] = promise.then(
+          ([result]): WriteOutcome => ({ ok: true, result: result! }),
+          (error: unknown): WriteOutcome => ({ ok: false, error }),
         );
       });
       return Promise.all(outcomes);

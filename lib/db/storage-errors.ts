@@ -53,8 +53,3 @@ export function toStorageError(error: unknown): HookdError | undefined {
   if (!rule) return undefined;
   return rule.full ? errors.storageFull(rule.retryAfter, error) : errors.storageUnavailable(rule.why, rule.retryAfter, error);
 }
-
-/** Whether an error says the storage, not the item, failed: retrying the item alone cannot help. */
-export function isStorageFailure(error: unknown): boolean {
-  return toStorageError(error) !== undefined;
-}
