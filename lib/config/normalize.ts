@@ -27,6 +27,8 @@ export interface Config {
   storage: {
     file: string;
     synchronous: 'full' | 'normal';
+    /** The database file's largest size; 0: no cap but the disk's. */
+    maxSizeBytes: number;
     retention: { eventsMs: number; pruneIntervalMs: number };
   };
   events: {
@@ -219,6 +221,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     storage: {
       file: resolve(dataDir, raw.storage.file),
       synchronous: raw.storage.synchronous,
+      maxSizeBytes: parseSize(raw.storage.maxSize)!,
       retention: {
         eventsMs: parseDuration(raw.storage.retention.events)!,
         pruneIntervalMs: parseDuration(raw.storage.retention.pruneInterval)!,

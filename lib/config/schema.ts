@@ -48,6 +48,7 @@ export const CONFIG_SCHEMA = section({
   storage: section({
     file: { type: 'string', minLength: 1 },
     synchronous: { enum: ['full', 'normal'] },
+    maxSize: size,
     retention: section({ events: duration, pruneInterval: duration }),
   }),
   events: section({

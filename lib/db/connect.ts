@@ -9,6 +9,13 @@ import { migrationSource } from './migrations/index.ts';
 export interface DatabaseOptions {
   file: string;
   synchronous: 'full' | 'normal';
+  /** The database file's largest size (SQLite's max_page_count); 0 or absent: the disk is the limit. */
+  maxSizeBytes?: number;
+}
+
+interface RawConnection {
+  exec: (sql: string, cb: (err: Error | null) => void) => void;
+  get: (sql: string, cb: (err: Error | null, row: { page_size: number }) => void) => void;
 }
 
 export type Db = Knex;
@@ -22,14 +29,22 @@ export function openDatabase(options: DatabaseOptions): Db {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { exec: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (conn: RawConnection, done: (err: Error | null, conn: unknown) => void) => {
         conn.exec(
           `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous.toUpperCase()}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`,
-          (err) => done(err, conn),
+          (err) => (err || !options.maxSizeBytes ? done(err, conn) : capSize(conn, options.maxSizeBytes, (capErr) => done(capErr, conn))),
         );
       },
     },
   }));
+}
+
+/** Past the cap a write fails with SQLITE_FULL, as on a full disk (the cap never shrinks a larger file). */
+function capSize(conn: RawConnection, maxBytes: number, done: (err: Error | null) => void): void {
+  conn.get('PRAGMA page_size', (err, row) => {
+    if (err) return done(err);
+    conn.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(maxBytes / row.page_size))}`, done);
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 // A full disk under the running daemon: the data directory is a real 4 MiB tmpfs filled to the
-// last byte. Writes answer 507 STORAGE_FULL with Retry-After (never 500), reads go on, and once
-// space returns the daemon accepts again with every event it acknowledged intact, dispatched
-// and delivered. Needs root to mount the tmpfs; skipped (with the reason) otherwise.
+// last byte (needs root to mount; skipped with the reason otherwise), and a database that
+// reaches storage.maxSize (anywhere). Writes answer 507 STORAGE_FULL with Retry-After (never
+// 500), reads go on, and once there is room again the daemon accepts again with every event it
+// acknowledged intact, dispatched and delivered.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -114,6 +115,41 @@ test('a full disk answers 507 STORAGE_FULL with Retry-After, never 500; after sp
   } finally {
     await d.close();
     await receiver.close();
+  }
+});
+
+test('a database at storage.maxSize answers 507 STORAGE_FULL; restarted with room, it accepts again and lost nothing', async () => {
+  const dir = makeTempDir();
+  const start = (maxSize: string) => startTestDaemon({ dir: dir.dir, config: { storage: { maxSize }, hooks: { watch: false } } });
+  let d = await start('512KiB');
+  try {
+    const acknowledged = new Map<string, string>();
+    const padding = 'p'.repeat(4_000);
+    let full: Reply | undefined;
+    for (let i = 0; i < 2_000 && !full; i++) {
+      const r = await d.call('POST', '/events', { type: 'media.added', payload: { title: `t${i}`, padding } }, { token: EVENTS_TOKEN });
+      if (r.status === 202) acknowledged.set(r.body.id, `t${i}`);
+      else full = r;
+    }
+    assert.ok(full, 'the database reached its cap');
+    assert.equal(full.status, 507, full.text);
+    assert.equal(full.body.error.code, 'STORAGE_FULL');
+    assert.ok(Number(full.headers.get('retry-after')) > 0);
+    const batch = await d.call('POST', '/events', [1, 2].map((n) => ({ type: 'media.added', payload: { title: `b${n}`, padding } })), { token: EVENTS_TOKEN });
+    assert.equal(batch.status, 207);
+    assert.deepEqual(batch.body.results.map((x: { status: number; code: string }) => `${x.status} ${x.code}`), ['507 STORAGE_FULL', '507 STORAGE_FULL']);
+    assert.equal((await d.call('GET', `/events/${[...acknowledged.keys()].at(-1)}`)).status, 200, 'reads go on');
+    await d.stop();
+    d = await start('64MiB');
+    const after = await d.call('POST', '/events', { type: 'media.added', payload: { title: 'after' } }, { token: EVENTS_TOKEN });
+    assert.equal(after.status, 202, after.text);
+    for (const [id, title] of acknowledged) {
+      const r = await d.call('GET', `/events/${id}`);
+      assert.equal(r.body.payload?.title, title, `${id} was acknowledged`);
+    }
+  } finally {
+    await d.close();
+    dir.remove();
   }
 });
 
