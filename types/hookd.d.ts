@@ -194,7 +194,8 @@ export type HookProgress = (update: ProgressUpdate) => void;
 /**
  * `ctx.emit('media.matched', { id })`: raises a business event of the catalog once this call
  * ends (`ok` or a thrown error; lost on timeout or crash). JSON payload up to 64 KiB, nested
- * at most `events.maxDepth` (64) levels (deeper throws a RangeError), at most 100 per call. The event is dispatched like a posted one, never to the hook that raised it.
+ * at most `events.maxDepth` (64) levels (deeper throws a RangeError), at most 100 per call.
+ * The event is dispatched like a posted one, never to the hook that raised it.
  */
 export type HookEmit = (type: EventType | (string & {}), payload?: unknown) => void;
 
