@@ -97,7 +97,9 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
 
   const catalog = createCatalog(config.catalog);
   const bus = createBus();
-  const progress = createProgress({ bus, config: config.progress });
+  const progress = createProgress({ bus, config: config.progress, maxDepth: config.events.maxDepth });
+  // What a hook may hand back to be stored (a filter's output, an emitted event's payload).
+  const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const streams = createStreamHub({ bus, config: config.stream });
   const events = createEventsStore(db);
   // recordEvent reaches ingest lazily: ingest needs the writer, which needs the outbox.
@@ -120,7 +122,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const { sandbox, compiler } = createSandboxFromConfig({
     config: config.runtime,
     log,
-    onHookEvent: createHookProgressPublisher({ publish: progress.publish }),
+    onHookEvent: createHookProgressPublisher({ publish: progress.publish, log }),
   });
   const dispatch = createDispatch({
     db,
@@ -131,6 +133,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     compiler,
     hooksConfig: config.hooks,
     runtimeConfig: config.runtime,
+    payloadLimits,
     enqueueDeliveries: webhooks.enqueueDeliveries,
     bus,
     envGrants,
@@ -159,6 +162,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     writer,
     bus,
     publishProgress: progress.publish,
+    maxProgressBytes: config.progress.maxEntryBytes,
     progressLimit: config.progress.rateLimit > 0
       ? { limiter: createRateLimiter(config.progress.rateLimit), ratePerSecond: config.progress.rateLimit }
       : undefined,
@@ -176,7 +180,9 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
       createEventsRouter({
         ingest,
         events,
+        log,
         bodyLimit: config.server.bodyLimit,
+        maxDepth: config.events.maxDepth,
         maxBatch: config.events.maxBatch,
         pageSize: config.events.pageSize,
         filterBeforeStore: (event) => dispatch.filtering.filterBeforeStore(event),
@@ -194,11 +200,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
         invoker: dispatch.invoker,
         catalog,
         bodyLimit: config.server.bodyLimit,
+        payloadLimits,
         onPermissionsChanged: ({ hook, before, after, by }) =>
           log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
       }),
       createCatalogRouter({ catalog }),
-      createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, pageSize: config.events.pageSize }),
+      createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
       createDeliveriesRouter({ endpoints: webhooks.endpoints }),
       createStreamRouter({ hub: streams, events, config: config.stream }),
       createProgressRouter({ progress, hub: streams }),

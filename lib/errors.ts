@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'TOO_MANY_STREAMS'
   | 'TARGET_REFUSED'
+  | 'JSON_TOO_DEEP'
+  | 'STORAGE_FULL'
+  | 'STORAGE_UNAVAILABLE'
   | 'INTERNAL';
 
 const BRAND = Symbol.for('hookd.error');
@@ -175,6 +178,43 @@ export const errors = {
       message: `${max} streams are open, the limit (config stream.maxClients): close one or retry later`,
       details: { max },
     }),
+  jsonTooDeep: (pointer: string, limit: number, where: { line?: number } = {}) =>
+    createError({
+      code: 'JSON_TOO_DEEP',
+      status: 422,
+      message: `${where.line === undefined ? '' : `line ${where.line}: `}JSON nested more than ${limit} levels deep at "${pointer || '/'}": flatten it, or raise the limit (config events.maxDepth, now ${limit})`,
+      details: { pointer, limit, ...where },
+    }),
+  progressTooLarge: (bytes: number, limit: number, pointer: string) =>
+    createError({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      message: `the progress payload is ${bytes} bytes as JSON, over the limit of ${limit} (config progress.maxEntrySize): send a summary`,
+      details: { pointer, size: bytes, limit },
+    }),
+  /** The database (or its disk) is full: nothing was stored. */
+  storageFull: (retryAfterSeconds: number, cause: unknown) =>
+    createError({
+      code: 'STORAGE_FULL',
+      status: 507,
+      message: `hookd's storage is full, so nothing was stored: retry after ${retryAfterSeconds} s (the operator must free space in the data directory)`,
+      details: { retryAfter: retryAfterSeconds },
+      expose: true,
+      cause,
+    }),
+  /** The database cannot be used right now (busy, locked, read-only, I/O error, corrupt). */
+  storageUnavailable: (why: string, retryAfterSeconds: number, cause: unknown) =>
+    createError({
+      code: 'STORAGE_UNAVAILABLE',
+      status: 503,
+      message: `hookd's storage is unavailable (${why}), so nothing was stored: retry after ${retryAfterSeconds} s`,
+      details: { retryAfter: retryAfterSeconds },
+      expose: true,
+      cause,
+    }),
+  /** One item that cannot be written (the others of its batch are): says why without internals. */
+  unstorable: (why: string) =>
+    createError({ code: 'UNPROCESSABLE', status: 422, message: `this item cannot be stored: ${why}` }),
   internal: (cause: unknown) =>
     createError({ code: 'INTERNAL', status: 500, message: 'internal error', cause, expose: false }),
 };

@@ -13,11 +13,14 @@ const ID_PATTERN = /^[\w.:@-]{1,200}$/;
 
 export type CheckedItem =
   | { kind: 'business'; event: NewEvent }
-  | { kind: 'progress'; type: string; payload: unknown; occurredAt: string };
+  /** bytes: the payload's size as JSON, measured once here. */
+  | { kind: 'progress'; type: string; payload: unknown; occurredAt: string; bytes: number };
 
 export type AcceptResult =
   | { kind: 'business'; event: EventRecord; created: boolean }
-  | { kind: 'progress'; type: string };
+  | { kind: 'progress'; type: string }
+  /** A business event that could not be stored (a full disk, a value that cannot be serialized); the others still were. */
+  | { kind: 'failed'; error: unknown };
 
 export interface IngestDeps {
   catalog: Catalog;
@@ -26,7 +29,9 @@ export interface IngestDeps {
   /** Called with every newly stored business event (dispatch takes the pending ones). */
   onStored?: (events: EventRecord[]) => void;
   /** Where progress items go (coalescing, GET /progress); straight onto the bus when absent. */
-  publishProgress?: (item: { type: string; payload: unknown; at: string }) => void;
+  publishProgress?: (item: { type: string; payload: unknown; at: string; bytes: number }) => void;
+  /** The largest progress payload, in bytes as JSON (config progress.maxEntrySize); larger ones get 413. */
+  maxProgressBytes: number;
   /** Whether any action hook subscribes to a type: events no hook wants are done when stored. */
   hasActionHooks?: (type: string) => boolean;
   /** Whether any filter hook subscribes: without one, a waiting POST has no chain to run. */
@@ -91,7 +96,12 @@ export function createIngest(deps: IngestDeps) {
       );
     }
     const occurredAt = checkTime(item.occurredAt, `${at}/occurredAt`);
-    if (type.kind === 'progress') return { kind: 'progress', type: type.name, payload, occurredAt };
+    if (type.kind === 'progress') {
+      // Every progress value is held in memory (coalescing, GET /progress): bounded per entry.
+      const bytes = Buffer.byteLength(JSON.stringify(payload));
+      if (bytes > deps.maxProgressBytes) throw errors.progressTooLarge(bytes, deps.maxProgressBytes, `${at}/payload`);
+      return { kind: 'progress', type: type.name, payload, occurredAt, bytes };
+    }
     if (item.id !== undefined && (typeof item.id !== 'string' || !ID_PATTERN.test(item.id))) {
       throw errors.validation('"id" must be a string of 1-200 letters, digits or . _ : @ -', { pointer: `${at}/id` });
     }
@@ -112,7 +122,6 @@ export function createIngest(deps: IngestDeps) {
     };
   }
 
-  /** Stores the business items (one commit for all) and publishes the progress ones. */
   /** Tells the live views and dispatch about newly stored events. */
   function announce(stored: InsertResult[]): void {
     const created = stored.filter((r) => r.created).map((r) => r.event);
@@ -124,15 +133,19 @@ export function createIngest(deps: IngestDeps) {
     deps.onStored?.(created);
   }
 
+  /** Stores the business items (each on its own: one that fails is reported alone) and publishes the progress ones. */
   async function accept(items: CheckedItem[]): Promise<AcceptResult[]> {
     const business = items.flatMap((i) => (i.kind === 'business' ? [i.event] : []));
     if (business.some((e) => e.status === 'filtering')) throw new Error('accept() got an event whose filter chain has not run');
-    const stored = business.length > 0 ? await deps.writer.write(business) : [];
-    announce(stored);
+    const outcomes = business.length > 0 ? await deps.writer.writeEach(business) : [];
+    announce(outcomes.flatMap((o) => (o.ok ? [o.result] : [])));
     let next = 0;
     return items.map((i) => {
-      if (i.kind === 'business') return { kind: 'business', ...stored[next++]! };
-      if (deps.publishProgress) deps.publishProgress({ type: i.type, payload: i.payload, at: i.occurredAt });
+      if (i.kind === 'business') {
+        const outcome = outcomes[next++]!;
+        return outcome.ok ? { kind: 'business', ...outcome.result } : { kind: 'failed', error: outcome.error };
+      }
+      if (deps.publishProgress) deps.publishProgress({ type: i.type, payload: i.payload, at: i.occurredAt, bytes: i.bytes });
       else deps.bus.emit('message', { channel: 'progress', type: i.type, data: i.payload, at: i.occurredAt });
       return { kind: 'progress', type: i.type };
     });

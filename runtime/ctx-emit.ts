@@ -5,6 +5,7 @@ import { callEndedError, denyCapability, hookError } from './capability-errors.t
 import type { CapabilityDeps } from './ctx.ts';
 import { parseRedacted } from './redact.ts';
 import { checkExternalMemory } from './external-memory.ts';
+import { findTooDeep } from './json-depth.ts';
 
 /** Events one call may emit; one more is a RangeError in the hook. */
 export const MAX_EMITS_PER_CALL = 100;
@@ -28,8 +29,9 @@ function quoteList(types: ReadonlySet<string>): string {
  * - `type` must be one of the granted types, or it throws
  *   `emit of "x.y" not allowed: this hook may emit "a.b"` (the refusal is also recorded).
  * - `payload` is JSON data, copied at the time of the call (later changes do not count), at
- *   most 64 KiB as JSON; `undefined` becomes `null`. At most 100 emits per call. Values granted
- *   through `ctx.env` are replaced by `[redacted]` in it.
+ *   most 64 KiB as JSON and nested at most `events.maxDepth` (64) levels deep; `undefined`
+ *   becomes `null`. At most 100 emits per call. Values granted through `ctx.env` are replaced by
+ *   `[redacted]` in it.
  * - The events are raised only if the call ends (`ok`, or with an error it threw); the emits of
  *   a call that times out, runs out of memory or crashes are lost.
  */
@@ -61,6 +63,13 @@ export function buildEmit(deps: CapabilityDeps): HookEmit | undefined {
       throw hookError(RangeError, `ctx.emit: the payload of "${type}" is over ${MAX_EMIT_PAYLOAD_BYTES} bytes as JSON`);
     }
     // A granted secret never reaches a stored event or a webhook.
-    emitted.push({ type, payload: parseRedacted(json, deps.redact) });
+    const parsed: unknown = parseRedacted(json, deps.redact);
+    // Checked here: a payload too deep would be refused by the daemon anyway, and one deep
+    // enough breaks the structured clone that carries the call's reply out of this thread.
+    const deep = deps.grants.maxJsonDepth === undefined ? undefined : findTooDeep(parsed, deps.grants.maxJsonDepth);
+    if (deep !== undefined) {
+      throw hookError(RangeError, `ctx.emit: the payload of "${type}" is nested more than ${deps.grants.maxJsonDepth} levels deep at ${deep}`);
+    }
+    emitted.push({ type, payload: parsed });
   };
 }

@@ -4,6 +4,7 @@
 import { hookError } from './capability-errors.ts';
 import type { CapabilityDeps } from './ctx.ts';
 import { checkExternalMemory } from './external-memory.ts';
+import { findTooDeep } from './json-depth.ts';
 import type { ProgressItem } from './protocol.ts';
 import { parseRedacted, type Redactor } from './redact.ts';
 
@@ -77,9 +78,10 @@ function invalid(message: string): Error {
 /**
  * The hook's argument -> a plain item; reads each field once (getters run once, here). Granted
  * secrets are redacted from key, message and data (before the message is cut, so no part of one
- * survives the cut).
+ * survives the cut). `maxDataDepth`: how deep `data` may nest (it is stored one level down in the
+ * progress payload).
  */
-export function toProgressItem(update: unknown, at: string, redact?: Redactor): ProgressItem {
+export function toProgressItem(update: unknown, at: string, redact?: Redactor, maxDataDepth?: number): ProgressItem {
   if (typeof update !== 'object' || update === null) throw invalid('pass an object such as { pct: 40, message: "copying" }');
   const { key, pct, message, data } = update as Record<string, unknown>;
   const item: ProgressItem = { at };
@@ -106,7 +108,10 @@ export function toProgressItem(update: unknown, at: string, redact?: Redactor): 
     if (json.length > MAX_DATA_BYTES || Buffer.byteLength(json, 'utf8') > MAX_DATA_BYTES) {
       throw invalid(`data is over ${MAX_DATA_BYTES} bytes as JSON; send a summary and keep details in the result`);
     }
-    item.data = parseRedacted(json, redact);
+    const copy: unknown = parseRedacted(json, redact);
+    const deep = maxDataDepth === undefined ? undefined : findTooDeep(copy, maxDataDepth);
+    if (deep !== undefined) throw invalid(`data is nested more than ${maxDataDepth} levels deep at ${deep}`);
+    item.data = copy;
   }
   return item;
 }
@@ -125,8 +130,9 @@ export function toProgressItem(update: unknown, at: string, redact?: Redactor): 
  * }
  * ```
  * - `key` (string, optional): one progress bar among several; absent = the call's main one.
- * - `pct` (0..100), `message` (string, cut to 1 KiB), `data` (JSON data, at most 4 KiB).
- *   Values granted through `ctx.env` are replaced by `[redacted]` in key, message and data.
+ * - `pct` (0..100), `message` (string, cut to 1 KiB), `data` (JSON data, at most 4 KiB,
+ *   nested at most `events.maxDepth` - 1 levels deep). Values granted through `ctx.env` are
+ *   replaced by `[redacted]` in key, message and data.
  * - Updates are batched: per key, only the latest of each ~50 ms window is sent. At most 1000
  *   updates per call are sent; later ones are counted as dropped. It never throws for a valid
  *   update, only a TypeError for a malformed one. After the call returns it does nothing.
@@ -140,7 +146,8 @@ export function buildProgress(deps: CapabilityDeps): HookProgress | undefined {
     checkExternalMemory(call, 'ctx.progress');
     const current = call.current;
     if (!current) return; // a stray callback: its call's stream is closed
-    const item = toProgressItem(update, new Date().toISOString(), deps.redact);
+    const depth = deps.grants.maxJsonDepth;
+    const item = toProgressItem(update, new Date().toISOString(), deps.redact, depth === undefined ? undefined : depth - 1);
     current.progress ??= createProgressBuffer((items, dropped) => {
       deps.post({ type: 'hook.progress', hookId: hook.id, hookName: hook.name, eventId: current.event.id, items, dropped });
     });

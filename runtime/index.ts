@@ -26,6 +26,7 @@ export { validateNetAllowlist } from './net-allowlist.ts';
 // One rule for what a hook run leaves behind, module or command: secrets redacted, logs budgeted.
 export { createRedactor, redactJsonText, REDACTED, type Redactor } from './redact.ts';
 export { createLogBudget, describeDropped, storedLineBytes, type LogBudget, type LogLimits } from './log-budget.ts';
+export { findTooDeep, pointerOf, type PointerNode } from './json-depth.ts';
 // The hook-facing capability types (for docs and typed hook authoring); the values live in workers.
 export type { HookEmit } from './ctx-emit.ts';
 export type { HookEnv } from './ctx-env.ts';

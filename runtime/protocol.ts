@@ -58,6 +58,11 @@ export interface HookGrants {
    * call leaves behind (logs, errors, denials, result, emitted payloads, progress).
    */
   env?: Record<string, string>;
+  /**
+   * The deepest JSON a ctx.emit payload may be (a ctx.progress `data` one level less: it is
+   * stored inside the progress payload); deeper is an error in the hook. Absent: not checked.
+   */
+  maxJsonDepth?: number;
 }
 
 export interface HookTask {

@@ -180,7 +180,7 @@ export interface ProgressUpdate {
   pct?: number;
   /** Cut to 1 KiB. */
   message?: string;
-  /** JSON data, at most 4 KiB. */
+  /** JSON data, at most 4 KiB, nested at most `events.maxDepth` - 1 (63) levels. */
   data?: unknown;
 }
 
@@ -193,8 +193,9 @@ export type HookProgress = (update: ProgressUpdate) => void;
 
 /**
  * `ctx.emit('media.matched', { id })`: raises a business event of the catalog once this call
- * ends (`ok` or a thrown error; lost on timeout or crash). JSON payload up to 64 KiB, at most
- * 100 per call. The event is dispatched like a posted one, never to the hook that raised it.
+ * ends (`ok` or a thrown error; lost on timeout or crash). JSON payload up to 64 KiB, nested
+ * at most `events.maxDepth` (64) levels (deeper throws a RangeError), at most 100 per call.
+ * The event is dispatched like a posted one, never to the hook that raised it.
  */
 export type HookEmit = (type: EventType | (string & {}), payload?: unknown) => void;
 

@@ -1,6 +1,8 @@
 // The one place where errors become HTTP answers: HookdErrors as their status and code,
-// everything unexpected logged with the request id and answered as a bare 500.
+// storage failures from anywhere as STORAGE_FULL / STORAGE_UNAVAILABLE, everything unexpected
+// logged with the request id and answered as a bare 500. details.retryAfter becomes Retry-After.
 import type { Middleware } from 'koa';
+import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -10,7 +12,7 @@ export function createErrorMiddleware(deps: { log: Logger }): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw errors.routeNotFound(ctx.method, ctx.path);
     } catch (caught) {
-      const error = isHookdError(caught) ? caught : errors.internal(caught);
+      const error = isHookdError(caught) ? caught : (toStorageError(caught) ?? errors.internal(caught));
       if (!error.expose || error.status >= 500) {
         deps.log.error({ err: caught, requestId: ctx.state.requestId }, 'request failed');
       }
@@ -25,7 +27,7 @@ export function createErrorMiddleware(deps: { log: Logger }): Middleware {
       };
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="hookd"');
       const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
-      if (error.status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+      if (typeof retryAfter === 'number' && retryAfter > 0) ctx.set('Retry-After', String(Math.ceil(retryAfter)));
     }
   };
 }

@@ -4,10 +4,12 @@ import type { Context } from 'koa';
 import type { EventsStore, NewEvent } from '../db/events-store.ts';
 import type { ChainOutput } from '../dispatch/filter-chain.ts';
 import type { Filtered } from '../dispatch/filtering.ts';
+import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
+import type { Logger } from '../log.ts';
 import { requireScope, type Principal } from './auth.ts';
-import { readBody } from './body.ts';
+import { readBody, type BodyItem } from './body.ts';
 import { presentEvent } from './event-view.ts';
 
 export interface EventsRouterDeps {
@@ -18,8 +20,12 @@ export interface EventsRouterDeps {
   isSync: (type: string) => boolean;
   events: EventsStore;
   bodyLimit: number;
+  /** Nesting depth of a posted document (config events.maxDepth). */
+  maxDepth: number;
   maxBatch: number;
   pageSize: number;
+  /** Where a batch item's unexpected failure is logged (single requests: the error middleware). */
+  log: Logger;
   /** Extra fields for GET /events/:id (invocations, deliveries) from later subsystems. */
   describeEvent?: (id: string) => Promise<Record<string, unknown>>;
 }
@@ -30,9 +36,9 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   router.post('/events', requireScope('events'), async (ctx) => {
     const source = (ctx.state.principal as Principal).name;
     deps.ingest.refuseWhileThrottled(source);
-    const body = await readBody(ctx, deps.bodyLimit);
+    const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth, batch: true });
     const wait = parseWait(ctx.query.wait);
-    if (body.format === 'json' && !Array.isArray(body.value)) {
+    if (body.format === 'json') {
       const item = deps.ingest.check(body.value, source, '', { wait });
       if (item.kind === 'business' && item.event.status === 'filtering') {
         await answerFiltered(ctx, item.event);
@@ -43,15 +49,11 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
       return;
     }
     if (wait) throw errors.validation('wait=true takes a single event, not a batch');
-    const raw =
-      body.format === 'json'
-        ? (body.value as unknown[]).map((value, i) => ({ at: `/${i}`, value, error: undefined as string | undefined }))
-        : body.lines.map((l) => ({ at: `line ${l.line}`, value: l.value, error: l.error }));
-    if (raw.length === 0) throw errors.validation('the batch is empty');
-    if (raw.length > deps.maxBatch) {
-      throw errors.validation(`the batch has ${raw.length} items; the limit is ${deps.maxBatch} (config events.maxBatch)`);
+    if (body.items.length === 0) throw errors.validation('the batch is empty');
+    if (body.items.length > deps.maxBatch) {
+      throw errors.validation(`the batch has ${body.items.length} items; the limit is ${deps.maxBatch} (config events.maxBatch)`);
     }
-    await answerBatch(ctx, raw, source);
+    await answerBatch(ctx, body.items, source);
   });
 
   router.get('/events/:id', requireScope('events'), async (ctx) => {
@@ -92,21 +94,25 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     ctx.body = { id: result.event.id, type: result.event.type, ...output };
   }
 
-  async function answerBatch(ctx: Context, raw: Array<{ at: string; value: unknown; error?: string }>, source: string) {
-    // Each item is checked on its own: one bad item is reported and the rest are still stored.
+  async function answerBatch(ctx: Context, raw: BodyItem[], source: string) {
+    // Each item is checked and stored on its own: one bad item is reported and the rest are still stored.
     const checked: Array<CheckedItem | { error: ItemError }> = raw.map((r) => {
-      if (r.error !== undefined) return { error: { status: 400, code: 'MALFORMED_JSON', message: r.error } };
+      if (r.error !== undefined) return { error: itemError(ctx, r.error, '') };
       try {
         return deps.ingest.check(r.value, source, r.at.startsWith('/') ? r.at : '');
       } catch (e) {
-        return { error: toItemError(e, r.at) };
+        return { error: itemError(ctx, e, r.at) };
       }
     });
     // Items of a type marked sync run their filter chain before they are stored, one by one.
     const filtered = new Map<CheckedItem, AcceptResult>();
     for (const c of checked) {
       if ('error' in c || c.kind !== 'business' || c.event.status !== 'filtering') continue;
-      filtered.set(c, (await filterAndStore(c.event)).result);
+      try {
+        filtered.set(c, (await filterAndStore(c.event)).result);
+      } catch (error) {
+        filtered.set(c, { kind: 'failed', error });
+      }
     }
     const valid = checked.filter((c): c is CheckedItem => !('error' in c) && !filtered.has(c));
     const accepted = await deps.ingest.accept(valid);
@@ -114,13 +120,23 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     const results = checked.map((c, index) => {
       if ('error' in c) return { index, ...c.error };
       const r = filtered.get(c) ?? accepted[next++]!;
+      if (r.kind === 'failed') return { index, ...itemError(ctx, r.error, '') };
       return r.kind === 'progress'
         ? { index, status: 202, type: r.type, state: 'live' }
         : { index, status: r.created ? 202 : 200, id: r.event.id, type: r.event.type, state: r.event.status };
     });
+    // A storage failure is the same for every item: its Retry-After goes on the response too.
+    const retryAfter = results.reduce((most, r) => Math.max(most, (r as { details?: { retryAfter?: number } }).details?.retryAfter ?? 0), 0);
+    if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
     const failed = results.filter((r) => r.status >= 400).length;
     ctx.status = 207;
     ctx.body = { accepted: results.length - failed, rejected: failed, results };
+  }
+
+  /** An item's error as its batch entry; an unexpected one is logged with the request id, as the error middleware does. */
+  function itemError(ctx: Context, e: unknown, at: string): ItemError {
+    if (!isHookdError(e) && !toStorageError(e)) deps.log.error({ err: e, requestId: ctx.state.requestId }, 'a batch item failed');
+    return toItemError(e, at);
   }
 
   return router;
@@ -135,6 +151,7 @@ function parseWait(value: unknown): boolean {
 }
 
 function answerSingle(ctx: Context, result: AcceptResult, wait: boolean): void {
+  if (result.kind === 'failed') throw result.error;
   if (result.kind === 'progress') {
     ctx.status = 202;
     ctx.body = { type: result.type, status: 'live' };
@@ -168,9 +185,11 @@ interface ItemError {
   details?: unknown;
 }
 
+/** An item's error as its batch entry: HookdErrors as they are, storage failures typed, anything else a bare 500. */
 function toItemError(e: unknown, at: string): ItemError {
-  if (!isHookdError(e)) throw e;
-  return { status: e.status, code: e.code, message: at.startsWith('line') ? `${at}: ${e.message}` : e.message, details: e.details };
+  const error = isHookdError(e) ? e : (toStorageError(e) ?? errors.internal(e));
+  if (!error.expose) return { status: error.status, code: error.code, message: 'internal error; see the daemon log' };
+  return { status: error.status, code: error.code, message: at.startsWith('line') ? `${at}: ${error.message}` : error.message, details: error.details };
 }
 
 function encodeCursor(seq: number): string {

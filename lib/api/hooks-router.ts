@@ -11,6 +11,7 @@ import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
+import type { JsonLimits } from '../json-bounds.ts';
 import { requireScope } from './auth.ts';
 import { readBody } from './body.ts';
 import { presentHook, presentInvocation } from './hook-view.ts';
@@ -23,6 +24,8 @@ export interface HooksRouterDeps {
   invoker: Invoker;
   catalog: Catalog;
   bodyLimit: number;
+  /** A filter's output (as the chain judges it); maxDepth also bounds request bodies. */
+  payloadLimits: JsonLimits;
   /** Told of every permission change (who, old, new) for the audit log. */
   onPermissionsChanged?: (change: { hook: HookRecord; before: unknown; after: unknown; by: string }) => void;
 }
@@ -38,7 +41,7 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
   }
 
   async function readJson(ctx: Context): Promise<unknown> {
-    const body = await readBody(ctx, deps.bodyLimit);
+    const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth });
     if (body.format !== 'json') throw errors.validation('send the hook as one JSON object');
     return body.value;
   }
@@ -59,7 +62,7 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     // A filter's output is judged as the chain would judge it (invalid-output when refused).
     let payload: unknown;
     const check = (value: unknown) => {
-      const judged = judgeFilterOutput(deps.catalog, event.type, event.payload, value);
+      const judged = judgeFilterOutput(deps.catalog, event.type, event.payload, value, deps.payloadLimits);
       if (!judged.ok) return judged.message;
       payload = judged.payload;
       return undefined;

@@ -11,6 +11,8 @@ import { readBody } from './body.ts';
 export interface WebhooksRouterDeps {
   endpoints: Endpoints;
   bodyLimit: number;
+  /** config events.maxDepth */
+  maxDepth: number;
   pageSize: number;
 }
 
@@ -20,7 +22,7 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
   const router = new Router();
   const admin = requireScope('admin');
   const json = async (ctx: Context) => {
-    const body = await readBody(ctx, deps.bodyLimit);
+    const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth });
     if (body.format !== 'json') throw errors.validation('send one JSON object, not NDJSON');
     return body.value;
   };

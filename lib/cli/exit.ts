@@ -7,7 +7,7 @@ export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
 
 // A HookdError with one of these codes is the user's input at fault: fix it and run again.
 const USAGE_CODES: ReadonlySet<string> = new Set([
-  'CONFIG', 'VALIDATION', 'MALFORMED_JSON', 'COMPILE_ERROR', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'SCHEMA_VIOLATION',
+  'CONFIG', 'VALIDATION', 'MALFORMED_JSON', 'COMPILE_ERROR', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'SCHEMA_VIOLATION', 'JSON_TOO_DEEP',
 ]);
 
 /** A usage error with our message: printed as `hookd: message`, exit 2. */

@@ -8,10 +8,11 @@ import type { Config } from '../config/index.ts';
 import { readContainedFile } from '../contained-file.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
+import { findTooDeep } from '../json-bounds.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import { createGrants } from '../dispatch/hook-grants.ts';
 import { createEnvGrants } from '../env-grants.ts';
-import type { InvocationStatus } from '../dispatch/invoke.ts';
+import { keepResultAsJson, type InvocationStatus } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { createSandboxFromConfig } from '../sandbox.ts';
@@ -66,6 +67,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
   const catalog = createCatalog(config.catalog);
   // The daemon's rule, with the credentials this machine's config and data dir hold.
   const envGrants = createEnvGrants({ secrets: config.secrets, env, credentials: knownCredentials(config) });
+  const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const progress: ProgressItem[] = [];
   const { sandbox, compiler } = createSandboxFromConfig({
     config: config.runtime,
@@ -89,6 +91,9 @@ export function createHookRunner(deps: HookRunnerDeps) {
     const notes: string[] = [];
     checkAllowEnv(input.allowEnv ?? []);
     // A wrong --event or payload is the clearer message, so it comes before the file's own problems.
+    // The daemon's rule for a posted payload: bounded depth, before anything else reads it.
+    const deep = findTooDeep(input.payload, config.events.maxDepth);
+    if (deep !== undefined) throw errors.jsonTooDeep(deep, config.events.maxDepth);
     if (input.eventType !== undefined) checkEvent(input.eventType, input.payload ?? {}, catalog);
     const fields = await defineHook(file, input.eventType, { catalog, definitions, compiler, maxSourceBytes: config.runtime.maxSourceBytes });
     const type = input.eventType ?? inferEventType(file, fields, catalog);
@@ -111,7 +116,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
   async function runModule(fields: HookFields, event: HookEvent, permissions: { net: string[]; env: string[] }, notes: string[]): Promise<HookOutcome> {
     const problems = validateNetAllowlist(permissions.net);
     if (problems.length > 0) throw errors.validation(`invalid --allow-net: ${problems.join('; ')}`);
-    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, resolveEnv: envGrants.resolve })({ permissions });
+    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, maxJsonDepth: config.events.maxDepth, resolveEnv: envGrants.resolve })({ permissions });
     const unset = permissions.env.filter((name) => !Object.hasOwn(envGrants.resolve([name]), name));
     if (unset.length > 0) notes.push(`permissions.env: ${unset.join(', ')} not set (in the config's secrets or the environment), so not in ctx.env`);
     return sandbox.run({
@@ -143,17 +148,19 @@ export function createHookRunner(deps: HookRunnerDeps) {
 
   function toReport(file: HookFile, fields: HookFields, event: HookEvent, outcome: HookOutcome, notes: string[]): RunHookReport {
     let status: InvocationStatus = outcome.status;
-    let error = outcome.error;
     let payload: unknown;
     if (fields.mode === 'filter' && status === 'ok') {
       // The filter chain's own rule: output the type's schema refuses is discarded.
-      const judged = judgeFilterOutput(catalog, event.type, event.payload, outcome.value);
+      const judged = judgeFilterOutput(catalog, event.type, event.payload, outcome.value, payloadLimits);
       if (judged.ok) payload = judged.payload;
       else {
         status = 'invalid-output';
-        error = { message: judged.message };
+        outcome.error = { message: judged.message };
       }
     }
+    // As the daemon keeps it: JSON data only, else invalid-result (the report is printed as JSON).
+    status = keepResultAsJson(outcome, status, payloadLimits);
+    const { error, value: result } = outcome;
     return {
       file: file.display,
       hook: fields.name,
@@ -162,7 +169,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
       event,
       status,
       durationMs: outcome.durationMs,
-      ...(outcome.value === undefined ? {} : { result: outcome.value }),
+      ...(result === undefined ? {} : { result }),
       ...(payload === undefined ? {} : { payload, changed: JSON.stringify(payload) !== JSON.stringify(event.payload) }),
       ...(error ? { error } : {}),
       logs: [...outcome.logs, ...(outcome.denials ?? []).map((d) => ({ level: 'warn' as const, message: `permission denied: ${d.message}`, at: d.at }))],

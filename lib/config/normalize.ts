@@ -27,9 +27,16 @@ export interface Config {
   storage: {
     file: string;
     synchronous: 'full' | 'normal';
+    /** The database file's largest size; 0: no cap but the disk's. */
+    maxSizeBytes: number;
     retention: { eventsMs: number; pruneIntervalMs: number };
   };
-  events: { maxBatch: number; pageSize: number };
+  events: {
+    maxBatch: number;
+    pageSize: number;
+    /** Nesting depth of any JSON hookd reads or stores (bodies, hook outputs, emits, progress). */
+    maxDepth: number;
+  };
   hooks: HooksConfig;
   runtime: RuntimeConfig;
   commands: CommandsConfig;
@@ -164,6 +171,10 @@ export interface ProgressConfig {
   maxKeys: number;
   latestTtlMs: number;
   maxLatestEntries: number;
+  /** One progress payload, as JSON: larger posted ones get 413, larger ones from hooks are dropped. */
+  maxEntryBytes: number;
+  /** All values held for GET /progress together (and, separately, those held for coalescing). */
+  maxLatestBytes: number;
   /** Progress events per second one token may post (burst: one second's worth); 0: no limit. */
   rateLimit: number;
 }
@@ -228,12 +239,13 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     storage: {
       file: resolve(dataDir, raw.storage.file),
       synchronous: raw.storage.synchronous,
+      maxSizeBytes: parseSize(raw.storage.maxSize)!,
       retention: {
         eventsMs: parseDuration(raw.storage.retention.events)!,
         pruneIntervalMs: parseDuration(raw.storage.retention.pruneInterval)!,
       },
     },
-    events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize },
+    events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize, maxDepth: raw.events.maxDepth },
     hooks: normalizeHooks(raw.hooks, cwd),
     runtime: normalizeRuntime(raw.runtime),
     commands: normalizeCommands(raw.commands, cwd),
@@ -242,6 +254,8 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       maxKeys: raw.progress.maxKeys,
       latestTtlMs: parseDuration(raw.progress.latestTtl)!,
       maxLatestEntries: raw.progress.maxLatestEntries,
+      maxEntryBytes: parseSize(raw.progress.maxEntrySize)!,
+      maxLatestBytes: parseSize(raw.progress.maxLatestSize)!,
       rateLimit: raw.progress.rateLimit,
     },
     stream: {

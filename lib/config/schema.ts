@@ -50,11 +50,14 @@ export const CONFIG_SCHEMA = section({
   storage: section({
     file: { type: 'string', minLength: 1 },
     synchronous: { enum: ['full', 'normal'] },
+    maxSize: size,
     retention: section({ events: duration, pruneInterval: duration }),
   }),
   events: section({
     maxBatch: { type: 'integer', minimum: 1 },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000 },
+    // Past about 1,000 a stored payload nears what JSON.stringify can serialize (~5,000).
+    maxDepth: { type: 'integer', minimum: 1, maximum: 1000 },
   }),
   hooks: section({
     dir: { type: 'string', minLength: 1 },
@@ -105,6 +108,8 @@ export const CONFIG_SCHEMA = section({
     maxKeys: { type: 'integer', minimum: 1 },
     latestTtl: duration,
     maxLatestEntries: { type: 'integer', minimum: 1 },
+    maxEntrySize: size,
+    maxLatestSize: size,
     rateLimit: { type: 'integer', minimum: 0 },
   }),
   stream: section({

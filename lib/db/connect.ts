@@ -1,5 +1,6 @@
 // Opens the SQLite database with knex: one connection (SQLite serializes writers anyway), WAL
-// journal, the configured fsync policy, and migrations applied on demand.
+// journal, the configured fsync policy, and migrations applied on demand. Transactions report
+// the error that failed them (see reportRollbackCause).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -8,27 +9,70 @@ import { migrationSource } from './migrations/index.ts';
 export interface DatabaseOptions {
   file: string;
   synchronous: 'full' | 'normal';
+  /** The database file's largest size (SQLite's max_page_count); 0 or absent: the disk is the limit. */
+  maxSizeBytes?: number;
+}
+
+interface RawConnection {
+  exec: (sql: string, cb: (err: Error | null) => void) => void;
+  get: (sql: string, cb: (err: Error | null, row: { page_size: number }) => void) => void;
 }
 
 export type Db = Knex;
 
 export function openDatabase(options: DatabaseOptions): Db {
   mkdirSync(dirname(options.file), { recursive: true });
-  return knexFactory({
+  return reportRollbackCause(knexFactory({
     client: 'sqlite3',
     connection: { filename: options.file },
     useNullAsDefault: true,
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { exec: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (conn: RawConnection, done: (err: Error | null, conn: unknown) => void) => {
         conn.exec(
           `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous.toUpperCase()}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`,
-          (err) => done(err, conn),
+          (err) => (err || !options.maxSizeBytes ? done(err, conn) : capSize(conn, options.maxSizeBytes, (capErr) => done(capErr, conn))),
         );
       },
     },
+  }));
+}
+
+/** Past the cap a write fails with SQLITE_FULL, as on a full disk (the cap never shrinks a larger file). */
+function capSize(conn: RawConnection, maxBytes: number, done: (err: Error | null) => void): void {
+  conn.get('PRAGMA page_size', (err, row) => {
+    if (err) return done(err);
+    conn.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(maxBytes / row.page_size))}`, done);
   });
+}
+
+/**
+ * SQLite rolls a transaction back by itself on SQLITE_FULL, IOERR, BUSY and NOMEM; knex's own
+ * ROLLBACK then fails ("no transaction is active") and knex rejects with that error instead of
+ * the one that caused it, so a full disk looked like a generic SQL error. This rethrows the cause.
+ */
+function reportRollbackCause(db: Knex): Knex {
+  const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(db, 'transaction', {
+    configurable: true,
+    value: (scope: unknown, config?: unknown) => {
+      if (typeof scope !== 'function') return transaction(scope, config);
+      let cause: unknown;
+      const run = async (trx: Knex.Transaction) => {
+        try {
+          return await (scope as (trx: Knex.Transaction) => Promise<unknown>)(trx);
+        } catch (err) {
+          cause = err;
+          throw err;
+        }
+      };
+      return transaction(run, config).catch((err: unknown) => {
+        throw cause ?? err;
+      });
+    },
+  });
+  return db;
 }
 
 /** Applies pending migrations; returns the names applied. */

@@ -2,9 +2,12 @@
 // batch of requests instead of per request. `afterInsert` adds rows that must commit with
 // the events (the webhook outbox) to the same transaction; a batch that needs neither that
 // nor an idempotency lookup commits as a single INSERT (one round trip instead of three).
+// Each event is serialized before it joins a commit, and the group commit isolates failures,
+// so one event that cannot be stored never fails another client's.
 import type { Knex } from 'knex';
+import { errors } from '../errors.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { INSERT_CHUNK, type EventRecord, type EventsStore, type InsertResult, type NewEvent } from './events-store.ts';
+import { INSERT_CHUNK, serializeEvent, type EventRecord, type EventsStore, type InsertResult, type NewEvent } from './events-store.ts';
 
 const MAX_EVENTS_PER_COMMIT = 1000;
 
@@ -19,6 +22,9 @@ export interface EventWriterDeps {
    */
   mayWriteAfterInsert?: (events: NewEvent[]) => Promise<boolean>;
 }
+
+/** One event's outcome in writeEach: stored (or found by its id), or why not. */
+export type WriteOutcome = { ok: true; result: InsertResult } | { ok: false; error: unknown };
 
 /** Rows written in the events' own transaction, once they are known to be new. */
 export type AlsoInTransaction = (trx: Knex.Transaction) => Promise<void>;
@@ -58,9 +64,41 @@ export function createEventWriter(deps: EventWriterDeps) {
     weigh: (w) => w.events.length,
     flush: commit,
   });
+
+  /** The event with its JSON columns; a value that cannot be serialized is refused as the item's own 422. */
+  function prepare(event: NewEvent): NewEvent {
+    try {
+      return { ...event, columns: serializeEvent(event) };
+    } catch (err) {
+      throw errors.unstorable((err as Error).message);
+    }
+  }
+
   return {
-    /** Resolves once the events (and `also`'s rows, when they are new) are committed; results in order. */
-    write: (events: NewEvent[], also?: AlsoInTransaction) => commits.add({ events, also }),
+    /** Resolves once the events (and `also`'s rows, when they are new) are committed, all or none; results in order. */
+    async write(events: NewEvent[], also?: AlsoInTransaction): Promise<InsertResult[]> {
+      return commits.add({ events: events.map(prepare), also });
+    },
+    /** Commits each event on its own terms (still in shared flushes): one that fails is reported alone. */
+    async writeEach(events: NewEvent[]): Promise<WriteOutcome[]> {
+      const outcomes: Array<WriteOutcome | Promise<WriteOutcome>> = [];
+      const queued: Array<{ slot: number; event: NewEvent }> = [];
+      for (const event of events) {
+        try {
+          queued.push({ slot: outcomes.length, event: prepare(event) });
+          outcomes.push({ ok: false, error: undefined }); // replaced below, once queued
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      commits.addAll(queued.map((q) => ({ events: [q.event] }))).forEach((promise, i) => {
+        outcomes[queued[i]!.slot] = promise.then(
+          ([result]): WriteOutcome => ({ ok: true, result: result! }),
+          (error: unknown): WriteOutcome => ({ ok: false, error }),
+        );
+      });
+      return Promise.all(outcomes);
+    },
     drain: () => commits.drain(),
   };
 }

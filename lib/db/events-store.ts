@@ -29,7 +29,38 @@ export type NewEvent = Omit<EventRecord, 'seq' | 'finalPayload' | 'status' | 'em
   emittedBy?: string[];
   /** The id was generated here (a random UUID), so it cannot exist yet: no lookup needed. */
   generatedId?: boolean;
+  /** The JSON columns, serialized ahead (serializeEvent) so that a value that cannot be fails alone. */
+  columns?: EventColumns;
 };
+
+export interface EventColumns {
+  payload: string;
+  finalPayload: string | null;
+  emittedBy: string | null;
+}
+
+/**
+ * The event's JSON columns. Throws (a TypeError or RangeError naming the column) for a value
+ * JSON.stringify cannot serialize: called per event before any transaction, so one such event
+ * never fails the others committed with it.
+ */
+export function serializeEvent(e: NewEvent): EventColumns {
+  const json = (column: string, value: unknown): string => {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (err) {
+      throw new TypeError(`its ${column} cannot be serialized as JSON: ${(err as Error).message}`);
+    }
+    if (text === undefined) throw new TypeError(`its ${column} is not JSON data`);
+    return text;
+  };
+  return {
+    payload: json('payload', e.payload),
+    finalPayload: e.finalPayload === undefined ? null : json('final payload', e.finalPayload),
+    emittedBy: e.emittedBy && e.emittedBy.length > 0 ? json('emitter list', e.emittedBy) : null,
+  };
+}
 
 export interface InsertResult {
   event: EventRecord;
@@ -79,20 +110,17 @@ function insertSqlFor(rows: number): string {
   return (insertSql[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} RETURNING id, seq`);
 }
 
-function pushBindings(out: Knex.Value[], e: EventRecord): void {
-  out.push(
-    e.id,
-    e.type,
-    JSON.stringify(e.payload),
-    e.finalPayload === undefined ? null : JSON.stringify(e.finalPayload),
-    e.status,
-    e.occurredAt,
-    e.receivedAt,
-    e.source,
-    e.causationId,
-    e.depth,
-    e.emittedBy.length > 0 ? JSON.stringify(e.emittedBy) : null,
-  );
+interface FreshEvent {
+  event: EventRecord;
+  columns: EventColumns;
+}
+
+function pushBindings(out: Knex.Value[], { event: e, columns }: FreshEvent): void {
+  out.push(e.id, e.type, columns.payload, columns.finalPayload, e.status, e.occurredAt, e.receivedAt, e.source, e.causationId, e.depth, columns.emittedBy);
+}
+
+function toFresh(e: NewEvent): FreshEvent {
+  return { event: toRecord(e), columns: e.columns ?? serializeEvent(e) };
 }
 
 function toRecord(e: NewEvent): EventRecord {
@@ -113,13 +141,13 @@ function toRecord(e: NewEvent): EventRecord {
 }
 
 /** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING. */
-async function insertChunk(runner: Knex | Knex.Transaction, chunk: EventRecord[]): Promise<void> {
+async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<void> {
   const bindings: Knex.Value[] = [];
   for (const e of chunk) pushBindings(bindings, e);
   const rows = (await runner.raw(insertSqlFor(chunk.length), bindings)) as Array<{ id: string; seq: number }>;
   // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
-  for (const e of chunk) e.seq = seqs.get(e.id)!;
+  for (const { event } of chunk) event.seq = seqs.get(event.id)!;
 }
 
 export interface ListQuery {
@@ -145,17 +173,17 @@ export function createEventsStore(db: Knex) {
           for (const row of rows) existing.set(row.id, fromRow(row));
         }
         const results: InsertResult[] = [];
-        const fresh: EventRecord[] = [];
+        const fresh: FreshEvent[] = [];
         for (const e of events) {
           const known = existing.get(e.id);
           if (known) {
             results.push({ event: known, created: false });
             continue;
           }
-          const event = toRecord(e);
-          existing.set(e.id, event);
-          fresh.push(event);
-          results.push({ event, created: true });
+          const item = toFresh(e);
+          existing.set(e.id, item.event);
+          fresh.push(item);
+          results.push({ event: item.event, created: true });
         }
         // Multi-row INSERTs: one statement per chunk instead of a round trip per event.
         for (let i = 0; i < fresh.length; i += INSERT_CHUNK) await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK));
@@ -173,9 +201,9 @@ export function createEventsStore(db: Knex) {
       if (events.length > INSERT_CHUNK || events.some((e) => !e.generatedId)) {
         throw new Error('insertGenerated takes at most INSERT_CHUNK events with generated ids');
       }
-      const fresh = events.map(toRecord);
+      const fresh = events.map(toFresh);
       await insertChunk(db, fresh);
-      return fresh.map((event) => ({ event, created: true }));
+      return fresh.map(({ event }) => ({ event, created: true }));
     },
 
     async get(id: string): Promise<EventRecord | undefined> {

@@ -2,10 +2,12 @@
 // concurrency, run its action hooks, then mark it done (group-committed across events).
 // Fresh events are handed over in memory; the database is scanned only at start (events
 // left pending by a stop) and after an overflow. Webhook deliveries are not written here:
-// they commit with the event itself (see db/event-writer.ts).
+// they commit with the event itself (see db/event-writer.ts). A done-mark the storage refuses
+// (a full disk) is retried later; the event stays pending meanwhile and is not run again.
 import type { Knex } from 'knex';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
+import { retryOnStorageFailure } from '../db/storage-retry.ts';
 import type { Logger } from '../log.ts';
 
 export interface DispatcherDeps {
@@ -15,6 +17,8 @@ export interface DispatcherDeps {
   concurrency: number;
   /** Runs the event's action hooks with the final payload; must not throw. */
   runActions: (event: EventRecord, payload: unknown) => Promise<void>;
+  /** Aborted at stop: a done-mark's storage retries end (the event stays pending for the next start). */
+  stopSignal: AbortSignal;
 }
 
 const PAGE = 200;
@@ -42,7 +46,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     const payload = event.finalPayload === undefined ? event.payload : event.finalPayload;
     try {
       await deps.runActions(event, payload);
-      await completions.add(event.id);
+      await retryOnStorageFailure(() => completions.add(event.id), {
+        signal: deps.stopSignal,
+        onFailure: (err, attempt, retryInMs) =>
+          deps.log.warn({ err, eventId: event.id, attempt, retryInMs }, 'could not mark an event dispatched: storage failed; retrying'),
+      });
     } catch (err) {
       // The event stays pending in the database and is dispatched again after a restart.
       deps.log.error({ err, eventId: event.id }, 'dispatch failed; the event stays pending');

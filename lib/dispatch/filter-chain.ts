@@ -1,10 +1,11 @@
 // The filter chain: a type's filter hooks in priority order, each getting the previous
-// output. A hook returns a whole new payload, { patch } (RFC 7396), or nothing. Output the
-// type's schema refuses is discarded; failures are listed and the chain goes on; one
-// deadline bounds the whole chain.
+// output. A hook returns a whole new payload, { patch } (RFC 7396), or nothing. Output that is
+// not bounded JSON data, or that the type's schema refuses, is discarded; failures are listed
+// and the chain goes on; one deadline bounds the whole chain.
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
 import type { NewInvocation } from '../db/invocations-store.ts';
+import { findTooDeep, toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { HookEvent } from '../../runtime/index.ts';
 import type { InvocationStatus, Invoker } from './invoke.ts';
 import { applyMergePatch } from './merge-patch.ts';
@@ -22,27 +23,37 @@ export interface ChainOutput {
   results: ChainResult[];
 }
 
-/** { patch } alone is a merge patch; any other value is a whole new payload; undefined/null is no change. */
-function nextPayload(current: unknown, value: unknown): unknown {
-  if (value === undefined || value === null) return current;
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === 'patch') return applyMergePatch(current, (value as { patch: unknown }).patch);
-  }
-  return value;
+/** { patch } alone is a merge patch; any other value is a whole new payload. */
+function isPatch(value: unknown): value is { patch: unknown } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === 'patch';
 }
 
 /**
  * A filter's output as the chain judges it: the payload it leads to, or why it is discarded.
- * The chain, dry runs and `hookd run-hook` all use this one rule.
+ * The chain, dry runs and `hookd run-hook` all use this one rule. What is judged is exactly
+ * what would be stored: the value as JSON data first (a hook's value arrives by v8 deserialize
+ * and may hold a BigInt, a Map, NaN...), then the resulting payload's depth and schema, so an
+ * accepted payload is always schema-valid JSON.
  */
 export function judgeFilterOutput(
   catalog: Catalog,
   type: string,
   current: unknown,
   value: unknown,
+  limits: JsonLimits,
 ): { ok: true; payload: unknown } | { ok: false; message: string } {
-  const payload = nextPayload(current, value);
+  if (value === undefined || value === null) return { ok: true, payload: current };
+  const patch = isPatch(value);
+  const data = toJsonData(patch ? value.patch : value, limits);
+  if (!data.ok) return { ok: false, message: `output discarded: ${data.message}${data.pointer || patch ? ` (at ${patch ? '/patch' : ''}${data.pointer})` : ''}` };
+  const payload = patch ? applyMergePatch(current, data.value) : data.value;
+  // A patch never nests deeper than the payload and itself; checked anyway, it is what is stored.
+  const deep = findTooDeep(payload, limits.maxDepth);
+  if (deep !== undefined) {
+    return { ok: false, message: `output discarded: the payload would be nested more than ${limits.maxDepth} levels deep at ${deep} (config events.maxDepth)` };
+  }
   const problems = catalog.validate(type, payload);
   if (problems.length === 0) return { ok: true, payload };
   return {
@@ -51,7 +62,7 @@ export function judgeFilterOutput(
   };
 }
 
-export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; deadlineMs: number }) {
+export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; deadlineMs: number; limits: JsonLimits }) {
   return async function runFilterChain(
     event: HookEvent,
     hooks: HookRecord[],
@@ -74,7 +85,7 @@ export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; de
         collect: options.collect,
         timeoutMs: Math.min(hook.timeoutMs ?? remaining, remaining),
         check: (value) => {
-          const judged = judgeFilterOutput(deps.catalog, event.type, payload, value);
+          const judged = judgeFilterOutput(deps.catalog, event.type, payload, value, deps.limits);
           if (!judged.ok) return judged.message;
           candidate = judged.payload;
           return undefined;

@@ -7,6 +7,8 @@ import type { HookRecord } from '../db/hooks-store.ts';
 export interface GrantsDeps {
   catalog: Catalog;
   maxResponseBytes: number;
+  /** config events.maxDepth: how deep emitted payloads and progress data may nest. */
+  maxJsonDepth: number;
   /** Values of the named variables that may be granted (EnvGrants.resolve); others are absent. */
   resolveEnv: (names: readonly string[]) => Record<string, string>;
 }
@@ -19,7 +21,7 @@ export function createGrants(deps: GrantsDeps) {
     .map((t) => t.name);
 
   return function grantsFor(hook: Pick<HookRecord, 'permissions'>): Record<string, unknown> {
-    const grants: Record<string, unknown> = { progress: true, emit: { types: emittable } };
+    const grants: Record<string, unknown> = { progress: true, emit: { types: emittable }, maxJsonDepth: deps.maxJsonDepth };
     const net = hook.permissions.net ?? [];
     if (net.length > 0) grants.net = { allow: net, maxResponseBytes: deps.maxResponseBytes };
     const env = hook.permissions.env ?? [];

@@ -1,9 +1,12 @@
 // What follows a recorded hook run: a hook.executed notice on the bus (and stored for the
 // webhooks that subscribe to it), and the business events the hook emitted, dispatched with
 // their causation chain. A depth limit stops emit loops; the chain's emitters never receive
-// the events they caused.
+// the events they caused. An emitted payload that is not bounded JSON data is dropped and
+// logged; a storage failure is retried until it passes or the daemon stops.
 import type { Bus } from '../bus.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
+import { retryOnStorageFailure } from '../db/storage-retry.ts';
+import { toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { HookEvent } from '../../runtime/index.ts';
 import type { Invocation, InvokeOptions } from './invoke.ts';
@@ -16,9 +19,19 @@ export interface NoticesDeps {
   record: (input: { type: string; payload: unknown; source: string; causationId: string; depth: number; emittedBy: string[] }) => Promise<EventRecord>;
   /** Whether any webhook wants hook.executed: only then is it stored. */
   storeExecuted: () => Promise<boolean>;
+  /** Bounds of an emitted payload (events.maxDepth, runtime.maxResultSize). */
+  payloadLimits: JsonLimits;
+  /** Aborted at stop: storage retries end. */
+  stopSignal: AbortSignal;
 }
 
 export function createHookNotices(deps: NoticesDeps) {
+  const record: NoticesDeps['record'] = (input) =>
+    retryOnStorageFailure(() => deps.record(input), {
+      signal: deps.stopSignal,
+      onFailure: (err, attempt, retryInMs) => deps.log.warn({ err, type: input.type, causationId: input.causationId, attempt, retryInMs }, 'could not store an event raised by a hook run: storage failed; retrying'),
+    });
+
   async function raiseEmitted(invocation: Invocation, event: HookEvent): Promise<void> {
     const emitted = invocation.outcome.emitted ?? [];
     if (emitted.length === 0) return;
@@ -33,7 +46,15 @@ export function createHookNotices(deps: NoticesDeps) {
     }
     const emittedBy = [...(parent?.emittedBy ?? []), invocation.hook.id];
     for (const e of emitted) {
-      await deps.record({ type: e.type, payload: e.payload, source: `hook:${invocation.hook.name}`, causationId: event.id, depth, emittedBy });
+      const payload = toJsonData(e.payload, deps.payloadLimits);
+      if (!payload.ok) {
+        deps.log.warn(
+          { hook: invocation.hook.name, eventId: event.id, type: e.type, pointer: payload.pointer },
+          `an emitted event was dropped: ${payload.message}`,
+        );
+        continue;
+      }
+      await record({ type: e.type, payload: payload.value, source: `hook:${invocation.hook.name}`, causationId: event.id, depth, emittedBy });
     }
   }
 
@@ -51,7 +72,7 @@ export function createHookNotices(deps: NoticesDeps) {
     };
     deps.bus.emit('message', { channel: 'hook', type: 'hook.executed', data: notice, at: new Date().toISOString() });
     void (async () => {
-      if (await deps.storeExecuted()) await deps.record({ type: 'hook.executed', payload: notice, source: 'hookd', causationId: event.id, depth: 0, emittedBy: [] });
+      if (await deps.storeExecuted()) await record({ type: 'hook.executed', payload: notice, source: 'hookd', causationId: event.id, depth: 0, emittedBy: [] });
       await raiseEmitted(invocation, event);
     })().catch((err: unknown) => deps.log.error({ err, hook: hook.name, eventId: event.id }, 'could not raise what a hook run emitted'));
   };

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog.ts';
 import type { HooksConfig, RuntimeConfig } from '../config/index.ts';
+import type { JsonLimits } from '../json-bounds.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import type { EnvGrants } from '../env-grants.ts';
 import { createHooksStore } from '../db/hooks-store.ts';
@@ -31,6 +32,8 @@ export interface DispatchDeps {
   compiler: Compiler;
   hooksConfig: HooksConfig;
   runtimeConfig: RuntimeConfig;
+  /** Bounds of a payload a hook produces (filter output, emit): events.maxDepth, runtime.maxResultSize. */
+  payloadLimits: JsonLimits;
   enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
   bus: Bus;
   /** The one env rule: what permissions.env resolves to, and which names registration refuses. */
@@ -44,6 +47,8 @@ export interface DispatchDeps {
 }
 
 export function createDispatch(deps: DispatchDeps) {
+  // Ends the background writers' storage retries at stop: what they owed stays in the database.
+  const stopping = new AbortController();
   const hooks = createHooksStore(deps.db);
   const invocations = createInvocationsStore(deps.db);
   const registry = createHookRegistry({ store: hooks });
@@ -62,9 +67,12 @@ export function createDispatch(deps: DispatchDeps) {
     invocations,
     log: deps.log,
     disableAfterFailures: deps.hooksConfig.disableAfterFailures || Number.POSITIVE_INFINITY,
+    payloadLimits: deps.payloadLimits,
+    stopSignal: stopping.signal,
     grantsFor: createGrants({
       catalog: deps.catalog,
       maxResponseBytes: deps.runtimeConfig.maxFetchResponseBytes,
+      maxJsonDepth: deps.payloadLimits.maxDepth,
       resolveEnv: deps.envGrants.resolve,
     }),
     onInvoked: createHookNotices({
@@ -74,14 +82,23 @@ export function createDispatch(deps: DispatchDeps) {
       maxEmitDepth: deps.hooksConfig.maxEmitDepth,
       record: deps.record,
       storeExecuted: deps.storeExecuted,
+      payloadLimits: deps.payloadLimits,
+      stopSignal: stopping.signal,
     }),
     ...deps.invokerExtras,
   });
-  const runFilterChain = createFilterChain({ catalog: deps.catalog, invoker, deadlineMs: deps.hooksConfig.chainTimeoutMs });
+  const runFilterChain = createFilterChain({ catalog: deps.catalog, invoker, deadlineMs: deps.hooksConfig.chainTimeoutMs, limits: deps.payloadLimits });
   const runActions = createActionRunner({ registry, invoker, limiter: createLimiter(deps.hooksConfig.actionConcurrency) });
   // Events in flight = action concurrency: the rest wait in the queue and, at a stop, stay
   // pending in the database (and run after the restart) instead of starting late.
-  const dispatcher = createDispatcher({ db: deps.db, events: deps.events, log: deps.log, concurrency: deps.hooksConfig.actionConcurrency, runActions });
+  const dispatcher = createDispatcher({
+    db: deps.db,
+    events: deps.events,
+    log: deps.log,
+    concurrency: deps.hooksConfig.actionConcurrency,
+    runActions,
+    stopSignal: stopping.signal,
+  });
   const filtering = createFiltering({
     db: deps.db,
     events: deps.events,
@@ -117,6 +134,7 @@ export function createDispatch(deps: DispatchDeps) {
       dispatcher.start();
     },
     async stop(): Promise<void> {
+      stopping.abort();
       await dispatcher.stop();
       await invoker.drain();
     },

@@ -1,9 +1,12 @@
 // Runs one hook for one event and records it: the sandbox (module) or the command runner,
-// the invocation log (group-committed), the failure count with auto-disable, and a
-// hook.executed notice on the bus. Never throws: every failure is an outcome.
+// the invocation log (group-committed, retried while the storage fails), the failure count
+// with auto-disable, and a hook.executed notice on the bus. Never throws: every failure is
+// an outcome. A run's value is kept only as bounded JSON data (else it is invalid-result).
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
+import { retryOnStorageFailure } from '../db/storage-retry.ts';
+import { toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { HookEvent, HookOutcome, Sandbox } from '../../runtime/index.ts';
 import type { HookRegistry } from './hook-registry.ts';
@@ -35,6 +38,10 @@ export interface InvokerDeps {
   invocations: InvocationsStore;
   log: Logger;
   disableAfterFailures: number;
+  /** Bounds of a payload a hook produces (events.maxDepth, runtime.maxResultSize); see keepResultAsJson. */
+  payloadLimits: JsonLimits;
+  /** Aborted at stop: a storage failure's retries end and the work stays owed in the database. */
+  stopSignal: AbortSignal;
   /** Runs a command hook (issue 5); absent: command hooks fail with a clear error. */
   runCommand?: (hook: HookRecord, event: HookEvent, timeoutMs: number | undefined) => Promise<HookOutcome>;
   /** What the hook may use besides plain JavaScript (permissions, progress, emit). */
@@ -105,6 +112,7 @@ export function createInvoker(deps: InvokerDeps) {
         outcome.error = { message: refused };
       }
     }
+    status = keepResultAsJson(outcome, status, deps.payloadLimits);
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
       try {
@@ -123,7 +131,13 @@ export function createInvoker(deps: InvokerDeps) {
           ],
         };
         if (options.collect) options.collect.push(record);
-        else await log.add(record);
+        else {
+          await retryOnStorageFailure(() => log.add(record), {
+            signal: deps.stopSignal,
+            onFailure: (err, attempt, retryInMs) =>
+              deps.log.warn({ err, hookId: hook.id, eventId: event.id, attempt, retryInMs }, 'could not record an invocation: storage failed; retrying'),
+          });
+        }
         await countOutcome(hook, status === 'ok', outcome.error?.message ?? status);
       } catch (err) {
         deps.log.error({ err, hookId: hook.id, eventId: event.id }, 'could not record an invocation');
@@ -137,3 +151,24 @@ export function createInvoker(deps: InvokerDeps) {
 }
 
 export type Invoker = ReturnType<typeof createInvoker>;
+
+/**
+ * A run's value goes on to dry-run answers, the CLI and the judge, so it is kept only as
+ * bounded JSON data. An ok run whose value is not (a BigInt, a Map, too deep) is
+ * `invalid-result`, as the runtime already says of a function or a symbol (a filter's judge,
+ * run first, has refused it as invalid-output). Returns the status to record.
+ */
+export function keepResultAsJson(outcome: HookOutcome, status: InvocationStatus, payloadLimits: JsonLimits): InvocationStatus {
+  if (outcome.value === undefined) return status;
+  // One level more than a payload: a filter's { patch } wraps one.
+  const data = toJsonData(outcome.value, { ...payloadLimits, maxDepth: payloadLimits.maxDepth + 1 });
+  if (data.ok) {
+    outcome.value = data.value;
+    return status;
+  }
+  outcome.value = undefined;
+  if (status !== 'ok') return status;
+  const where = data.pointer ? ` (at ${data.pointer})` : '';
+  outcome.error = { name: 'InvalidResultError', message: `the hook's result cannot be kept as JSON: ${data.message}${where}` };
+  return 'invalid-result';
+}

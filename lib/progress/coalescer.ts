@@ -1,5 +1,6 @@
 // Latest-wins coalescing of progress updates per (type, key), and its counters. Pure: the
-// caller passes the time and calls tick() once per window (index.ts owns the timer).
+// caller passes the time and calls tick() once per window (index.ts owns the timer). What it
+// holds is bounded in keys and in bytes: past either bound an update goes out at once.
 
 export interface ProgressUpdate {
   type: string;
@@ -7,6 +8,8 @@ export interface ProgressUpdate {
   data: unknown;
   /** ISO time the update happened. */
   at: string;
+  /** The size of `data` as JSON (checked against progress.maxEntrySize before it gets here). */
+  bytes: number;
 }
 
 export interface CoalescerStats {
@@ -14,18 +17,22 @@ export interface CoalescerStats {
   delivered: number;
   /** Updates replaced by a later one for the same (type, key) before they went out. */
   coalesced: number;
-  /** Updates delivered uncoalesced because maxKeys keys were already tracked. */
+  /** Updates delivered uncoalesced because maxKeys keys were tracked or maxPendingBytes were held. */
   passedThrough: number;
   /** (type, key) pairs tracked now; never more than maxKeys. */
   trackedKeys: number;
   /** Of those, how many hold an update waiting for the next tick. */
   pending: number;
+  /** Bytes of the updates held; never more than maxPendingBytes. */
+  pendingBytes: number;
 }
 
 export interface CoalescerDeps {
   /** 0 turns coalescing off. */
   windowMs: number;
   maxKeys: number;
+  /** Bytes of held updates at once; an update that would pass it goes out at once instead. */
+  maxPendingBytes: number;
   deliver: (update: ProgressUpdate) => void;
 }
 
@@ -56,6 +63,7 @@ export function createCoalescer(deps: CoalescerDeps) {
   let coalesced = 0;
   let passedThrough = 0;
   let pending = 0;
+  let pendingBytes = 0;
 
   function send(update: ProgressUpdate): void {
     delivered++;
@@ -77,9 +85,21 @@ export function createCoalescer(deps: CoalescerDeps) {
       entries.set(id, { pending: undefined });
       return send(update);
     }
-    if (entry.pending === undefined) pending++;
-    else coalesced++;
+    const replaced = entry.pending;
+    if (replaced !== undefined) {
+      coalesced++;
+      pendingBytes -= replaced.bytes;
+    } else pending++;
+    if (pendingBytes + update.bytes > deps.maxPendingBytes) {
+      // Holding it would pass the byte bound: the replaced update is dropped (this one is newer)
+      // and this one goes out now, so the latest value still wins.
+      entry.pending = undefined;
+      pending--;
+      passedThrough++;
+      return send(update);
+    }
     entry.pending = update;
+    pendingBytes += update.bytes;
   }
 
   /** Sends every held update; forgets keys that sent nothing since the previous tick. */
@@ -92,6 +112,7 @@ export function createCoalescer(deps: CoalescerDeps) {
       const update = entry.pending;
       entry.pending = undefined;
       pending--;
+      pendingBytes -= update.bytes;
       send(update);
     }
   }
@@ -103,7 +124,7 @@ export function createCoalescer(deps: CoalescerDeps) {
   }
 
   function stats(): CoalescerStats {
-    return { received, delivered, coalesced, passedThrough, trackedKeys: entries.size, pending };
+    return { received, delivered, coalesced, passedThrough, trackedKeys: entries.size, pending, pendingBytes };
   }
 
   return { offer, tick, flush, stats, size: () => entries.size };

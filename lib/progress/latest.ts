@@ -1,5 +1,6 @@
 // The latest progress value per (type, key), so a page that connects late sees the current
-// state (GET /progress). Entries expire after a TTL; the entry count is bounded. Pure.
+// state (GET /progress). Entries expire after a TTL; their count and their bytes together are
+// bounded (the least recently updated go first), so GET /progress's answer is bounded too. Pure.
 import type { ProgressUpdate } from './coalescer.ts';
 
 export interface LatestEntry extends ProgressUpdate {
@@ -10,6 +11,8 @@ export interface LatestEntry extends ProgressUpdate {
 export interface LatestDeps {
   ttlMs: number;
   maxEntries: number;
+  /** The entries' `bytes` together. */
+  maxBytes: number;
 }
 
 export function createLatestStore(deps: LatestDeps) {
@@ -17,13 +20,22 @@ export function createLatestStore(deps: LatestDeps) {
   // oldest entries are at the front: expiry and eviction only ever look at the front.
   const entries = new Map<string, LatestEntry>();
   let evicted = 0;
+  let bytes = 0;
+
+  function remove(id: string, entry: LatestEntry): void {
+    entries.delete(id);
+    bytes -= entry.bytes;
+  }
 
   function set(update: ProgressUpdate, now: number): void {
     const id = `${update.type}\u0000${update.key}`;
-    entries.delete(id);
+    const previous = entries.get(id);
+    if (previous) remove(id, previous);
     entries.set(id, { ...update, updatedAt: now });
-    if (entries.size > deps.maxEntries) {
-      entries.delete(entries.keys().next().value!);
+    bytes += update.bytes;
+    while (entries.size > deps.maxEntries || (bytes > deps.maxBytes && entries.size > 0)) {
+      const [oldest, entry] = entries.entries().next().value!;
+      remove(oldest, entry);
       evicted++;
     }
   }
@@ -32,7 +44,7 @@ export function createLatestStore(deps: LatestDeps) {
   function sweep(now: number): void {
     for (const [id, entry] of entries) {
       if (now - entry.updatedAt < deps.ttlMs) return;
-      entries.delete(id);
+      remove(id, entry);
     }
   }
 
@@ -44,7 +56,7 @@ export function createLatestStore(deps: LatestDeps) {
     return out;
   }
 
-  return { set, sweep, list, size: () => entries.size, evicted: () => evicted };
+  return { set, sweep, list, size: () => entries.size, bytes: () => bytes, evicted: () => evicted };
 }
 
 export type LatestStore = ReturnType<typeof createLatestStore>;

@@ -12,8 +12,9 @@ import { frameMessage, streamPreamble } from './sse-frame.ts';
 interface Subscriber {
   client: SseClient;
   matches: EventPattern;
-  /** While a replay runs, live business events and hook outcomes wait here (bounded). */
-  held: BusMessage[] | undefined;
+  /** While a replay runs, live business events and hook outcomes wait here, framed (bounded like the client's queue). */
+  held: Array<{ message: BusMessage; frame: Frame }> | undefined;
+  heldBytes: number;
 }
 
 export interface StreamConnection {
@@ -40,8 +41,13 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
     for (const s of subscribers) {
       if (!s.matches(m.type)) continue;
       if (s.held && m.channel !== 'progress') {
-        if (s.held.length >= config.clientQueueLimit) s.client.drop('SLOW_CLIENT', 'too many live events arrived during the replay; reconnect');
-        else s.held.push(m);
+        frame ??= frameMessage(m);
+        if (s.held.length >= config.clientQueueLimit || s.heldBytes + frame.bytes > config.clientQueueBytes) {
+          s.client.drop('SLOW_CLIENT', 'too many live events arrived during the replay; reconnect');
+        } else {
+          s.held.push({ message: m, frame });
+          s.heldBytes += frame.bytes;
+        }
         continue;
       }
       s.client.send((frame ??= frameMessage(m)));
@@ -76,7 +82,7 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
   function open(target: Writable, options: { matches: EventPattern; replaying: boolean }): StreamConnection {
     assertCanOpen();
     totals.opened++;
-    const subscriber: Subscriber = { client: undefined!, matches: options.matches, held: options.replaying ? [] : undefined };
+    const subscriber: Subscriber = { client: undefined!, matches: options.matches, held: options.replaying ? [] : undefined, heldBytes: 0 };
     subscriber.client = createSseClient({
       target,
       queueLimit: config.clientQueueLimit,
@@ -103,7 +109,8 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
       goLive(replayedIds) {
         const held = subscriber.held ?? [];
         subscriber.held = undefined;
-        for (const m of held) if (!(m.channel === 'event' && m.id !== undefined && replayedIds?.has(m.id))) client.send(frameMessage(m));
+        subscriber.heldBytes = 0;
+        for (const { message: m, frame } of held) if (!(m.channel === 'event' && m.id !== undefined && replayedIds?.has(m.id))) client.send(frame);
       },
     };
   }

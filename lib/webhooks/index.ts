@@ -27,6 +27,8 @@ export interface WebhooksDeps {
 
 export function createWebhooks(deps: WebhooksDeps) {
   const { config, log } = deps;
+  // Ends storage retries at stop (an attempt not recorded then is sent again after the restart).
+  const stopping = new AbortController();
   const webhooks = createWebhooksStore(deps.db);
   const deliveries = createDeliveriesStore(deps.db);
   const http = createHttpSender({ allowPrivateNetworks: config.allowPrivateNetworks, maxResponseBodyBytes: config.maxResponseBodyBytes });
@@ -44,6 +46,7 @@ export function createWebhooks(deps: WebhooksDeps) {
       await deps.recordEvent({ type: m.type, payload: m.payload, source: 'webhooks' });
     },
     log,
+    stopSignal: stopping.signal,
   });
   const sender = createSender({
     deliveries,
@@ -83,6 +86,7 @@ export function createWebhooks(deps: WebhooksDeps) {
     describeEvent: (eventId: string) => endpoints.describeEvent(eventId),
     start: () => sender.start(),
     async stop(): Promise<void> {
+      stopping.abort();
       await sender.stop();
       http.close();
     },

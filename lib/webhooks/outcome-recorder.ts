@@ -1,10 +1,13 @@
 // Records attempts and their consequences in one transaction per batch (group commit, as the
 // event writer does): the attempt row, the delivery's next state, the endpoint's failure count
 // and auto-disable. Meta events (delivery.failed, webhook.disabled) are raised after commit.
+// An attempt the storage refuses (a full disk) is retried until it is recorded or the daemon
+// stops: the delivery stays claimed meanwhile, and a claim left at stop is released at start.
 import type { Knex } from 'knex';
 import type { DeliveriesStore, DeliveryChanges, DeliveryRecord } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
+import { retryOnStorageFailure } from '../db/storage-retry.ts';
 import type { Logger } from '../log.ts';
 import type { HttpResult } from './http-send.ts';
 import { decideNext, parseRetryAfter, type Decision, type RetryPolicy } from './retry-policy.ts';
@@ -29,6 +32,8 @@ export interface OutcomeRecorderDeps {
   disableAfterFailures: number;
   emit: (event: MetaEvent) => Promise<void>;
   log: Logger;
+  /** Aborted at stop: storage retries end. */
+  stopSignal: AbortSignal;
   random?: () => number;
 }
 
@@ -158,7 +163,12 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
 
   return {
     /** Resolves with the decision once the attempt is committed (undefined: nothing to decide). */
-    record: (report: AttemptReport) => commits.add(report),
+    record: (report: AttemptReport) =>
+      retryOnStorageFailure(() => commits.add(report), {
+        signal: deps.stopSignal,
+        onFailure: (err, attempt, retryInMs) =>
+          deps.log.warn({ err, deliveryId: report.delivery.id, attempt, retryInMs }, 'could not record a webhook attempt: storage failed; retrying'),
+      }),
     drain: () => commits.drain(),
   };
 }

@@ -83,6 +83,16 @@ describe('hookd run-hook', () => {
     assert.deepEqual(report.logs, []);
   });
 
+  it('a result JSON cannot hold (a BigInt) is invalid-result, exits 1, and --json still prints one JSON object', () => {
+    const file = write('bigint.js', 'export default () => ({ size: 10n });\n');
+    const r = hookd(['run-hook', file, '--event', 'media.added', '-p', '{"title":"x"}', '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.status, 'invalid-result');
+    assert.equal(report.result, undefined);
+    assert.match(report.error.message, /BigInt.*\/size/);
+  });
+
   it('runs a TypeScript hook, and a runtime error exits 1 pointing at the .ts line', () => {
     const file = write('ts/boom.ts', [
       "import type { HookContext, HookEvent } from '../../types/hookd.ts';",
@@ -123,6 +133,7 @@ describe('hookd run-hook', () => {
     ['a progress event type', ['--event', 'download.progress'], /"download\.progress" is a progress event type: hooks never run for it/],
     ['no event type at all', [], /which event\? pass --event <type>/],
     ['a payload that is not JSON', ['--event', 'media.added', '-p', '{title'], /the payload in --payload is not valid JSON/],
+    ['a payload nested deeper than events.maxDepth', ['--event', 'media.added', '-p', `{"title":"x","d":${'['.repeat(5000)}${']'.repeat(5000)}}`], /JSON nested more than 64 levels deep at "\/d(\/0){63}".*events\.maxDepth/],
     ['a malformed --allow-net entry', ['--event', 'media.added', '-p', '{"title":"x"}', '--allow-net', 'http://x/'], /invalid --allow-net/],
     ['HOOKD_TOKEN as --allow-env', ['--event', 'media.added', '-p', '{"title":"x"}', '--allow-env', 'HOOKD_TOKEN'], /--allow-env HOOKD_TOKEN: cannot be granted to a hook: names starting with HOOKD_/],
   ];

@@ -121,3 +121,62 @@ test('a write larger than one statement is committed whole, with every seq set',
     assert.equal((await store.get(events[249]!.id))?.seq, seqs[249]);
   });
 });
+
+test('one event that cannot be serialized fails alone; the rest of its batch is stored', async () => {
+  await withWriter({ mayWriteAfterInsert: async () => false }, async (writer, _db, store) => {
+    const events = Array.from({ length: 10 }, () => newEvent());
+    events[4] = newEvent({ payload: { size: 10n } });
+    const outcomes = await writer.writeEach(events);
+    assert.deepEqual(outcomes.map((o) => o.ok), events.map((_, i) => i !== 4));
+    const failed = outcomes[4] as { ok: false; error: { code: string; status: number; message: string } };
+    assert.equal(failed.error.status, 422);
+    assert.match(failed.error.message, /payload cannot be serialized as JSON/);
+    for (const [i, e] of events.entries()) assert.equal(Boolean(await store.get(e.id)), i !== 4);
+  });
+});
+
+test('a write the database refuses (a constraint) fails alone among 60 concurrent writes', async () => {
+  await withWriter({}, async (writer, _db, store) => {
+    const [taken] = await writer.write([newEvent({ id: 'taken', generatedId: false })]);
+    const valid = Array.from({ length: 60 }, () => newEvent({ generatedId: false, id: randomUUID() }));
+    const poisoned = newEvent({ generatedId: false, id: randomUUID() });
+    // A real SQLITE_CONSTRAINT inside the shared transaction: a second row with an existing id.
+    const writes = [
+      ...valid.slice(0, 30).map((e) => writer.write([e])),
+      writer.write([poisoned], async (trx) => {
+        await trx('events').insert({ id: 'taken', type: 't', payload: '{}', status: 'done', occurred_at: 'x', received_at: 1, depth: 0 });
+      }),
+      ...valid.slice(30).map((e) => writer.write([e])),
+    ];
+    const results = await Promise.allSettled(writes);
+    assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
+    assert.match(String((results[30] as PromiseRejectedResult).reason), /SQLITE_CONSTRAINT/);
+    for (const e of valid) assert.ok(await store.get(e.id), `${e.id} stored`);
+    assert.equal(await store.get(poisoned.id), undefined, 'the poisoned write stored nothing');
+    assert.equal((await store.get('taken'))?.seq, taken!.event.seq);
+  });
+});
+
+test('a full database fails writes as STORAGE_FULL; once there is room, writes go on and nothing stored is lost', async () => {
+  await withWriter({ mayWriteAfterInsert: async () => false }, async (writer, db, store) => {
+    const before = await writer.write([newEvent()]);
+    const pages = ((await db.raw('PRAGMA page_count')) as Array<{ page_count: number }>)[0]!.page_count;
+    // The writer's own (only) connection may not grow the file any more: a real SQLITE_FULL.
+    await db.raw(`PRAGMA max_page_count = ${pages}`);
+    const big = { title: 'x'.repeat(20_000) };
+    // The single-statement path (generated ids) and the transaction path (client ids: SQLite
+    // rolls back by itself, and knex's own ROLLBACK then fails) both report the cause.
+    for (const events of [[newEvent({ payload: big })], [newEvent({ payload: big, id: 'client-1', generatedId: false })]]) {
+      const failed = await writer.write(events).then(() => undefined, (err: unknown) => err as { code: string; status: number; details: { retryAfter: number } });
+      assert.equal(failed?.code, 'STORAGE_FULL');
+      assert.equal(failed?.status, 507);
+      assert.ok(failed!.details.retryAfter > 0);
+    }
+    const each = await writer.writeEach([newEvent({ payload: big }), newEvent({ payload: big })]);
+    assert.deepEqual(each.map((o) => !o.ok && (o.error as { code: string }).code), ['STORAGE_FULL', 'STORAGE_FULL']);
+    await db.raw('PRAGMA max_page_count = 1073741823');
+    const after = await writer.write([newEvent({ payload: big, id: 'client-1', generatedId: false })]);
+    assert.equal(after[0]!.created, true);
+    assert.ok(await store.get(before[0]!.event.id), 'what was stored before is intact');
+  });
+});

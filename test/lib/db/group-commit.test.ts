@@ -47,3 +47,40 @@ test('a failed flush rejects only its own batch', async () => {
   const results = await Promise.allSettled([1, 2, 3].map((i) => commits.add(i)));
   assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
 });
+
+test('one item that cannot be committed fails alone; the others of its batch are committed', async () => {
+  const committed: number[] = [];
+  const flushes: number[][] = [];
+  const commits = createGroupCommit<number, number>({
+    maxBatchWeight: 100,
+    flush: async (items) => {
+      flushes.push(items);
+      if (items.includes(13)) throw new TypeError('item 13 cannot be serialized');
+      committed.push(...items);
+      return items;
+    },
+  });
+  const results = await Promise.allSettled(commits.addAll(Array.from({ length: 40 }, (_, i) => i)));
+  assert.deepEqual(results.map((r, i) => (r.status === 'fulfilled' ? r.value : `failed ${i}`)), Array.from({ length: 40 }, (_, i) => (i === 13 ? 'failed 13' : i)));
+  assert.match(String((results[13] as PromiseRejectedResult).reason), /item 13/);
+  assert.deepEqual(committed.sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 13));
+  assert.ok(flushes.length <= 2 * Math.ceil(Math.log2(40)) + 2, `found the culprit in ${flushes.length} flushes, not one per item`);
+});
+
+test('a storage failure fails the whole batch at once, typed, without retrying item by item', async () => {
+  let flushes = 0;
+  const commits = createGroupCommit<number, number>({
+    maxBatchWeight: 100,
+    flush: async () => {
+      flushes++;
+      throw Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL', errno: 13 });
+    },
+  });
+  const results = await Promise.allSettled(commits.addAll([1, 2, 3, 4]));
+  assert.equal(flushes, 1);
+  for (const r of results) {
+    assert.equal(r.status, 'rejected');
+    assert.equal((r as PromiseRejectedResult).reason.code, 'STORAGE_FULL');
+    assert.equal((r as PromiseRejectedResult).reason.status, 507);
+  }
+});

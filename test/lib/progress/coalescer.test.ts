@@ -4,11 +4,11 @@ import { describe, test } from 'node:test';
 import { createCoalescer, progressKeyOf, type ProgressUpdate } from '../../../lib/progress/coalescer.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
-const update = (type: string, key: string, data: unknown): ProgressUpdate => ({ type, key, data, at });
+const update = (type: string, key: string, data: unknown): ProgressUpdate => ({ type, key, data, at, bytes: JSON.stringify(data).length });
 
-function setup(windowMs = 100, maxKeys = 1000) {
+function setup(windowMs = 100, maxKeys = 1000, maxPendingBytes = 1 << 20) {
   const out: ProgressUpdate[] = [];
-  const c = createCoalescer({ windowMs, maxKeys, deliver: (u) => out.push(u) });
+  const c = createCoalescer({ windowMs, maxKeys, maxPendingBytes, deliver: (u) => out.push(u) });
   return { c, out };
 }
 
@@ -39,7 +39,7 @@ describe('coalescer', () => {
     assert.deepEqual(out.map((u) => u.data), [1]);
     c.tick();
     assert.deepEqual(out.map((u) => u.data), [1, 50]);
-    assert.deepEqual(c.stats(), { received: 50, delivered: 2, coalesced: 48, passedThrough: 0, trackedKeys: 1, pending: 0 });
+    assert.deepEqual(c.stats(), { received: 50, delivered: 2, coalesced: 48, passedThrough: 0, trackedKeys: 1, pending: 0, pendingBytes: 0 });
   });
 
   test('different keys and different types never replace each other', () => {
@@ -89,6 +89,22 @@ describe('coalescer', () => {
     assert.equal(c.size(), 100);
     assert.equal(out.length, 10_000);
     assert.equal(c.stats().passedThrough, 9_900);
+  });
+
+  test('held updates never pass maxPendingBytes: one that would goes out at once, and the latest still wins', () => {
+    const { c, out } = setup(100, 1000, 1000);
+    const big = (n: number) => ({ ...update('download.progress', `k${n % 3}`, n), bytes: 400 });
+    for (let n = 0; n < 3; n++) c.offer(big(n)); // leading edges: delivered, nothing held
+    for (let n = 3; n < 300; n++) {
+      c.offer(big(n));
+      assert.ok(c.stats().pendingBytes <= 1000, `held ${c.stats().pendingBytes} bytes`);
+    }
+    c.tick();
+    const s = c.stats();
+    assert.ok(s.passedThrough > 0, 'some updates went out at once instead of being held');
+    assert.equal(s.received, s.delivered + s.coalesced + s.pending);
+    const lastPerKey = new Map(out.map((u) => [u.key, u.data]));
+    assert.deepEqual([...lastPerKey.entries()].sort(), [['k0', 297], ['k1', 298], ['k2', 299]]);
   });
 
   test('a window of 0 turns coalescing off', () => {

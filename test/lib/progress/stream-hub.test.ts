@@ -42,6 +42,19 @@ describe('stream hub', () => {
     hub.stop();
   });
 
+  test('live events held during a replay are bounded in bytes: past clientQueueBytes the client is dropped', async () => {
+    const bus = createBus();
+    const hub = createStreamHub({ bus, config: { ...config, clientQueueBytes: 64 * 1024 } });
+    const t = target();
+    hub.open(t.stream, { matches: () => true, replaying: true });
+    const big = { title: 'x'.repeat(20_000) };
+    for (let i = 0; i < 10; i++) bus.emit('message', msg({ channel: 'event', type: 'media.added', id: `e${i}`, data: big }));
+    await new Promise(setImmediate);
+    assert.equal(hub.stats().dropped, 1, 'ten 20 KB events do not fit 64 KiB: dropped, not held');
+    assert.equal(t.parser.events.at(-1)?.json.code, 'SLOW_CLIENT');
+    hub.stop();
+  });
+
   test('during a replay live business events wait and those the replay sent are not repeated', async () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });

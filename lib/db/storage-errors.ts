@@ -1,0 +1,55 @@
+// Storage failures as typed errors: SQLite's result codes (and the file system's errno codes)
+// that say the database itself cannot store anything right now, as opposed to one item that
+// cannot be stored. The first answer 507 STORAGE_FULL or 503 STORAGE_UNAVAILABLE with a
+// Retry-After; background writers retry them later instead of dropping what they owe.
+import { errors, isHookdError, type HookdError } from '../errors.ts';
+
+interface StorageRule {
+  full: boolean;
+  why: string;
+  retryAfter: number;
+}
+
+// Decided per code: the condition is the database's or its disk's, never the item's, so the
+// same write succeeds once it passes. SQLITE_CONSTRAINT, TOOBIG, MISMATCH and RANGE are the
+// item's own and are absent on purpose; corruption is listed because no write can succeed
+// until an operator acts, and a 503 says "not now" without blaming the client.
+const RULES: Record<string, StorageRule> = {
+  SQLITE_FULL: { full: true, why: 'the database or its disk is full', retryAfter: 30 },
+  ENOSPC: { full: true, why: 'no space left on the disk', retryAfter: 30 },
+  EDQUOT: { full: true, why: 'the disk quota is exhausted', retryAfter: 30 },
+  SQLITE_IOERR: { full: false, why: 'a disk I/O error', retryAfter: 30 },
+  EIO: { full: false, why: 'a disk I/O error', retryAfter: 30 },
+  SQLITE_BUSY: { full: false, why: 'the database is busy', retryAfter: 1 },
+  SQLITE_LOCKED: { full: false, why: 'the database is locked', retryAfter: 1 },
+  SQLITE_PROTOCOL: { full: false, why: 'the database lock could not be taken', retryAfter: 1 },
+  SQLITE_NOMEM: { full: false, why: 'the database ran out of memory', retryAfter: 5 },
+  SQLITE_READONLY: { full: false, why: 'the database is read-only', retryAfter: 60 },
+  EROFS: { full: false, why: 'the disk is read-only', retryAfter: 60 },
+  SQLITE_CANTOPEN: { full: false, why: 'the database file cannot be opened', retryAfter: 60 },
+  SQLITE_CORRUPT: { full: false, why: 'the database file is corrupt', retryAfter: 300 },
+  SQLITE_NOTADB: { full: false, why: 'the database file is not a database', retryAfter: 300 },
+  // The connection was closed under a query (the daemon is stopping).
+  SQLITE_MISUSE: { full: false, why: 'the database is closed', retryAfter: 5 },
+};
+
+function ruleFor(error: unknown): StorageRule | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // node-sqlite3 reports primary codes; extended ones (SQLITE_IOERR_WRITE) share the prefix.
+    const rule = RULES[code] ?? RULES[code.replace(/^(SQLITE_[A-Z]+?)_[A-Z_]+$/, '$1')];
+    if (rule) return rule;
+  }
+  // knex's pool gave up waiting for the one connection: the database is too busy.
+  if ((error as { name?: unknown }).name === 'KnexTimeoutError') return { full: false, why: 'the database is busy', retryAfter: 1 };
+  return undefined;
+}
+
+/** The typed error for a storage failure (unchanged if already typed), or undefined for any other error. */
+export function toStorageError(error: unknown): HookdError | undefined {
+  if (isHookdError(error)) return error.code === 'STORAGE_FULL' || error.code === 'STORAGE_UNAVAILABLE' ? error : undefined;
+  const rule = ruleFor(error);
+  if (!rule) return undefined;
+  return rule.full ? errors.storageFull(rule.retryAfter, error) : errors.storageUnavailable(rule.why, rule.retryAfter, error);
+}

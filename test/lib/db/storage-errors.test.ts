@@ -1,0 +1,41 @@
+// Storage failures as typed errors: each SQLite (and file system) condition that is the
+// storage's, not the item's, maps to STORAGE_FULL (507) or STORAGE_UNAVAILABLE (503) with a
+// Retry-After; the item's own errors are left alone.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { toStorageError } from '../../../lib/db/storage-errors.ts';
+import { errors } from '../../../lib/errors.ts';
+
+const sqliteError = (code: string) => Object.assign(new Error(`${code}: something`), { code });
+
+const cases: Array<[string, unknown, string | undefined, number | undefined]> = [
+  ['SQLITE_FULL', sqliteError('SQLITE_FULL'), 'STORAGE_FULL', 507],
+  ['ENOSPC', sqliteError('ENOSPC'), 'STORAGE_FULL', 507],
+  ['SQLITE_IOERR', sqliteError('SQLITE_IOERR'), 'STORAGE_UNAVAILABLE', 503],
+  ['an extended code (SQLITE_IOERR_WRITE)', sqliteError('SQLITE_IOERR_WRITE'), 'STORAGE_UNAVAILABLE', 503],
+  ['SQLITE_BUSY', sqliteError('SQLITE_BUSY'), 'STORAGE_UNAVAILABLE', 503],
+  ['SQLITE_LOCKED', sqliteError('SQLITE_LOCKED'), 'STORAGE_UNAVAILABLE', 503],
+  ['SQLITE_READONLY', sqliteError('SQLITE_READONLY'), 'STORAGE_UNAVAILABLE', 503],
+  ['SQLITE_CANTOPEN', sqliteError('SQLITE_CANTOPEN'), 'STORAGE_UNAVAILABLE', 503],
+  ['SQLITE_CORRUPT', sqliteError('SQLITE_CORRUPT'), 'STORAGE_UNAVAILABLE', 503],
+  ['knex pool timeout', Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' }), 'STORAGE_UNAVAILABLE', 503],
+  ['SQLITE_CONSTRAINT is the item\'s', sqliteError('SQLITE_CONSTRAINT'), undefined, undefined],
+  ['SQLITE_TOOBIG is the item\'s', sqliteError('SQLITE_TOOBIG'), undefined, undefined],
+  ['a plain error', new Error('boom'), undefined, undefined],
+  ['a HookdError that is not storage', errors.validation('x'), undefined, undefined],
+  ['not an object', 'SQLITE_FULL', undefined, undefined],
+];
+
+for (const [name, error, code, status] of cases) {
+  test(`${name} -> ${code ?? 'not a storage failure'}`, () => {
+    const typed = toStorageError(error);
+    assert.equal(typed?.code, code);
+    assert.equal(typed?.status, status);
+    if (typed) {
+      assert.equal(typed.expose, true, 'the client is told what happened');
+      assert.ok((typed.details as { retryAfter: number }).retryAfter >= 1, 'with a Retry-After');
+      assert.equal(typed.cause, error);
+      assert.equal(toStorageError(typed), typed, 'typing twice changes nothing');
+    }
+  });
+}

@@ -1,0 +1,50 @@
+// The daemon's own guard on what a hook run emitted: a payload that is not bounded JSON data
+// (whatever the sandbox host let through) is dropped with a logged reason; the rest are stored.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBus } from '../../../lib/bus.ts';
+import type { EventRecord, EventsStore } from '../../../lib/db/events-store.ts';
+import type { HookRecord } from '../../../lib/db/hooks-store.ts';
+import { createHookNotices } from '../../../lib/dispatch/hook-notices.ts';
+import { createLogger } from '../../../lib/log.ts';
+import { createLogSink } from '../../helpers/log-sink.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+test('emitted payloads too deep, too large or not JSON data are dropped and logged; the others are recorded', async () => {
+  const sink = createLogSink();
+  const recorded: Array<{ type: string; payload: unknown }> = [];
+  let deep: unknown = 1;
+  for (let i = 0; i < 3_000; i++) deep = [deep];
+  const onInvoked = createHookNotices({
+    bus: createBus(),
+    events: { get: async () => undefined } as unknown as EventsStore,
+    log: createLogger({ level: 'debug', pretty: false, destination: sink.stream }),
+    maxEmitDepth: 3,
+    record: async (input) => {
+      recorded.push(input);
+      return {} as EventRecord;
+    },
+    storeExecuted: async () => false,
+    payloadLimits: { maxDepth: 64, maxBytes: 10_000 },
+    stopSignal: new AbortController().signal,
+  });
+  const hook = { id: 'h1', name: 'emitter', version: 1 } as HookRecord;
+  const emitted = [
+    { type: 'health.issue', payload: { message: 'deep', deep } },
+    { type: 'health.issue', payload: { message: 'big', text: 'x'.repeat(20_000) } },
+    { type: 'health.issue', payload: { message: 'bigint', n: 1n } },
+    { type: 'health.issue', payload: { message: 'fine' } },
+  ];
+  onInvoked(
+    { hook, status: 'ok', outcome: { status: 'ok', logs: [], durationMs: 1, emitted } },
+    { id: 'e1', type: 'media.added', occurredAt: new Date().toISOString(), payload: {} },
+    { mode: 'action' },
+  );
+  await waitFor(async () => recorded.length === 1, 'the valid emitted event');
+  assert.deepEqual(recorded.map((r) => r.payload), [{ message: 'fine' }]);
+  const drops = sink.lines().filter((l) => /^an emitted event was dropped: /.test(String(l.msg)));
+  assert.deepEqual(drops.map((l) => l.pointer), [`/deep${'/0'.repeat(63)}`, '/text', '/n']);
+  assert.match(String(drops[0]!.msg), /deeper than 64 levels/);
+  assert.match(String(drops[1]!.msg), /larger than 10000 bytes/);
+  assert.match(String(drops[2]!.msg), /BigInt/);
+});
