@@ -12,7 +12,8 @@ export type ParsedBody =
 // matters is that the text parses, and a wrong header should not trip up a first try.
 const JSON_TYPES = new Set(['', 'application/json', 'application/x-www-form-urlencoded', 'text/plain']);
 
-export async function readBody(ctx: Context, limit: number): Promise<ParsedBody> {
+/** `allowEmpty`: an empty (or blank) JSON body is `{ format: 'json', value: undefined }`. */
+export async function readBody(ctx: Context, limit: number, options: { allowEmpty?: boolean } = {}): Promise<ParsedBody> {
   const type = (ctx.get('content-type').split(';')[0] ?? '').trim().toLowerCase();
   const ndjson = type === 'application/x-ndjson' || type === 'application/ndjson' || type === 'application/jsonl';
   if (!ndjson && !JSON_TYPES.has(type) && !type.endsWith('+json')) throw errors.unsupportedMediaType(type);
@@ -21,12 +22,39 @@ export async function readBody(ctx: Context, limit: number): Promise<ParsedBody>
   }
   const text = await readText(ctx, limit);
   if (ndjson) return { format: 'ndjson', lines: parseNdjson(text) };
-  if (text.trim() === '') throw errors.validation('request body is empty: send a JSON object');
+  if (text.trim() === '') {
+    if (options.allowEmpty) return { format: 'json', value: undefined };
+    throw errors.validation('request body is empty: send a JSON object');
+  }
   try {
     return { format: 'json', value: JSON.parse(text) };
   } catch (cause) {
     throw errors.malformedJson('request body', cause);
   }
+}
+
+/**
+ * The body of a route that takes one JSON object (a hook, a webhook, a dry run): anything else
+ * (null, a number, a list, NDJSON) is a 400 that says what came instead. `what` names it.
+ */
+export async function readJsonObject(ctx: Context, limit: number, what: string): Promise<Record<string, unknown>> {
+  return toObject(await readBody(ctx, limit), what)!;
+}
+
+/** The same for a route whose body may be left out (rotate-secret): undefined when empty. */
+export async function readOptionalJsonObject(ctx: Context, limit: number, what: string): Promise<Record<string, unknown> | undefined> {
+  return toObject(await readBody(ctx, limit, { allowEmpty: true }), what);
+}
+
+function toObject(body: ParsedBody, what: string): Record<string, unknown> | undefined {
+  if (body.format !== 'json') throw errors.validation(`send ${what} as one JSON object, not NDJSON`);
+  const value = body.value;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw errors.validation(`the body must be a JSON object (${what}), not ${got}`, { pointer: '' });
+  }
+  return value as Record<string, unknown>;
 }
 
 async function readText(ctx: Context, limit: number): Promise<string> {
