@@ -15,10 +15,12 @@ export const PAYLOAD_PREFIX = 'HOOKD_PAYLOAD';
 const MAX_DEPTH = 8;
 
 /** `qualityProfile` -> `QUALITY_PROFILE`, `tmdbId` -> `TMDB_ID`, `HTTPServer` -> `HTTP_SERVER`, `a-b c` -> `A_B_C`. */
+// Linear in the key's length: keys come from clients' payloads. ([A-Z]+)([A-Z][a-z]) took
+// quadratic time on a long run of capitals; the lookarounds below test one place each.
 export function toUpperSnake(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, '_')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .toUpperCase();
