@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
 import { createApp } from './api/app.ts';
+import { answerClientError, answerUnmetExpectation } from './api/client-error.ts';
 import { createCatalogRouter } from './api/catalog-router.ts';
 import { createEventsRouter } from './api/events-router.ts';
 import { createDeliveriesRouter } from './api/deliveries-router.ts';
@@ -96,6 +97,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const auth = createAuthenticator({ tokens, store: tokensStore });
 
   const catalog = createCatalog(config.catalog);
+  const catalogTypes = catalog.list().map((t) => t.name);
   const bus = createBus();
   const progress = createProgress({ bus, config: config.progress, maxDepth: config.events.maxDepth });
   // What a hook may hand back to be stored (a filter's output, an emitted event's payload).
@@ -181,6 +183,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
         ingest,
         events,
         log,
+        catalogTypes,
         bodyLimit: config.server.bodyLimit,
         maxDepth: config.events.maxDepth,
         maxBatch: config.events.maxBatch,
@@ -207,8 +210,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
       createCatalogRouter({ catalog }),
       createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
       createDeliveriesRouter({ endpoints: webhooks.endpoints }),
-      createStreamRouter({ hub: streams, events, config: config.stream }),
-      createProgressRouter({ progress, hub: streams }),
+      createStreamRouter({ hub: streams, events, catalogTypes, config: config.stream }),
+      createProgressRouter({ progress, hub: streams, catalogTypes }),
     ],
   });
 
@@ -225,6 +228,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   pruneTimer.unref();
 
   const server = createServer(app.callback());
+  server.on('clientError', answerClientError);
+  server.on('checkExpectation', answerUnmetExpectation);
   server.keepAliveTimeout = 5_000;
   server.listen(config.server.port, config.server.host);
   try {

@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'VALIDATION'
   | 'MALFORMED_JSON'
+  | 'MALFORMED_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNKNOWN_EVENT_TYPE'
@@ -20,6 +21,7 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'RATE_LIMITED'
   | 'TOO_MANY_STREAMS'
+  | 'TOO_MANY_STREAMS_FOR_TOKEN'
   | 'TARGET_REFUSED'
   | 'JSON_TOO_DEEP'
   | 'STORAGE_FULL'
@@ -72,6 +74,18 @@ export const errors = {
       message: `${where} is not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
       cause,
     }),
+  /** What Node's HTTP parser refused (`parserCode` is its error code), before any route ran. */
+  malformedRequest: (parserCode: string | undefined) => {
+    const [status, message] =
+      parserCode === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'the request headers are too large']
+        : parserCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'the request took too long to arrive']
+          : parserCode === 'EXPECTATION_FAILED'
+            ? [417, 'unsupported Expect header: only "Expect: 100-continue" is understood']
+            : [400, `malformed HTTP request (${parserCode ?? 'parse error'}): check the request line, the headers and Content-Length`];
+    return createError({ code: 'MALFORMED_REQUEST', status, message });
+  },
   payloadTooLarge: (limit: number) =>
     createError({
       code: 'PAYLOAD_TOO_LARGE',
@@ -215,6 +229,14 @@ export const errors = {
   /** One item that cannot be written (the others of its batch are): says why without internals. */
   unstorable: (why: string) =>
     createError({ code: 'UNPROCESSABLE', status: 422, message: `this item cannot be stored: ${why}` }),
+  // 429, not 503: the daemon has room, this token has used its own share.
+  tooManyStreamsForToken: (owner: string, max: number, retryAfterSeconds: number) =>
+    createError({
+      code: 'TOO_MANY_STREAMS_FOR_TOKEN',
+      status: 429,
+      message: `token "${owner}" has ${max} streams open, its share (config stream.maxClientsPerToken): close one or retry after ${retryAfterSeconds} s`,
+      details: { max, retryAfter: retryAfterSeconds },
+    }),
   internal: (cause: unknown) =>
     createError({ code: 'INTERNAL', status: 500, message: 'internal error', cause, expose: false }),
 };

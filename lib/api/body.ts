@@ -25,6 +25,8 @@ export interface BodyOptions {
   maxDepth: number;
   /** A top-level JSON array is a batch of documents, each checked alone (POST /events). */
   batch?: boolean;
+  /** An empty (or blank) body is `{ format: 'json', value: undefined }` instead of a 400. */
+  allowEmpty?: boolean;
 }
 
 // Bodies are parsed as JSON also when sent as curl's default form type or text/plain: what
@@ -40,7 +42,10 @@ export async function readBody(ctx: Context, options: BodyOptions): Promise<Pars
   }
   const text = await readText(ctx, options.limit);
   if (ndjson) return { format: 'batch', ndjson: true, items: parseNdjson(text, options.maxDepth) };
-  if (text.trim() === '') throw errors.validation('request body is empty: send a JSON object');
+  if (text.trim() === '') {
+    if (options.allowEmpty) return { format: 'json', value: undefined };
+    throw errors.validation('request body is empty: send a JSON object');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -58,6 +63,30 @@ export async function readBody(ctx: Context, options: BodyOptions): Promise<Pars
   const deep = findTooDeep(value, options.maxDepth);
   if (deep !== undefined) throw errors.jsonTooDeep(deep, options.maxDepth);
   return { format: 'json', value };
+}
+
+/**
+ * The body of a route that takes one JSON object (a hook, a webhook, a dry run): anything else
+ * (null, a number, a list, NDJSON) is a 400 that says what came instead. `what` names it.
+ */
+export async function readJsonObject(ctx: Context, options: BodyOptions, what: string): Promise<Record<string, unknown>> {
+  return toObject(await readBody(ctx, { ...options, batch: false, allowEmpty: false }), what)!;
+}
+
+/** The same for a route whose body may be left out (rotate-secret): undefined when empty. */
+export async function readOptionalJsonObject(ctx: Context, options: BodyOptions, what: string): Promise<Record<string, unknown> | undefined> {
+  return toObject(await readBody(ctx, { ...options, batch: false, allowEmpty: true }), what);
+}
+
+function toObject(body: ParsedBody, what: string): Record<string, unknown> | undefined {
+  if (body.format !== 'json') throw errors.validation(`send ${what} as one JSON object, not NDJSON`);
+  const value = body.value;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw errors.validation(`the body must be a JSON object (${what}), not ${got}`, { pointer: '' });
+  }
+  return value as Record<string, unknown>;
 }
 
 async function readText(ctx: Context, limit: number): Promise<string> {

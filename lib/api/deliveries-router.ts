@@ -3,10 +3,12 @@
 import Router from '@koa/router';
 import type { Endpoints } from '../webhooks/index.ts';
 import { requireScope } from './auth.ts';
+import { checkIdParam } from './request-params.ts';
 
 export function createDeliveriesRouter(deps: { endpoints: Endpoints }): Router {
   const router = new Router();
   const admin = requireScope('admin');
+  checkIdParam(router);
   router.get('/deliveries/:id', admin, async (ctx) => {
     ctx.body = await deps.endpoints.getDelivery(ctx.params.id!);
   });

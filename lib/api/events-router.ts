@@ -8,9 +8,11 @@ import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
 import type { Logger } from '../log.ts';
+import { parseTypeFilter } from '../progress/type-filter.ts';
 import { requireScope, type Principal } from './auth.ts';
 import { readBody, type BodyItem } from './body.ts';
 import { presentEvent } from './event-view.ts';
+import { checkIdParam, queryFlag, queryInteger, queryList, queryString } from './request-params.ts';
 
 export interface EventsRouterDeps {
   ingest: Ingest;
@@ -19,6 +21,8 @@ export interface EventsRouterDeps {
   /** Whether a type's catalog entry says its POSTs always wait for the filter chain. */
   isSync: (type: string) => boolean;
   events: EventsStore;
+  /** Every catalog type's name: what a ?type= pattern can stand for. */
+  catalogTypes: readonly string[];
   bodyLimit: number;
   /** Nesting depth of a posted document (config events.maxDepth). */
   maxDepth: number;
@@ -32,12 +36,13 @@ export interface EventsRouterDeps {
 
 export function createEventsRouter(deps: EventsRouterDeps): Router {
   const router = new Router();
+  checkIdParam(router);
 
   router.post('/events', requireScope('events'), async (ctx) => {
     const source = (ctx.state.principal as Principal).name;
     deps.ingest.refuseWhileThrottled(source);
     const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth, batch: true });
-    const wait = parseWait(ctx.query.wait);
+    const wait = queryFlag(ctx, 'wait');
     if (body.format === 'json') {
       const item = deps.ingest.check(body.value, source, '', { wait });
       if (item.kind === 'business' && item.event.status === 'filtering') {
@@ -63,13 +68,17 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   });
 
   router.get('/events', requireScope('events'), async (ctx) => {
-    const q = ctx.query;
-    const limit = q.limit === undefined ? deps.pageSize : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw errors.validation('limit must be an integer from 1 to 1000');
-    const since = q.since === undefined ? undefined : Date.parse(String(q.since));
-    if (since !== undefined && Number.isNaN(since)) throw errors.validation('since must be an ISO 8601 time');
-    const afterSeq = q.cursor === undefined ? undefined : decodeCursor(String(q.cursor));
-    const items = await deps.events.list({ type: q.type ? String(q.type) : undefined, since, afterSeq, limit });
+    const limit = queryInteger(ctx, 'limit', { min: 1, max: 1000, fallback: deps.pageSize })!;
+    const sinceText = queryString(ctx, 'since', 64);
+    const since = sinceText === undefined ? undefined : Date.parse(sinceText);
+    if (since !== undefined && Number.isNaN(since)) {
+      throw errors.validation(`query parameter "since" must be an ISO 8601 time, not ${JSON.stringify(sinceText)}`, { parameter: 'since' });
+    }
+    const cursor = queryString(ctx, 'cursor', 64);
+    const afterSeq = cursor === undefined ? undefined : decodeCursor(cursor);
+    // ?type= takes event patterns like ?types= of /stream: a pattern stands for the catalog types it matches.
+    const { types } = parseTypeFilter(queryList(ctx, 'type'), { parameter: 'type', catalogTypes: deps.catalogTypes });
+    const items = await deps.events.list({ types, since, afterSeq, limit });
     const last = items.at(-1);
     ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
   });
@@ -144,12 +153,6 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
 
 type BusinessResult = Extract<AcceptResult, { kind: 'business' }>;
 
-function parseWait(value: unknown): boolean {
-  if (value === undefined || value === 'false' || value === '0') return false;
-  if (value === '' || value === 'true' || value === '1') return true;
-  throw errors.validation('wait must be true or false');
-}
-
 function answerSingle(ctx: Context, result: AcceptResult, wait: boolean): void {
   if (result.kind === 'failed') throw result.error;
   if (result.kind === 'progress') {
@@ -197,7 +200,7 @@ function encodeCursor(seq: number): string {
 }
 
 function decodeCursor(cursor: string): number {
-  const match = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw errors.validation('cursor is not one that GET /events returned');
+  const match = /^s:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw errors.validation('query parameter "cursor" is not one that GET /events returned', { parameter: 'cursor' });
   return Number(match[1]);
 }

@@ -13,8 +13,9 @@ import type { Invoker } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { requireScope } from './auth.ts';
-import { readBody } from './body.ts';
+import { readJsonObject } from './body.ts';
 import { presentHook, presentInvocation } from './hook-view.ts';
+import { checkIdParam, queryInteger } from './request-params.ts';
 
 export interface HooksRouterDeps {
   store: HooksStore;
@@ -33,6 +34,7 @@ export interface HooksRouterDeps {
 export function createHooksRouter(deps: HooksRouterDeps): Router {
   const router = new Router();
   router.use('/hooks', requireScope('admin'));
+  checkIdParam(router);
 
   async function load(id: string): Promise<HookRecord> {
     const hook = await deps.store.get(id);
@@ -40,15 +42,10 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     return hook;
   }
 
-  async function readJson(ctx: Context): Promise<unknown> {
-    const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth });
-    if (body.format !== 'json') throw errors.validation('send the hook as one JSON object');
-    return body.value;
-  }
+  const readJson = (ctx: Context, what = 'the hook') => readJsonObject(ctx, { limit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth }, what);
 
   /** The event a dry run uses: a known type and a payload that fits its schema. */
-  function testEvent(raw: unknown) {
-    const input = (raw ?? {}) as { type?: unknown; payload?: unknown };
+  function testEvent(input: { type?: unknown; payload?: unknown }) {
     if (typeof input.type !== 'string') throw errors.validation('"type" is required: the event type to test with', { pointer: '/type' });
     if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
     const payload = input.payload ?? {};
@@ -57,8 +54,8 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     return { id: `test-${randomUUID()}`, type: input.type, occurredAt: new Date().toISOString(), payload };
   }
 
-  async function dryRun(hook: HookRecord, raw: unknown) {
-    const event = testEvent(raw);
+  async function dryRun(hook: HookRecord, input: { type?: unknown; payload?: unknown }) {
+    const event = testEvent(input);
     // A filter's output is judged as the chain would judge it (invalid-output when refused).
     let payload: unknown;
     const check = (value: unknown) => {
@@ -92,8 +89,7 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
   });
 
   router.post('/hooks/test', async (ctx) => {
-    const raw = (await readJson(ctx)) as Record<string, unknown> | null;
-    const { type, payload, ...definition } = raw ?? {};
+    const { type, payload, ...definition } = await readJson(ctx, 'a hook definition with "type" and "payload"');
     const fields = await deps.definitions.forCreate({ name: 'dry-run', events: ['*'], mode: 'filter', ...definition }, 'api');
     const hook: HookRecord = { ...fields, id: 'dry-run', version: 0, consecutiveFailures: 0, createdAt: Date.now(), updatedAt: Date.now() };
     ctx.body = await dryRun(hook, { type, payload });
@@ -106,7 +102,7 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
   router.patch('/hooks/:id', async (ctx) => {
     const hook = await load(ctx.params.id!);
     const raw = await readJson(ctx);
-    if (hook.origin === 'file' && Object.keys(raw as object).some((k) => k !== 'enabled')) {
+    if (hook.origin === 'file' && Object.keys(raw).some((k) => k !== 'enabled')) {
       throw errors.readOnly('hook', hook.name, `it comes from ${hook.filePath}; edit the file (only "enabled" can change here)`);
     }
     const fields = await deps.definitions.forUpdate(hook, raw);
@@ -131,16 +127,15 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
 
   router.get('/hooks/:id/invocations', async (ctx) => {
     const hook = await load(ctx.params.id!);
-    const limit = ctx.query.limit === undefined ? 50 : Number(ctx.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw errors.validation('limit must be an integer from 1 to 500');
-    const before = ctx.query.before === undefined ? undefined : Number(ctx.query.before);
-    if (before !== undefined && !Number.isInteger(before)) throw errors.validation('before must be an invocation id');
+    const limit = queryInteger(ctx, 'limit', { min: 1, max: 500, fallback: 50 })!;
+    const before = queryInteger(ctx, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER });
     const items = await deps.invocations.listForHook(hook.id, limit, before);
     ctx.body = { items: items.map(presentInvocation), nextBefore: items.length === limit ? items.at(-1)!.id : null };
   });
 
   router.post('/hooks/:id/test', async (ctx) => {
-    ctx.body = await dryRun(await load(ctx.params.id!), await readJson(ctx));
+    const hook = await load(ctx.params.id!);
+    ctx.body = await dryRun(hook, await readJson(ctx, 'a test event with "type" and "payload"'));
   });
 
   return router;

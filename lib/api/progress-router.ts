@@ -5,18 +5,21 @@ import type { Progress } from '../progress/index.ts';
 import type { StreamHub } from '../progress/stream-hub.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
 import { requireScope } from './auth.ts';
+import { queryList, queryString } from './request-params.ts';
 
 export interface ProgressRouterDeps {
   progress: Progress;
   hub: StreamHub;
+  /** Every catalog type's name (the filter's patterns are checked like /stream's). */
+  catalogTypes: readonly string[];
 }
 
 export function createProgressRouter(deps: ProgressRouterDeps): Router {
   const router = new Router();
 
   router.get('/progress', requireScope('events'), (ctx) => {
-    const filter = parseTypeFilter(ctx.query.types);
-    const key = typeof ctx.query.key === 'string' ? ctx.query.key : undefined;
+    const filter = parseTypeFilter(queryList(ctx, 'types'), { parameter: 'types', catalogTypes: deps.catalogTypes });
+    const key = queryString(ctx, 'key');
     const ttl = deps.progress.ttlMs;
     const items = deps.progress.latest(filter.matches).flatMap((e) =>
       key !== undefined && e.key !== key

@@ -8,11 +8,14 @@ import type { EventsStore } from '../db/events-store.ts';
 import { frameControl, frameMessage } from '../progress/sse-frame.ts';
 import type { StreamConnection, StreamHub } from '../progress/stream-hub.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
-import { requireScope } from './auth.ts';
+import { requireScope, type Principal } from './auth.ts';
+import { MAX_ID_LENGTH, queryList, queryString } from './request-params.ts';
 
 export interface StreamRouterDeps {
   hub: StreamHub;
   events: EventsStore;
+  /** Every catalog type's name: what a ?types= pattern can stand for in the replay query. */
+  catalogTypes: readonly string[];
   config: Config['stream'];
 }
 
@@ -30,12 +33,13 @@ export function createStreamRouter(deps: StreamRouterDeps): Router {
   const pageSize = Math.min(100, deps.config.clientQueueLimit);
 
   router.get('/stream', requireScope('events'), async (ctx) => {
-    const filter = parseTypeFilter(ctx.query.types);
-    const query = ctx.query.lastEventId;
-    const lastEventId = ctx.get('last-event-id') || (typeof query === 'string' ? query : '');
+    const filter = parseTypeFilter(queryList(ctx, 'types'), { parameter: 'types', catalogTypes: deps.catalogTypes });
+    const lastEventId = ctx.get('last-event-id') || queryString(ctx, 'lastEventId', MAX_ID_LENGTH) || '';
+    const owner = (ctx.state.principal as Principal).name;
     // Everything that can fail with a clean 4xx/5xx happens before the headers go out.
-    const resumeFrom = lastEventId ? await deps.events.get(lastEventId) : undefined;
-    deps.hub.assertCanOpen();
+    // An id longer than any event id cannot be known: it is a gap, like any unknown id.
+    const resumeFrom = lastEventId && lastEventId.length <= MAX_ID_LENGTH ? await deps.events.get(lastEventId) : undefined;
+    deps.hub.assertCanOpen(owner);
 
     ctx.status = 200;
     ctx.respond = false; // the stream is written to ctx.res directly, for as long as it lasts
@@ -43,13 +47,14 @@ export function createStreamRouter(deps: StreamRouterDeps): Router {
     ctx.res.writeHead(200, SSE_HEADERS);
     // Subscribed before the replay query: an event committed meanwhile is held and sent
     // after the replay (or skipped if the replay already had it), never lost.
-    const conn = deps.hub.open(ctx.res, { matches: filter.matches, replaying: resumeFrom !== undefined });
+    const conn = deps.hub.open(ctx.res, { matches: filter.matches, replaying: resumeFrom !== undefined, owner });
     if (lastEventId && !resumeFrom) {
-      conn.send(frameControl('gap', { reason: 'unknown-last-event-id', lastEventId, hint: 'read what you missed with GET /events' }));
+      const shown = lastEventId.slice(0, MAX_ID_LENGTH);
+      conn.send(frameControl('gap', { reason: 'unknown-last-event-id', lastEventId: shown, hint: 'read what you missed with GET /events' }));
     }
     if (resumeFrom) {
       try {
-        await replay(conn, resumeFrom.seq, filter.patterns);
+        await replay(conn, resumeFrom.seq, filter.types);
       } catch (error) {
         conn.send(frameControl('error', { code: 'INTERNAL', message: 'the replay failed; reconnect to retry' }));
         conn.close();
@@ -58,12 +63,12 @@ export function createStreamRouter(deps: StreamRouterDeps): Router {
     }
   });
 
-  async function replay(conn: StreamConnection, afterSeq: number, patterns: string[] | undefined): Promise<void> {
+  async function replay(conn: StreamConnection, afterSeq: number, types: string[] | undefined): Promise<void> {
     const replayed = new Set<string>();
     let seq = afterSeq;
     while (!conn.isClosed() && replayed.size < deps.config.replayLimit) {
       const want = Math.min(pageSize, deps.config.replayLimit - replayed.size);
-      const rows = await deps.events.listAfterSeq(seq, patterns, want);
+      const rows = await deps.events.listAfterSeq(seq, types, want);
       for (const e of rows) {
         conn.send(frameMessage({ channel: 'event', type: e.type, id: e.id, data: e.payload, at: e.occurredAt }));
         replayed.add(e.id);
@@ -72,7 +77,7 @@ export function createStreamRouter(deps: StreamRouterDeps): Router {
       seq = rows.at(-1)!.seq;
       await conn.whenFlushed();
     }
-    if (!conn.isClosed() && (await deps.events.listAfterSeq(seq, patterns, 1)).length > 0) {
+    if (!conn.isClosed() && (await deps.events.listAfterSeq(seq, types, 1)).length > 0) {
       conn.send(
         frameControl('gap', {
           reason: 'replay-limit',

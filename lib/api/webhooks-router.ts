@@ -3,10 +3,10 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { DeliveryStatus } from '../db/deliveries-store.ts';
-import { errors } from '../errors.ts';
 import type { Endpoints } from '../webhooks/index.ts';
 import { requireScope } from './auth.ts';
-import { readBody } from './body.ts';
+import { readJsonObject, readOptionalJsonObject } from './body.ts';
+import { checkIdParam, queryChoice, queryInteger, queryString } from './request-params.ts';
 
 export interface WebhooksRouterDeps {
   endpoints: Endpoints;
@@ -16,18 +16,14 @@ export interface WebhooksRouterDeps {
   pageSize: number;
 }
 
-const STATUSES = new Set(['pending', 'succeeded', 'failed']);
+const STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];
 
 export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
   const router = new Router();
   const admin = requireScope('admin');
-  const json = async (ctx: Context) => {
-    const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth });
-    if (body.format !== 'json') throw errors.validation('send one JSON object, not NDJSON');
-    return body.value;
-  };
-  // rotate-secret and test take an optional body: an empty POST is the common case.
-  const optionalJson = async (ctx: Context) => (ctx.request.length || ctx.get('transfer-encoding') ? json(ctx) : undefined);
+  checkIdParam(router);
+  const bodyOptions = { limit: deps.bodyLimit, maxDepth: deps.maxDepth };
+  const json = (ctx: Context) => readJsonObject(ctx, bodyOptions, 'the webhook');
 
   router.post('/webhooks', admin, async (ctx) => {
     ctx.status = 201;
@@ -47,20 +43,17 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
     ctx.status = 204;
   });
   router.post('/webhooks/:id/rotate-secret', admin, async (ctx) => {
-    ctx.body = await deps.endpoints.rotateSecret(ctx.params.id!, await optionalJson(ctx));
+    // The body is optional: an empty POST (a generated secret) is the common case.
+    ctx.body = await deps.endpoints.rotateSecret(ctx.params.id!, await readOptionalJsonObject(ctx, bodyOptions, '{ "secret"? }'));
   });
   router.post('/webhooks/:id/test', admin, async (ctx) => {
     ctx.body = await deps.endpoints.ping(ctx.params.id!);
   });
   router.get('/webhooks/:id/deliveries', admin, async (ctx) => {
-    const q = ctx.query;
-    const limit = q.limit === undefined ? deps.pageSize : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw errors.validation('limit must be an integer from 1 to 1000');
-    if (q.status !== undefined && !STATUSES.has(String(q.status))) throw errors.validation('status must be pending, succeeded or failed');
     ctx.body = await deps.endpoints.listDeliveries(ctx.params.id!, {
-      limit,
-      status: q.status === undefined ? undefined : (String(q.status) as DeliveryStatus),
-      cursor: q.cursor === undefined ? undefined : String(q.cursor),
+      limit: queryInteger(ctx, 'limit', { min: 1, max: 1000, fallback: deps.pageSize })!,
+      status: queryChoice(ctx, 'status', STATUSES),
+      cursor: queryString(ctx, 'cursor', 512),
     });
   });
   return router;

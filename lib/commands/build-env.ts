@@ -14,14 +14,18 @@ export const PAYLOAD_PREFIX = 'HOOKD_PAYLOAD';
 // Deeper structures are rare in events and every level multiplies the variables.
 const MAX_DEPTH = 8;
 
-/** `qualityProfile` -> `QUALITY_PROFILE`, `tmdbId` -> `TMDB_ID`, `HTTPServer` -> `HTTP_SERVER`, `a-b c` -> `A_B_C`. */
+/**
+ * `qualityProfile` -> `QUALITY_PROFILE`, `tmdbId` -> `TMDB_ID`, `HTTPServer` -> `HTTP_SERVER`, `a-b c` -> `A_B_C`.
+ * Linear in the key's length (keys come from clients' payloads): `([A-Z]+)([A-Z][a-z])` and
+ * `_+$` backtracked over long runs; the lookarounds test one place each, and once runs of
+ * other characters are one `_`, trimming is one character at each end.
+ */
 export function toUpperSnake(key: string): string {
-  return key
+  const snake = key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toUpperCase();
+    .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, '_')
+    .replace(/[^A-Za-z0-9]+/g, '_');
+  return snake.slice(snake.startsWith('_') ? 1 : 0, snake.endsWith('_') && snake.length > 1 ? -1 : undefined).toUpperCase();
 }
 
 function scalar(value: unknown): string | undefined {

@@ -187,6 +187,8 @@ export interface StreamConfig {
   clientQueueBytes: number;
   replayLimit: number;
   maxClients: number;
+  /** Open streams one token (principal) may hold, so one cannot take every slot. */
+  maxClientsPerToken: number;
   queryToken: boolean;
 }
 
@@ -265,6 +267,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       clientQueueBytes: parseSize(raw.stream.clientQueueBytes)!,
       replayLimit: raw.stream.replayLimit,
       maxClients: raw.stream.maxClients,
+      maxClientsPerToken: raw.stream.maxClientsPerToken,
       queryToken: raw.stream.queryToken,
     },
     webhooks: normalizeWebhooks(raw.webhooks),

@@ -1,5 +1,6 @@
 // The JSON Schema of the configuration as users write it in YAML (before units and paths are
 // normalized). Unknown keys are errors, so a typo is reported instead of silently ignored.
+import { PATTERN_LIMITS } from '../event-pattern.ts';
 
 // "duration" and "size" are formats registered by lib/json-schema.ts (see units.ts).
 const duration = { type: ['number', 'string'], minimum: 0, format: 'duration' };
@@ -119,6 +120,7 @@ export const CONFIG_SCHEMA = section({
     clientQueueBytes: size,
     replayLimit: { type: 'integer', minimum: 0 },
     maxClients: { type: 'integer', minimum: 1 },
+    maxClientsPerToken: { type: 'integer', minimum: 1 },
     queryToken: { type: 'boolean' },
   }),
   webhooks: section({
@@ -138,7 +140,8 @@ export const CONFIG_SCHEMA = section({
   secrets: { type: 'object', additionalProperties: { type: 'string' } },
   catalog: {
     type: 'object',
-    propertyNames: { pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$' },
+    // No longer than an event pattern may be, so every type can be named in one.
+    propertyNames: { pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$', maxLength: PATTERN_LIMITS.maxLength },
     additionalProperties: catalogEntry,
   },
 });

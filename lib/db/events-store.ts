@@ -151,7 +151,8 @@ async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[])
 }
 
 export interface ListQuery {
-  type?: string;
+  /** Only these types (`type IN`); undefined: every type. */
+  types?: readonly string[];
   since?: number;
   afterSeq?: number;
   limit: number;
@@ -213,27 +214,19 @@ export function createEventsStore(db: Knex) {
 
     async list(q: ListQuery): Promise<EventRecord[]> {
       let query = table().orderBy('seq', 'desc').limit(q.limit);
-      if (q.type) query = query.where('type', q.type);
+      if (q.types) query = query.whereIn('type', q.types);
       if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
       return (await query).map(fromRow);
     },
 
     /**
-     * Events after `afterSeq` in arrival order, optionally only types matching one of the
-     * patterns ("download.*": `*` is any run of characters): GET /stream's replay.
+     * Events after `afterSeq` in arrival order, only of `types` when given (the types an
+     * event-pattern filter stands for, from event-pattern.ts): GET /stream's replay.
      */
-    async listAfterSeq(afterSeq: number, patterns: readonly string[] | undefined, limit: number): Promise<EventRecord[]> {
+    async listAfterSeq(afterSeq: number, types: readonly string[] | undefined, limit: number): Promise<EventRecord[]> {
       let query = table().where('seq', '>', afterSeq).orderBy('seq').limit(limit);
-      if (patterns && patterns.length > 0) {
-        query = query.where((w) => {
-          for (const p of patterns) {
-            if (!p.includes('*')) w.orWhere('type', p);
-            // LIKE with _ and % escaped: only our * is a wildcard.
-            else w.orWhereRaw("type LIKE ? ESCAPE '\\'", [p.replace(/[\\%_]/g, '\\$&').replaceAll('*', '%')]);
-          }
-        });
-      }
+      if (types) query = query.whereIn('type', types);
       return (await query).map(fromRow);
     },
 

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { errors } from '../errors.ts';
 import { ENV_NAME_PATTERN } from '../env-grants.ts';
-import { isValidPattern } from '../event-pattern.ts';
+import { checkPatternList } from '../event-pattern.ts';
 import { createSchemaCompiler } from '../json-schema.ts';
 import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 
@@ -84,10 +84,8 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
   }
 
   function checkPatterns(patterns: string[]): void {
+    checkPatternList(patterns, 'events', (i) => ({ pointer: i === undefined ? '/events' : `/events/${i}` }));
     for (const [i, pattern] of patterns.entries()) {
-      if (!isValidPattern(pattern)) {
-        throw errors.validation(`event pattern "${pattern}" is malformed: use dotted names and *`, { pointer: `/events/${i}` });
-      }
       if (deps.catalog.match(pattern).length === 0) {
         throw errors.unprocessable(`event pattern "${pattern}" matches no event type in the catalog (GET /catalog)`, {
           pointer: `/events/${i}`,

@@ -11,6 +11,8 @@ import { frameMessage, streamPreamble } from './sse-frame.ts';
 
 interface Subscriber {
   client: SseClient;
+  /** The principal (token name) that opened it: each has a share of the slots. */
+  owner: string;
   matches: EventPattern;
   /** While a replay runs, live business events and hook outcomes wait here, framed (bounded like the client's queue). */
   held: Array<{ message: BusMessage; frame: Frame }> | undefined;
@@ -31,6 +33,8 @@ export interface StreamConnection {
 export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
   const { config } = deps;
   const subscribers = new Set<Subscriber>();
+  // Open streams per owner: one token filling every slot would lock all others out.
+  const perOwner = new Map<string, number>();
   let heartbeat: NodeJS.Timeout | undefined;
   let listening = false;
   let stopped = false;
@@ -73,16 +77,21 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
   }
 
   /** Throws the HTTP error to answer instead of a stream: call it before sending headers. */
-  function assertCanOpen(): void {
+  function assertCanOpen(owner: string): void {
     if (stopped) throw errors.shuttingDown();
+    if ((perOwner.get(owner) ?? 0) >= config.maxClientsPerToken) {
+      throw errors.tooManyStreamsForToken(owner, config.maxClientsPerToken, Math.max(1, Math.ceil(config.retryMs / 1000)));
+    }
     if (subscribers.size >= config.maxClients) throw errors.tooManyStreams(config.maxClients);
   }
 
-  /** Starts a stream on `target` (headers just sent); throws when full or stopping. */
-  function open(target: Writable, options: { matches: EventPattern; replaying: boolean }): StreamConnection {
-    assertCanOpen();
+  /** Starts a stream on `target` (headers just sent) for `owner`; throws when full or stopping. */
+  function open(target: Writable, options: { matches: EventPattern; replaying: boolean; owner: string }): StreamConnection {
+    const { owner } = options;
+    assertCanOpen(owner);
     totals.opened++;
-    const subscriber: Subscriber = { client: undefined!, matches: options.matches, held: options.replaying ? [] : undefined, heldBytes: 0 };
+    perOwner.set(owner, (perOwner.get(owner) ?? 0) + 1);
+    const subscriber: Subscriber = { client: undefined!, owner, matches: options.matches, held: options.replaying ? [] : undefined, heldBytes: 0 };
     subscriber.client = createSseClient({
       target,
       queueLimit: config.clientQueueLimit,
@@ -94,6 +103,9 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
         totals.coalesced += s.coalesced;
         totals.peakQueued = Math.max(totals.peakQueued, s.peakQueued);
         subscribers.delete(subscriber);
+        const left = (perOwner.get(owner) ?? 1) - 1;
+        if (left > 0) perOwner.set(owner, left);
+        else perOwner.delete(owner);
         if (subscribers.size === 0) setListening(false);
       },
     });

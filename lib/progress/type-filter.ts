@@ -1,26 +1,22 @@
-// The ?types= filter of GET /stream and GET /progress: a comma-separated list of event-type
-// patterns ("download.*,job.progress"); absent or empty means every type.
-import { errors } from '../errors.ts';
-import { compilePatterns, isValidPattern, type EventPattern } from '../event-pattern.ts';
+// The type filter of a query: GET /stream and GET /progress (?types=), GET /events (?type=).
+// A comma-separated list of event-type patterns ("download.*,job.progress"), repeatable;
+// absent or empty means every type. Limits and matching are event-pattern.ts's.
+import { checkPatternList, compilePatterns, typesMatching, type EventPattern } from '../event-pattern.ts';
 
 export interface TypeFilter {
   /** undefined: no filter. */
   patterns: string[] | undefined;
   matches: EventPattern;
+  /** The types storage queries with `type IN (...)`; undefined: no filter. */
+  types: string[] | undefined;
 }
 
-// Enough for any real page; it bounds the work each message costs per client.
-const MAX_PATTERNS = 50;
-
-export function parseTypeFilter(value: string | string[] | undefined): TypeFilter {
+export function parseTypeFilter(
+  value: string | string[] | undefined,
+  options: { parameter: string; catalogTypes: readonly string[] },
+): TypeFilter {
   const raw = (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',').map((p) => p.trim()).filter(Boolean);
-  if (raw.length === 0) return { patterns: undefined, matches: () => true };
-  if (raw.length > MAX_PATTERNS) throw errors.validation(`types lists ${raw.length} patterns; the limit is ${MAX_PATTERNS}`);
-  const bad = raw.find((p) => !isValidPattern(p));
-  if (bad !== undefined) {
-    throw errors.validation(`types: "${bad}" is not an event-type pattern such as "download.*" or "job.progress"`, {
-      pointer: 'types',
-    });
-  }
-  return { patterns: raw, matches: compilePatterns(raw) };
+  if (raw.length === 0) return { patterns: undefined, matches: () => true, types: undefined };
+  const patterns = checkPatternList(raw, options.parameter, () => ({ parameter: options.parameter }));
+  return { patterns, matches: compilePatterns(patterns), types: typesMatching(patterns, options.catalogTypes) };
 }

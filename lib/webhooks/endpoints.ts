@@ -117,9 +117,13 @@ export function createEndpoints(deps: EndpointsDeps) {
     },
 
     /** A new secret signs from now on; the old one signs beside it until the grace ends. */
-    async rotateSecret(id: string, raw: unknown) {
+    async rotateSecret(id: string, body: Record<string, unknown> | undefined) {
       const w = await mustGet(id);
-      const given = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).secret : undefined;
+      const unknownField = Object.keys(body ?? {}).find((k) => k !== 'secret');
+      if (unknownField !== undefined) {
+        throw errors.validation(`unknown field "${unknownField}": rotate-secret takes only "secret"`, { pointer: `/${unknownField}` });
+      }
+      const given = body?.secret;
       const secret = given === undefined ? generateSecret() : checkSecret(given);
       const now = Date.now();
       const expiresAt = now + deps.config.rotationGraceMs;
@@ -190,7 +194,7 @@ function encodeCursor(d: { createdAt: number; id: string }): string {
 }
 
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const match = /^d:(\d+):(\S+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw errors.validation('cursor is not one that GET /webhooks/:id/deliveries returned');
+  const match = /^d:(\d{1,15}):(\S+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw errors.validation('query parameter "cursor" is not one that GET /webhooks/:id/deliveries returned', { parameter: 'cursor' });
   return { createdAt: Number(match[1]), id: match[2]! };
 }

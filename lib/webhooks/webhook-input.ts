@@ -3,7 +3,7 @@
 // checked here as far as possible without DNS.
 import type { Catalog } from '../catalog.ts';
 import { errors } from '../errors.ts';
-import { isValidPattern } from '../event-pattern.ts';
+import { checkPatternList } from '../event-pattern.ts';
 import { checkTargetUrl } from './address-guard.ts';
 import { headersProblem } from './header-rules.ts';
 import { checkSecret } from './secret.ts';
@@ -70,13 +70,11 @@ export function checkWebhookInput(raw: unknown, rules: InputRules, partial: bool
 }
 
 function checkEvents(value: unknown, catalog: Catalog): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 100) {
-    throw errors.validation('"events" must be a list of 1 to 100 event type patterns such as "media.added" or "download.*"', { pointer: '/events' });
+  if (!Array.isArray(value) || value.length === 0) {
+    throw errors.validation('"events" must be a list of event type patterns such as "media.added" or "download.*"', { pointer: '/events' });
   }
-  return value.map((p, i) => {
-    if (typeof p !== 'string' || !isValidPattern(p)) {
-      throw errors.validation(`"events[${i}]" is not a pattern: use dotted lowercase names, "*" as a wildcard`, { pointer: `/events/${i}` });
-    }
+  const patterns = checkPatternList(value, 'events', (i) => ({ pointer: i === undefined ? '/events' : `/events/${i}` }));
+  return patterns.map((p, i) => {
     // Progress events are live only and never delivered, so a pattern must reach a business type.
     if (!catalog.match(p).some((t) => t.kind === 'business')) {
       throw errors.validation(`"${p}" matches no deliverable event type (GET /catalog lists them; progress types are never delivered)`, {

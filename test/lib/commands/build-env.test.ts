@@ -21,6 +21,15 @@ test('keys become UPPER_SNAKE', () => {
   for (const [key, expected] of cases) assert.equal(toUpperSnake(key), expected, key);
 });
 
+test('a payload key of 300 000 capitals or underscores (an attacker\'s) converts at once, not in quadratic time', () => {
+  // The old ([A-Z]+)([A-Z][a-z]) rewrite took seconds at 40 000 capitals and hours at 1 MiB.
+  assert.equal(toUpperSnake('A'.repeat(300_000)), 'A'.repeat(300_000));
+  assert.equal(toUpperSnake(`${'A'.repeat(300_000)}b`), `${'A'.repeat(299_999)}_AB`);
+  assert.equal(toUpperSnake(`${'_'.repeat(300_000)}a${'_'.repeat(300_000)}`), 'A');
+  const { vars } = flattenPayload({ [`${'A'.repeat(300_000)}x`]: 'v', title: 'T' }, LIMITS);
+  assert.equal(vars.HOOKD_PAYLOAD_TITLE, 'T');
+});
+
 test('scalars are flattened by path: objects by _, arrays by index; null and containers are not variables', () => {
   const { vars, omitted } = flattenPayload(
     {

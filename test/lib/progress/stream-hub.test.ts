@@ -1,5 +1,5 @@
 // The stream hub's fan-out from the bus: filters, hook outcomes, holding live events during a
-// replay (without duplicates), the client limit, and ending every stream on stop.
+// replay (without duplicates), the client limits (in all and per token), and ending every stream on stop.
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
@@ -9,7 +9,7 @@ import { frameControl } from '../../../lib/progress/sse-frame.ts';
 import { createStreamHub } from '../../../lib/progress/stream-hub.ts';
 import { createSseParser } from './sse-reader.ts';
 
-const config = { heartbeatMs: 0, retryMs: 1000, clientQueueLimit: 100, clientQueueBytes: 1 << 20, replayLimit: 10, maxClients: 2, queryToken: true };
+const config = { heartbeatMs: 0, retryMs: 1000, clientQueueLimit: 100, clientQueueBytes: 1 << 20, replayLimit: 10, maxClients: 3, maxClientsPerToken: 2, queryToken: true };
 const at = '2026-01-01T00:00:00.000Z';
 
 function target() {
@@ -26,7 +26,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const t = target();
-    hub.open(t.stream, { matches: compilePatterns(['download.*', 'hook.executed']), replaying: false });
+    hub.open(t.stream, { matches: compilePatterns(['download.*', 'hook.executed']), replaying: false, owner: 'a' });
     bus.emit('message', msg({ channel: 'progress', type: 'download.progress', key: 'a', data: { pct: 1 } }));
     bus.emit('message', msg({ channel: 'progress', type: 'job.progress', key: 'a' }));
     bus.emit('message', msg({ channel: 'event', type: 'download.grabbed', id: 'e1', data: { title: 'x' } }));
@@ -46,7 +46,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config: { ...config, clientQueueBytes: 64 * 1024 } });
     const t = target();
-    hub.open(t.stream, { matches: () => true, replaying: true });
+    hub.open(t.stream, { matches: () => true, replaying: true, owner: 'a' });
     const big = { title: 'x'.repeat(20_000) };
     for (let i = 0; i < 10; i++) bus.emit('message', msg({ channel: 'event', type: 'media.added', id: `e${i}`, data: big }));
     await new Promise(setImmediate);
@@ -59,7 +59,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const t = target();
-    const conn = hub.open(t.stream, { matches: () => true, replaying: true });
+    const conn = hub.open(t.stream, { matches: () => true, replaying: true, owner: 'a' });
     bus.emit('message', msg({ channel: 'event', type: 'media.added', id: 'e2' })); // also in the replay
     bus.emit('message', msg({ channel: 'progress', type: 'job.progress', key: 'k' })); // not held
     bus.emit('message', msg({ channel: 'event', type: 'media.added', id: 'e3' }));
@@ -78,13 +78,32 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const a = target();
-    hub.open(a.stream, { matches: () => true, replaying: false });
-    hub.open(target().stream, { matches: () => true, replaying: false });
-    assert.throws(() => hub.assertCanOpen(), { code: 'TOO_MANY_STREAMS', status: 503 });
+    hub.open(a.stream, { matches: () => true, replaying: false, owner: 'a' });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'b' });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'c' });
+    assert.throws(() => hub.assertCanOpen('d'), { code: 'TOO_MANY_STREAMS', status: 503 });
     a.stream.destroy();
     await new Promise(setImmediate);
-    assert.equal(hub.stats().clients, 1);
-    hub.assertCanOpen();
+    assert.equal(hub.stats().clients, 2);
+    hub.assertCanOpen('d');
+    hub.stop();
+  });
+
+  test('one token past its share gets TOO_MANY_STREAMS_FOR_TOKEN while another still opens; closing frees the share', async () => {
+    const bus = createBus();
+    const hub = createStreamHub({ bus, config });
+    const first = target();
+    hub.open(first.stream, { matches: () => true, replaying: false, owner: 'greedy' });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'greedy' });
+    assert.throws(() => hub.open(target().stream, { matches: () => true, replaying: false, owner: 'greedy' }), {
+      code: 'TOO_MANY_STREAMS_FOR_TOKEN',
+      status: 429,
+      details: { max: 2, retryAfter: 1 },
+    });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'other' });
+    first.stream.destroy();
+    await new Promise(setImmediate);
+    hub.assertCanOpen('greedy');
     hub.stop();
   });
 
@@ -92,13 +111,13 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const t = target();
-    hub.open(t.stream, { matches: () => true, replaying: false });
+    hub.open(t.stream, { matches: () => true, replaying: false, owner: 'a' });
     assert.equal(bus.listenerCount('message'), 1);
     const ended = new Promise((resolve) => t.stream.on('end', resolve));
     hub.stop();
     await ended;
     assert.equal(bus.listenerCount('message'), 0);
     assert.equal(hub.stats().clients, 0);
-    assert.throws(() => hub.assertCanOpen(), { code: 'SHUTTING_DOWN' });
+    assert.throws(() => hub.assertCanOpen('a'), { code: 'SHUTTING_DOWN' });
   });
 });
