@@ -3,7 +3,7 @@
 // still owed. Hook names are capped (LabelCap) and a deleted hook's series go at the next scrape.
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createLabelCap, OTHER_LABEL } from './label-cap.ts';
-import { gaugeReadAtScrape } from './read-at-scrape.ts';
+import { gaugeReadAtScrape, type BeforeScrape } from './read-at-scrape.ts';
 
 export interface HookCall {
   hook: string;
@@ -31,7 +31,7 @@ const MODES = ['filter', 'action'];
 // From a warm module hook (under a millisecond) to a command hook near its timeout.
 const CALL_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-export function defineHookMetrics(registry: Registry, deps: HookMetricsDeps): HookMetrics {
+export function defineHookMetrics(registry: Registry, deps: HookMetricsDeps): HookMetrics & { beforeScrape: BeforeScrape } {
   const hooks = createLabelCap({
     live: deps.hookNames,
     forget(name) {
@@ -45,8 +45,6 @@ export function defineHookMetrics(registry: Registry, deps: HookMetricsDeps): Ho
     help: 'Hook runs for events (dry runs not counted), by hook name (past 500 names: other) and outcome (ok, error, timeout, oom, crashed, invalid-result, invalid-output).',
     labelNames: ['hook', 'outcome'] as const,
     registers: [registry],
-    // Runs first at every scrape: the series of deleted (or renamed) hooks go.
-    collect: () => hooks.sync(),
   });
   const durations = new Histogram({
     name: 'hookd_hook_call_duration_seconds',
@@ -69,6 +67,8 @@ export function defineHookMetrics(registry: Registry, deps: HookMetricsDeps): Ho
     deps.countOwedEvents,
   );
   return {
+    // The series of deleted (or renamed) hooks go before anything is written out.
+    beforeScrape: () => hooks.sync(),
     observeHookCall(call) {
       const hook = hooks.label(call.hook);
       calls.inc({ hook, outcome: STATUSES.includes(call.status) ? call.status : OTHER_LABEL });

@@ -34,6 +34,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const webhooks = defineWebhookMetrics(registry, deps);
   defineSandboxMetrics(registry, deps.sandbox);
   defineLiveMetrics(registry, deps);
+  const collect = async () => {
+    await Promise.all([hooks.beforeScrape(), webhooks.beforeScrape()]);
+    return registry.metrics();
+  };
   let rendering: Promise<string> | undefined;
   return {
     events,
@@ -42,7 +46,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     observeWebhookAttempt: webhooks.observeWebhookAttempt,
     contentType: registry.contentType,
     render() {
-      rendering ??= registry.metrics().finally(() => (rendering = undefined));
+      rendering ??= collect().finally(() => (rendering = undefined));
       return rendering;
     },
   };

@@ -2,6 +2,12 @@
 // the sandbox's restarts): read when Prometheus scrapes, so nothing is counted twice.
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+/**
+ * Work a group of metrics needs done before anything is written out: prom-client collects its
+ * metrics concurrently, so one metric's collect cannot prepare another's.
+ */
+export type BeforeScrape = () => Promise<void>;
+
 /** A counter that shows a running total another part keeps (never decreasing while it runs). */
 export function counterReadAtScrape(registry: Registry, name: string, help: string, read: () => number): void {
   new Counter({

@@ -3,6 +3,7 @@
 // Webhook ids are capped (LabelCap) and a deleted webhook's series go at the next scrape.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { createLabelCap } from './label-cap.ts';
+import type { BeforeScrape } from './read-at-scrape.ts';
 
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed';
 
@@ -27,7 +28,7 @@ export interface WebhookMetricsDeps {
 const OUTCOMES: AttemptOutcome[] = ['succeeded', 'retrying', 'failed'];
 const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-export function defineWebhookMetrics(registry: Registry, deps: WebhookMetricsDeps): WebhookMetrics {
+export function defineWebhookMetrics(registry: Registry, deps: WebhookMetricsDeps): WebhookMetrics & { beforeScrape: BeforeScrape } {
   const webhooks = createLabelCap({
     live: deps.webhookIds,
     forget(id) {
@@ -41,8 +42,6 @@ export function defineWebhookMetrics(registry: Registry, deps: WebhookMetricsDep
     help: 'Webhook delivery attempts, by webhook id (past 500 webhooks: other) and what followed: succeeded (2xx), retrying (failed, another attempt scheduled) or failed (failed for good).',
     labelNames: ['webhook', 'outcome'] as const,
     registers: [registry],
-    // Runs first at every scrape: the series of deleted webhooks go.
-    collect: () => webhooks.sync(),
   });
   const deliveries = new Counter({
     name: 'hookd_webhook_deliveries_total',
@@ -57,28 +56,30 @@ export function defineWebhookMetrics(registry: Registry, deps: WebhookMetricsDep
     buckets: ATTEMPT_BUCKETS,
     registers: [registry],
   });
-  // One store read per scrape serves both gauges: the first one's collect sets the second,
-  // which is registered after it and so is written out after that read.
-  new Gauge({
+  const pending = new Gauge({
     name: 'hookd_webhook_deliveries_pending',
     help: 'Webhook deliveries waiting for their first attempt.',
     registers: [registry],
-    async collect() {
-      try {
-        const backlog = await deps.countBacklog();
-        this.set(backlog.pending);
-        retrying.set(backlog.retrying);
-      } catch {
-        // keep the last values (the failure itself is what /readyz reports)
-      }
-    },
   });
   const retrying = new Gauge({
     name: 'hookd_webhook_deliveries_retrying',
     help: 'Webhook deliveries that failed at least once and wait for their next attempt.',
     registers: [registry],
   });
+
+  async function readBacklog(): Promise<void> {
+    try {
+      const backlog = await deps.countBacklog();
+      pending.set(backlog.pending);
+      retrying.set(backlog.retrying);
+    } catch {
+      // keep the last values (the failure itself is what /readyz reports)
+    }
+  }
+
   return {
+    // One store read serves both backlog gauges; the series of deleted webhooks go.
+    beforeScrape: async () => void (await Promise.all([webhooks.sync(), readBacklog()])),
     observeWebhookAttempt(a) {
       const webhook = webhooks.label(a.webhookId);
       attempts.inc({ webhook, outcome: a.outcome });
