@@ -14,7 +14,8 @@ export function createHealthRouter(deps: { isStopping: () => boolean; readiness:
   });
 
   router.get('/readyz', async (ctx) => {
-    const report = await deps.readiness.report();
+    // report() never rejects; should a bug make it, the answer is still a report, not a 500.
+    const report = await deps.readiness.report().catch(() => ({ status: 'not-ready' as const, reason: 'readiness could not be determined; see the daemon log', checks: {} }));
     ctx.set('cache-control', 'no-store');
     ctx.status = report.status === 'ready' ? 200 : 503;
     ctx.body = report;
