@@ -60,12 +60,12 @@ export function defineHookMetrics(registry: Registry, deps: HookMetricsDeps): Ho
     buckets: CALL_BUCKETS,
     registers: [registry],
   });
-  gaugeReadAtScrape(
+  gaugeReadAtScrape({
     registry,
-    'hookd_events_pending_dispatch',
-    'Stored events whose action hooks have not all run yet (owed, run after a restart too).',
-    deps.countOwedEvents,
-  );
+    name: 'hookd_events_pending_dispatch',
+    help: 'Stored events whose action hooks have not all run yet (owed, run after a restart too).',
+    read: deps.countOwedEvents,
+  });
   return {
     // The series of deleted (or renamed) hooks go before anything is written out.
     beforeScrape: () => hooks.sync(),

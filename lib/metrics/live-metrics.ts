@@ -10,9 +10,9 @@ export interface LiveMetricsDeps {
 }
 
 export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): void {
-  counterReadAtScrape(registry, 'hookd_progress_received_total', 'Progress updates received (posted or from hooks\' ctx.progress) and taken for delivery.', () => deps.progressStats().received);
-  counterReadAtScrape(registry, 'hookd_progress_coalesced_total', 'Progress updates replaced by a later one for the same type and key before they went out.', () => deps.progressStats().coalesced);
-  counterReadAtScrape(registry, 'hookd_progress_dropped_total', 'Progress updates refused: over progress.maxEntrySize, nested too deep, or not JSON data.', () => deps.progressStats().rejected);
+  counterReadAtScrape({ registry, name: 'hookd_progress_received_total', help: 'Progress updates received (posted or from hooks\' ctx.progress) and taken for delivery.', read: () => deps.progressStats().received });
+  counterReadAtScrape({ registry, name: 'hookd_progress_coalesced_total', help: 'Progress updates replaced by a later one for the same type and key before they went out.', read: () => deps.progressStats().coalesced });
+  counterReadAtScrape({ registry, name: 'hookd_progress_dropped_total', help: 'Progress updates refused: over progress.maxEntrySize, nested too deep, or not JSON data.', read: () => deps.progressStats().rejected });
   new Gauge({
     name: 'hookd_sse_clients',
     help: 'Open GET /stream connections.',
@@ -21,5 +21,5 @@ export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): vo
       this.set(deps.streamStats().clients);
     },
   });
-  counterReadAtScrape(registry, 'hookd_sse_clients_dropped_total', 'GET /stream clients dropped because they did not keep up (SLOW_CLIENT).', () => deps.streamStats().dropped);
+  counterReadAtScrape({ registry, name: 'hookd_sse_clients_dropped_total', help: 'GET /stream clients dropped because they did not keep up (SLOW_CLIENT).', read: () => deps.streamStats().dropped });
 }

@@ -8,8 +8,15 @@ import { Counter, Gauge, type Registry } from 'prom-client';
  */
 export type BeforeScrape = () => Promise<void>;
 
+export interface ReadAtScrape<T> {
+  registry: Registry;
+  name: string;
+  help: string;
+  read: () => T;
+}
+
 /** A counter that shows a running total another part keeps (never decreasing while it runs). */
-export function counterReadAtScrape(registry: Registry, name: string, help: string, read: () => number): void {
+export function counterReadAtScrape({ registry, name, help, read }: ReadAtScrape<number>): void {
   new Counter({
     name,
     help,
@@ -25,7 +32,7 @@ export function counterReadAtScrape(registry: Registry, name: string, help: stri
  * A gauge read at scrape time, possibly from the database. A read that fails keeps the last
  * value shown rather than a made-up 0 (the failure itself is what /readyz reports).
  */
-export function gaugeReadAtScrape(registry: Registry, name: string, help: string, read: () => number | Promise<number>): void {
+export function gaugeReadAtScrape({ registry, name, help, read }: ReadAtScrape<number | Promise<number>>): void {
   new Gauge({
     name,
     help,

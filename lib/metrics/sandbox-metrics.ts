@@ -14,7 +14,7 @@ export interface SandboxMetricsDeps {
 }
 
 /** VmRSS of a process in bytes, or undefined when it is gone (or /proc is not there). */
-export async function readResidentBytes(pid: number): Promise<number | undefined> {
+async function readResidentBytes(pid: number): Promise<number | undefined> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
@@ -25,12 +25,12 @@ export async function readResidentBytes(pid: number): Promise<number | undefined
 }
 
 export function defineSandboxMetrics(registry: Registry, deps: SandboxMetricsDeps): void {
-  counterReadAtScrape(
+  counterReadAtScrape({
     registry,
-    'hookd_sandbox_host_restarts_total',
-    'Times the sandbox host process was started again after it exited (crashed, killed, out of memory).',
-    () => Math.max(0, deps.stats().hostStarts - 1),
-  );
+    name: 'hookd_sandbox_host_restarts_total',
+    help: 'Times the sandbox host process was started again after it exited (crashed, killed, out of memory).',
+    read: () => Math.max(0, deps.stats().hostStarts - 1),
+  });
   new Gauge({
     name: 'hookd_sandbox_host_resident_memory_bytes',
     help: 'Resident memory of the sandbox host process (its worker threads and their ArrayBuffers included), from /proc.',
