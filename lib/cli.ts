@@ -2,7 +2,7 @@
 // rely on (lib/cli/exit.ts): 0 ok, 1 runtime failure (a hook that failed), 2 usage, invalid
 // configuration or an invalid hook. Each verb's work lives in lib/cli/<verb>.ts.
 import { Command, Option } from 'commander';
-import { loadConfig, type Config } from './config/index.ts';
+import { loadConfig, SCOPES, type Config } from './config/index.ts';
 import { migrateLatest, openDatabase } from './db/connect.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { startDaemon } from './daemon.ts';
@@ -125,11 +125,11 @@ token
   .command('create')
   .description('create an API token and print it once (only its digest is stored)')
   .requiredOption('--name <name>', 'a name for the token, shown in logs')
-  .option('--scope <scope...>', 'events | admin', ['events'])
+  .option('--scope <scope...>', SCOPES.join(' | '), ['events'])
   .option(...CONFIG_OPTION)
   .action(async (opts: { name: string; scope: string[]; config?: string }) => {
-    const bad = opts.scope.find((s) => s !== 'events' && s !== 'admin');
-    if (bad) throw usageError(`unknown scope "${bad}": use events or admin`);
+    const bad = opts.scope.find((s) => !(SCOPES as readonly string[]).includes(s));
+    if (bad) throw usageError(`unknown scope "${bad}": use ${SCOPES.join(', ')}`);
     const config = readConfig(opts.config);
     const db = openPrivateDatabase(config);
     try {

@@ -13,6 +13,8 @@ import { createCatalogRouter } from './api/catalog-router.ts';
 import { createEventsRouter } from './api/events-router.ts';
 import { createDeliveriesRouter } from './api/deliveries-router.ts';
 import { createWebhooksRouter } from './api/webhooks-router.ts';
+import { createHealthRouter } from './api/health-router.ts';
+import { createMetricsRouter } from './api/metrics-router.ts';
 import { createProgressRouter } from './api/progress-router.ts';
 import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus } from './bus.ts';
@@ -20,8 +22,12 @@ import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
 import { migrateLatest, openDatabase } from './db/connect.ts';
 import { createEventWriter } from './db/event-writer.ts';
+import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createEventsStore } from './db/events-store.ts';
+import { createHealthProbe } from './db/health-probe.ts';
+import { createHooksStore } from './db/hooks-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
+import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { secureDataFiles } from './data-dir.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
@@ -36,8 +42,11 @@ import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
 import { createIngest } from './ingest.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
+import { createReadiness, READINESS_CACHE_MS, READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
+import { createDatabaseCheck, createMigrationsCheck, createSandboxCheck } from './readiness/checks.ts';
 import { createPruner } from './retention.ts';
 import { ensureAdminTokenFile } from './tokens.ts';
 import { createWebhooks } from './webhooks/index.ts';
@@ -104,8 +113,32 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const streams = createStreamHub({ bus, config: config.stream });
   const events = createEventsStore(db);
+  const { sandbox, compiler } = createSandboxFromConfig({
+    config: config.runtime,
+    log,
+    onHookEvent: createHookProgressPublisher({ publish: progress.publish, log }),
+  });
+  // What other parts already count or store is read when Prometheus scrapes (the stores, the
+  // sandbox, /stats' counters); the parts built below are handed only their observe ports.
+  const metrics = createMetrics({
+    catalogTypes,
+    hookNames: createHooksStore(db).listNames,
+    countOwedEvents: events.countPending,
+    webhookIds: createWebhooksStore(db).listIds,
+    countBacklog: createDeliveriesStore(db).countBacklog,
+    sandbox: { stats: sandbox.stats, ping: sandbox.ping, pingTimeoutMs: READINESS_CHECK_TIMEOUT_MS },
+    progressStats: progress.stats,
+    streamStats: streams.stats,
+  });
   // recordEvent reaches ingest lazily: ingest needs the writer, which needs the outbox.
-  const webhooks = createWebhooks({ db, log, catalog, config: config.webhooks, recordEvent: (input) => ingest.record(input) });
+  const webhooks = createWebhooks({
+    db,
+    log,
+    catalog,
+    config: config.webhooks,
+    recordEvent: (input) => ingest.record(input),
+    observeAttempt: metrics.observeWebhookAttempt,
+  });
   const writer = createEventWriter({
     db,
     store: events,
@@ -120,11 +153,6 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
       for (const type of types) if (await webhooks.subscribes(type)) return true;
       return false;
     },
-  });
-  const { sandbox, compiler } = createSandboxFromConfig({
-    config: config.runtime,
-    log,
-    onHookEvent: createHookProgressPublisher({ publish: progress.publish, log }),
   });
   const dispatch = createDispatch({
     db,
@@ -143,6 +171,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     storeExecuted: () => webhooks.subscribes('hook.executed'),
     invokerExtras: { runCommand: commands.run },
     checkCommand: commands.check,
+    metrics,
   });
   await dispatch.load();
   await sandbox.start();
@@ -174,10 +203,24 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   });
 
   let stopping = false;
+  const readiness = createReadiness({
+    checks: {
+      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir }),
+      migrations: createMigrationsCheck({ db }),
+      sandbox: createSandboxCheck({ sandbox, timeoutMs: READINESS_CHECK_TIMEOUT_MS }),
+    },
+    timeoutMs: READINESS_CHECK_TIMEOUT_MS,
+    cacheMs: READINESS_CACHE_MS,
+    cacheKey: () => sandbox.stats().hostPid,
+    isStopping: () => stopping,
+  });
   const app = createApp({
     log,
     authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, ['/stream', '/progress']) : auth.authenticate,
-    isHealthy: () => !stopping,
+    publicRouters: [
+      createHealthRouter({ isStopping: () => stopping, readiness }),
+      createMetricsRouter({ public: config.metrics.public, authenticate: auth.authenticate, contentType: metrics.contentType, render: metrics.render }),
+    ],
     routers: [
       createEventsRouter({
         ingest,
@@ -188,6 +231,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
         maxDepth: config.events.maxDepth,
         maxBatch: config.events.maxBatch,
         pageSize: config.events.pageSize,
+        metrics: metrics.events,
         filterBeforeStore: (event) => dispatch.filtering.filterBeforeStore(event),
         isSync: (type) => catalog.get(type)?.sync === true,
         describeEvent: async (id) => ({

@@ -1,5 +1,5 @@
 // Builds the runtime's sandbox and compiler from the config, and logs what the sandbox
-// host reports (starts, exits with calls lost).
+// host reports (starts, exits with calls lost) with its pid as hostPid (pid is the daemon's).
 import type { RuntimeConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
 import { createCompiler, createSandbox, type SandboxEvent } from '../runtime/index.ts';
@@ -24,11 +24,11 @@ export function createSandboxFromConfig(deps: {
     compileTimeoutMs: c.compileTimeoutMs,
     onEvent: (event) => {
       if (event.type === 'host.exit' && event.expected) {
-        deps.log.debug({ pid: event.pid }, 'sandbox host stopped');
+        deps.log.debug({ hostPid: event.pid }, 'sandbox host stopped');
       } else if (event.type === 'host.exit') {
-        deps.log.warn({ pid: event.pid, code: event.code, signal: event.signal, inFlight: event.inFlight }, 'sandbox host exited; restarting it');
+        deps.log.warn({ hostPid: event.pid, code: event.code, signal: event.signal, inFlight: event.inFlight }, 'sandbox host exited; restarting it');
       } else if (event.type === 'host.ready') {
-        deps.log.debug({ pid: event.pid }, 'sandbox host ready');
+        deps.log.debug({ hostPid: event.pid }, 'sandbox host ready');
       } else {
         deps.onHookEvent?.(event);
       }

@@ -39,6 +39,10 @@ async function handle(request: HostRequest): Promise<void> {
       out.send({ t: 'outcome', id: request.id, outcome });
       return;
     }
+    case 'ping': {
+      out.send({ t: 'pong', id: request.id, status: { pid: process.pid, pools: pools?.stats().pools ?? {} } });
+      return;
+    }
     case 'many': {
       for (const one of request.requests) dispatch(one);
       return;

@@ -238,9 +238,24 @@ export interface WireTask extends Omit<HookTask, 'hook'> {
   hook: HookRef;
 }
 
+/** One piscina pool of the host (one per limit profile in use). */
+export interface PoolStatus {
+  threads: number;
+  queued: number;
+  completed: number;
+}
+
+/** What the host answers a ping with: it is alive, and the state of its pools. */
+export interface HostStatus {
+  pid: number;
+  pools: Record<string, PoolStatus>;
+}
+
 export type HostRequest =
   | { t: 'init'; options: SandboxOptions }
   | { t: 'run'; id: number; task: WireTask }
+  /** A round trip that runs no hook (readiness, metrics): the host answers `pong`. */
+  | { t: 'ping'; id: number }
   | { t: 'close' }
   | { t: 'many'; requests: HostRequest[] };
 
@@ -255,4 +270,5 @@ export type HostMessage =
   /** The host does not have this call's record (it restarted or evicted it): send it again. */
   | { t: 'miss'; id: number }
   | { t: 'event'; event: SandboxEvent }
+  | { t: 'pong'; id: number; status: HostStatus }
   | { t: 'many'; messages: HostMessage[] };

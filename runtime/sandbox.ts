@@ -5,7 +5,7 @@ import { deserialize } from 'node:v8';
 import { createSentRecords } from './hook-records.ts';
 import { createCoalescingSender, type CoalescingSender } from './ipc-coalesce.ts';
 import { KILL_GRACE_MS } from './pool.ts';
-import type { HookOutcome, HookTask, HostMessage, HostRequest, SandboxEvent, SandboxOptions, WireOutcome } from './protocol.ts';
+import type { HookOutcome, HookTask, HostMessage, HostRequest, HostStatus, SandboxEvent, SandboxOptions, WireOutcome } from './protocol.ts';
 import { spawnSandboxHost, ULIMIT_FAILED_EXIT } from './spawn-host.ts';
 
 export interface SandboxStats {
@@ -18,6 +18,12 @@ export interface SandboxStats {
 export interface Sandbox {
   start(): Promise<void>;
   run(task: HookTask): Promise<HookOutcome>;
+  /**
+   * A round trip to the running host that runs no hook; rejects, with the reason as message,
+   * when no host is ready (starting, restarting, closed) or it does not answer within timeoutMs.
+   * Never starts a host.
+   */
+  ping(timeoutMs: number): Promise<HostStatus>;
   close(): Promise<void>;
   stats(): SandboxStats;
 }
@@ -62,6 +68,9 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
   const calls = new Map<number, Call>();
   let host: ChildProcess | undefined;
   let ready: Promise<ChildProcess> | undefined;
+  // The host that said `ready` and has not exited: only it is pinged.
+  let answering: ChildProcess | undefined;
+  const pings = new Map<number, { resolve(status: HostStatus): void; reject(err: Error): void; timer: NodeJS.Timeout }>();
   // Both belong to the current host: a new host starts with an empty channel and no records.
   let outbox: CoalescingSender<HostRequest> | undefined;
   const sentRecords = createSentRecords();
@@ -97,9 +106,19 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     outbox.send({ t: 'run', id, task: { ...task, hook: sentRecords.refFor(task.hook, withRecord) } });
   }
 
+  function settlePing(id: number, outcome: { status: HostStatus } | { error: Error }): void {
+    const ping = pings.get(id);
+    if (!ping) return;
+    pings.delete(id);
+    clearTimeout(ping.timer);
+    if ('status' in outcome) ping.resolve(outcome.status);
+    else ping.reject(outcome.error);
+  }
+
   function onMessage(message: HostMessage): void {
     switch (message.t) {
       case 'outcome': finish(message.id, toOutcome(message.outcome)); break;
+      case 'pong': settlePing(message.id, { status: message.status }); break;
       case 'event': emit(message.event); break;
       case 'many': for (const one of message.messages) onMessage(one); break;
       case 'miss': {
@@ -116,6 +135,8 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
       if (request.t === 'run') {
         const started = calls.get(request.id)?.started ?? Date.now();
         finish(request.id, failed('crashed', `could not send the call to the sandbox host: ${(err as Error).message}`, started));
+      } else if (request.t === 'ping') {
+        settlePing(request.id, { error: new Error(`sandbox host unreachable: ${(err as Error).message}`) });
       }
     }
   }
@@ -138,6 +159,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     const whenReady = new Promise<ChildProcess>((resolve, reject) => {
       child.on('message', (message: HostMessage) => {
         if (message.t === 'ready') {
+          if (host === child) answering = child;
           emit({ type: 'host.ready', pid: child.pid ?? -1, at: new Date().toISOString() });
           resolve(child);
         } else onMessage(message);
@@ -160,6 +182,8 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     host = undefined;
     ready = undefined;
     outbox = undefined;
+    answering = undefined;
+    for (const id of [...pings.keys()]) settlePing(id, { error: new Error(`sandbox host exited (code ${code}, signal ${signal}); it is being restarted`) });
     emit({ type: 'host.exit', pid: child.pid ?? -1, code, signal, inFlight: calls.size, expected: closing, at: new Date().toISOString() });
     const why = closing
       ? 'the sandbox was closed during the call'
@@ -206,6 +230,21 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     });
   }
 
+  function ping(timeoutMs: number): Promise<HostStatus> {
+    if (closing) return Promise.reject(new Error('sandbox is closed'));
+    if (!answering || !outbox) {
+      return Promise.reject(new Error(host ? 'sandbox host is starting' : 'sandbox host is not running: it is being restarted'));
+    }
+    const id = nextId++;
+    const sending = outbox;
+    return new Promise<HostStatus>((resolve, reject) => {
+      const timer = setTimeout(() => settlePing(id, { error: new Error(`sandbox host did not answer a ping within ${timeoutMs} ms`) }), timeoutMs);
+      timer.unref();
+      pings.set(id, { resolve, reject, timer });
+      sending.send({ t: 'ping', id });
+    });
+  }
+
   async function close(): Promise<void> {
     closing = true;
     if (pendingRestart) {
@@ -229,6 +268,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
       await ensureHost();
     },
     run,
+    ping,
     close,
     stats: () => ({ hostPid: host?.pid, hostStarts, inFlight: calls.size, completed }),
   };

@@ -1,5 +1,6 @@
-// The Koa application: request ids and logging, the error mapping, /healthz without auth,
-// then authentication and every resource router. Builds, never listens (daemon.ts does).
+// The Koa application: request ids and logging, the error mapping, the routers that decide
+// about tokens themselves (/healthz, /readyz, /metrics), then authentication and every
+// resource router. Builds, never listens (daemon.ts does).
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.ts';
@@ -9,9 +10,9 @@ import { createRequestLog } from './request-log.ts';
 export interface AppDeps {
   log: Logger;
   authenticate: Koa.Middleware;
+  /** Mounted before authentication: each route decides for itself whether it needs a token. */
+  publicRouters: Router[];
   routers: Router[];
-  /** Answers /healthz; false while shutting down. */
-  isHealthy: () => boolean;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -19,15 +20,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged by the error middleware, with the request id
   app.use(createRequestLog({ log: deps.log }));
   app.use(createErrorMiddleware({ log: deps.log }));
-  app.use(async (ctx, next) => {
-    if (ctx.path === '/healthz' && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
-      const healthy = deps.isHealthy();
-      ctx.status = healthy ? 200 : 503;
-      ctx.body = { status: healthy ? 'ok' : 'stopping' };
-      return;
-    }
-    await next();
-  });
+  for (const router of deps.publicRouters) app.use(router.routes());
   app.use(deps.authenticate);
   for (const router of deps.routers) app.use(router.routes());
   return app;

@@ -3,8 +3,13 @@
 // logged with the request id and answered as a bare 500. details.retryAfter becomes Retry-After.
 import type { Middleware } from 'koa';
 import { toStorageError } from '../db/storage-errors.ts';
-import { errors, isHookdError } from '../errors.ts';
+import { errors, isHookdError, type HookdError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+
+/** Any error as the HookdError it is answered as: itself, a typed storage failure, or INTERNAL. */
+export function asHookdError(caught: unknown): HookdError {
+  return isHookdError(caught) ? caught : (toStorageError(caught) ?? errors.internal(caught));
+}
 
 export function createErrorMiddleware(deps: { log: Logger }): Middleware {
   return async (ctx, next) => {
@@ -12,7 +17,7 @@ export function createErrorMiddleware(deps: { log: Logger }): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw errors.routeNotFound(ctx.method, ctx.path);
     } catch (caught) {
-      const error = isHookdError(caught) ? caught : (toStorageError(caught) ?? errors.internal(caught));
+      const error = asHookdError(caught);
       if (!error.expose || error.status >= 500) {
         deps.log.error({ err: caught, requestId: ctx.state.requestId }, 'request failed');
       }

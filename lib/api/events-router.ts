@@ -8,9 +8,11 @@ import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
 import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
 import type { Logger } from '../log.ts';
+import type { EventMetrics } from '../metrics/index.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
 import { requireScope, type Principal } from './auth.ts';
 import { readBody, type BodyItem } from './body.ts';
+import { asHookdError } from './error-middleware.ts';
 import { presentEvent } from './event-view.ts';
 import { checkIdParam, queryFlag, queryInteger, queryList, queryString } from './request-params.ts';
 
@@ -32,33 +34,45 @@ export interface EventsRouterDeps {
   log: Logger;
   /** Extra fields for GET /events/:id (invocations, deliveries) from later subsystems. */
   describeEvent?: (id: string) => Promise<Record<string, unknown>>;
+  /** Counts every posted item accepted or refused, and every request refused whole. */
+  metrics: EventMetrics;
 }
+
+/** The `type` a posted item claims, whatever it is (the metrics fold what the catalog lacks). */
+const postedType = (item: unknown) => (typeof item === 'object' && item !== null ? (item as { type?: unknown }).type : undefined);
 
 export function createEventsRouter(deps: EventsRouterDeps): Router {
   const router = new Router();
   checkIdParam(router);
 
   router.post('/events', requireScope('events'), async (ctx) => {
-    const source = (ctx.state.principal as Principal).name;
-    deps.ingest.refuseWhileThrottled(source);
-    const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth, batch: true });
-    const wait = queryFlag(ctx, 'wait');
-    if (body.format === 'json') {
-      const item = deps.ingest.check(body.value, source, '', { wait });
-      if (item.kind === 'business' && item.event.status === 'filtering') {
-        await answerFiltered(ctx, item.event);
+    let single: unknown; // the posted object once read: its refusal is counted under its type
+    try {
+      const source = (ctx.state.principal as Principal).name;
+      deps.ingest.refuseWhileThrottled(source);
+      const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth, batch: true });
+      const wait = queryFlag(ctx, 'wait');
+      if (body.format === 'json') {
+        single = body.value;
+        const item = deps.ingest.check(body.value, source, '', { wait });
+        if (item.kind === 'business' && item.event.status === 'filtering') await answerFiltered(ctx, item.event);
+        else {
+          const [result] = await deps.ingest.accept([item]);
+          answerSingle(ctx, result!, wait || (result!.kind === 'business' && deps.isSync(result!.event.type)));
+        }
+        deps.metrics.received(postedType(single));
         return;
       }
-      const [result] = await deps.ingest.accept([item]);
-      answerSingle(ctx, result!, wait || (result!.kind === 'business' && deps.isSync(result!.event.type)));
-      return;
+      if (wait) throw errors.validation('wait=true takes a single event, not a batch');
+      if (body.items.length === 0) throw errors.validation('the batch is empty');
+      if (body.items.length > deps.maxBatch) {
+        throw errors.validation(`the batch has ${body.items.length} items; the limit is ${deps.maxBatch} (config events.maxBatch)`);
+      }
+      await answerBatch(ctx, body.items, source);
+    } catch (err) {
+      deps.metrics.rejected(postedType(single), asHookdError(err).code);
+      throw err;
     }
-    if (wait) throw errors.validation('wait=true takes a single event, not a batch');
-    if (body.items.length === 0) throw errors.validation('the batch is empty');
-    if (body.items.length > deps.maxBatch) {
-      throw errors.validation(`the batch has ${body.items.length} items; the limit is ${deps.maxBatch} (config events.maxBatch)`);
-    }
-    await answerBatch(ctx, body.items, source);
   });
 
   router.get('/events/:id', requireScope('events'), async (ctx) => {
@@ -137,6 +151,11 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     // A storage failure is the same for every item: its Retry-After goes on the response too.
     const retryAfter = results.reduce((most, r) => Math.max(most, (r as { details?: { retryAfter?: number } }).details?.retryAfter ?? 0), 0);
     if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
+    for (const r of results) {
+      const type = postedType(raw[r.index]!.value);
+      if (r.status < 400) deps.metrics.received(type);
+      else deps.metrics.rejected(type, (r as ItemError).code);
+    }
     const failed = results.filter((r) => r.status >= 400).length;
     ctx.status = 207;
     ctx.body = { accepted: results.length - failed, rejected: failed, results };
@@ -190,7 +209,7 @@ interface ItemError {
 
 /** An item's error as its batch entry: HookdErrors as they are, storage failures typed, anything else a bare 500. */
 function toItemError(e: unknown, at: string): ItemError {
-  const error = isHookdError(e) ? e : (toStorageError(e) ?? errors.internal(e));
+  const error = asHookdError(e);
   if (!error.expose) return { status: error.status, code: error.code, message: 'internal error; see the daemon log' };
   return { status: error.status, code: error.code, message: at.startsWith('line') ? `${at}: ${error.message}` : error.message, details: error.details };
 }

@@ -2,3 +2,4 @@
 export { loadConfig, DEFAULT_CONFIG_FILE, type LoadOptions, type ConfigProblem } from './load.ts';
 export type { Config, CatalogEntryConfig, TokenConfig, Scope, HooksConfig, RuntimeConfig, CommandsConfig } from './normalize.ts';
 export { parseDuration, parseSize } from './units.ts';
+export { SCOPES } from './normalize.ts';

@@ -3,7 +3,9 @@
 import { resolve } from 'node:path';
 import { parseDuration, parseSize } from './units.ts';
 
-export type Scope = 'events' | 'admin';
+/** What a token may do: events (post and read events), metrics (GET /metrics), admin (everything). */
+export const SCOPES = ['events', 'admin', 'metrics'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 export interface TokenConfig {
   name: string;
@@ -31,6 +33,8 @@ export interface Config {
     maxSizeBytes: number;
     retention: { eventsMs: number; pruneIntervalMs: number };
   };
+  /** GET /metrics: public answers it without a token (else the metrics or admin scope). */
+  metrics: { public: boolean };
   events: {
     maxBatch: number;
     pageSize: number;
@@ -247,6 +251,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
         pruneIntervalMs: parseDuration(raw.storage.retention.pruneInterval)!,
       },
     },
+    metrics: { public: raw.metrics.public },
     events: { maxBatch: raw.events.maxBatch, pageSize: raw.events.pageSize, maxDepth: raw.events.maxDepth },
     hooks: normalizeHooks(raw.hooks, cwd),
     runtime: normalizeRuntime(raw.runtime),

@@ -1,6 +1,7 @@
 // The JSON Schema of the configuration as users write it in YAML (before units and paths are
 // normalized). Unknown keys are errors, so a typo is reported instead of silently ignored.
 import { PATTERN_LIMITS } from '../event-pattern.ts';
+import { SCOPES } from './normalize.ts';
 
 // "duration" and "size" are formats registered by lib/json-schema.ts (see units.ts).
 const duration = { type: ['number', 'string'], minimum: 0, format: 'duration' };
@@ -42,7 +43,7 @@ export const CONFIG_SCHEMA = section({
         {
           name: { type: 'string', minLength: 1 },
           token: { type: 'string', minLength: 16 },
-          scopes: { type: 'array', minItems: 1, items: { enum: ['events', 'admin'] } },
+          scopes: { type: 'array', minItems: 1, items: { enum: [...SCOPES] } },
         },
         ['name', 'token', 'scopes'],
       ),
@@ -54,6 +55,7 @@ export const CONFIG_SCHEMA = section({
     maxSize: size,
     retention: section({ events: duration, pruneInterval: duration }),
   }),
+  metrics: section({ public: { type: 'boolean' } }),
   events: section({
     maxBatch: { type: 'integer', minimum: 1 },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000 },

@@ -80,3 +80,9 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
 }
+
+/** Migrations not applied yet, by name (readiness: none once `migrateLatest` has run). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = (await db.migrate.list({ migrationSource })) as [unknown[], unknown[]];
+  return pending.map((m) => (typeof m === 'string' ? m : String((m as { file?: unknown }).file ?? m)));
+}

@@ -203,6 +203,15 @@ export function createDeliveriesStore(db: Knex) {
       return row?.at == null ? undefined : Number(row.at);
     },
 
+    /** Pending deliveries (GET /metrics): never attempted yet, and waiting for a retry. */
+    async countBacklog(): Promise<{ pending: number; retrying: number }> {
+      const row = (await deliveries()
+        .where('status', 'pending')
+        .select(db.raw('SUM(CASE WHEN attempts = 0 THEN 1 ELSE 0 END) AS pending, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS retrying'))
+        .first()) as { pending: number | string | null; retrying: number | string | null } | undefined;
+      return { pending: Number(row?.pending ?? 0), retrying: Number(row?.retrying ?? 0) };
+    },
+
     /** At start every lease belongs to a previous run of this daemon (one daemon per SQLite file). */
     async releaseAllClaims(): Promise<number> {
       return deliveries().whereNotNull('claimed_until').update({ claimed_until: null });

@@ -236,6 +236,12 @@ export function createEventsStore(db: Knex) {
       return rows.map(fromRow);
     },
 
+    /** How many events dispatch still owes (GET /metrics); walks the (status, seq) index only. */
+    async countPending(): Promise<number> {
+      const row = (await table().where('status', 'pending').count({ n: '*' }).first()) as { n: number | string } | undefined;
+      return Number(row?.n ?? 0);
+    },
+
     /** Ends an event's filtering: its final payload and what it waits for next. */
     /** One statement for many events: each statement costs an event-loop turn under load. */
     async finishFiltering(trx: Knex.Transaction, items: Array<{ id: string; payload: unknown; status: 'pending' | 'done' }>): Promise<void> {

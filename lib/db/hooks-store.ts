@@ -121,6 +121,9 @@ export function createHooksStore(db: Knex) {
     async list(): Promise<HookRecord[]> {
       return (await table().orderBy([{ column: 'priority' }, { column: 'name' }])).map(fromRow);
     },
+    async listNames(): Promise<string[]> {
+      return (await table().select('name')).map((r) => r.name);
+    },
     async get(id: string): Promise<HookRecord | undefined> {
       const row = await table().where({ id }).first();
       return row && fromRow(row);

@@ -53,3 +53,11 @@ export function toStorageError(error: unknown): HookdError | undefined {
   if (!rule) return undefined;
   return rule.full ? errors.storageFull(rule.retryAfter, error) : errors.storageUnavailable(rule.why, rule.retryAfter, error);
 }
+
+/** What a storage failure means, in words, with its code ("the database or its disk is full (SQLITE_FULL)"); undefined for other errors. */
+export function describeStorageFailure(error: unknown): string | undefined {
+  const rule = ruleFor(error);
+  if (!rule) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${rule.why} (${code})` : rule.why;
+}

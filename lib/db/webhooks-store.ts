@@ -112,6 +112,10 @@ export function createWebhooksStore(db: Knex) {
       return (await table().orderBy('created_at').orderBy('id')).map(fromRow);
     },
 
+    async listIds(): Promise<string[]> {
+      return (await table().select('id')).map((r: { id: string }) => r.id);
+    },
+
     async listEnabled(trx?: Knex.Transaction): Promise<WebhookRecord[]> {
       return (await table(trx).where('enabled', true)).map(fromRow);
     },

@@ -62,12 +62,22 @@ export function judgeFilterOutput(
   };
 }
 
-export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; deadlineMs: number; limits: JsonLimits }) {
+export interface FilterChainDeps {
+  catalog: Catalog;
+  invoker: Invoker;
+  deadlineMs: number;
+  limits: JsonLimits;
+  /** Told how long each chain that is not a dry run took (GET /metrics). */
+  observeChain: (chain: { type: string; durationMs: number }) => void;
+}
+
+export function createFilterChain(deps: FilterChainDeps) {
   return async function runFilterChain(
     event: HookEvent,
     hooks: HookRecord[],
     options: { dryRun?: boolean; collect?: NewInvocation[] } = {},
   ): Promise<ChainOutput> {
+    const started = performance.now();
     const deadline = Date.now() + deps.deadlineMs;
     const original = JSON.stringify(event.payload);
     let payload = event.payload;
@@ -99,6 +109,7 @@ export function createFilterChain(deps: { catalog: Catalog; invoker: Invoker; de
         ...(outcome.error ? { error: outcome.error.message } : {}),
       });
     }
+    if (!options.dryRun) deps.observeChain({ type: event.type, durationMs: performance.now() - started });
     return { payload, changed: JSON.stringify(payload) !== original, results };
   };
 }

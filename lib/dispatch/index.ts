@@ -11,6 +11,7 @@ import { createHooksStore } from '../db/hooks-store.ts';
 import { createInvocationsStore } from '../db/invocations-store.ts';
 import { createLimiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
+import type { HookMetrics } from '../metrics/index.ts';
 import type { PruneTask } from '../retention.ts';
 import type { Compiler, Sandbox } from '../../runtime/index.ts';
 import { createActionRunner } from './action-runner.ts';
@@ -41,6 +42,8 @@ export interface DispatchDeps {
   /** Stores an event hookd raises (emits, hook.executed): ingest.record. */
   record: NoticesDeps['record'];
   storeExecuted: NoticesDeps['storeExecuted'];
+  /** Where hook runs and filter chains are counted (GET /metrics). */
+  metrics: HookMetrics;
   /** Optional parts later subsystems plug in (the command runner). */
   invokerExtras?: Pick<InvokerDeps, 'runCommand'>;
   checkCommand?: (argv: string[]) => Promise<void>;
@@ -85,9 +88,16 @@ export function createDispatch(deps: DispatchDeps) {
       payloadLimits: deps.payloadLimits,
       stopSignal: stopping.signal,
     }),
+    observeCall: deps.metrics.observeHookCall,
     ...deps.invokerExtras,
   });
-  const runFilterChain = createFilterChain({ catalog: deps.catalog, invoker, deadlineMs: deps.hooksConfig.chainTimeoutMs, limits: deps.payloadLimits });
+  const runFilterChain = createFilterChain({
+    catalog: deps.catalog,
+    invoker,
+    deadlineMs: deps.hooksConfig.chainTimeoutMs,
+    limits: deps.payloadLimits,
+    observeChain: deps.metrics.observeFilterChain,
+  });
   const runActions = createActionRunner({ registry, invoker, limiter: createLimiter(deps.hooksConfig.actionConcurrency) });
   // Events in flight = action concurrency: the rest wait in the queue and, at a stop, stay
   // pending in the database (and run after the restart) instead of starting late.

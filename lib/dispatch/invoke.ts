@@ -8,6 +8,7 @@ import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
 import { toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
+import type { HookCall } from '../metrics/index.ts';
 import type { HookEvent, HookOutcome, Sandbox } from '../../runtime/index.ts';
 import type { HookRegistry } from './hook-registry.ts';
 
@@ -48,6 +49,8 @@ export interface InvokerDeps {
   grantsFor?: (hook: HookRecord, event: HookEvent) => Record<string, unknown>;
   /** Told of every recorded invocation (the bus, hook.executed, emitted events). */
   onInvoked?: (invocation: Invocation, event: HookEvent, options: InvokeOptions) => void;
+  /** Told of every run that is not a dry run (GET /metrics). */
+  observeCall: (call: HookCall) => void;
 }
 
 export function createInvoker(deps: InvokerDeps) {
@@ -115,6 +118,7 @@ export function createInvoker(deps: InvokerDeps) {
     status = keepResultAsJson(outcome, status, deps.payloadLimits);
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
+      deps.observeCall({ hook: hook.name, mode: options.mode, status, durationMs: outcome.durationMs });
       try {
         const record: NewInvocation = {
           eventId: event.id,

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.ts';
 import { createDeliveriesStore } from '../db/deliveries-store.ts';
 import { createWebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
+import type { WebhookAttempt } from '../metrics/index.ts';
 import type { PruneTask } from '../retention.ts';
 import { createEndpoints } from './endpoints.ts';
 import { createHttpSender } from './http-send.ts';
@@ -23,6 +24,8 @@ export interface WebhooksDeps {
   config: Config['webhooks'];
   /** Stores one of hookd's own events (delivery.failed, webhook.disabled): ingest.record. */
   recordEvent: (input: { type: string; payload: unknown; source: string }) => Promise<unknown>;
+  /** Told of every recorded delivery attempt (GET /metrics). */
+  observeAttempt: (attempt: WebhookAttempt) => void;
 }
 
 export function createWebhooks(deps: WebhooksDeps) {
@@ -58,6 +61,7 @@ export function createWebhooks(deps: WebhooksDeps) {
     maxConcurrency: config.maxConcurrency,
     maxConcurrencyPerEndpoint: config.maxConcurrencyPerEndpoint,
     pollIntervalMs: config.pollIntervalMs,
+    observeAttempt: deps.observeAttempt,
   });
   const outbox = createOutbox({ webhooks, deliveries, onCommitted: () => sender.wake() });
   const endpoints = createEndpoints({

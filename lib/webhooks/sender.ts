@@ -4,6 +4,7 @@
 import type { DeliveriesStore, DeliveryRecord } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
+import type { WebhookAttempt } from '../metrics/index.ts';
 import type { HttpSender } from './http-send.ts';
 import { attemptDelivery } from './attempt.ts';
 import type { OutcomeRecorder } from './outcome-recorder.ts';
@@ -33,6 +34,8 @@ export interface SenderDeps {
   maxConcurrency: number;
   maxConcurrencyPerEndpoint: number;
   pollIntervalMs: number;
+  /** Told of every attempt whose outcome was recorded (GET /metrics). */
+  observeAttempt: (attempt: WebhookAttempt) => void;
 }
 
 /** Chooses due rows in due order while the endpoint and the sender have room. */
@@ -207,6 +210,9 @@ export function createSender(deps: SenderDeps) {
       await releaseLater([d.id]);
       return undefined;
     });
+    if (decision) {
+      deps.observeAttempt({ webhookId: d.webhookId, outcome: decision.state === 'retry' ? 'retrying' : decision.state, durationMs: result.durationMs });
+    }
     deps.log.debug(
       { deliveryId: d.id, webhookId: d.webhookId, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, next: decision?.state },
       'webhook attempt',

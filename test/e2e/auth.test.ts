@@ -1,11 +1,11 @@
 // Authentication: Bearer tokens from config, the CLI and the generated admin token file.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { statSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { request } from '../helpers/http.ts';
-import { CLI, EVENTS_TOKEN, startTestDaemon, TSX, type TestDaemon } from '../helpers/daemon.ts';
+import { runCli } from '../helpers/cli.ts';
+import { EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 describe('with configured tokens', () => {
   let d: TestDaemon;
@@ -41,16 +41,8 @@ describe('with configured tokens', () => {
     assert.equal((await d.call('GET', `/events/${r.body.id}`, undefined, { token: EVENTS_TOKEN })).status, 200);
   });
 
-  // Asynchronous on purpose: the daemon under test runs in this process, and a spawnSync would
-  // freeze it (and its keep-alive timers) for as long as the CLI runs.
-  const cli = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', TSX, CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } }, (err, stdout, stderr) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-    });
-
   test('a token made by `hookd token create` works at once, and only its digest is stored', async () => {
-    const made = await cli(['token', 'create', '--name', 'sonarr', '--scope', 'events', '--config', d.configFile]);
+    const made = await runCli(['token', 'create', '--name', 'sonarr', '--scope', 'events', '--config', d.configFile]);
     assert.equal(made.status, 0, made.stderr);
     const token = made.stdout.trim();
     assert.match(token, /^hkd_[\w-]{40,}$/);
@@ -58,7 +50,7 @@ describe('with configured tokens', () => {
     assert.equal(r.status, 200);
     const db = readFileSync(join(d.dataDir, 'hookd.sqlite')).toString('latin1') + readFileSync(join(d.dataDir, 'hookd.sqlite-wal')).toString('latin1');
     assert.ok(!db.includes(token), 'the token itself is not in the database');
-    const dup = await cli(['token', 'create', '--name', 'sonarr', '--config', d.configFile]);
+    const dup = await runCli(['token', 'create', '--name', 'sonarr', '--config', d.configFile]);
     assert.equal(dup.status, 2);
     assert.match(dup.stderr, /exists already/);
   });

@@ -4,44 +4,15 @@
 // 500), reads go on, and once there is room again the daemon accepts again with every event it
 // acknowledged intact, dispatched and delivered.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EVENTS_TOKEN, startTestDaemon } from '../helpers/daemon.ts';
+import { fillDisk, mountTmpfs, unmount } from '../helpers/disk.ts';
 import type { Reply } from '../helpers/http.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
-
-function mountTmpfs(dir: string, size: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Writes a file until the disk says ENOSPC; returns its path. */
-function fillDisk(dir: string): string {
-  const file = join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (let size = chunk.length; size >= 512; ) {
-      try {
-        writeSync(fd, chunk, 0, size);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-        size /= 2; // the last free blocks, in smaller writes
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
 
 const temp = makeTempDir();
 const mountPoint = join(temp.dir, 'data');
@@ -154,6 +125,6 @@ test('a database at storage.maxSize answers 507 STORAGE_FULL; restarted with roo
 });
 
 test.after(() => {
-  if (mounted) execFileSync('umount', ['-l', mountPoint]);
+  if (mounted) unmount(mountPoint);
   temp.remove();
 });

@@ -12,6 +12,8 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/healthz', body: false, query: [] },
+  { method: 'GET', path: '/readyz', body: false, query: [] },
+  { method: 'GET', path: '/metrics', body: false, query: [] },
   { method: 'POST', path: '/events', body: true, query: ['wait'] },
   { method: 'GET', path: '/events', body: false, query: ['type', 'since', 'limit', 'cursor'] },
   { method: 'GET', path: '/events/:id', body: false, query: [] },

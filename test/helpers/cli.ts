@@ -1,0 +1,18 @@
+// Runs the `hookd` CLI as a child process and collects its exit status and output.
+// Asynchronous on purpose: a daemon under test may run in this process, and a spawnSync would
+// freeze it (and its keep-alive timers) for as long as the CLI runs.
+import { execFile } from 'node:child_process';
+import { CLI, TSX } from './daemon.ts';
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', TSX, CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } }, (err, stdout, stderr) =>
+      resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}

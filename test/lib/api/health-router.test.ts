@@ -1,0 +1,53 @@
+// The probes' routes on a real HTTP server: /healthz and /readyz answer from their deps with the
+// documented shapes, GET and HEAD, 503 while stopping, and never 500.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import Koa from 'koa';
+import { createHealthRouter } from '../../../lib/api/health-router.ts';
+import type { Readiness, ReadinessReport } from '../../../lib/readiness/index.ts';
+
+async function serve(isStopping: () => boolean, report: Readiness['report']) {
+  const app = new Koa();
+  app.use(createHealthRouter({ isStopping, readiness: { report } }).routes());
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const ready: ReadinessReport = { status: 'ready', checks: { database: 'ok', migrations: 'ok', sandbox: 'ok' } };
+
+describe('the health router', () => {
+  const cases: Array<[string, boolean, Readiness['report'], number, unknown, number, unknown]> = [
+    ['ready and alive', false, async () => ready, 200, { status: 'ok' }, 200, ready],
+    [
+      'not ready but alive',
+      false,
+      async () => ({ status: 'not-ready', reason: 'sandbox host is starting', checks: { database: 'ok', migrations: 'ok', sandbox: 'sandbox host is starting' } }),
+      200,
+      { status: 'ok' },
+      503,
+      { status: 'not-ready', reason: 'sandbox host is starting', checks: { database: 'ok', migrations: 'ok', sandbox: 'sandbox host is starting' } },
+    ],
+    ['stopping', true, async () => ({ status: 'stopping', reason: 'hookd is stopping', checks: {} }), 503, { status: 'stopping' }, 503, { status: 'stopping', reason: 'hookd is stopping', checks: {} }],
+    ['a readiness that rejects (a bug)', false, () => Promise.reject(new Error('boom')), 200, { status: 'ok' }, 503, { status: 'not-ready', reason: 'readiness could not be determined; see the daemon log', checks: {} }],
+  ];
+  for (const [what, stopping, report, healthStatus, healthBody, readyStatus, readyBody] of cases) {
+    it(`answers ${what}`, async () => {
+      const s = await serve(() => stopping, report);
+      try {
+        const health = await fetch(`${s.url}/healthz`);
+        assert.deepEqual([health.status, await health.json()], [healthStatus, healthBody]);
+        const readyz = await fetch(`${s.url}/readyz`);
+        assert.deepEqual([readyz.status, await readyz.json()], [readyStatus, readyBody]);
+        const head = await fetch(`${s.url}/readyz`, { method: 'HEAD' });
+        assert.equal(head.status, readyStatus);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
