@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
 import { createApp } from './api/app.ts';
+import { QUERY_TOKEN_PATHS } from './api/routes.ts';
 import { answerClientError, answerUnmetExpectation } from './api/client-error.ts';
 import { createCatalogRouter } from './api/catalog-router.ts';
 import { createEventsRouter } from './api/events-router.ts';
@@ -176,7 +177,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   let stopping = false;
   const app = createApp({
     log,
-    authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, ['/stream', '/progress']) : auth.authenticate,
+    authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, QUERY_TOKEN_PATHS) : auth.authenticate,
     isHealthy: () => !stopping,
     routers: [
       createEventsRouter({

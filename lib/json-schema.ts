@@ -1,13 +1,16 @@
-// JSON Schema validation (ajv) shared by the config loader and the event catalog: one place
-// that builds validators and turns ajv's errors into { pointer, message } problems.
+// JSON Schema validation (ajv) shared by the config loader, the event catalog and the API: one
+// place that builds validators and turns ajv's errors into { pointer, message } problems.
+// Users' schemas (config, catalog) are read as draft-07; hookd's own API schemas as 2020-12,
+// the dialect OpenAPI 3.1 documents them in.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { DURATION_PATTERN, SIZE_PATTERN } from './config/units.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (
-  ajv: Ajv,
-) => Ajv;
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as <A extends Ajv | Ajv2020>(
+  ajv: A,
+) => A;
 
 export interface SchemaProblem {
   /** RFC 6901 JSON pointer of the failing value ('' is the root). */
@@ -26,6 +29,24 @@ export function createSchemaCompiler(): (schema: object) => Validator {
     const validate: ValidateFunction = ajv.compile(schema);
     return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
   };
+}
+
+let ownAjv: Ajv2020 | undefined;
+const ownValidators = new WeakMap<object, Validator>();
+
+/**
+ * A validator for one of hookd's own schemas (API requests, plain JSON Schema 2020-12 objects),
+ * compiled once per schema object and shared by everything that checks against it. Strict:
+ * a typo in a keyword is an error at start, not a check that silently never runs.
+ */
+export function compileOwnSchema(schema: object): Validator {
+  const known = ownValidators.get(schema);
+  if (known) return known;
+  ownAjv ??= addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }));
+  const validate = ownAjv.compile(schema);
+  const validator: Validator = (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
+  ownValidators.set(schema, validator);
+  return validator;
 }
 
 function describeErrors(list: ErrorObject[]): SchemaProblem[] {

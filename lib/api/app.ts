@@ -1,10 +1,13 @@
-// The Koa application: request ids and logging, the error mapping, /healthz without auth,
-// then authentication and every resource router. Builds, never listens (daemon.ts does).
+// The Koa application: request ids and logging, the error mapping, the routes answered without
+// a token (/healthz, /openapi.json), then authentication and every resource router. Builds,
+// never listens (daemon.ts does).
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.ts';
 import { createErrorMiddleware } from './error-middleware.ts';
 import { createRequestLog } from './request-log.ts';
+import { buildApiDocument } from './routes.ts';
+import { createServiceRouter } from './service-router.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -19,15 +22,10 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged by the error middleware, with the request id
   app.use(createRequestLog({ log: deps.log }));
   app.use(createErrorMiddleware({ log: deps.log }));
-  app.use(async (ctx, next) => {
-    if (ctx.path === '/healthz' && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
-      const healthy = deps.isHealthy();
-      ctx.status = healthy ? 200 : 503;
-      ctx.body = { status: healthy ? 'ok' : 'stopping' };
-      return;
-    }
-    await next();
-  });
+  // Built on first request, not at start: most daemons never serve it.
+  let document: string | undefined;
+  const service = createServiceRouter({ isHealthy: deps.isHealthy, document: () => (document ??= JSON.stringify(buildApiDocument())) });
+  app.use(service.routes());
   app.use(deps.authenticate);
   for (const router of deps.routers) app.use(router.routes());
   return app;
