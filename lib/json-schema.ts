@@ -32,21 +32,27 @@ export function createSchemaCompiler(): (schema: object) => Validator {
 }
 
 let ownAjv: Ajv2020 | undefined;
-const ownValidators = new WeakMap<object, Validator>();
+const ownCompiled = new WeakMap<object, ValidateFunction>();
 
 /**
- * A validator for one of hookd's own schemas (API requests, plain JSON Schema 2020-12 objects),
- * compiled once per schema object and shared by everything that checks against it. Strict:
- * a typo in a keyword is an error at start, not a check that silently never runs.
+ * A validator for one of hookd's own schemas (API requests: plain JSON Schema 2020-12 objects).
+ * Compiled on its first use, not at start (most daemons never see most routes), once per
+ * schema object for everything that checks against it. Strict: a typo in a keyword throws
+ * instead of being a check that silently never runs (the OpenAPI test compiles them all).
  */
 export function compileOwnSchema(schema: object): Validator {
-  const known = ownValidators.get(schema);
-  if (known) return known;
+  let validate: ValidateFunction | undefined;
+  return (value) => {
+    validate ??= ownCompiled.get(schema) ?? compileOwn(schema);
+    return validate(value) ? [] : describeErrors(validate.errors ?? []);
+  };
+}
+
+function compileOwn(schema: object): ValidateFunction {
   ownAjv ??= addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }));
   const validate = ownAjv.compile(schema);
-  const validator: Validator = (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
-  ownValidators.set(schema, validator);
-  return validator;
+  ownCompiled.set(schema, validate);
+  return validate;
 }
 
 function describeErrors(list: ErrorObject[]): SchemaProblem[] {

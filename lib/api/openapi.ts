@@ -83,7 +83,7 @@ export function buildOpenApiDocument(input: DocumentInput): Json {
     ],
     paths,
     components: {
-      schemas: Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, withRefs(schema, names, schema)])),
+      schemas: { ...Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, withRefs(schema, names, schema)])), Error: describeErrorBody() },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token: from the config (auth.tokens), HOOKD_TOKEN(_FILE), `hookd token create`, or the generated data/admin.token.' },
         accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same token in the query, for EventSource (GET /stream, GET /progress; stream.queryToken).' },
@@ -174,7 +174,8 @@ function describeErrors(status: number, codes: ErrorCode[]): Json {
   if (status === 401) headers['WWW-Authenticate'] = { $ref: '#/components/headers/WWW-Authenticate' };
   if (status === 429 || status === 503 || status === 507) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
   return {
-    description: codes.map((c) => `\`${c}\`: ${ERROR_DOCS[c].when}`).join('; '),
+    // What each code means is said once, on the Error schema's `code`.
+    description: codes.map((c) => `\`${c}\``).join(', '),
     headers,
     content: {
       'application/json': {
@@ -182,6 +183,15 @@ function describeErrors(status: number, codes: ErrorCode[]): Json {
       },
     },
   };
+}
+
+/** The error body, its `code` listing every code with its status and when it is answered. */
+function describeErrorBody(): Json {
+  const body = structuredClone(ERROR_BODY) as unknown as { properties: { error: { properties: { code: Json } } } };
+  body.properties.error.properties.code.description = Object.entries(ERROR_DOCS)
+    .map(([code, d]) => `- \`${code}\` (${d.status}): ${d.when}`)
+    .join('\n');
+  return body as unknown as Json;
 }
 
 function withoutBodies(responses: Json): Json {

@@ -1,6 +1,6 @@
-// Query and path parameters as routes read them: each bounded in length before any parsing,
-// a repeated single-valued parameter refused (koa hands it over as an array), and every
-// problem a 400 whose details name the parameter.
+// Query and path parameters as routes declare them, read by their schemas: each bounded in
+// length before any parsing, a repeated single-valued parameter refused (koa hands it over as
+// an array), and every problem a 400 whose details name the parameter.
 import type { Context } from 'koa';
 import { errors } from '../errors.ts';
 
@@ -13,7 +13,7 @@ function invalid(name: string, message: string) {
 }
 
 /** One value of `name`, or undefined when absent; at most `maxLength` characters. */
-export function queryString(ctx: Context, name: string, maxLength = MAX_QUERY_VALUE): string | undefined {
+function queryString(ctx: Context, name: string, maxLength = MAX_QUERY_VALUE): string | undefined {
   const value = ctx.query[name];
   if (value === undefined) return undefined;
   if (Array.isArray(value)) throw invalid(name, `is given ${value.length} times; give it once`);
@@ -22,7 +22,7 @@ export function queryString(ctx: Context, name: string, maxLength = MAX_QUERY_VA
 }
 
 /** An integer from `min` to `max`; `fallback` when absent. */
-export function queryInteger(ctx: Context, name: string, range: { min: number; max: number; fallback?: number }): number | undefined {
+function queryInteger(ctx: Context, name: string, range: { min: number; max: number; fallback?: number }): number | undefined {
   const text = queryString(ctx, name, 32);
   if (text === undefined) return range.fallback;
   const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
@@ -33,7 +33,7 @@ export function queryInteger(ctx: Context, name: string, range: { min: number; m
 }
 
 /** One of `values`, or undefined when absent. */
-export function queryChoice<T extends string>(ctx: Context, name: string, values: readonly T[]): T | undefined {
+function queryChoice<T extends string>(ctx: Context, name: string, values: readonly T[]): T | undefined {
   const text = queryString(ctx, name, 64);
   if (text === undefined) return undefined;
   if (!(values as readonly string[]).includes(text)) throw invalid(name, `must be one of ${values.join(', ')}, not ${JSON.stringify(text)}`);
@@ -41,7 +41,7 @@ export function queryChoice<T extends string>(ctx: Context, name: string, values
 }
 
 /** true for `?name`, `?name=true` or `=1`; false when absent, `false` or `0`. */
-export function queryFlag(ctx: Context, name: string): boolean {
+function queryFlag(ctx: Context, name: string): boolean {
   const text = queryString(ctx, name, 16);
   if (text === undefined || text === 'false' || text === '0') return false;
   if (text === '' || text === 'true' || text === '1') return true;
@@ -49,7 +49,7 @@ export function queryFlag(ctx: Context, name: string): boolean {
 }
 
 /** A parameter that may repeat (`?types=a&types=b`): every value, each bounded. */
-export function queryList(ctx: Context, name: string, maxLength = MAX_QUERY_VALUE * 8): string[] | undefined {
+function queryList(ctx: Context, name: string, maxLength = MAX_QUERY_VALUE * 8): string[] | undefined {
   const value = ctx.query[name];
   if (value === undefined) return undefined;
   const list = Array.isArray(value) ? value : [value];
