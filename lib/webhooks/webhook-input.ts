@@ -58,11 +58,11 @@ export const NEW_WEBHOOK_SCHEMA = {
   properties: { ...WEBHOOK_FIELDS, secret: SECRET },
 } as const;
 
-/** A change: any field but the secret (POST /webhooks/:id/rotate-secret changes that), at least one. */
+/** A change: any field but the secret (POST /webhooks/:id/rotate-secret changes that). */
 export const WEBHOOK_CHANGES_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  minProperties: 1,
+  description: 'At least one field.',
   properties: WEBHOOK_FIELDS,
 } as const;
 
@@ -85,6 +85,7 @@ export interface InputRules {
 
 /** Checks what a create or change gives beyond its shape; the URL comes back normalized. */
 export function checkWebhookInput<T extends WebhookInput>(input: T, rules: InputRules): T {
+  if (Object.keys(input).length === 0) throw errors.validation('the body changes nothing: give at least one field');
   const out = { ...input };
   if (input.url !== undefined) out.url = checkTargetUrl(input.url, rules.allowPrivateNetworks).href;
   if (input.events !== undefined) checkEvents(input.events, rules.catalog);
