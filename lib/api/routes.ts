@@ -8,8 +8,8 @@ import { ATTEMPT_VIEW, DELIVERY_VIEW, WEBHOOK_VIEW } from '../webhooks/views.ts'
 import { NEW_WEBHOOK_SCHEMA, WEBHOOK_CHANGES_SCHEMA } from '../webhooks/webhook-input.ts';
 import { CATALOG_ROUTES, CATALOG_TYPE } from './catalog-router.ts';
 import { DELIVERY_ROUTES } from './deliveries-router.ts';
-import { EVENT_VIEW } from './event-view.ts';
-import { EVENT_ACCEPTED, EVENT_ROUTES, FILTER_RESULT, PROGRESS_ACCEPTED } from './events-router.ts';
+import { EVENT_ACCEPTED, EVENT_VIEW, FILTER_RESULT, PROGRESS_ACCEPTED } from './event-view.ts';
+import { EVENT_ROUTES } from './events-router.ts';
 import { HOOK_ROUTES } from './hooks-router.ts';
 import { HOOK_ERROR, HOOK_VIEW, INVOCATION_VIEW, LOG_LINE } from './hook-view.ts';
 import { buildOpenApiDocument } from './openapi.ts';
