@@ -8,13 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
 import { createApp } from './api/app.ts';
+import { buildApiDocument, QUERY_TOKEN_PATHS } from './api/routes.ts';
 import { answerClientError, answerUnmetExpectation } from './api/client-error.ts';
 import { createCatalogRouter } from './api/catalog-router.ts';
 import { createEventsRouter } from './api/events-router.ts';
 import { createDeliveriesRouter } from './api/deliveries-router.ts';
 import { createWebhooksRouter } from './api/webhooks-router.ts';
-import { createHealthRouter } from './api/health-router.ts';
-import { createMetricsRouter } from './api/metrics-router.ts';
+import { createServiceRouter } from './api/service-router.ts';
 import { createProgressRouter } from './api/progress-router.ts';
 import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus } from './bus.ts';
@@ -214,12 +214,18 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     cacheKey: () => sandbox.stats().hostPid,
     isStopping: () => stopping,
   });
+  let apiDocument: string | undefined;
   const app = createApp({
     log,
-    authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, ['/stream', '/progress']) : auth.authenticate,
+    authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, QUERY_TOKEN_PATHS) : auth.authenticate,
     publicRouters: [
-      createHealthRouter({ isStopping: () => stopping, readiness }),
-      createMetricsRouter({ public: config.metrics.public, authenticate: auth.authenticate, contentType: metrics.contentType, render: metrics.render }),
+      createServiceRouter({
+        isStopping: () => stopping,
+        readiness,
+        // Built on first request, not at start: most daemons never serve it.
+        document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
+        metrics: { public: config.metrics.public, authenticate: auth.authenticate, contentType: metrics.contentType, render: metrics.render },
+      }),
     ],
     routers: [
       createEventsRouter({

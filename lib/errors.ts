@@ -2,31 +2,35 @@
 // `expose` flag. Made only by the factories below so that every message lives here.
 // Recognised by a brand property, not instanceof: errors cross realms and threads.
 
-export type ErrorCode =
-  | 'VALIDATION'
-  | 'MALFORMED_JSON'
-  | 'MALFORMED_REQUEST'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNKNOWN_EVENT_TYPE'
-  | 'SCHEMA_VIOLATION'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'READ_ONLY'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'COMPILE_ERROR'
-  | 'UNPROCESSABLE'
-  | 'CONFIG'
-  | 'SHUTTING_DOWN'
-  | 'RATE_LIMITED'
-  | 'TOO_MANY_STREAMS'
-  | 'TOO_MANY_STREAMS_FOR_TOKEN'
-  | 'TARGET_REFUSED'
-  | 'JSON_TOO_DEEP'
-  | 'STORAGE_FULL'
-  | 'STORAGE_UNAVAILABLE'
-  | 'INTERNAL';
+/** Every code an error can carry (the OpenAPI document lists them; the README says when). */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'MALFORMED_JSON',
+  'MALFORMED_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNKNOWN_EVENT_TYPE',
+  'SCHEMA_VIOLATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'READ_ONLY',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'COMPILE_ERROR',
+  'UNPROCESSABLE',
+  'CONFIG',
+  'SHUTTING_DOWN',
+  'RATE_LIMITED',
+  'TOO_MANY_STREAMS',
+  'TOO_MANY_STREAMS_FOR_TOKEN',
+  'TARGET_REFUSED',
+  'JSON_TOO_DEEP',
+  'STORAGE_FULL',
+  'STORAGE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const BRAND = Symbol.for('hookd.error');
 

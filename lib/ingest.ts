@@ -1,15 +1,35 @@
 // Event ingestion: checks a posted item against the catalog and its schema, stores business
 // events (group-committed), routes progress events to the bus, and tells dispatch.
 import { randomUUID } from 'node:crypto';
+import type { Static } from 'typebox';
 import type { Bus } from './bus.ts';
 import type { Catalog } from './catalog.ts';
 import type { EventRecord, InsertResult, NewEvent } from './db/events-store.ts';
 import type { AlsoInTransaction, EventWriter } from './db/event-writer.ts';
 import { errors, type HookdError } from './errors.ts';
+import { compileOwnSchema } from './json-schema.ts';
 import type { RateLimiter } from './progress/rate-limit.ts';
 
-const ALLOWED_FIELDS = new Set(['type', 'payload', 'id', 'occurredAt']);
-const ID_PATTERN = /^[\w.:@-]{1,200}$/;
+/** One posted event (a body, a batch item, an NDJSON line): its shape, as the API documents it. */
+export const EVENT_INPUT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { type: 'string', minLength: 1, description: 'An event type of the catalog (GET /catalog), e.g. "media.added".' },
+    payload: {
+      description:
+        "The event's data, any JSON value ({} when left out). Checked at run time against the type's schema in the catalog " +
+        '(GET /catalog lists each type with its schema): a mismatch is 422 SCHEMA_VIOLATION.',
+    },
+    id: {
+      type: 'string',
+      pattern: '^[\\w.:@-]{1,200}$',
+      description: 'Your idempotency key (business events; ignored for progress types): the same id again answers 200 with the stored event.',
+    },
+    occurredAt: { type: 'string', description: 'An ISO 8601 time such as "2026-01-31T12:00:00Z"; now when left out.' },
+  },
+} as const;
 
 export type CheckedItem =
   | { kind: 'business'; event: NewEvent }
@@ -64,19 +84,24 @@ export function createIngest(deps: IngestDeps) {
    * and stores it with store(), never with accept().
    */
   function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean } = {}): CheckedItem {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw errors.validation(`${at || 'the body'} must be a JSON object with "type" and "payload"`, { pointer: at });
+    // One precompiled check of the shape; its problems are told in the order clients expect
+    // (the fields, the type, then the catalog's rules, then the time and the id).
+    const problems = checkEventShape(raw);
+    const problemAt = (pointer: string) => problems.find((p) => p.pointer === pointer);
+    if (problems.length > 0) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        throw errors.validation(`${at || 'the body'} must be a JSON object with "type" and "payload"`, { pointer: at });
+      }
+      const unknownField = problems.find((p) => !KNOWN_POINTERS.has(p.pointer));
+      if (unknownField !== undefined) {
+        const name = unknownField.pointer.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+        throw errors.validation(`unknown field "${name}": an event has type, payload, id and occurredAt`, {
+          pointer: `${at}${unknownField.pointer}`,
+        });
+      }
+      if (problemAt('/type')) throw errors.validation('"type" is required: a string such as "media.added"', { pointer: `${at}/type` });
     }
-    const item = raw as Record<string, unknown>;
-    const unknownField = Object.keys(item).find((k) => !ALLOWED_FIELDS.has(k));
-    if (unknownField !== undefined) {
-      throw errors.validation(`unknown field "${unknownField}": an event has type, payload, id and occurredAt`, {
-        pointer: `${at}/${unknownField}`,
-      });
-    }
-    if (typeof item.type !== 'string' || item.type === '') {
-      throw errors.validation('"type" is required: a string such as "media.added"', { pointer: `${at}/type` });
-    }
+    const item = raw as EventInput;
     const type = deps.catalog.get(item.type);
     if (!type) throw errors.unknownEventType(item.type, `${at}/type`);
     if (type.meta) {
@@ -88,27 +113,27 @@ export function createIngest(deps: IngestDeps) {
       throw rateLimitedError(source ?? 'anonymous', deps.progressLimit);
     }
     const payload = item.payload === undefined ? {} : item.payload;
-    const problems = deps.catalog.validate(type.name, payload);
-    if (problems.length > 0) {
+    const payloadProblems = deps.catalog.validate(type.name, payload);
+    if (payloadProblems.length > 0) {
       throw errors.schemaViolation(
         type.name,
-        problems.map((p) => ({ pointer: `${at}/payload${p.pointer}`, message: p.message })),
+        payloadProblems.map((p) => ({ pointer: `${at}/payload${p.pointer}`, message: p.message })),
       );
     }
-    const occurredAt = checkTime(item.occurredAt, `${at}/occurredAt`);
+    const occurredAt = checkTime(problemAt('/occurredAt') ? Number.NaN : item.occurredAt, `${at}/occurredAt`);
     if (type.kind === 'progress') {
       // Every progress value is held in memory (coalescing, GET /progress): bounded per entry.
       const bytes = Buffer.byteLength(JSON.stringify(payload));
       if (bytes > deps.maxProgressBytes) throw errors.progressTooLarge(bytes, deps.maxProgressBytes, `${at}/payload`);
       return { kind: 'progress', type: type.name, payload, occurredAt, bytes };
     }
-    if (item.id !== undefined && (typeof item.id !== 'string' || !ID_PATTERN.test(item.id))) {
+    if (problemAt('/id')) {
       throw errors.validation('"id" must be a string of 1-200 letters, digits or . _ : @ -', { pointer: `${at}/id` });
     }
     return {
       kind: 'business',
       event: {
-        id: (item.id as string | undefined) ?? randomUUID(),
+        id: item.id ?? randomUUID(),
         generatedId: item.id === undefined,
         type: type.name,
         payload,
@@ -207,7 +232,11 @@ export function createIngest(deps: IngestDeps) {
 
 export type Ingest = ReturnType<typeof createIngest>;
 
-function checkTime(value: unknown, pointer: string): string {
+export type EventInput = Static<typeof EVENT_INPUT_SCHEMA>;
+const checkEventShape = compileOwnSchema(EVENT_INPUT_SCHEMA);
+const KNOWN_POINTERS = new Set(['', ...Object.keys(EVENT_INPUT_SCHEMA.properties).map((k) => `/${k}`)]);
+
+function checkTime(value: string | number | undefined, pointer: string): string {
   if (value === undefined) return new Date().toISOString();
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {

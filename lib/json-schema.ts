@@ -1,13 +1,16 @@
-// JSON Schema validation (ajv) shared by the config loader and the event catalog: one place
-// that builds validators and turns ajv's errors into { pointer, message } problems.
+// JSON Schema validation (ajv) shared by the config loader, the event catalog and the API: one
+// place that builds validators and turns ajv's errors into { pointer, message } problems.
+// Users' schemas (config, catalog) are read as draft-07; hookd's own API schemas as 2020-12,
+// the dialect OpenAPI 3.1 documents them in.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { DURATION_PATTERN, SIZE_PATTERN } from './config/units.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (
-  ajv: Ajv,
-) => Ajv;
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as <A extends Ajv | Ajv2020>(
+  ajv: A,
+) => A;
 
 export interface SchemaProblem {
   /** RFC 6901 JSON pointer of the failing value ('' is the root). */
@@ -26,6 +29,30 @@ export function createSchemaCompiler(): (schema: object) => Validator {
     const validate: ValidateFunction = ajv.compile(schema);
     return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
   };
+}
+
+let ownAjv: Ajv2020 | undefined;
+const ownCompiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * A validator for one of hookd's own schemas (API requests: plain JSON Schema 2020-12 objects).
+ * Compiled on its first use, not at start (most daemons never see most routes), once per
+ * schema object for everything that checks against it. Strict: a typo in a keyword throws
+ * instead of being a check that silently never runs (the OpenAPI test compiles them all).
+ */
+export function compileOwnSchema(schema: object): Validator {
+  let validate: ValidateFunction | undefined;
+  return (value) => {
+    validate ??= ownCompiled.get(schema) ?? compileOwn(schema);
+    return validate(value) ? [] : describeErrors(validate.errors ?? []);
+  };
+}
+
+function compileOwn(schema: object): ValidateFunction {
+  ownAjv ??= addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }));
+  const validate = ownAjv.compile(schema);
+  ownCompiled.set(schema, validate);
+  return validate;
 }
 
 function describeErrors(list: ErrorObject[]): SchemaProblem[] {

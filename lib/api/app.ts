@@ -1,6 +1,6 @@
 // The Koa application: request ids and logging, the error mapping, the routers that decide
-// about tokens themselves (/healthz, /readyz, /metrics), then authentication and every
-// resource router. Builds, never listens (daemon.ts does).
+// about tokens themselves (/healthz, /readyz, /openapi.json, /metrics), then authentication
+// and every resource router. Builds, never listens (daemon.ts does).
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.ts';

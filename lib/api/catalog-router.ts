@@ -1,12 +1,53 @@
-// GET /catalog: every event type hookd accepts, with its kind and schema; GET /healthz.
-import Router from '@koa/router';
+// GET /catalog: every event type hookd accepts, with its kind, payload schema and description.
 import type { Catalog } from '../catalog.ts';
-import { requireScope } from './auth.ts';
+import { createRouteTable, defineRoute } from './route.ts';
 
-export function createCatalogRouter(deps: { catalog: Catalog }): Router {
-  const router = new Router();
-  router.get('/catalog', requireScope('events'), (ctx) => {
+export const CATALOG_TYPE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind', 'description', 'sync', 'meta'],
+  properties: {
+    name: { type: 'string', description: 'The event type, e.g. "media.added".' },
+    kind: { enum: ['business', 'progress'], description: 'business: stored and dispatched to hooks and webhooks; progress: live only.' },
+    description: { type: 'string' },
+    schema: {
+      type: ['object', 'boolean'],
+      description:
+        "The JSON Schema (draft-07, as the config's catalog gives it) every posted payload of this type is checked against " +
+        '(422 SCHEMA_VIOLATION); absent: any payload.',
+    },
+    sync: { type: 'boolean', description: 'Every POST of this type runs the filter chain, as with ?wait=true.' },
+    meta: { type: 'boolean', description: "hookd's own events (hook.executed, webhook.disabled, delivery.failed): they cannot be posted." },
+  },
+} as const;
+
+export const CATALOG_ROUTES = {
+  list: defineRoute({
+    operationId: 'getCatalog',
+    method: 'GET',
+    path: '/catalog',
+    tag: 'events',
+    summary: 'The event catalog: every type with its kind, payload schema and description',
+    description: "Event payloads are free-form in this document: each type's payload schema is here, from the config's `catalog`.",
+    auth: { scope: 'events' },
+    responses: {
+      200: {
+        description: 'The catalog, sorted by name.',
+        schema: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['types'],
+          properties: { types: { type: 'array', items: CATALOG_TYPE } },
+        },
+      },
+    },
+  }),
+} as const;
+
+export function createCatalogRouter(deps: { catalog: Catalog }) {
+  const routes = createRouteTable();
+  routes.add(CATALOG_ROUTES.list, (ctx) => {
     ctx.body = { types: deps.catalog.list() };
   });
-  return router;
+  return routes.router;
 }

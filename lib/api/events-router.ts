@@ -1,20 +1,94 @@
-// POST /events (single, JSON array or NDJSON batch), GET /events/:id, GET /events (cursor paged).
-import Router from '@koa/router';
+// POST /events (single, JSON array or NDJSON batch), GET /events/:id, GET /events (cursor
+// paged): their declarations (what the OpenAPI document shows) and their handlers.
 import type { Context } from 'koa';
 import type { EventsStore, NewEvent } from '../db/events-store.ts';
 import type { ChainOutput } from '../dispatch/filter-chain.ts';
 import type { Filtered } from '../dispatch/filtering.ts';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
-import type { AcceptResult, CheckedItem, Ingest } from '../ingest.ts';
+import { EVENT_INPUT_SCHEMA, type AcceptResult, type CheckedItem, type Ingest } from '../ingest.ts';
 import type { Logger } from '../log.ts';
 import type { EventMetrics } from '../metrics/index.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
-import { requireScope, type Principal } from './auth.ts';
+import type { DeliveryView } from '../webhooks/views.ts';
+import type { Principal } from './auth.ts';
 import { readBody, type BodyItem } from './body.ts';
+import { ID_PARAMS, pageOf } from './common-schemas.ts';
+import { BATCH_RESULT, EVENT_ACCEPTED, EVENT_DETAIL, EVENT_VIEW, FILTER_RESULT, PROGRESS_ACCEPTED, presentEvent } from './event-view.ts';
+import type { InvocationView } from './hook-view.ts';
+import { TYPES_PARAM } from './progress-router.ts';
 import { asHookdError } from './error-middleware.ts';
-import { presentEvent } from './event-view.ts';
-import { checkIdParam, queryFlag, queryInteger, queryList, queryString } from './request-params.ts';
+import { createRouteTable, defineRoute } from './route.ts';
+
+const EVENT_PAGE = pageOf(EVENT_VIEW, { field: 'nextCursor', param: 'cursor', type: 'string' });
+
+export const EVENT_ROUTES = {
+  post: defineRoute({
+    operationId: 'postEvents',
+    method: 'POST',
+    path: '/events',
+    tag: 'events',
+    summary: 'Post an event, or a batch (a JSON array or NDJSON)',
+    description:
+      'One event answers 202 once durably stored (200 with the stored event when its `id` was seen before). ' +
+      '`?wait=true` (or a catalog type with `sync: true`) runs the filter chain first and answers 200 with the final payload. ' +
+      'Progress-kind types answer 202 `{ type, status: "live" }`. A batch (a JSON array, or `application/x-ndjson` with one event per line, ' +
+      'at most events.maxBatch items) answers 207 item by item. Payloads are free-form here: each is checked at run time against ' +
+      "its type's schema in the catalog (GET /catalog).",
+    auth: { scope: 'events' },
+    query: {
+      type: 'object',
+      properties: {
+        wait: { type: 'boolean', description: 'Run the filter chain and answer the final payload (true, 1 or empty; false or 0). A single event only.' },
+      },
+    },
+    body: {
+      schema: { oneOf: [EVENT_INPUT_SCHEMA, { type: 'array', items: EVENT_INPUT_SCHEMA, minItems: 1, description: 'A batch.' }] },
+      read: 'handler',
+      name: 'event',
+      expects: 'an event',
+      description: 'An event, or a batch. Sent as application/json (also accepted: text/plain, application/x-www-form-urlencoded, any +json type) or NDJSON.',
+      alternatives: {
+        'application/x-ndjson': { type: 'string', description: 'One event object per line (also application/ndjson, application/jsonl); blank lines are skipped.' },
+      },
+    },
+    responses: {
+      200: { description: 'The filter chain ran (?wait=true), or the id was seen before.', schema: { oneOf: [FILTER_RESULT, EVENT_VIEW] } },
+      202: { description: 'Stored (business) or published live (progress).', schema: { oneOf: [EVENT_ACCEPTED, PROGRESS_ACCEPTED] } },
+      207: { description: 'A batch, item by item: a bad item is reported and the others are still stored.', schema: BATCH_RESULT },
+    },
+    errors: ['VALIDATION', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_EVENT_TYPE', 'SCHEMA_VIOLATION', 'UNPROCESSABLE', 'RATE_LIMITED'],
+  }),
+  get: defineRoute({
+    operationId: 'getEvent',
+    method: 'GET',
+    path: '/events/:id',
+    tag: 'events',
+    summary: 'One event, with the hooks that ran for it and its webhook deliveries',
+    auth: { scope: 'events' },
+    params: ID_PARAMS,
+    responses: { 200: { description: 'The event.', schema: EVENT_DETAIL } },
+    errors: ['NOT_FOUND'],
+  }),
+  list: defineRoute({
+    operationId: 'listEvents',
+    method: 'GET',
+    path: '/events',
+    tag: 'events',
+    summary: 'Stored events, newest first, cursor paged',
+    auth: { scope: 'events' },
+    query: {
+      type: 'object',
+      properties: {
+        type: TYPES_PARAM,
+        since: { type: 'string', maxLength: 64, format: 'date-time', description: 'Only events that occurred at or after this ISO 8601 time.' },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Page size (default events.pageSize).' },
+        cursor: { type: 'string', maxLength: 64, description: 'The nextCursor of the previous page.' },
+      },
+    },
+    responses: { 200: { description: 'A page of events.', schema: EVENT_PAGE } },
+  }),
+} as const;
 
 export interface EventsRouterDeps {
   ingest: Ingest;
@@ -32,8 +106,8 @@ export interface EventsRouterDeps {
   pageSize: number;
   /** Where a batch item's unexpected failure is logged (single requests: the error middleware). */
   log: Logger;
-  /** Extra fields for GET /events/:id (invocations, deliveries) from later subsystems. */
-  describeEvent?: (id: string) => Promise<Record<string, unknown>>;
+  /** The hooks that ran for an event and its deliveries, for GET /events/:id. */
+  describeEvent: (id: string) => Promise<{ invocations: InvocationView[]; deliveries: DeliveryView[] }>;
   /** Counts every posted item accepted or refused, and every request refused whole. */
   metrics: EventMetrics;
 }
@@ -41,17 +115,16 @@ export interface EventsRouterDeps {
 /** The `type` a posted item claims, whatever it is (the metrics fold what the catalog lacks). */
 const postedType = (item: unknown) => (typeof item === 'object' && item !== null ? (item as { type?: unknown }).type : undefined);
 
-export function createEventsRouter(deps: EventsRouterDeps): Router {
-  const router = new Router();
-  checkIdParam(router);
+export function createEventsRouter(deps: EventsRouterDeps) {
+  const routes = createRouteTable({ bodyLimit: deps.bodyLimit, maxDepth: deps.maxDepth });
 
-  router.post('/events', requireScope('events'), async (ctx) => {
+  routes.add(EVENT_ROUTES.post, async (ctx, { query }) => {
     let single: unknown; // the posted object once read: its refusal is counted under its type
     try {
       const source = (ctx.state.principal as Principal).name;
       deps.ingest.refuseWhileThrottled(source);
       const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth, batch: true });
-      const wait = queryFlag(ctx, 'wait');
+      const wait = query.wait === true;
       if (body.format === 'json') {
         single = body.value;
         const item = deps.ingest.check(body.value, source, '', { wait });
@@ -75,23 +148,21 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     }
   });
 
-  router.get('/events/:id', requireScope('events'), async (ctx) => {
-    const event = await deps.events.get(ctx.params.id!);
-    if (!event) throw errors.notFound('event', ctx.params.id!);
-    ctx.body = { ...presentEvent(event), ...(deps.describeEvent ? await deps.describeEvent(event.id) : {}) };
+  routes.add(EVENT_ROUTES.get, async (ctx, { params }) => {
+    const event = await deps.events.get(params.id);
+    if (!event) throw errors.notFound('event', params.id);
+    ctx.body = { ...presentEvent(event), ...(await deps.describeEvent(event.id)) };
   });
 
-  router.get('/events', requireScope('events'), async (ctx) => {
-    const limit = queryInteger(ctx, 'limit', { min: 1, max: 1000, fallback: deps.pageSize })!;
-    const sinceText = queryString(ctx, 'since', 64);
-    const since = sinceText === undefined ? undefined : Date.parse(sinceText);
+  routes.add(EVENT_ROUTES.list, async (ctx, { query }) => {
+    const limit = query.limit ?? deps.pageSize;
+    const since = query.since === undefined ? undefined : Date.parse(query.since);
     if (since !== undefined && Number.isNaN(since)) {
-      throw errors.validation(`query parameter "since" must be an ISO 8601 time, not ${JSON.stringify(sinceText)}`, { parameter: 'since' });
+      throw errors.validation(`query parameter "since" must be an ISO 8601 time, not ${JSON.stringify(query.since)}`, { parameter: 'since' });
     }
-    const cursor = queryString(ctx, 'cursor', 64);
-    const afterSeq = cursor === undefined ? undefined : decodeCursor(cursor);
+    const afterSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // ?type= takes event patterns like ?types= of /stream: a pattern stands for the catalog types it matches.
-    const { types } = parseTypeFilter(queryList(ctx, 'type'), { parameter: 'type', catalogTypes: deps.catalogTypes });
+    const { types } = parseTypeFilter(query.type, { parameter: 'type', catalogTypes: deps.catalogTypes });
     const items = await deps.events.list({ types, since, afterSeq, limit });
     const last = items.at(-1);
     ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
@@ -167,7 +238,7 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     return toItemError(e, at);
   }
 
-  return router;
+  return routes.router;
 }
 
 type BusinessResult = Extract<AcceptResult, { kind: 'business' }>;

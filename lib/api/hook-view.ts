@@ -1,8 +1,92 @@
-// How hooks and their invocations look in API answers. The compiled module stays internal.
+// How hooks and their invocations look in API answers, and the schemas the OpenAPI document
+// shows for them (which type what the presenters return). The compiled module stays internal.
+import type { Static } from 'typebox';
 import type { HookRecord } from '../db/hooks-store.ts';
 import type { InvocationRecord } from '../db/invocations-store.ts';
+import { DATE_TIME, NULLABLE_STRING } from '../value-schemas.ts';
 
-export function presentHook(h: HookRecord) {
+const stringList = { type: 'array', items: { type: 'string' } } as const;
+
+export const HOOK_VIEW = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id', 'name', 'origin', 'kind', 'mode', 'events', 'priority', 'env', 'permissions', 'timeoutMs', 'limits',
+    'enabled', 'disabledReason', 'consecutiveFailures', 'version', 'createdAt', 'updatedAt',
+  ],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    origin: { enum: ['api', 'file'], description: 'file: from the hooks directory, read-only here except `enabled`.' },
+    file: { type: 'string', description: 'The hook file, for origin file.' },
+    kind: { enum: ['module', 'command'] },
+    mode: { enum: ['filter', 'action'] },
+    events: stringList,
+    priority: { type: 'integer' },
+    source: { ...NULLABLE_STRING, description: 'Module hooks: the source.' },
+    command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv.' },
+    env: stringList,
+    permissions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { net: stringList, env: stringList },
+    },
+    timeoutMs: { type: ['integer', 'null'] },
+    limits: NULLABLE_STRING,
+    enabled: { type: 'boolean' },
+    disabledReason: { ...NULLABLE_STRING, description: 'Why it was disabled (auto-disable after failures, a file that cannot load).' },
+    consecutiveFailures: { type: 'integer', minimum: 0 },
+    version: { type: 'integer', description: 'Bumped by every change.' },
+    createdAt: DATE_TIME,
+    updatedAt: DATE_TIME,
+  },
+} as const;
+
+export const LOG_LINE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['level', 'message', 'at'],
+  properties: { level: { enum: ['debug', 'info', 'warn', 'error'] }, message: { type: 'string' }, at: DATE_TIME },
+} as const;
+
+export const HOOK_ERROR = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  description: 'What went wrong in a hook run, with the line and column in the hook file when known.',
+  properties: {
+    message: { type: 'string' },
+    name: { type: 'string' },
+    stack: { type: 'string' },
+    line: { type: 'integer' },
+    column: { type: 'integer' },
+  },
+} as const;
+
+export const INVOCATION_STATUSES = ['ok', 'error', 'timeout', 'oom', 'crashed', 'invalid-result', 'invalid-output'] as const;
+
+export const INVOCATION_VIEW = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'eventId', 'hookId', 'hookVersion', 'mode', 'status', 'durationMs', 'error', 'logs', 'at'],
+  properties: {
+    id: { type: 'integer' },
+    eventId: { type: 'string' },
+    hookId: { type: 'string' },
+    hookVersion: { type: 'integer' },
+    mode: { enum: ['filter', 'action'] },
+    status: { enum: INVOCATION_STATUSES },
+    durationMs: { type: 'number', minimum: 0 },
+    error: { anyOf: [HOOK_ERROR, { type: 'null' }] },
+    logs: { type: 'array', items: LOG_LINE, description: 'What the hook logged (capped: runtime.maxLogSize, maxLogLines).' },
+    at: DATE_TIME,
+  },
+} as const;
+
+export type HookView = Static<typeof HOOK_VIEW>;
+export type InvocationView = Static<typeof INVOCATION_VIEW>;
+
+export function presentHook(h: HookRecord): HookView {
   return {
     id: h.id,
     name: h.name,
@@ -26,17 +110,17 @@ export function presentHook(h: HookRecord) {
   };
 }
 
-export function presentInvocation(i: InvocationRecord) {
+export function presentInvocation(i: InvocationRecord): InvocationView {
   return {
     id: i.id,
     eventId: i.eventId,
     hookId: i.hookId,
     hookVersion: i.hookVersion,
     mode: i.mode,
-    status: i.status,
+    status: i.status as InvocationView['status'],
     durationMs: i.durationMs,
     error: i.error,
-    logs: i.logs,
+    logs: i.logs as InvocationView['logs'],
     at: new Date(i.createdAt).toISOString(),
   };
 }

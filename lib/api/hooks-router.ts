@@ -1,21 +1,162 @@
 // /hooks: register, list, change and delete hooks; their invocation log; dry runs of a saved
 // hook or of unsaved source. Admin scope. File hooks are read-only here except `enabled`.
 import { randomUUID } from 'node:crypto';
-import Router from '@koa/router';
-import type { Context } from 'koa';
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
 import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
-import type { HookDefinitions } from '../dispatch/hook-definition.ts';
+import { HOOK_FIELDS, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
 import type { JsonLimits } from '../json-bounds.ts';
-import { requireScope } from './auth.ts';
-import { readJsonObject } from './body.ts';
-import { presentHook, presentInvocation } from './hook-view.ts';
-import { checkIdParam, queryInteger } from './request-params.ts';
+import { JSON_VALUE } from '../value-schemas.ts';
+import { ID_PARAMS, listOf, pageOf } from './common-schemas.ts';
+import { HOOK_ERROR, HOOK_VIEW, INVOCATION_STATUSES, INVOCATION_VIEW, LOG_LINE, presentHook, presentInvocation } from './hook-view.ts';
+import { createRouteTable, defineRoute } from './route.ts';
+
+const TEST_EVENT_FIELDS = {
+  type: { type: 'string', description: 'The event type to test with (a catalog type).' },
+  payload: { ...JSON_VALUE, description: "The payload ({} when left out), checked against the type's schema in the catalog." },
+} as const;
+
+const TEST_EVENT_SCHEMA = {
+  type: 'object',
+  required: ['type'],
+  description: 'A test event; other fields are ignored.',
+  properties: TEST_EVENT_FIELDS,
+} as const;
+
+const UNSAVED_HOOK_TEST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  description: 'Any hook field (name, events and mode may be left out: a filter for every type) plus the test event\'s type and payload.',
+  properties: { ...HOOK_FIELDS, ...TEST_EVENT_FIELDS },
+} as const;
+
+const DRY_RUN_RESULT = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'logs', 'durationMs'],
+  description: 'What the hook did; nothing was stored and no webhook was sent.',
+  properties: {
+    status: { enum: INVOCATION_STATUSES },
+    result: { ...JSON_VALUE, description: 'What the hook returned (absent: nothing).' },
+    payload: { ...JSON_VALUE, description: 'A filter\'s resulting payload, as the chain would store it.' },
+    changed: { type: 'boolean' },
+    error: HOOK_ERROR,
+    logs: { type: 'array', items: LOG_LINE },
+    durationMs: { type: 'number', minimum: 0 },
+  },
+} as const;
+
+const INVOCATION_PAGE = pageOf(INVOCATION_VIEW, { field: 'nextBefore', param: 'before', type: 'integer' });
+
+const INVOCATIONS_PAGE_SIZE = 50;
+const admin = { scope: 'admin' } as const;
+const DEFINITION_ERRORS = ['VALIDATION', 'COMPILE_ERROR', 'UNPROCESSABLE'] as const;
+const TEST_EVENT_ERRORS = ['UNKNOWN_EVENT_TYPE', 'SCHEMA_VIOLATION'] as const;
+
+export const HOOK_ROUTES = {
+  create: defineRoute({
+    operationId: 'createHook',
+    method: 'POST',
+    path: '/hooks',
+    tag: 'hooks',
+    summary: 'Register a hook',
+    description: 'Module source is compiled now: a syntax error is a 400 with line and column. A pattern that matches no catalog type, a command that cannot run or an env name no hook may get is a 422.',
+    auth: admin,
+    body: { schema: NEW_HOOK_SCHEMA, read: 'object', name: 'hook', expects: 'the hook' },
+    responses: { 201: { description: 'Registered.', schema: HOOK_VIEW } },
+    errors: [...DEFINITION_ERRORS, 'CONFLICT'],
+  }),
+  list: defineRoute({
+    operationId: 'listHooks',
+    method: 'GET',
+    path: '/hooks',
+    tag: 'hooks',
+    summary: 'Every hook, from the API and from the hooks directory',
+    auth: admin,
+    responses: { 200: { description: 'The hooks.', schema: listOf(HOOK_VIEW) } },
+  }),
+  testUnsaved: defineRoute({
+    operationId: 'testUnsavedHook',
+    method: 'POST',
+    path: '/hooks/test',
+    tag: 'hooks',
+    summary: 'Dry-run unsaved hook source against a test event',
+    auth: admin,
+    body: { schema: UNSAVED_HOOK_TEST_SCHEMA, read: 'object', name: 'hook test', expects: 'a hook definition with "type" and "payload"' },
+    responses: { 200: { description: 'What the hook did.', schema: DRY_RUN_RESULT } },
+    errors: [...DEFINITION_ERRORS, ...TEST_EVENT_ERRORS],
+  }),
+  get: defineRoute({
+    operationId: 'getHook',
+    method: 'GET',
+    path: '/hooks/:id',
+    tag: 'hooks',
+    summary: 'One hook',
+    auth: admin,
+    params: ID_PARAMS,
+    responses: { 200: { description: 'The hook.', schema: HOOK_VIEW } },
+    errors: ['NOT_FOUND'],
+  }),
+  update: defineRoute({
+    operationId: 'updateHook',
+    method: 'PATCH',
+    path: '/hooks/:id',
+    tag: 'hooks',
+    summary: 'Change a hook',
+    description: 'Every change bumps `version`. `{ "enabled": true }` re-enables an auto-disabled hook and resets its failure count. A file hook takes only `enabled` (409 READ_ONLY otherwise).',
+    auth: admin,
+    params: ID_PARAMS,
+    body: { schema: HOOK_INPUT_SCHEMA, read: 'object', name: 'hook', expects: 'the hook' },
+    responses: { 200: { description: 'The changed hook.', schema: HOOK_VIEW } },
+    errors: [...DEFINITION_ERRORS, 'NOT_FOUND', 'CONFLICT', 'READ_ONLY'],
+  }),
+  remove: defineRoute({
+    operationId: 'deleteHook',
+    method: 'DELETE',
+    path: '/hooks/:id',
+    tag: 'hooks',
+    summary: 'Delete an API hook (delete a file hook\'s file instead)',
+    auth: admin,
+    params: ID_PARAMS,
+    responses: { 204: { description: 'Deleted.' } },
+    errors: ['NOT_FOUND', 'READ_ONLY'],
+  }),
+  invocations: defineRoute({
+    operationId: 'listHookInvocations',
+    method: 'GET',
+    path: '/hooks/:id/invocations',
+    tag: 'hooks',
+    summary: 'A hook\'s runs, newest first, with status, duration, error and logs',
+    auth: admin,
+    params: ID_PARAMS,
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 500, default: INVOCATIONS_PAGE_SIZE, description: 'Page size.' },
+        before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The nextBefore of the previous page.' },
+      },
+    },
+    responses: { 200: { description: 'A page of invocations.', schema: INVOCATION_PAGE } },
+    errors: ['NOT_FOUND'],
+  }),
+  test: defineRoute({
+    operationId: 'testHook',
+    method: 'POST',
+    path: '/hooks/:id/test',
+    tag: 'hooks',
+    summary: 'Dry-run a saved hook against a test event: nothing stored, no webhooks',
+    auth: admin,
+    params: ID_PARAMS,
+    body: { schema: TEST_EVENT_SCHEMA, read: 'object', name: 'test event', expects: 'a test event with "type" and "payload"' },
+    responses: { 200: { description: 'What the hook did.', schema: DRY_RUN_RESULT } },
+    errors: ['NOT_FOUND', ...TEST_EVENT_ERRORS],
+  }),
+} as const;
 
 export interface HooksRouterDeps {
   store: HooksStore;
@@ -31,10 +172,8 @@ export interface HooksRouterDeps {
   onPermissionsChanged?: (change: { hook: HookRecord; before: unknown; after: unknown; by: string }) => void;
 }
 
-export function createHooksRouter(deps: HooksRouterDeps): Router {
-  const router = new Router();
-  router.use('/hooks', requireScope('admin'));
-  checkIdParam(router);
+export function createHooksRouter(deps: HooksRouterDeps) {
+  const routes = createRouteTable({ bodyLimit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth });
 
   async function load(id: string): Promise<HookRecord> {
     const hook = await deps.store.get(id);
@@ -42,11 +181,8 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     return hook;
   }
 
-  const readJson = (ctx: Context, what = 'the hook') => readJsonObject(ctx, { limit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth }, what);
-
   /** The event a dry run uses: a known type and a payload that fits its schema. */
-  function testEvent(input: { type?: unknown; payload?: unknown }) {
-    if (typeof input.type !== 'string') throw errors.validation('"type" is required: the event type to test with', { pointer: '/type' });
+  function testEvent(input: { type: string; payload?: unknown }) {
     if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
     const payload = input.payload ?? {};
     const problems = deps.catalog.validate(input.type, payload);
@@ -54,7 +190,7 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     return { id: `test-${randomUUID()}`, type: input.type, occurredAt: new Date().toISOString(), payload };
   }
 
-  async function dryRun(hook: HookRecord, input: { type?: unknown; payload?: unknown }) {
+  async function dryRun(hook: HookRecord, input: { type: string; payload?: unknown }) {
     const event = testEvent(input);
     // A filter's output is judged as the chain would judge it (invalid-output when refused).
     let payload: unknown;
@@ -75,8 +211,8 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     };
   }
 
-  router.post('/hooks', async (ctx) => {
-    const fields = await deps.definitions.forCreate(await readJson(ctx), 'api');
+  routes.add(HOOK_ROUTES.create, async (ctx, { body }) => {
+    const fields = await deps.definitions.forCreate(body, 'api');
     if (await deps.store.findByName(fields.name)) throw errors.conflict(`a hook named "${fields.name}" exists already`);
     const hook = await deps.store.insert(randomUUID(), fields);
     await deps.registry.reload();
@@ -84,28 +220,27 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     ctx.body = presentHook(hook);
   });
 
-  router.get('/hooks', async (ctx) => {
+  routes.add(HOOK_ROUTES.list, async (ctx) => {
     ctx.body = { items: (await deps.store.list()).map(presentHook) };
   });
 
-  router.post('/hooks/test', async (ctx) => {
-    const { type, payload, ...definition } = await readJson(ctx, 'a hook definition with "type" and "payload"');
+  routes.add(HOOK_ROUTES.testUnsaved, async (ctx, { body }) => {
+    const { type, payload, ...definition } = body;
     const fields = await deps.definitions.forCreate({ name: 'dry-run', events: ['*'], mode: 'filter', ...definition }, 'api');
     const hook: HookRecord = { ...fields, id: 'dry-run', version: 0, consecutiveFailures: 0, createdAt: Date.now(), updatedAt: Date.now() };
     ctx.body = await dryRun(hook, { type, payload });
   });
 
-  router.get('/hooks/:id', async (ctx) => {
-    ctx.body = presentHook(await load(ctx.params.id!));
+  routes.add(HOOK_ROUTES.get, async (ctx, { params }) => {
+    ctx.body = presentHook(await load(params.id));
   });
 
-  router.patch('/hooks/:id', async (ctx) => {
-    const hook = await load(ctx.params.id!);
-    const raw = await readJson(ctx);
-    if (hook.origin === 'file' && Object.keys(raw).some((k) => k !== 'enabled')) {
+  routes.add(HOOK_ROUTES.update, async (ctx, { params, body }) => {
+    const hook = await load(params.id);
+    if (hook.origin === 'file' && Object.keys(body).some((k) => k !== 'enabled')) {
       throw errors.readOnly('hook', hook.name, `it comes from ${hook.filePath}; edit the file (only "enabled" can change here)`);
     }
-    const fields = await deps.definitions.forUpdate(hook, raw);
+    const fields = await deps.definitions.forUpdate(hook, body);
     if (fields.name && fields.name !== hook.name && (await deps.store.findByName(fields.name))) {
       throw errors.conflict(`a hook named "${fields.name}" exists already`);
     }
@@ -117,26 +252,25 @@ export function createHooksRouter(deps: HooksRouterDeps): Router {
     ctx.body = presentHook(updated);
   });
 
-  router.delete('/hooks/:id', async (ctx) => {
-    const hook = await load(ctx.params.id!);
+  routes.add(HOOK_ROUTES.remove, async (ctx, { params }) => {
+    const hook = await load(params.id);
     if (hook.origin === 'file') throw errors.readOnly('hook', hook.name, `it comes from ${hook.filePath}; delete the file`);
     await deps.store.remove(hook.id);
     await deps.registry.reload();
     ctx.status = 204;
   });
 
-  router.get('/hooks/:id/invocations', async (ctx) => {
-    const hook = await load(ctx.params.id!);
-    const limit = queryInteger(ctx, 'limit', { min: 1, max: 500, fallback: 50 })!;
-    const before = queryInteger(ctx, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER });
-    const items = await deps.invocations.listForHook(hook.id, limit, before);
+  routes.add(HOOK_ROUTES.invocations, async (ctx, { params, query }) => {
+    const hook = await load(params.id);
+    const limit = query.limit ?? INVOCATIONS_PAGE_SIZE;
+    const items = await deps.invocations.listForHook(hook.id, limit, query.before);
     ctx.body = { items: items.map(presentInvocation), nextBefore: items.length === limit ? items.at(-1)!.id : null };
   });
 
-  router.post('/hooks/:id/test', async (ctx) => {
-    const hook = await load(ctx.params.id!);
-    ctx.body = await dryRun(hook, await readJson(ctx, 'a test event with "type" and "payload"'));
+  routes.add(HOOK_ROUTES.test, async (ctx, { params, body }) => {
+    const hook = await load(params.id);
+    ctx.body = await dryRun(hook, body);
   });
 
-  return router;
+  return routes.router;
 }

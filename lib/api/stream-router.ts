@@ -1,15 +1,16 @@
 // GET /stream: Server-Sent Events of progress, business events and hook outcomes, filtered by
 // ?types=, resuming business events after Last-Event-ID from the events table. Also the
 // ?access_token= bridge, because a browser EventSource cannot send an Authorization header.
-import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Config } from '../config/index.ts';
 import type { EventsStore } from '../db/events-store.ts';
 import { frameControl, frameMessage } from '../progress/sse-frame.ts';
 import type { StreamConnection, StreamHub } from '../progress/stream-hub.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
-import { requireScope, type Principal } from './auth.ts';
-import { MAX_ID_LENGTH, queryList, queryString } from './request-params.ts';
+import type { Principal } from './auth.ts';
+import { TYPES_PARAM } from './progress-router.ts';
+import { MAX_ID_LENGTH } from './request-params.ts';
+import { createRouteTable, defineRoute } from './route.ts';
 
 export interface StreamRouterDeps {
   hub: StreamHub;
@@ -27,14 +28,48 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no', // nginx would otherwise buffer the stream
 };
 
-export function createStreamRouter(deps: StreamRouterDeps): Router {
-  const router = new Router();
+const STREAM_DOC = [
+  'Server-Sent Events: progress, business events and hook outcomes (`event: hook.executed`). Each frame is `event: <type>` and one JSON line',
+  '`{"channel":"progress"|"event"|"hook","type","id"?,"key"?,"payload","at"}`; business events carry `id:`. Reconnecting with',
+  'Last-Event-ID (or ?lastEventId=) replays the stored events after it (up to stream.replayLimit), then goes on live; a `gap` event says when',
+  'that was not possible. `: ping` heartbeats every stream.heartbeat. A client that stops reading is sent an `error` event (SLOW_CLIENT) and dropped.',
+].join(' ');
+
+export const STREAM_ROUTES = {
+  open: defineRoute({
+    operationId: 'openStream',
+    method: 'GET',
+    path: '/stream',
+    tag: 'streams',
+    summary: 'A live stream of progress, events and hook outcomes (Server-Sent Events)',
+    description: `${STREAM_DOC} Each token may hold stream.maxClientsPerToken streams of stream.maxClients in all.`,
+    auth: { scope: 'events', queryToken: true },
+    query: {
+      type: 'object',
+      properties: {
+        types: TYPES_PARAM,
+        lastEventId: { type: 'string', maxLength: MAX_ID_LENGTH, description: 'Resume after this event (for clients that cannot send Last-Event-ID).' },
+      },
+    },
+    headers: {
+      type: 'object',
+      properties: { 'last-event-id': { type: 'string', description: 'Resume after this event id (what EventSource sends on reconnect).' } },
+    },
+    responses: {
+      200: { description: 'The stream, for as long as it lasts.', contentType: 'text/event-stream', schema: { type: 'string', description: STREAM_DOC } },
+    },
+    errors: ['TOO_MANY_STREAMS_FOR_TOKEN', 'TOO_MANY_STREAMS', 'SHUTTING_DOWN'],
+  }),
+} as const;
+
+export function createStreamRouter(deps: StreamRouterDeps) {
+  const routes = createRouteTable();
   // Replay pages never exceed the client queue, so replaying alone cannot get a client dropped.
   const pageSize = Math.min(100, deps.config.clientQueueLimit);
 
-  router.get('/stream', requireScope('events'), async (ctx) => {
-    const filter = parseTypeFilter(queryList(ctx, 'types'), { parameter: 'types', catalogTypes: deps.catalogTypes });
-    const lastEventId = ctx.get('last-event-id') || queryString(ctx, 'lastEventId', MAX_ID_LENGTH) || '';
+  routes.add(STREAM_ROUTES.open, async (ctx, { query, headers }) => {
+    const filter = parseTypeFilter(query.types, { parameter: 'types', catalogTypes: deps.catalogTypes });
+    const lastEventId = headers['last-event-id'] || query.lastEventId || '';
     const owner = (ctx.state.principal as Principal).name;
     // Everything that can fail with a clean 4xx/5xx happens before the headers go out.
     // An id longer than any event id cannot be known: it is a gap, like any unknown id.
@@ -89,7 +124,7 @@ export function createStreamRouter(deps: StreamRouterDeps): Router {
     conn.goLive(replayed);
   }
 
-  return router;
+  return routes.router;
 }
 
 /**

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN_TOKEN, EVENTS_TOKEN, startTestDaemon, writeTestConfig, type TestDaemon } from '../helpers/daemon.ts';
 import { rawRequest, type RawReply } from '../helpers/raw-http.ts';
+import { assertErrorShape } from '../helpers/openapi-conformance.ts';
 import { buildRequest, ROUTES, type RouteSpec } from '../helpers/routes.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
@@ -62,6 +63,7 @@ async function send(method: string, target: string, options: { body?: string | B
 
 function assertClientError(reply: RawReply, what: string): { code: string; message: string; details?: any } {
   assert.ok(reply.status >= 400 && reply.status < 500, `${what}: expected a 4xx, got ${reply.status} ${reply.body.slice(0, 300)}`);
+  assertErrorShape(reply.body, what);
   const error = (JSON.parse(reply.body) as { error: { code: string; message: string } }).error;
   assert.equal(typeof error.code, 'string', what);
   assert.ok(error.message.length > 0, what);

@@ -1,4 +1,8 @@
-// A small JSON HTTP client for tests: status, headers and parsed body of one request.
+// A small JSON HTTP client for tests: status, headers and parsed body of one request. Every
+// answer is checked against the daemon's OpenAPI document: one that does not match it fails
+// the test that received it (see openapi-conformance.ts).
+import { checkAnswer } from './openapi-conformance.ts';
+
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -29,6 +33,7 @@ export async function request<T = any>(
   }
   const res = await fetch(new URL(path, baseUrl), { method, headers, body: payload });
   const text = await res.text();
+  checkAnswer({ method, target: path, status: res.status, contentType: res.headers.get('content-type'), headers: res.headers, text });
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;

@@ -1,5 +1,8 @@
 // Every route of the API, as the bad-input tests walk them: method, path template (":id"
-// replaced per test), whether it reads a JSON body, and the query parameters it reads.
+// replaced per test), whether it reads a JSON body, and the query parameters it reads. Made
+// from the routes' own declarations (lib/api/routes.ts), so a new route is walked too.
+import { API_ROUTES } from '../../lib/api/routes.ts';
+
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -10,36 +13,13 @@ export interface RouteSpec {
   stream?: boolean;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
-  { method: 'GET', path: '/healthz', body: false, query: [] },
-  { method: 'GET', path: '/readyz', body: false, query: [] },
-  { method: 'GET', path: '/metrics', body: false, query: [] },
-  { method: 'POST', path: '/events', body: true, query: ['wait'] },
-  { method: 'GET', path: '/events', body: false, query: ['type', 'since', 'limit', 'cursor'] },
-  { method: 'GET', path: '/events/:id', body: false, query: [] },
-  { method: 'GET', path: '/catalog', body: false, query: [] },
-  { method: 'POST', path: '/hooks', body: true, query: [] },
-  { method: 'GET', path: '/hooks', body: false, query: [] },
-  { method: 'POST', path: '/hooks/test', body: true, query: [] },
-  { method: 'GET', path: '/hooks/:id', body: false, query: [] },
-  { method: 'PATCH', path: '/hooks/:id', body: true, query: [] },
-  { method: 'DELETE', path: '/hooks/:id', body: false, query: [] },
-  { method: 'GET', path: '/hooks/:id/invocations', body: false, query: ['limit', 'before'] },
-  { method: 'POST', path: '/hooks/:id/test', body: true, query: [] },
-  { method: 'POST', path: '/webhooks', body: true, query: [] },
-  { method: 'GET', path: '/webhooks', body: false, query: [] },
-  { method: 'GET', path: '/webhooks/:id', body: false, query: [] },
-  { method: 'PATCH', path: '/webhooks/:id', body: true, query: [] },
-  { method: 'DELETE', path: '/webhooks/:id', body: false, query: [] },
-  { method: 'POST', path: '/webhooks/:id/rotate-secret', body: true, query: [] },
-  { method: 'POST', path: '/webhooks/:id/test', body: false, query: [] },
-  { method: 'GET', path: '/webhooks/:id/deliveries', body: false, query: ['status', 'limit', 'cursor'] },
-  { method: 'GET', path: '/deliveries/:id', body: false, query: [] },
-  { method: 'POST', path: '/deliveries/:id/redeliver', body: false, query: [] },
-  { method: 'GET', path: '/stream', body: false, query: ['types', 'lastEventId', 'access_token'], stream: true },
-  { method: 'GET', path: '/progress', body: false, query: ['types', 'key', 'access_token'] },
-  { method: 'GET', path: '/stats', body: false, query: [] },
-];
+export const ROUTES: readonly RouteSpec[] = API_ROUTES.map((r) => ({
+  method: r.method,
+  path: r.path,
+  body: r.body !== undefined,
+  query: [...Object.keys(r.query?.properties ?? {}), ...(r.auth !== 'none' && r.auth.queryToken ? ['access_token'] : [])],
+  ...(Object.values(r.responses).some((a) => a.contentType === 'text/event-stream') ? { stream: true } : {}),
+}));
 
 /** Builds raw HTTP/1.1 request bytes; `body` as given (a Buffer may hold any bytes). */
 export function buildRequest(method: string, target: string, headers: Record<string, string>, body?: string | Buffer): Buffer {

@@ -1,17 +1,28 @@
-// The probes' routes on a real HTTP server: /healthz and /readyz answer from their deps with the
-// documented shapes, GET and HEAD, 503 while stopping, and never 500.
+// The service routes on a real HTTP server: /healthz and /readyz answer from their deps with the
+// documented shapes, GET and HEAD, 503 while stopping, and never 500; /metrics needs its scope
+// unless public.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import Koa from 'koa';
-import { createHealthRouter } from '../../../lib/api/health-router.ts';
+import { createServiceRouter } from '../../../lib/api/service-router.ts';
+import { createErrorMiddleware } from '../../../lib/api/error-middleware.ts';
+import pino from 'pino';
 import type { Readiness, ReadinessReport } from '../../../lib/readiness/index.ts';
 
-async function serve(isStopping: () => boolean, report: Readiness['report']) {
+async function serve(isStopping: () => boolean, report: Readiness['report'], metricsPublic = false) {
   const app = new Koa();
-  app.use(createHealthRouter({ isStopping, readiness: { report } }).routes());
+  app.silent = true;
+  app.use(createErrorMiddleware({ log: pino({ level: 'silent' }) }));
+  // A stand-in for the app's authentication: "Bearer m" has the metrics scope, anything else none.
+  const authenticate: Koa.Middleware = async (ctx, next) => {
+    ctx.state.principal = { name: 't', scopes: ctx.get('authorization') === 'Bearer m' ? ['metrics'] : ['events'] };
+    await next();
+  };
+  const metrics = { public: metricsPublic, authenticate, contentType: 'text/plain; version=0.0.4', render: async () => 'hookd_up 1\n' };
+  app.use(createServiceRouter({ isStopping, readiness: { report }, document: () => '{}', metrics }).routes());
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -20,7 +31,7 @@ async function serve(isStopping: () => boolean, report: Readiness['report']) {
 
 const ready: ReadinessReport = { status: 'ready', checks: { database: 'ok', migrations: 'ok', sandbox: 'ok' } };
 
-describe('the health router', () => {
+describe('the service router', () => {
   const cases: Array<[string, boolean, Readiness['report'], number, unknown, number, unknown]> = [
     ['ready and alive', false, async () => ready, 200, { status: 'ok' }, 200, ready],
     [
@@ -50,4 +61,21 @@ describe('the health router', () => {
       }
     });
   }
+
+  it('answers /metrics with the metrics scope, 403 without it, and to anyone when public', async () => {
+    const guarded = await serve(() => false, async () => ready);
+    try {
+      assert.equal((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer e' } })).status, 403);
+      const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer m' } });
+      assert.deepEqual([ok.status, await ok.text()], [200, 'hookd_up 1\n']);
+    } finally {
+      await guarded.close();
+    }
+    const open = await serve(() => false, async () => ready, true);
+    try {
+      assert.equal((await fetch(`${open.url}/metrics`)).status, 200);
+    } finally {
+      await open.close();
+    }
+  });
 });
