@@ -24,7 +24,7 @@ export interface Catalog {
 }
 
 export function createCatalog(entries: Readonly<Record<string, CatalogEntryConfig>>): Catalog {
-  const compileSchema = createSchemaCompiler();
+  const compileSchema = createSchemaCompiler({ lazy: true });
   const types = new Map<string, CatalogType>();
   const validators = new Map<string, Validator>();
   for (const [name, e] of Object.entries(entries)) {
@@ -36,7 +36,7 @@ export function createCatalog(entries: Readonly<Record<string, CatalogEntryConfi
       sync: e.sync ?? false,
       meta: e.meta ?? false,
     });
-    // Compiled once here: validation is on the hot path of every POST /events.
+    // Checked here, compiled once on first use: validation is on the hot path of every POST /events.
     if (e.schema !== undefined) validators.set(name, compileSchema(e.schema as object));
   }
   const list = [...types.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -42,6 +42,7 @@ import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
 import { createIngest } from './ingest.ts';
+import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
@@ -240,6 +241,14 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         // Built on first request, not at start: most daemons never serve it.
         document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
         metrics: { public: config.metrics.public, authenticate: auth.authenticate, contentType: metrics.contentType, render: metrics.render },
+      }),
+      // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
+      createIntegrationsRouter({
+        receive: createReceiver({ catalog, recordAll: ingest.recordAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),
+        identify: auth.identify,
+        bodyLimit: config.server.bodyLimit,
+        maxDepth: config.events.maxDepth,
+        metrics: metrics.integrations,
       }),
     ],
     routers: [

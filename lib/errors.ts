@@ -121,6 +121,8 @@ export const errors = {
     }),
   notFound: (what: string, id: string) =>
     createError({ code: 'NOT_FOUND', status: 404, message: `${what} "${id}" not found` }),
+  unknownIntegration: (app: string, apps: readonly string[]) =>
+    createError({ code: 'NOT_FOUND', status: 404, message: `no integration "${app}": hookd takes webhooks from ${apps.join(', ')} (POST /integrations/<app>)` }),
   routeNotFound: (method: string, path: string) =>
     createError({ code: 'NOT_FOUND', status: 404, message: `no route for ${method} ${path}` }),
   conflict: (message: string, details?: unknown) =>

@@ -152,6 +152,8 @@ export function createIngest(deps: IngestDeps) {
     const created = stored.filter((r) => r.created).map((r) => r.event);
     if (created.length === 0) return;
     for (const e of created) {
+      // hook.executed is already on the bus (channel "hook") from the run itself.
+      if (e.type === 'hook.executed') continue;
       const data = e.finalPayload === undefined ? e.payload : e.finalPayload;
       deps.bus.emit('message', { channel: 'event', type: e.type, id: e.id, data, at: e.occurredAt });
     }
@@ -184,19 +186,23 @@ export function createIngest(deps: IngestDeps) {
   }
 
   /** Stores an event hookd raises itself (meta events, hook emits): no post-only rules apply. */
-  async function record(input: {
-    type: string;
-    payload: unknown;
-    source: string;
-    causationId?: string;
-    depth?: number;
-    emittedBy?: string[];
-  }): Promise<EventRecord> {
-    if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
+  async function record(input: RecordInput): Promise<EventRecord> {
+    const [result] = await recordAll([input]);
+    return result!.event;
+  }
+
+  /**
+   * Stores events hookd accepts or raises itself, all in one commit or none: no post-only rules
+   * apply and the payload's schema is not enforced (an *arr app's body and the media event
+   * derived from it, which the app cannot be told to fix). Ids may be given, so that one can
+   * name another as its causation.
+   */
+  async function recordAll(inputs: RecordInput[]): Promise<InsertResult[]> {
+    for (const input of inputs) if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
     const now = Date.now();
-    const [result] = await deps.writer.write([
-      {
-        id: randomUUID(),
+    const stored = await deps.writer.write(
+      inputs.map((input) => ({
+        id: input.id ?? randomUUID(),
         generatedId: true,
         type: input.type,
         payload: input.payload,
@@ -207,15 +213,10 @@ export function createIngest(deps: IngestDeps) {
         causationId: input.causationId ?? null,
         depth: input.depth ?? 0,
         emittedBy: input.emittedBy ?? [],
-      },
-    ]);
-    const event = result!.event;
-    // hook.executed is already on the bus (channel "hook") from the run itself.
-    if (event.type !== 'hook.executed') {
-      deps.bus.emit('message', { channel: 'event', type: event.type, id: event.id, data: event.payload, at: event.occurredAt });
-    }
-    deps.onStored?.([event]);
-    return event;
+      })),
+    );
+    announce(stored);
+    return stored;
   }
 
   /**
@@ -227,10 +228,22 @@ export function createIngest(deps: IngestDeps) {
     if (deps.progressLimit?.limiter.exhausted(source)) throw rateLimitedError(source, deps.progressLimit);
   }
 
-  return { check, accept, store, record, refuseWhileThrottled };
+  return { check, accept, store, record, recordAll, refuseWhileThrottled };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
+
+/** An event hookd stores on its own account (record, recordAll). */
+export interface RecordInput {
+  type: string;
+  payload: unknown;
+  source: string;
+  /** A fresh UUID, made by the caller when another event of the same commit names it (causationId). */
+  id?: string;
+  causationId?: string;
+  depth?: number;
+  emittedBy?: string[];
+}
 
 export type EventInput = Static<typeof EVENT_INPUT_SCHEMA>;
 const checkEventShape = compileOwnSchema(EVENT_INPUT_SCHEMA);

@@ -30,7 +30,8 @@ export function createErrorMiddleware(deps: { log: Logger }): Middleware {
           requestId: ctx.state.requestId,
         },
       };
-      if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="hookd"');
+      // A route that takes other credentials (HTTP Basic on /integrations) set its own challenge.
+      if (error.status === 401 && !ctx.response.get('WWW-Authenticate')) ctx.set('WWW-Authenticate', 'Bearer realm="hookd"');
       const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
       if (typeof retryAfter === 'number' && retryAfter > 0) ctx.set('Retry-After', String(Math.ceil(retryAfter)));
     }

@@ -46,7 +46,7 @@ const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> 
 
 const DESCRIPTION = `A self-hosted hook runtime: applications post business events; hookd runs hooks for them and delivers signed webhooks.
 
-**Authentication.** Every route but \`/healthz\` and \`/openapi.json\` needs \`Authorization: Bearer <token>\`. Scopes: \`events\` (post and read events, the catalog, streams, progress, stats) and \`admin\` (everything). \`/stream\` and \`/progress\` also take \`?access_token=\` (config stream.queryToken). A missing or wrong token is a 401, a missing scope a 403.
+**Authentication.** Every route but \`/healthz\`, \`/readyz\` and \`/openapi.json\` needs \`Authorization: Bearer <token>\`; \`/integrations\` also takes HTTP Basic with the token as the password. Scopes: \`events\` (post and read events, the catalog, streams, progress, stats) and \`admin\` (everything). \`/stream\` and \`/progress\` also take \`?access_token=\` (config stream.queryToken). A missing or wrong token is a 401, a missing scope a 403.
 
 **Errors.** Every error is \`{ "error": { "code", "message", "details"?, "requestId" } }\` with the status listed per route; every answer carries \`X-Request-Id\`. Requests Node's HTTP parser refuses before any route get the same body with code \`MALFORMED_REQUEST\`: 400 (a bad request line, header or Content-Length), 408 (too slow to arrive), 417 (an Expect other than 100-continue), 431 (headers over 16 KiB). A path or method no route serves is a 404 \`NOT_FOUND\` (a 401 first without a valid token: authentication comes before routing).
 
@@ -79,6 +79,7 @@ export function buildOpenApiDocument(input: DocumentInput): Json {
       { name: 'hooks', description: 'Module and command hooks, their runs and dry runs (admin).' },
       { name: 'webhooks', description: 'Webhook endpoints, their secrets and deliveries (admin).' },
       { name: 'streams', description: 'Live progress and events (Server-Sent Events), latest progress values, counters.' },
+      { name: 'integrations', description: "The *arr apps' webhooks in: Radarr, Sonarr, Lidarr, Readarr, Prowlarr (Settings → Connect → Webhook)." },
       { name: 'service', description: 'Health, readiness, metrics and this document.' },
     ],
     paths,
@@ -87,11 +88,12 @@ export function buildOpenApiDocument(input: DocumentInput): Json {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token: from the config (auth.tokens), HOOKD_TOKEN(_FILE), `hookd token create`, or the generated data/admin.token.' },
         accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same token in the query, for EventSource (GET /stream, GET /progress; stream.queryToken).' },
+        basic: { type: 'http', scheme: 'basic', description: 'HTTP Basic with an API token as the password (any user name): what the *arr apps\' Webhook connection sends (/integrations).' },
       },
       headers: {
         'X-Request-Id': { description: "The request's id (the client's X-Request-Id when sane): in the log line and in error bodies.", required: true, schema: { type: 'string' } },
         'Retry-After': { description: 'Seconds to wait before retrying (the same as details.retryAfter).', schema: { type: 'integer', minimum: 0 } },
-        'WWW-Authenticate': { description: 'Bearer realm="hookd"', required: true, schema: { type: 'string' } },
+        'WWW-Authenticate': { description: 'Bearer realm="hookd"; Basic realm="hookd" on the routes that take HTTP Basic (/integrations).', required: true, schema: { type: 'string' } },
       },
     },
   };
@@ -104,7 +106,7 @@ function describeOperation(route: RouteSpec, ref: (schema: object) => unknown): 
     ...describeParams(route.headers, 'header', ref),
   ];
   const scope = route.auth === 'none' ? undefined : route.auth.scope;
-  const security = route.auth === 'none' ? [] : [{ bearer: [] }, ...(route.auth.queryToken ? [{ accessToken: [] }] : [])];
+  const security = route.auth === 'none' ? [] : [{ bearer: [] }, ...(route.auth.queryToken ? [{ accessToken: [] }] : []), ...(route.auth.basic ? [{ basic: [] }] : [])];
   const responses: Json = {};
   for (const [status, r] of Object.entries(route.responses)) {
     responses[status] = {

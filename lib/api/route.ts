@@ -13,7 +13,7 @@ import { readJsonObject, readOptionalJsonObject } from './body.ts';
 import { compileParamsReader, type ParamsSchema } from './request-params.ts';
 
 export type { ParamsSchema } from './request-params.ts';
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface BodySpec {
   readonly schema: TSchema;
@@ -46,8 +46,11 @@ export interface RouteSpec {
   readonly tag: string;
   readonly summary: string;
   readonly description?: string;
-  /** 'none': answered without a token. queryToken: `?access_token=` works too (stream.queryToken). */
-  readonly auth: 'none' | { readonly scope: Scope; readonly queryToken?: boolean };
+  /**
+   * 'none': answered without a token. queryToken: `?access_token=` works too (stream.queryToken).
+   * basic: HTTP Basic works too, the token as its password (what the *arr apps can send).
+   */
+  readonly auth: 'none' | { readonly scope: Scope; readonly queryToken?: boolean; readonly basic?: boolean };
   /** Documents HEAD beside GET (koa-router answers HEAD for every GET). */
   readonly head?: boolean;
   readonly params?: ParamsSchema;
@@ -123,7 +126,7 @@ export function createRouteTable(limits?: BodyLimits): RouteTable {
         const input = { params: readParams(ctx), query: readQuery(ctx), headers: readHeaders(ctx), body: await readBody(ctx) };
         await handler(ctx, input as RouteInput<typeof spec>);
       };
-      const verb = { GET: router.get, POST: router.post, PATCH: router.patch, DELETE: router.delete }[spec.method];
+      const verb = { GET: router.get, POST: router.post, PUT: router.put, PATCH: router.patch, DELETE: router.delete }[spec.method];
       verb.call(router, spec.path, ...guard, run);
     },
   };

@@ -3,6 +3,7 @@
 // routers serve and validate with; a test checks that the daemon serves exactly these.
 import { EVENT_INPUT_SCHEMA } from '../ingest.ts';
 import { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from '../dispatch/hook-definition.ts';
+import { INTEGRATION_ACCEPTED, INTEGRATION_ROUTES } from '../integrations/index.ts';
 import { packageVersion } from '../package-info.ts';
 import { ATTEMPT_VIEW, DELIVERY_VIEW, WEBHOOK_VIEW } from '../webhooks/views.ts';
 import { NEW_WEBHOOK_SCHEMA, WEBHOOK_CHANGES_SCHEMA } from '../webhooks/webhook-input.ts';
@@ -28,6 +29,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...Object.values(DELIVERY_ROUTES),
   ...Object.values(STREAM_ROUTES),
   ...Object.values(PROGRESS_ROUTES),
+  ...Object.values(INTEGRATION_ROUTES),
 ];
 
 export const API_SCHEMAS: Readonly<Record<string, object>> = {
@@ -48,6 +50,7 @@ export const API_SCHEMAS: Readonly<Record<string, object>> = {
   Webhook: WEBHOOK_VIEW,
   Delivery: DELIVERY_VIEW,
   Attempt: ATTEMPT_VIEW,
+  IntegrationAccepted: INTEGRATION_ACCEPTED,
 };
 
 /** The paths that also take ?access_token= (when stream.queryToken is on). */

@@ -2,6 +2,7 @@
 // typed Config the daemon uses: milliseconds, bytes, absolute paths.
 import { resolve } from 'node:path';
 import { parseDuration, parseSize } from './units.ts';
+import { INTEGRATION_CATALOG } from '../integrations/catalog.ts';
 
 /** What a token may do: events (post and read events), metrics (GET /metrics), admin (everything). */
 export const SCOPES = ['events', 'admin', 'metrics'] as const;
@@ -277,7 +278,8 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     },
     webhooks: normalizeWebhooks(raw.webhooks),
     secrets: raw.secrets ?? {},
-    catalog: raw.catalog,
+    // The *arr apps' own event types first: an entry of the same name in the config replaces one.
+    catalog: { ...INTEGRATION_CATALOG, ...raw.catalog },
     sources,
   };
 }

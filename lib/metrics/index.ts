@@ -5,12 +5,14 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { defineEventMetrics, type EventMetrics } from './event-metrics.ts';
 import { defineHookMetrics, type HookMetrics, type HookMetricsDeps } from './hook-metrics.ts';
+import { defineIntegrationMetrics, type IntegrationMetrics } from './integration-metrics.ts';
 import { defineLiveMetrics, type LiveMetricsDeps } from './live-metrics.ts';
 import { defineSandboxMetrics, type SandboxMetricsDeps } from './sandbox-metrics.ts';
 import { defineWebhookMetrics, type WebhookMetrics, type WebhookMetricsDeps } from './webhook-metrics.ts';
 
 export type { EventMetrics } from './event-metrics.ts';
 export type { HookCall, HookMetrics } from './hook-metrics.ts';
+export type { IntegrationMetrics } from './integration-metrics.ts';
 export type { AttemptOutcome, WebhookAttempt, WebhookMetrics } from './webhook-metrics.ts';
 export { MAX_LABEL_VALUES, OTHER_LABEL } from './label-cap.ts';
 
@@ -20,6 +22,7 @@ export interface MetricsDeps extends HookMetricsDeps, WebhookMetricsDeps, LiveMe
 
 export interface Metrics extends HookMetrics, WebhookMetrics {
   events: EventMetrics;
+  integrations: IntegrationMetrics;
   /** The Prometheus text exposition format's content type. */
   contentType: string;
   /** Every metric as Prometheus text; concurrent scrapes share one collection. */
@@ -30,6 +33,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'hookd_' });
   const events = defineEventMetrics(registry, { catalogTypes: deps.catalogTypes });
+  const integrations = defineIntegrationMetrics(registry);
   const hooks = defineHookMetrics(registry, deps);
   const webhooks = defineWebhookMetrics(registry, deps);
   defineSandboxMetrics(registry, deps.sandbox);
@@ -41,6 +45,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   let rendering: Promise<string> | undefined;
   return {
     events,
+    integrations,
     observeHookCall: hooks.observeHookCall,
     observeFilterChain: hooks.observeFilterChain,
     observeWebhookAttempt: webhooks.observeWebhookAttempt,

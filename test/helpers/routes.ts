@@ -4,7 +4,7 @@
 import { API_ROUTES } from '../../lib/api/routes.ts';
 
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   /** Reads a JSON body (an object, or for POST /events also a list or NDJSON). */
   body: boolean;

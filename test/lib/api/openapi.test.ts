@@ -74,7 +74,7 @@ describe('the OpenAPI document', () => {
 
   test('names the shared error body and the security schemes', () => {
     assert.deepEqual(doc.components.schemas.Error.required, ['error']);
-    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['accessToken', 'bearer']);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['accessToken', 'basic', 'bearer']);
     assert.deepEqual(doc.paths['/stream'].get.security, [{ bearer: [] }, { accessToken: [] }]);
     assert.deepEqual(doc.paths['/events'].post.security, [{ bearer: [] }]);
   });

@@ -1,0 +1,101 @@
+// Sonarr's bodies as media events: the series is the library item, the episodes say which
+// part of it; Download is normalized from both of its shapes (one file, or import complete).
+import {
+  compact,
+  downloadOf,
+  fileOf,
+  integer,
+  manualInteraction,
+  normalizeHealth,
+  normalizeUpdate,
+  objectAt,
+  objectsAt,
+  origin,
+  releaseOf,
+  text,
+  texts,
+  withIds,
+  type Json,
+  type Normalize,
+  type Source,
+} from './parts.ts';
+
+function seriesOf(body: Json, source: Source): Json {
+  const series = objectAt(body.series);
+  return compact({
+    ...origin(body, source),
+    mediaType: 'series',
+    title: text(series.title),
+    year: integer(series.year) || undefined,
+    ...withIds({
+      sonarr: series.id,
+      tvdb: series.tvdbId,
+      tvMaze: series.tvMazeId,
+      tmdb: series.tmdbId,
+      imdb: series.imdbId,
+      mal: Array.isArray(series.malIds) ? series.malIds.filter(Number.isSafeInteger) : undefined,
+      aniList: Array.isArray(series.aniListIds) ? series.aniListIds.filter(Number.isSafeInteger) : undefined,
+    }),
+    genres: texts(series.genres),
+    tags: texts(series.tags),
+    path: text(series.path),
+    seriesType: text(series.type),
+    originalLanguage: text(objectAt(series.originalLanguage).name),
+    episodes: Array.isArray(body.episodes) ? objectsAt(body.episodes).map(episodeOf) : undefined,
+  });
+}
+
+function episodeOf(e: Json): Json {
+  return compact({
+    id: integer(e.id),
+    seasonNumber: integer(e.seasonNumber),
+    episodeNumber: integer(e.episodeNumber),
+    title: text(e.title),
+    airDate: text(e.airDate),
+    airDateUtc: text(e.airDateUtc),
+  });
+}
+
+export const SONARR_NORMALIZERS: Readonly<Record<string, Normalize>> = {
+  Grab: (body, source) => {
+    const release = releaseOf(objectAt(body.release));
+    return compact({
+      ...seriesOf(body, source),
+      quality: release.quality,
+      release,
+      ...downloadOf(body),
+      indexer: release.indexer,
+      size: release.size,
+      raw: body,
+    });
+  },
+  Download: (body, source) => {
+    // Import complete lists every file of the download and has no isUpgrade.
+    const complete = Array.isArray(body.episodeFiles);
+    const files = complete ? objectsAt(body.episodeFiles).map(fileOf) : [fileOf(objectAt(body.episodeFile))];
+    return compact({
+      ...seriesOf(body, source),
+      quality: files[0]?.quality,
+      isUpgrade: body.isUpgrade === true,
+      importComplete: complete,
+      files,
+      replacedFiles: objectsAt(body.deletedFiles).map(fileOf),
+      release: releaseOf(objectAt(body.release)),
+      ...downloadOf(body),
+      sourcePath: complete ? text(body.sourcePath) : undefined,
+      destinationPath: complete ? text(body.destinationPath) : undefined,
+      raw: body,
+    });
+  },
+  Rename: (body, source) => compact({ ...seriesOf(body, source), files: objectsAt(body.renamedEpisodeFiles).map(fileOf), raw: body }),
+  SeriesAdd: (body, source) => compact({ ...seriesOf(body, source), raw: body }),
+  SeriesDelete: (body, source) => compact({ ...seriesOf(body, source), deleteFiles: body.deletedFiles === true, raw: body }),
+  EpisodeFileDelete: (body, source) => {
+    const file = fileOf(objectAt(body.episodeFile));
+    return compact({ ...seriesOf(body, source), quality: file.quality, reason: text(body.deleteReason), files: [file], raw: body });
+  },
+  Health: normalizeHealth,
+  HealthRestored: normalizeHealth,
+  ApplicationUpdate: normalizeUpdate,
+  ManualInteractionRequired: (body, source) => manualInteraction(seriesOf(body, source), body),
+};
