@@ -1,13 +1,11 @@
 #!/usr/bin/env node
-// The `hookd` command: re-runs the TypeScript CLI under tsx, so `npx hookd` works without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// The `hookd` command: the built CLI, in this process (no wrapper), so a signal sent to `hookd
+// serve` reaches the daemon itself. `npm install` builds dist/ (the prepare script).
+import { existsSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const tsxLoader = require.resolve('tsx');
-const cli = fileURLToPath(new URL('../lib/cli.ts', import.meta.url));
-const result = spawnSync(process.execPath, ['--import', tsxLoader, cli, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? (result.signal ? 1 : 0));
+const cli = new URL('../dist/lib/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error('hookd: dist/ is missing: run `npm run build` (npm install runs it) in the hookd checkout');
+  process.exit(1);
+}
+await import(cli.href);

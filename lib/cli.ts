@@ -2,31 +2,14 @@
 // rely on (lib/cli/exit.ts): 0 ok, 1 runtime failure (a hook that failed), 2 usage, invalid
 // configuration or an invalid hook. Each verb's work lives in lib/cli/<verb>.ts.
 import { Command, Option } from 'commander';
-import { loadConfig, SCOPES, type Config } from './config/index.ts';
-import { migrateLatest, openDatabase } from './db/connect.ts';
-import { createTokensStore } from './db/tokens-store.ts';
-import { startDaemon } from './daemon.ts';
-import { checkCommand } from './cli/check.ts';
+import { SCOPES } from './config/normalize.ts';
 import { describeFailure, EXIT, usageError } from './cli/exit.ts';
-import { runHookCommand, type RunHookOptions } from './cli/run-hook.ts';
-import { secureDataFiles } from './data-dir.ts';
-import { hideCredentials } from './hide-credentials.ts';
-import { digestToken, generateToken } from './tokens.ts';
+import type { RunHookOptions } from './cli/run-hook.ts';
 
 export { EXIT } from './cli/exit.ts';
 
-/** The database for a one-off verb, in a data directory made private first (as `serve` does). */
-function openPrivateDatabase(config: Config) {
-  secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file });
-  return openDatabase(config.storage);
-}
-
-function readConfig(file: string | undefined, overrides: { pretty?: boolean; env?: Record<string, string | undefined> } = {}): Config {
-  const config = loadConfig({ file, env: overrides.env });
-  if (overrides.pretty === undefined) return config;
-  return { ...config, log: { ...config.log, pretty: overrides.pretty } };
-}
-
+// Each verb's module is imported when the verb runs: `hookd --help` loads commander only, and
+// `hookd check` never loads the database, koa or the daemon.
 const CONFIG_OPTION = ['-c, --config <file>', 'a YAML config file merged over the embedded defaults (default: $HOOKD_CONFIG)'] as const;
 
 const program = new Command()
@@ -41,35 +24,10 @@ program
   .description('run the daemon (the embedded default config, merged with --config or HOOKD_CONFIG)')
   .option(...CONFIG_OPTION)
   .option('--pretty', 'human-readable logs instead of JSON lines')
-  .action(async (opts: { config?: string; pretty?: boolean }) => {
-    // First: a command hook of the same user could read them from /proc/<pid>/environ.
-    const credentials = hideCredentials();
-    const config = readConfig(opts.config, { pretty: opts.pretty, env: { ...process.env, ...credentials.values } });
-    // Handlers first: "hookd listening" is logged before startDaemon returns, and a supervisor's
-    // SIGTERM in between must stop the daemon cleanly once it has started, not kill it.
-    let started: Awaited<ReturnType<typeof startDaemon>> | undefined;
-    let signals = 0;
-    const stop = (daemon: NonNullable<typeof started>, signal: string) => {
-      daemon.log.info({ signal }, 'signal received');
-      daemon.stop().then(
-        () => process.exit(EXIT.OK),
-        (err: unknown) => {
-          daemon.log.error({ err }, 'error while stopping');
-          process.exit(EXIT.FAILURE);
-        },
-      );
-    };
-    let early: string | undefined;
-    const onSignal = (signal: string) => {
-      signals += 1;
-      if (signals > 1) process.exit(EXIT.FAILURE); // a second Ctrl-C means now
-      if (started) stop(started, signal);
-      else early = signal;
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    started = await startDaemon(config, { hiddenCredentials: credentials });
-    if (early) stop(started, early);
+  .option('--pid-file <file>', 'write the daemon\'s pid to this file as it starts; removed when it stops')
+  .action(async (opts: { config?: string; pretty?: boolean; pidFile?: string }) => {
+    const { serveCommand } = await import('./cli/serve.ts');
+    await serveCommand(opts);
   });
 
 program
@@ -78,6 +36,9 @@ program
   .option(...CONFIG_OPTION)
   .option('--hooks-dir <dir>', 'check this directory instead of the config\'s hooks.dir')
   .action(async (opts: { config?: string; hooksDir?: string }) => {
+    const { prestartCompileThread } = await import('../runtime/compile.ts');
+    prestartCompileThread();
+    const { checkCommand } = await import('./cli/check.ts');
     process.exitCode = await checkCommand(opts);
   });
 
@@ -102,6 +63,7 @@ program
     '  echo \'{"title":"x"}\' | NOTIFY_URL=http://localhost:8123/api/webhook/abc hookd run-hook hooks/download.completed/60-notify.js -p -',
   ].join('\n'))
   .action(async (file: string, opts: RunHookOptions) => {
+    const { runHookCommand } = await import('./cli/run-hook.ts');
     process.exitCode = await runHookCommand(file, opts);
   });
 
@@ -110,14 +72,8 @@ program
   .description('apply pending database migrations (serve also does this at start)')
   .option(...CONFIG_OPTION)
   .action(async (opts: { config?: string }) => {
-    const config = readConfig(opts.config);
-    const db = openPrivateDatabase(config);
-    try {
-      const applied = await migrateLatest(db);
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
-    } finally {
-      await db.destroy();
-    }
+    const { migrateCommand } = await import('./cli/migrate.ts');
+    await migrateCommand(opts);
   });
 
 const token = program.command('token').description('manage API tokens');
@@ -130,18 +86,8 @@ token
   .action(async (opts: { name: string; scope: string[]; config?: string }) => {
     const bad = opts.scope.find((s) => !(SCOPES as readonly string[]).includes(s));
     if (bad) throw usageError(`unknown scope "${bad}": use ${SCOPES.join(', ')}`);
-    const config = readConfig(opts.config);
-    const db = openPrivateDatabase(config);
-    try {
-      await migrateLatest(db);
-      const store = createTokensStore(db);
-      if (await store.findByName(opts.name)) throw usageError(`a token named "${opts.name}" exists already`);
-      const value = generateToken();
-      await store.create({ name: opts.name, hash: digestToken(value).toString('hex'), scopes: opts.scope });
-      console.log(value);
-    } finally {
-      await db.destroy();
-    }
+    const { createTokenCommand } = await import('./cli/token.ts');
+    await createTokenCommand(opts);
   });
 
 try {

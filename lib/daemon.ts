@@ -30,6 +30,7 @@ import { createTokensStore } from './db/tokens-store.ts';
 import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { secureDataFiles } from './data-dir.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
@@ -57,6 +58,8 @@ export interface DaemonOptions {
   logDestination?: pino.DestinationStream;
   /** What `hookd serve` erased from the process environment before loading the config, to log it. */
   hiddenCredentials?: Pick<HiddenCredentials, 'hidden' | 'problem'>;
+  /** `hookd serve --pid-file`: written once this daemon holds the data dir, removed at the stop. */
+  pidFile?: string;
 }
 
 export interface Daemon {
@@ -68,6 +71,18 @@ export interface Daemon {
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
+  // First of all: a second daemon on this data dir must not reap the first's command runs.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireDataDirLock(config.dataDir, { pidFile: options.pidFile });
+  try {
+    return await startWithLock(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock): Promise<Daemon> {
   // With no token configured, the generated admin token is the credential: known before the
   // logger exists, so the log redacts it too.
   const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
@@ -175,7 +190,6 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     metrics,
   });
   await dispatch.load();
-  await sandbox.start();
   mkdirSync(config.hooks.dir, { recursive: true });
   const hooksDir = createHooksDir({
     dir: config.hooks.dir,
@@ -188,7 +202,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     maxSourceBytes: config.runtime.maxSourceBytes,
     log,
   });
-  await hooksDir.start();
+  // The host process starts while the hooks directory compiles: neither needs the other.
+  await Promise.all([sandbox.start(), hooksDir.start()]);
   const ingest = createIngest({
     catalog,
     writer,
@@ -330,6 +345,7 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
     await compiler.close();
     await webhooks.stop();
     await db.destroy();
+    lock.release();
   }
 
   return { log, url, idle: () => dispatch.dispatcher.idle(), stop };

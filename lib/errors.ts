@@ -182,6 +182,13 @@ export const errors = {
       expose: true,
     });
   },
+  dataDirLocked: (dataDir: string, pid: number | undefined) =>
+    createError({
+      code: 'CONFIG',
+      status: 500,
+      message: `the data directory ${dataDir} is in use by another hookd${pid ? ` (pid ${pid})` : ''}: stop it, or give this one its own dataDir (HOOKD_DATA_DIR)`,
+      expose: true,
+    }),
   shuttingDown: () =>
     createError({ code: 'SHUTTING_DOWN', status: 503, message: 'hookd is shutting down; retry shortly' }),
   rateLimited: (what: string, retryAfterSeconds: number) =>

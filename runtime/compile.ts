@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from './protocol.ts';
+import { COMPILE_WORKER_ENTRY } from './entry-points.ts';
 
 export interface CompilerOptions {
   maxSourceBytes: number;
@@ -33,25 +34,50 @@ const CACHE_ENTRIES = 256;
 // Babel's heap for a 256 KiB source stays far below this; a pathological one dies alone.
 const COMPILE_HEAP_MB = 256;
 
+type CompilePool = Piscina<CompileRequest, CompileReply | HookConfigResult>;
+
+function startCompilePool(): CompilePool {
+  return new Piscina({
+    filename: COMPILE_WORKER_ENTRY,
+    minThreads: 0,
+    maxThreads: 1,
+    idleTimeout: 60_000,
+    // No tsx here: its CommonJS hooks break Babel's interop inside a worker.
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: COMPILE_HEAP_MB },
+  });
+}
+
+function warmUp(pool: CompilePool): Promise<unknown> {
+  return pool.run(null as never, { name: 'warmUp' }).catch(() => {});
+}
+
+// A thread started ahead of any compiler, adopted by the next one created in this process.
+let spare: { pool: CompilePool; warm: Promise<unknown> } | undefined;
+
+/**
+ * Starts a compile thread now, for the next compiler to adopt: the CLI calls it before it reads
+ * the configuration, so Babel loads (a third of a second) while the main thread works.
+ */
+export function prestartCompileThread(): void {
+  if (spare) return;
+  const pool = startCompilePool();
+  spare = { pool, warm: warmUp(pool) };
+}
+
 /** A compiler with its own single-thread pool, started lazily, idle after a minute. */
 export function createCompiler(opts: CompilerOptions): Compiler {
   const cache = new Map<string, Promise<CompileResult>>();
-  let pool: Piscina<CompileRequest, CompileReply | HookConfigResult> | undefined;
+  let pool: CompilePool | undefined;
   // Settles once the thread has loaded Babel: the deadline is the source's, not the thread's
   // start (seconds on a loaded machine). Reset when the thread ends (idle, or a deadline).
   let warm: Promise<unknown> | undefined;
 
-  function getPool(): Piscina<CompileRequest, CompileReply | HookConfigResult> {
+  function getPool(): CompilePool {
     if (!pool) {
-      pool = new Piscina({
-        filename: new URL('./compile-worker.mjs', import.meta.url).href,
-        minThreads: 0,
-        maxThreads: 1,
-        idleTimeout: 60_000,
-        // No tsx here: its CommonJS hooks break Babel's interop inside a worker.
-        execArgv: [],
-        resourceLimits: { maxOldGenerationSizeMb: COMPILE_HEAP_MB },
-      });
+      if (spare) ({ pool, warm } = spare);
+      spare = undefined;
+      pool ??= startCompilePool();
       pool.on('workerDestroy', () => {
         warm = undefined;
       });
@@ -63,7 +89,7 @@ export function createCompiler(opts: CompilerOptions): Compiler {
   async function runTask<T>(task: CompileRequest, name: string, what: string): Promise<{ ok: true; reply: T } | { ok: false; message: string }> {
     try {
       const p = getPool();
-      warm ??= p.run(null as never, { name: 'warmUp' }).catch(() => {});
+      warm ??= warmUp(p);
       await warm;
       return { ok: true, reply: (await p.run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) })) as T };
     } catch (err) {

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerEventMessage, WorkerReplaceMessage, WorkerReply, WorkerTask } from './protocol.ts';
-import { tsxExecArgv } from './worker-exec-argv.ts';
+import { loaderExecArgv, WORKER_ENTRY } from './entry-points.ts';
 
 // A call's events were posted before its reply, so they are already queued when it arrives;
 // this only bounds the wait if that ever stops being true.
@@ -114,11 +114,11 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     if (!profile || closed) return undefined;
     pool = new Piscina<WorkerTask, WorkerReply>({
       name: 'default',
-      filename: new URL('./worker.ts', import.meta.url).href,
+      filename: WORKER_ENTRY,
       minThreads: Math.min(options.minThreads, options.maxThreads),
       maxThreads: options.maxThreads,
       idleTimeout: options.idleTimeoutMs,
-      execArgv: tsxExecArgv(),
+      execArgv: loaderExecArgv(),
       resourceLimits: {
         maxOldGenerationSizeMb: profile.maxOldGenerationSizeMb,
         maxYoungGenerationSizeMb: profile.maxYoungGenerationSizeMb,

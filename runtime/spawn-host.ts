@@ -2,10 +2,8 @@
 // /bin/sh, which then execs node, so the pid we hold is node's. Every value reaches sh as an
 // argument ($1, "$@"), never inside the script text.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { tsxExecArgv } from './worker-exec-argv.ts';
+import { HOST_ENTRY, loaderExecArgv } from './entry-points.ts';
 
-const HOST_ENTRY = fileURLToPath(new URL('./host.ts', import.meta.url));
 const ULIMIT_SCRIPT = 'ulimit -d "$1" || exit 97; shift; exec "$@"';
 /** Exit code of the sh wrapper when the rlimit could not be set. */
 export const ULIMIT_FAILED_EXIT = 97;
@@ -24,7 +22,7 @@ export function spawnSandboxHost(deps: { memoryBudgetMb: number }): ChildProcess
   const budgetKb = String(Math.floor(deps.memoryBudgetMb * 1024));
   return spawn(
     '/bin/sh',
-    ['-c', ULIMIT_SCRIPT, 'hookd-sandbox-host', budgetKb, process.execPath, ...tsxExecArgv(), HOST_ENTRY],
+    ['-c', ULIMIT_SCRIPT, 'hookd-sandbox-host', budgetKb, process.execPath, ...loaderExecArgv(), HOST_ENTRY],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: hostEnv() },
   );
 }

@@ -1,22 +1,38 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts under node:test with tsx: Node 20's --test does not expand
 // globs itself, so we find the files here. Extra arguments narrow the set by path substring.
-import { readdirSync, statSync } from 'node:fs';
+// Tests that spawn hookd run the built CLI (dist/), as users do: it is rebuilt first when any
+// source file is newer than the last build.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-function findTests(dir) {
+function findFiles(dir, accept) {
   const found = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...findTests(path));
-    else if (name.endsWith('.test.ts')) found.push(path);
+    if (statSync(path).isDirectory()) found.push(...findFiles(path, accept));
+    else if (accept(name)) found.push(path);
   }
   return found;
 }
 
+const BUILD_STAMP = 'dist/.build-stamp';
+
+function buildIsStale() {
+  if (!existsSync(BUILD_STAMP)) return true;
+  const built = statSync(BUILD_STAMP).mtimeMs;
+  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
+  return sources.some((file) => statSync(file).mtimeMs > built);
+}
+
+if (buildIsStale()) {
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
 const filters = process.argv.slice(2);
-const files = findTests('test')
+const files = findFiles('test', (name) => name.endsWith('.test.ts'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {

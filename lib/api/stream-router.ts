@@ -77,6 +77,11 @@ export function createStreamRouter(deps: StreamRouterDeps) {
     deps.hub.assertCanOpen(owner);
 
     ctx.status = 200;
+    // HEAD (koa-router serves it with GET) asks for the headers: never open a stream nobody reads.
+    if (ctx.method === 'HEAD') {
+      ctx.set(SSE_HEADERS);
+      return;
+    }
     ctx.respond = false; // the stream is written to ctx.res directly, for as long as it lasts
     ctx.req.socket.setNoDelay(true);
     ctx.res.writeHead(200, SSE_HEADERS);

@@ -2,14 +2,15 @@
 // then environment overrides; validates the result and freezes it. Every error names the
 // key, and the file and line where the YAML library can tell.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors } from '../errors.ts';
 import { createSchemaCompiler, parsePointer } from '../json-schema.ts';
+import { packageRoot } from '../package-info.ts';
 import { normalizeConfig, type Config } from './normalize.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
-export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/hookd.yaml', import.meta.url));
+export const DEFAULT_CONFIG_FILE = join(packageRoot(), 'config', 'hookd.yaml');
 
 export interface LoadOptions {
   /** The user's file; HOOKD_CONFIG when not given. */

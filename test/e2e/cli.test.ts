@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { CLI, TSX } from '../helpers/daemon.ts';
+import { CLI } from '../helpers/daemon.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -14,7 +14,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin/hookd.js');
 
 function hookd(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', TSX, CLI, ...args], {
+  return spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input ?? '',
     env: { PATH: process.env.PATH ?? '', ...options.env },
@@ -167,7 +167,7 @@ describe('hookd run-hook', () => {
       const host = new URL(url).host;
       // spawnSync would block the receiver in this process: run the child asynchronously.
       const { spawn } = await import('node:child_process');
-      const child = spawn(process.execPath, ['--import', TSX, CLI, 'run-hook', 'hooks/download.completed/60-notify.js', '-p', '{"title":"Heat"}', '--allow-net', host, '--json'], {
+      const child = spawn(process.execPath, [CLI, 'run-hook', 'hooks/download.completed/60-notify.js', '-p', '{"title":"Heat"}', '--allow-net', host, '--json'], {
         cwd: REPO,
         env: { PATH: process.env.PATH ?? '', NOTIFY_URL: url },
       });

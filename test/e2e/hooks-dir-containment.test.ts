@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI, startTestDaemon, TSX, writeTestConfig, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, startTestDaemon, writeTestConfig, type TestDaemon } from '../helpers/daemon.ts';
 import { request } from '../helpers/http.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -137,7 +137,7 @@ describe('a hostile hooks directory while running', () => {
 describe('hookd check on a hostile hooks directory', () => {
   test('reports each bad entry as path: message, exits 2, and prints no outside text', async () => {
     // Asynchronous on purpose: a CLI blocked on a FIFO must fail this test, not hang the runner.
-    const child = spawn(process.execPath, ['--import', TSX, CLI, 'check', '--config', d.configFile, '--hooks-dir', hooks], {
+    const child = spawn(process.execPath, [CLI, 'check', '--config', d.configFile, '--hooks-dir', hooks], {
       cwd: temp.dir,
       env: { PATH: process.env.PATH ?? '' },
     });

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from '../helpers/http.ts';
-import { ADMIN_TOKEN, CLI, spawnDaemon, TSX, writeTestConfig } from '../helpers/daemon.ts';
+import { ADMIN_TOKEN, CLI, spawnDaemon, writeTestConfig } from '../helpers/daemon.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const temp = makeTempDir();
@@ -54,14 +54,14 @@ test('events survive a restart, and SIGTERM exits 0 after finishing an in-flight
 test('`hookd check` exits 2 naming the broken key, 0 for a valid config', () => {
   const bad = join(temp.dir, 'broken.yaml');
   writeFileSync(bad, 'server:\n  port: 99999\nlog:\n  level: loud\n');
-  const r = spawnSync(process.execPath, ['--import', TSX, CLI, 'check', '--config', bad], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'check', '--config', bad], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /server\.port: must be <= 65535 \(.*broken\.yaml:2:9\)/);
   assert.match(r.stderr, /log\.level: must be one of/);
 
   const good = join(temp.dir, 'good.yaml');
   writeFileSync(good, 'server:\n  port: 8080\n');
-  const ok = spawnSync(process.execPath, ['--import', TSX, CLI, 'check', '--config', good], { encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, [CLI, 'check', '--config', good], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /configuration ok/);
 });
@@ -69,7 +69,7 @@ test('`hookd check` exits 2 naming the broken key, 0 for a valid config', () => 
 test('`hookd migrate` applies the schema once', () => {
   const dir = join(temp.dir, 'migrate');
   const configFile = writeTestConfig(dir);
-  const run = () => spawnSync(process.execPath, ['--import', TSX, CLI, 'migrate', '--config', configFile], { encoding: 'utf8' });
+  const run = () => spawnSync(process.execPath, [CLI, 'migrate', '--config', configFile], { encoding: 'utf8' });
   const first = run();
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /applied: 001_initial/);
@@ -84,7 +84,7 @@ test('a port in use is a clear error, exit 2, and nothing is left running', asyn
   const port = (blocker.address() as { port: number }).port;
   const dir = join(temp.dir, 'port-in-use');
   const configFile = writeTestConfig(dir, { server: { port } });
-  const r = spawnSync(process.execPath, ['--import', TSX, CLI, 'serve', '--config', configFile], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [CLI, 'serve', '--config', configFile], { encoding: 'utf8', timeout: 30_000 });
   blocker.close();
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`));

@@ -88,7 +88,9 @@ describe('bad input on every route', () => {
       '{"name":5,"events":"media.added","mode":true,"url":false,"type":[],"payload":1,"secret":{}}',
       `{"name":"${'n'.repeat(10_000)}","events":["${'*'.repeat(40)}z"],"url":"${'u'.repeat(10_000)}","type":"${'t'.repeat(10_000)}"}`,
     ];
-    for (const route of ROUTES.filter((r) => r.body)) {
+    // The *arr apps' routes store every JSON body they are sent (an error makes the app drop
+    // later events): their bad input is integrations*.test.ts's.
+    for (const route of ROUTES.filter((r) => r.body && !r.path.startsWith('/integrations/'))) {
       const target = route.path.replace(':id', idFor(route));
       const at = (what: string) => `${route.method} ${route.path} with ${what.slice(0, 60)}`;
       for (const body of notObjects) {

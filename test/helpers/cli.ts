@@ -2,7 +2,7 @@
 // Asynchronous on purpose: a daemon under test may run in this process, and a spawnSync would
 // freeze it (and its keep-alive timers) for as long as the CLI runs.
 import { execFile } from 'node:child_process';
-import { CLI, TSX } from './daemon.ts';
+import { CLI } from './daemon.ts';
 
 export interface CliResult {
   status: number | null;
@@ -12,7 +12,7 @@ export interface CliResult {
 
 export function runCli(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', TSX, CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } }, (err, stdout, stderr) =>
       resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }

@@ -14,7 +14,8 @@ import { makeTempDir } from './temp-dir.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const EVENTS_TOKEN = 'test-events-token-0123456789';
-export const CLI = fileURLToPath(new URL('../../lib/cli.ts', import.meta.url));
+/** The built CLI, run with plain node as users run it (npm test builds dist/ first when stale). */
+export const CLI = fileURLToPath(new URL('../../dist/lib/cli.js', import.meta.url));
 export const TSX = createRequire(import.meta.url).resolve('tsx');
 
 export interface TestDaemonOptions {
@@ -100,11 +101,22 @@ export interface ChildDaemon {
 }
 
 /** Runs `hookd serve --config <file>` as a child process and waits until it listens. */
-export async function spawnDaemon(configFile: string, env: Record<string, string> = {}): Promise<ChildDaemon> {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, 'serve', '--config', configFile], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+export function spawnDaemon(configFile: string, env: Record<string, string> = {}): Promise<ChildDaemon> {
+  return spawnListening([process.execPath, CLI, 'serve', '--config', configFile], { env });
+}
+
+/** Runs a command that starts hookd (`npm start`, the bin, the CLI) and waits until it listens. */
+export async function spawnListening(
+  command: string[],
+  options: { env?: Record<string, string>; cwd?: string; onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<ChildDaemon> {
+  const [program, ...args] = command;
+  const child = spawn(program!, args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  options.onSpawn?.(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

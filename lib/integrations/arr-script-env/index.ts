@@ -1,0 +1,41 @@
+// The *arr apps' Custom Script environments, computed from the webhook body hookd stored: what a
+// command hook with `arrScript: "<app>"` gets on top of its usual environment, so that a script
+// written for the app runs unchanged. Pure.
+import type { ArrApp } from '../arr-apps.ts';
+import { obj, type Json } from './format.ts';
+import { RADARR_SCRIPT } from './radarr.ts';
+import { SONARR_SCRIPT } from './sonarr.ts';
+import { buildScriptEnv, type ArrScriptFacts, type ScriptTable } from './table.ts';
+
+export type { ArrScriptFacts } from './table.ts';
+
+const TABLES: Partial<Record<ArrApp, ScriptTable>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT };
+
+/** The apps whose Custom Script hookd can stand in for: the values `arrScript` accepts. */
+export const ARR_SCRIPT_APPS = Object.keys(TABLES) as ArrApp[];
+
+export function isArrScriptApp(value: unknown): value is ArrApp {
+  return typeof value === 'string' && Object.hasOwn(TABLES, value);
+}
+
+/**
+ * The app's webhook body an event carries: the payload of the app's own event (`radarr.grab`),
+ * or `payload.raw` of a normalized one (`media.added`) that came from this app. Undefined for an
+ * event from elsewhere: the app's script would never have run for it.
+ */
+export function arrBodyOf(app: ArrApp, event: { type: string; payload: unknown }): Json | undefined {
+  const payload = obj(event.payload);
+  if (!payload) return undefined;
+  if (event.type.startsWith(`${app}.`)) return payload;
+  return payload.app === app ? obj(payload.raw) : undefined;
+}
+
+/**
+ * The variables the app's Custom Script would get for this webhook body, names lowercase as the
+ * script sees them (`radarr_movie_id`). `facts` fill what the body lacks (see api-facts.ts).
+ */
+export function arrScriptEnv(app: ArrApp, body: Json, facts: ArrScriptFacts = {}): Record<string, string> {
+  const table = TABLES[app];
+  if (!table) throw new Error(`no Custom Script table for ${app}`);
+  return buildScriptEnv(table, body, facts);
+}
