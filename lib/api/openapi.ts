@@ -25,7 +25,7 @@ const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> 
   TARGET_REFUSED: { status: 400, when: 'a webhook URL hookd will not send to' },
   UNAUTHORIZED: { status: 401, when: 'the token is missing or wrong' },
   FORBIDDEN: { status: 403, when: 'the token lacks the scope' },
-  NOT_FOUND: { status: 404, when: 'an unknown id' },
+  NOT_FOUND: { status: 404, when: 'an unknown id, or an app /integrations does not know' },
   CONFLICT: { status: 409, when: 'a duplicate name, a delivery still pending or a ping, an endpoint disabled' },
   READ_ONLY: { status: 409, when: 'a file hook changed through the API' },
   PAYLOAD_TOO_LARGE: { status: 413, when: 'a body over server.bodyLimit; a progress payload over progress.maxEntrySize' },

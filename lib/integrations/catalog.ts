@@ -2,7 +2,8 @@
 // registry, with the body's schema, and `<app>.unknown` for whatever else an app sends. The
 // config merges them under the user's catalog, so a user's entry of the same name wins.
 import type { CatalogEntryConfig } from '../config/index.ts';
-import { APP_EVENTS, ARR_APPS, unknownTypeOf } from './event-types.ts';
+import { ARR_APPS } from './arr-apps.ts';
+import { APP_EVENTS, unknownTypeOf } from './event-types.ts';
 import { APP_SCHEMAS } from './schemas/index.ts';
 
 const TITLES: Readonly<Record<string, string>> = { radarr: 'Radarr', sonarr: 'Sonarr', lidarr: 'Lidarr', readarr: 'Readarr', prowlarr: 'Prowlarr' };

@@ -2,10 +2,7 @@
 // sends, the catalog type its body is stored as (`<app>.<event>`), and the media event derived
 // from it (if any). Plain data; the schemas and the normalizers are keyed by the same eventType.
 
-export const ARR_APPS = ['radarr', 'sonarr', 'lidarr', 'readarr', 'prowlarr'] as const;
-export type ArrApp = (typeof ARR_APPS)[number];
-
-export const isArrApp = (name: string): name is ArrApp => (ARR_APPS as readonly string[]).includes(name);
+import { ARR_APPS, type ArrApp } from './arr-apps.ts';
 
 export interface AppEvent {
   /** What the app sends in `eventType` (PascalCase, as its WebhookEventType enum names it). */

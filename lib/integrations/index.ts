@@ -3,5 +3,6 @@
 export { createIntegrationsRouter, INTEGRATION_ACCEPTED, INTEGRATION_ROUTES, DEFAULT_INSTANCE } from './router.ts';
 export { createReceiver, type Flag, type Received, type Receiver } from './receive.ts';
 export { INTEGRATION_CATALOG } from './catalog.ts';
-export { APP_EVENTS, ARR_APPS, eventSuffix, findAppEvent, isArrApp, unknownTypeOf, type AppEvent, type ArrApp } from './event-types.ts';
+export { ARR_APPS, isArrApp, type ArrApp } from './arr-apps.ts';
+export { APP_EVENTS, eventSuffix, findAppEvent, unknownTypeOf, type AppEvent } from './event-types.ts';
 export { normalizeBody } from './normalize/index.ts';

@@ -10,7 +10,8 @@ import type { RecordInput } from '../ingest.ts';
 import { findTooDeep } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { IntegrationMetrics } from '../metrics/index.ts';
-import { findAppEvent, unknownTypeOf, type ArrApp } from './event-types.ts';
+import type { ArrApp } from './arr-apps.ts';
+import { findAppEvent, unknownTypeOf } from './event-types.ts';
 import { normalizeBody, type Json } from './normalize/index.ts';
 
 /** Why a stored body deserves a look; listed in the answer and the log, and counted. */

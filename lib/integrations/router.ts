@@ -9,7 +9,7 @@ import { createRouteTable, defineRoute, type RouteSpec } from '../api/route.ts';
 import { errors } from '../errors.ts';
 import type { IntegrationMetrics } from '../metrics/index.ts';
 import { createIntegrationAuth, type CredentialsDeps } from './credentials.ts';
-import { ARR_APPS, isArrApp } from './event-types.ts';
+import { ARR_APPS, isArrApp } from './arr-apps.ts';
 import type { Receiver, Received } from './receive.ts';
 
 const INSTANCE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

@@ -3,7 +3,8 @@
 // from a closed set (the registry's apps and eventTypes, hookd's error codes), so an app
 // sending made-up eventTypes cannot grow the scrape.
 import { Counter, type Registry } from 'prom-client';
-import { findAppEvent, isArrApp } from '../integrations/event-types.ts';
+import { isArrApp } from '../integrations/arr-apps.ts';
+import { findAppEvent } from '../integrations/event-types.ts';
 import { OTHER_LABEL } from './label-cap.ts';
 
 export interface IntegrationMetrics {

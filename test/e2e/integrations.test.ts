@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN_TOKEN, EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { request, type Reply } from '../helpers/http.ts';
+import { rawRequest } from '../helpers/raw-http.ts';
+import { buildRequest } from '../helpers/routes.ts';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { arrFixture, arrFixtures } from '../fixtures/arr/index.ts';
@@ -233,6 +235,23 @@ describe('what hookd does not understand is stored, not refused', () => {
     await stored('/integrations/sonarr', '{"series":{"id":1,"title":"x"}}', 'sonarr.unknown', 'unknown-event-type');
     for (const text of ['[{"eventType":"Grab"}]', 'null', '42', '"Grab"']) await stored('/integrations/sonarr', text, 'sonarr.unknown', 'not-an-object');
     await stored('/integrations/lidarr', '{}', 'lidarr.unknown', 'unknown-event-type');
+  });
+
+  test('bytes that are not UTF-8 and __proto__ keys are data: stored as sent, nothing polluted', async () => {
+    const invalidUtf8 = Buffer.concat([Buffer.from('{"eventType":"Health","level":"warning","message":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]);
+    const headers = { authorization: basic('radarr', EVENTS_TOKEN), 'content-type': 'application/json' };
+    const health = await rawRequest(d.url, buildRequest('POST', '/integrations/radarr', headers, invalidUtf8));
+    assert.equal(health.status, 200, health.body);
+    const stored = await getEvent(JSON.parse(health.body).id);
+    assert.equal(stored.type, 'radarr.health');
+    assert.equal(stored.payload.message, '\uFFFD\uFFFD\uFFFD', 'read as replacement characters');
+    const text = '{"eventType":"MovieAdded","__proto__":{"polluted":1},"movie":{"id":1,"title":"T","__proto__":{"admin":true}}}';
+    const r = await send('/integrations/radarr', text);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.normalized.type, 'media.added');
+    assert.deepEqual((await getEvent(r.body.id)).payload, JSON.parse(text));
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+    assert.equal((await getEvent(r.body.normalized.id)).payload.title, 'T');
   });
 
   test('a known event off its schema is stored as its type, flagged, and its hooks still run', async () => {

@@ -1,6 +1,7 @@
 // The media event derived from an app's body: its catalog type (from the registry) and its
 // payload (from the app's normalizer). Pure: the caller checks the payload against the catalog.
-import { findAppEvent, type ArrApp } from '../event-types.ts';
+import type { ArrApp } from '../arr-apps.ts';
+import { findAppEvent } from '../event-types.ts';
 import { LIDARR_NORMALIZERS } from './lidarr.ts';
 import type { Json, Normalize } from './parts.ts';
 import { PROWLARR_NORMALIZERS } from './prowlarr.ts';

@@ -1,6 +1,6 @@
 // Pieces every app's normalizer uses: reading an untrusted body defensively (a field of the
 // wrong type reads as absent, never throws) and the fields all normalized payloads share.
-import type { ArrApp } from '../event-types.ts';
+import type { ArrApp } from '../arr-apps.ts';
 
 export type Json = Record<string, unknown>;
 

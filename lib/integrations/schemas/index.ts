@@ -1,5 +1,5 @@
 // Each app's webhook body schemas, by eventType (the registry's keys, event-types.ts).
-import type { ArrApp } from '../event-types.ts';
+import type { ArrApp } from '../arr-apps.ts';
 import { LIDARR_SCHEMAS } from './lidarr.ts';
 import type { Schema } from './parts.ts';
 import { PROWLARR_SCHEMAS } from './prowlarr.ts';
