@@ -29,6 +29,7 @@ export default async function sonarrGenreTags(event, ctx) {
     const tags = await sonarr.get('/api/v3/tag');
     const ids = [];
     for (const label of labels) {
+      /** @type {{ id: number, label: string }} */
       const tag = tags.find((t) => t.label === label) ?? (await sonarr.post('/api/v3/tag', { label }));
       ids.push(tag.id);
     }
