@@ -52,6 +52,7 @@ import { createDatabaseCheck, createMigrationsCheck, createSandboxCheck } from '
 import { createPruner } from './retention.ts';
 import { ensureAdminTokenFile } from './tokens.ts';
 import { createWebhooks } from './webhooks/index.ts';
+import { apiKeyValues } from './config/integrations.ts';
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -91,7 +92,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const log = createLogger({
     ...config.log,
     destination: options.logDestination,
-    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token)],
+    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])],
   });
   if (generated) log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
   const hidden = options.hiddenCredentials;
@@ -183,6 +184,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     enqueueDeliveries: webhooks.enqueueDeliveries,
     bus,
     envGrants,
+    integrations: config.integrations,
     record: (input) => ingest.record(input),
     storeExecuted: () => webhooks.subscribes('hook.executed'),
     invokerExtras: { runCommand: commands.run },

@@ -17,6 +17,8 @@ export const REDACT_PATHS = [
   'auth.tokens',
   'secrets',
   '*.secrets',
+  'integrations.*.apiKey',
+  '*.integrations.*.apiKey',
 ];
 
 export interface LoggerOptions {

@@ -3,13 +3,15 @@
 // changes per call (log, signal, event) is read through a CallSlot. Capabilities beyond
 // logging are granted per task (`task.grants`) and assembled here, in one table.
 // Worker-only (needs lockdown()'s `harden`).
+import type { MessagePort } from 'node:worker_threads';
+import { buildApps } from './ctx-apps.ts';
 import { buildEmit } from './ctx-emit.ts';
 import { buildEnv } from './ctx-env.ts';
 import { buildFetch } from './ctx-fetch.ts';
 import { buildProgress, type ProgressBuffer } from './ctx-progress.ts';
 import { checkExternalMemory } from './external-memory.ts';
 import type { LogLevel, LogSink } from './log-sink.ts';
-import type { EmittedEvent, HookDenial, HookGrants, SandboxEvent } from './protocol.ts';
+import type { AppReply, EmittedEvent, HookDenial, HookGrants, SandboxEvent } from './protocol.ts';
 import type { Redactor } from './redact.ts';
 
 /** The call a hook instance is running now; null between calls. */
@@ -32,6 +34,9 @@ export interface CallState {
   progress?: ProgressBuffer;
   emitted?: EmittedEvent[];
   denials?: HookDenial[];
+  /** The call's channel to the host for ctx.apps (with grants.apps), and its client once used. */
+  appsPort?: MessagePort;
+  apps?: { nextId: number; pending: Map<number, (reply: AppReply) => void>; port: MessagePort };
 }
 
 /**
@@ -100,6 +105,7 @@ const CAPABILITIES: Readonly<Record<string, CapabilityBuilder>> = Object.freeze(
   emit: buildEmit,
   fetch: buildFetch,
   env: buildEnv,
+  apps: buildApps,
 });
 
 /** The AbortSignal a hook sees: read-only, no host EventTarget reachable from it. */
@@ -123,8 +129,8 @@ export interface HookSignal {
  * - `ctx.log.{debug,info,warn,error}(...args)`: lines in this call's invocation log.
  * - `ctx.hook`: `{ id, name }` of the running hook.
  * - `ctx.signal`: aborts when the call reaches its deadline; stop work when it does.
- * - `ctx.progress`, `ctx.emit`, `ctx.fetch`, `ctx.env`: only with their grants; see
- *   ctx-progress.ts, ctx-emit.ts, ctx-fetch.ts and ctx-env.ts.
+ * - `ctx.progress`, `ctx.emit`, `ctx.fetch`, `ctx.env`, `ctx.apps`: only with their grants; see
+ *   ctx-progress.ts, ctx-emit.ts, ctx-fetch.ts, ctx-env.ts and ctx-apps.ts.
  */
 export interface HookContext {
   log: Record<LogLevel, (...args: unknown[]) => void>;

@@ -46,6 +46,11 @@ export interface NetFetchDeps {
   maxResponseBytes: number;
   /** DNS for the checked lookup; tests pass their own to point a name at loopback. */
   lookup?: LookupFn;
+  /**
+   * Connect to whatever address the allowed hosts resolve to, loopback and LAN included: for a
+   * host the admin's config names (integrations.<app>.url), not for a hook's permissions.net.
+   */
+  anyAddress?: boolean;
 }
 
 function targetOf(url: URL): { host: string; port: number; label: string } {
@@ -58,13 +63,13 @@ function denied(label: string, why = ''): NetFetchError {
   return new NetFetchError(`net access to "${label}" not granted${why}: add it to permissions.net`, 'denied', label);
 }
 
-function checkUrl(rules: readonly NetRule[], url: URL): { host: string; port: number; label: string } {
+function checkUrl(rules: readonly NetRule[], url: URL, anyAddress: boolean): { host: string; port: number; label: string } {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new NetFetchError(`fetch supports http: and https: URLs only, not ${url.protocol}`, 'network', url.protocol);
   }
   const target = targetOf(url);
   if (!isHostAllowed(rules, target.host, target.port)) throw denied(target.label);
-  if (isIP(target.host) !== 0 && !isAddressAllowed(rules, target.host, target.port)) throw denied(target.label);
+  if (!anyAddress && isIP(target.host) !== 0 && !isAddressAllowed(rules, target.host, target.port)) throw denied(target.label);
   return target;
 }
 
@@ -115,15 +120,16 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export function createNetFetch(deps: NetFetchDeps): (request: NetRequest, signal: AbortSignal) => Promise<NetResponse> {
   const { rules, maxResponseBytes } = deps;
   const resolve = deps.lookup ?? dnsLookup;
+  const anyAddress = deps.anyAddress === true;
 
   function once(request: NetRequest, signal: AbortSignal): Promise<{ res: IncomingMessage; label: string }> {
-    const target = checkUrl(rules, request.url);
+    const target = checkUrl(rules, request.url, anyAddress);
     let refusal: NetFetchError | undefined;
     // Every address a name resolves to must pass: DNS cannot smuggle in 127.0.0.1 or 10.x.
     const lookup = (hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
       resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
         if (err) return callback(err);
-        const bad = addresses.find((a) => !isAddressAllowed(rules, a.address, target.port));
+        const bad = anyAddress ? undefined : addresses.find((a) => !isAddressAllowed(rules, a.address, target.port));
         if (bad || addresses.length === 0) {
           refusal = denied(target.label, bad ? ` (it resolves to ${bad.address}, a non-public address)` : '');
           return callback(refusal);

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerEventMessage, WorkerReplaceMessage, WorkerReply, WorkerTask } from './protocol.ts';
 import { loaderExecArgv, WORKER_ENTRY } from './entry-points.ts';
+import { openAppChannel, splitAppGrants } from './app-requests.ts';
 
 // A call's events were posted before its reply, so they are already queued when it arrives;
 // this only bounds the wait if that ever stops being true.
@@ -144,13 +145,15 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     }
     const timeoutMs = task.timeoutMs ?? options.defaultTimeoutMs;
     const callId = nextCallId++;
+    // API keys stay here: the worker gets the app names and a port to ask us for requests.
+    const apps = splitAppGrants(task.grants ?? {});
     const workerTask: WorkerTask = {
       callId,
       hookId: task.hookId,
       hookName: task.hookName,
       hook: task.hook,
       event: task.event,
-      grants: task.grants ?? {},
+      grants: apps.grants,
       deadline: Date.now() + timeoutMs,
       maxResultBytes: options.maxResultBytes,
       maxLogBytes: options.maxLogBytes,
@@ -158,6 +161,8 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       profile: profileName,
       maxExternalBytes: externalBytes.get(profileName)!,
     };
+    const channel = apps.endpoints ? openAppChannel({ endpoints: apps.endpoints, maxResponseBytes: apps.maxResponseBytes, deadline: workerTask.deadline }) : undefined;
+    if (channel) workerTask.appsPort = channel.port;
     const deadline = createDeadlineSignal();
     const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);
     received.set(callId, 0);
@@ -173,7 +178,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       return outcome;
     };
     try {
-      return await answer(await pool.run(workerTask, { signal: deadline.signal }));
+      return await answer(await pool.run(workerTask, channel ? { signal: deadline.signal, transferList: [channel.port] } : { signal: deadline.signal }));
     } catch (err) {
       // Aborted because its worker asked to be replaced: that worker's reply is the outcome.
       const replaced = replacing.get(callId);
@@ -181,6 +186,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       return classifyFailure(err, deadline.signal.aborted, timeoutMs, elapsed());
     } finally {
       clearTimeout(timer);
+      channel?.close();
       received.delete(callId);
       aborts.delete(callId);
       replacing.delete(callId);

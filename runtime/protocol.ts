@@ -1,6 +1,7 @@
 // The wire types of the runtime: what lib/ hands in, what comes back, and the messages
 // between the daemon, the sandbox host child and its workers. Plain data only: every
 // value here crosses a thread or process boundary by structured clone.
+import type { MessagePort } from 'node:worker_threads';
 
 /** An event as a hook sees it (hardened inside the sandbox). */
 export interface HookEvent {
@@ -59,10 +60,40 @@ export interface HookGrants {
    */
   env?: Record<string, string>;
   /**
+   * `ctx.apps.<name>`: the *arr apps' REST APIs. `endpoints` (base URL and API key, or why the app
+   * cannot be called) travels from the daemon to the sandbox host only: the host strips it before
+   * the task reaches a worker and makes the requests itself (app-requests.ts), so a worker never
+   * holds a key.
+   */
+  apps?: { names: string[]; maxResponseBytes: number; endpoints?: Record<string, AppEndpoint> };
+  /**
    * The deepest JSON a ctx.emit payload may be (a ctx.progress `data` one level less: it is
    * stored inside the progress payload); deeper is an error in the hook. Absent: not checked.
    */
   maxJsonDepth?: number;
+}
+
+/** One app's API as the daemon resolved it from `integrations.<app>`, or why it cannot be used. */
+export type AppEndpoint = { url: string; apiKey: string } | { problem: string };
+
+/** A worker asks the host for one ctx.apps request (on the call's own MessagePort). */
+export interface AppRequest {
+  id: number;
+  app: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** JSON text of the request body. */
+  body?: string;
+}
+
+/** The host's answer: the response with the API key redacted from it, or why there is none. */
+export interface AppReply {
+  id: number;
+  status?: number;
+  statusText?: string;
+  headers?: Array<[string, string]>;
+  body?: string;
+  error?: { kind: 'denied' | 'unavailable' | 'network' | 'too-large' | 'aborted' | 'redirect'; message: string; target: string };
 }
 
 export interface HookTask {
@@ -102,7 +133,7 @@ export interface EmittedEvent {
 
 /** A capability use the grants refused during the call (the hook may have caught the error). */
 export interface HookDenial {
-  capability: 'net' | 'env' | 'emit';
+  capability: 'net' | 'env' | 'emit' | 'apps';
   /** What was asked for: `host:port`, an env name, an event type. */
   target: string;
   message: string;
@@ -187,6 +218,8 @@ export interface WorkerTask {
   /** The limit profile's name and its bound on external memory (see LimitProfile.maxExternalMb). */
   profile: string;
   maxExternalBytes: number;
+  /** The call's channel to the host for ctx.apps requests; present only with grants.apps. */
+  appsPort?: MessagePort;
 }
 
 /** What a worker answers: never a hook's own object, only data built by the worker. */

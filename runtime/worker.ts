@@ -131,6 +131,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     profile: task.profile,
     maxExternalBytes: task.maxExternalBytes,
   });
+  if (task.appsPort) state.appsPort = task.appsPort;
   let slot: CallSlot | undefined;
   let reply: Pick<WorkerReply, 'status' | 'error' | 'valueBytes'>;
   try {
@@ -156,6 +157,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
   await afterMicrotasks();
   state.progress?.close();
   state.end();
+  task.appsPort?.close();
   if (slot?.current === state) slot.current = null;
   if (Date.now() >= task.deadline && reply.status === 'ok') {
     // Finished, but past the deadline: the host is about to report a timeout anyway.

@@ -253,6 +253,71 @@ export type HookFetch = (input: string | URL, init?: HookRequestInit) => Promise
 export type HookEnv = Readonly<Record<string, string>>;
 
 /**
+ * An answer of an *arr app outside 2xx, thrown by `ctx.apps.<app>` methods (3xx too: redirects
+ * are not followed). The message quotes the method, the path and the start of the body.
+ * ```js
+ * try {
+ *   await ctx.apps.radarr.get('/api/v3/movie/999');
+ * } catch (err) {
+ *   if (err.name === 'AppResponseError' && err.status === 404) return; // gone meanwhile
+ *   throw err;
+ * }
+ * ```
+ */
+export interface AppResponseError extends Error {
+  readonly name: 'AppResponseError';
+  readonly code: 'APP_RESPONSE';
+  /** The HTTP status, e.g. 400, 401, 404. */
+  readonly status: number;
+  /** The answer's body: parsed JSON (Radarr's validation errors are an array), its text, or null. */
+  readonly body: unknown;
+}
+
+/**
+ * One *arr app's REST API (`ctx.apps.radarr`), relative to its base URL in the config's
+ * `integrations.<app>.url`. hookd adds the `X-Api-Key` header; the hook never sees the key, and
+ * the key is replaced by `[redacted]` in anything the app answers.
+ *
+ * Every method resolves to the answer's body parsed as JSON (`null` when empty, the text when it
+ * is not JSON). It throws:
+ * - an {@link AppResponseError} (`status`, `body`) for an answer outside 2xx;
+ * - a `PermissionDeniedError` (recorded with the invocation) for a path that is not a plain
+ *   relative path under the base URL: it must start with one `/`, with no scheme, host, `\`, `#`,
+ *   `.`/`..` segment (also percent-encoded) or encoded `/`;
+ * - an error with `code: 'APP_NOT_CONFIGURED'` when `integrations.<app>` is missing (or its
+ *   secret is not set);
+ * - a `TimeoutError` at the call's deadline, a `RangeError` for an answer or a body over
+ *   `runtime.maxFetchResponse` (1 MiB), a `TypeError` when the app cannot be reached.
+ *
+ * ```js
+ * // Radarr wants the whole movie back: GET it, change it, PUT it.
+ * const movie = await ctx.apps.radarr.get(`/api/v3/movie/${event.payload.ids.radarr}`);
+ * movie.qualityProfileId = 7;
+ * await ctx.apps.radarr.put(`/api/v3/movie/${movie.id}`, movie);
+ * const tag = await ctx.apps.sonarr.post('/api/v3/tag', { label: 'anime' });
+ * await ctx.apps.radarr.delete('/api/v3/movie/12?deleteFiles=false');
+ * ```
+ */
+export interface HookAppClient {
+  /** `GET path`, e.g. `/api/v3/movie/42`, `/api/v3/qualityprofile`, `/api/v3/series?tvdbId=1`. */
+  get<T = any>(path: string): Promise<T>;
+  /** `POST path` with `body` sent as JSON. */
+  post<T = any>(path: string, body?: unknown): Promise<T>;
+  /** `PUT path` with `body` sent as JSON: the apps want the whole resource, not the changed fields. */
+  put<T = any>(path: string, body?: unknown): Promise<T>;
+  /** `DELETE path`. */
+  delete<T = any>(path: string): Promise<T>;
+}
+
+/**
+ * `ctx.apps.<name>`: one {@link HookAppClient} per entry of `permissions.apps` (`radarr`,
+ * `sonarr`, `lidarr`, `readarr`, `prowlarr`, or an instance such as `ctx.apps['radarr/4k']`).
+ * Reading an app that is not granted throws `apps access to "sonarr" not granted: add it to
+ * permissions.apps`.
+ */
+export type HookApps = Readonly<Record<string, HookAppClient>>;
+
+/**
  * A hook's second argument.
  * ```js
  * export default async function (event, ctx) {
@@ -279,6 +344,8 @@ export interface HookContext {
   readonly fetch?: HookFetch;
   /** Present only when `permissions.env` names at least one variable. */
   readonly env?: HookEnv;
+  /** Present only when `permissions.apps` names at least one *arr app. */
+  readonly apps?: HookApps;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +361,11 @@ export interface Permissions {
   net?: string[];
   /** Names readable as `ctx.env.NAME` (from the config's `secrets:` or the daemon's environment). */
   env?: string[];
+  /**
+   * *arr apps callable as `ctx.apps.<app>`: `radarr`, `sonarr`, `lidarr`, `readarr`, `prowlarr`,
+   * or one instance (`radarr/4k`), each set up in the config's `integrations` (`url`, `apiKey`).
+   */
+  apps?: Array<'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr' | `${'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr'}/${string}`>;
 }
 
 /**

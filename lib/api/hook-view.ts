@@ -29,7 +29,7 @@ export const HOOK_VIEW = {
     permissions: {
       type: 'object',
       additionalProperties: false,
-      properties: { net: stringList, env: stringList },
+      properties: { net: stringList, env: stringList, apps: stringList },
     },
     timeoutMs: { type: ['integer', 'null'] },
     limits: NULLABLE_STRING,

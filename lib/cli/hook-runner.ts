@@ -105,6 +105,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
     const permissions = {
       net: [...(fields.permissions.net ?? []), ...(input.allowNet ?? [])],
       env: [...(fields.permissions.env ?? []), ...(input.allowEnv ?? [])],
+      apps: fields.permissions.apps ?? [],
     };
     progress.length = 0;
     const outcome = file.kind === 'module'
@@ -113,10 +114,10 @@ export function createHookRunner(deps: HookRunnerDeps) {
     return toReport(file, fields, event, outcome, notes);
   }
 
-  async function runModule(fields: HookFields, event: HookEvent, permissions: { net: string[]; env: string[] }, notes: string[]): Promise<HookOutcome> {
+  async function runModule(fields: HookFields, event: HookEvent, permissions: { net: string[]; env: string[]; apps: string[] }, notes: string[]): Promise<HookOutcome> {
     const problems = validateNetAllowlist(permissions.net);
     if (problems.length > 0) throw errors.validation(`invalid --allow-net: ${problems.join('; ')}`);
-    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, maxJsonDepth: config.events.maxDepth, resolveEnv: envGrants.resolve })({ permissions });
+    const grants = createGrants({ catalog, maxResponseBytes: config.runtime.maxFetchResponseBytes, maxJsonDepth: config.events.maxDepth, resolveEnv: envGrants.resolve, integrations: config.integrations })({ permissions });
     const unset = permissions.env.filter((name) => !Object.hasOwn(envGrants.resolve([name]), name));
     if (unset.length > 0) notes.push(`permissions.env: ${unset.join(', ')} not set (in the config's secrets or the environment), so not in ctx.env`);
     return sandbox.run({

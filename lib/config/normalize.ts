@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { parseDuration, parseSize } from './units.ts';
 import { INTEGRATION_CATALOG } from '../integrations/catalog.ts';
+import type { IntegrationConfig } from './integrations.ts';
 
 /** What a token may do: events (post and read events), metrics (GET /metrics), admin (everything). */
 export const SCOPES = ['events', 'admin', 'metrics'] as const;
@@ -50,6 +51,8 @@ export interface Config {
   webhooks: WebhooksConfig;
   /** Values for ctx.env, by name (permissions.env); never logged. */
   secrets: Record<string, string>;
+  /** The *arr apps' APIs (`radarr`, `radarr/4k`) for ctx.apps; keys never logged. */
+  integrations: Record<string, IntegrationConfig>;
   catalog: Record<string, CatalogEntryConfig>;
   /** The files merged to make this config, embedded default first. */
   sources: string[];
@@ -278,6 +281,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     },
     webhooks: normalizeWebhooks(raw.webhooks),
     secrets: raw.secrets ?? {},
+    integrations: raw.integrations ?? {},
     // The *arr apps' own event types first: an entry of the same name in the config replaces one.
     catalog: { ...INTEGRATION_CATALOG, ...raw.catalog },
     sources,

@@ -1,6 +1,7 @@
 // The JSON Schema of the configuration as users write it in YAML (before units and paths are
 // normalized). Unknown keys are errors, so a typo is reported instead of silently ignored.
 import { PATTERN_LIMITS } from '../event-pattern.ts';
+import { INTEGRATIONS_SCHEMA } from './integrations.ts';
 import { SCOPES } from './normalize.ts';
 
 // "duration" and "size" are formats registered by lib/json-schema.ts (see units.ts).
@@ -140,6 +141,7 @@ export const CONFIG_SCHEMA = section({
     pollInterval: duration,
   }),
   secrets: { type: 'object', additionalProperties: { type: 'string' } },
+  integrations: INTEGRATIONS_SCHEMA,
   catalog: {
     type: 'object',
     // No longer than an event pattern may be, so every type can be named in one.

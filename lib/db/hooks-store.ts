@@ -5,6 +5,8 @@ import type { Knex } from 'knex';
 export interface HookPermissions {
   net?: string[];
   env?: string[];
+  /** *arr apps for ctx.apps: "radarr", "radarr/4k". */
+  apps?: string[];
 }
 
 export interface CompiledModule {

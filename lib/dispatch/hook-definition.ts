@@ -6,6 +6,7 @@ import type { Static } from 'typebox';
 import type { Catalog } from '../catalog.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { errors } from '../errors.ts';
+import { APP_KEY_PATTERN } from '../config/integrations.ts';
 import { ENV_NAME_PATTERN } from '../env-grants.ts';
 import { checkPatternList } from '../event-pattern.ts';
 import { compileOwnSchema } from '../json-schema.ts';
@@ -36,8 +37,16 @@ export const HOOK_FIELDS = {
   permissions: {
     type: 'object',
     additionalProperties: false,
-    description: 'Capabilities a module hook gets: hosts for ctx.fetch (`net`), names for ctx.env (`env`). Admin only; changes are logged.',
-    properties: { net: stringList, env: envNames },
+    description: 'Capabilities a module hook gets: hosts for ctx.fetch (`net`), names for ctx.env (`env`), *arr apps for ctx.apps (`apps`). Admin only; changes are logged.',
+    properties: {
+      net: stringList,
+      env: envNames,
+      apps: {
+        type: 'array',
+        items: { type: 'string', pattern: APP_KEY_PATTERN },
+        description: 'ctx.apps.<app>: "radarr", "sonarr", "lidarr", "readarr", "prowlarr", or an instance such as "radarr/4k"; each configured under integrations (else its calls fail with APP_NOT_CONFIGURED).',
+      },
+    },
   },
   description: { type: 'string' },
 } as const;

@@ -1,7 +1,9 @@
 // What a hook may use besides plain JavaScript, decided per call from its permissions (deny
 // by default): progress always; emit of the catalog's business types; fetch to the hosts of
-// permissions.net; the variables named in permissions.env, as lib/env-grants.ts resolves them.
+// permissions.net; the variables named in permissions.env, as lib/env-grants.ts resolves them;
+// the *arr apps of permissions.apps, with the endpoints (and keys) only the sandbox host reads.
 import type { Catalog } from '../catalog.ts';
+import { resolveAppEndpoint, type IntegrationConfig } from '../config/integrations.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
 
 export interface GrantsDeps {
@@ -11,6 +13,8 @@ export interface GrantsDeps {
   maxJsonDepth: number;
   /** Values of the named variables that may be granted (EnvGrants.resolve); others are absent. */
   resolveEnv: (names: readonly string[]) => Record<string, string>;
+  /** config `integrations`: what permissions.apps names; keys named as secrets come through resolveEnv. */
+  integrations: Readonly<Record<string, IntegrationConfig>>;
 }
 
 export function createGrants(deps: GrantsDeps) {
@@ -26,6 +30,12 @@ export function createGrants(deps: GrantsDeps) {
     if (net.length > 0) grants.net = { allow: net, maxResponseBytes: deps.maxResponseBytes };
     const env = hook.permissions.env ?? [];
     if (env.length > 0) grants.env = deps.resolveEnv(env);
+    const apps = hook.permissions.apps ?? [];
+    if (apps.length > 0) {
+      const lookUpSecret = (secret: string) => deps.resolveEnv([secret])[secret];
+      const endpoints = Object.fromEntries(apps.map((name) => [name, resolveAppEndpoint(deps.integrations, name, lookUpSecret)]));
+      grants.apps = { names: apps, maxResponseBytes: deps.maxResponseBytes, endpoints };
+    }
     return grants;
   };
 }

@@ -20,6 +20,7 @@ import { createFilterChain } from './filter-chain.ts';
 import { createFiltering } from './filtering.ts';
 import { createHookDefinitions } from './hook-definition.ts';
 import { createGrants } from './hook-grants.ts';
+import type { IntegrationConfig } from '../config/integrations.ts';
 import { createHookNotices, type NoticesDeps } from './hook-notices.ts';
 import { createHookRegistry } from './hook-registry.ts';
 import { createInvoker, type InvokerDeps } from './invoke.ts';
@@ -39,6 +40,8 @@ export interface DispatchDeps {
   bus: Bus;
   /** The one env rule: what permissions.env resolves to, and which names registration refuses. */
   envGrants: EnvGrants;
+  /** config `integrations`: the *arr apps permissions.apps may name. */
+  integrations: Readonly<Record<string, IntegrationConfig>>;
   /** Stores an event hookd raises (emits, hook.executed): ingest.record. */
   record: NoticesDeps['record'];
   storeExecuted: NoticesDeps['storeExecuted'];
@@ -77,6 +80,7 @@ export function createDispatch(deps: DispatchDeps) {
       maxResponseBytes: deps.runtimeConfig.maxFetchResponseBytes,
       maxJsonDepth: deps.payloadLimits.maxDepth,
       resolveEnv: deps.envGrants.resolve,
+      integrations: deps.integrations,
     }),
     onInvoked: createHookNotices({
       bus: deps.bus,
