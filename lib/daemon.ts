@@ -41,7 +41,7 @@ import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
-import { createIngest } from './ingest.ts';
+import { createIngest } from './events/service.ts';
 import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';

@@ -6,7 +6,7 @@ import type { ChainOutput } from '../dispatch/filter-chain.ts';
 import type { Filtered } from '../dispatch/filtering.ts';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
-import { EVENT_INPUT_SCHEMA, type AcceptResult, type CheckedItem, type Ingest } from '../ingest.ts';
+import { EVENT_INPUT_SCHEMA, type AcceptResult, type CheckedItem, type Ingest } from '../events/service.ts';
 import type { Logger } from '../log.ts';
 import type { EventMetrics } from '../metrics/index.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import type { EventRecord, InsertResult } from '../db/events-store.ts';
-import type { RecordInput } from '../ingest.ts';
+import type { RecordInput } from '../events/service.ts';
 import { findTooDeep } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { IntegrationMetrics } from '../metrics/index.ts';

@@ -2,13 +2,13 @@
 // events (group-committed), routes progress events to the bus, and tells dispatch.
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
-import type { Bus } from './bus.ts';
-import type { Catalog } from './catalog.ts';
-import type { EventRecord, InsertResult, NewEvent } from './db/events-store.ts';
-import type { AlsoInTransaction, EventWriter } from './db/event-writer.ts';
-import { errors, type HookdError } from './errors.ts';
-import { compileOwnSchema } from './json-schema.ts';
-import type { RateLimiter } from './progress/rate-limit.ts';
+import type { Bus } from '../bus.ts';
+import type { Catalog } from '../catalog.ts';
+import type { EventRecord, InsertResult, NewEvent } from '../db/events-store.ts';
+import type { AlsoInTransaction, EventWriter } from '../db/event-writer.ts';
+import { errors, type HookdError } from '../errors.ts';
+import { compileOwnSchema } from '../json-schema.ts';
+import type { RateLimiter } from '../progress/rate-limit.ts';
 
 /** One posted event (a body, a batch item, an NDJSON line): its shape, as the API documents it. */
 export const EVENT_INPUT_SCHEMA = {
