@@ -1,151 +1,79 @@
-// Event ingestion: checks a posted item against the catalog and its schema, stores business
-// events (group-committed), routes progress events to the bus, and tells dispatch.
+// The event service: everything that happens to an event until dispatch takes it. It checks a
+// posted item (catalog, schema, progress limits), runs the filter chain of a waiting POST,
+// stores business events (group-committed, idempotent by id, with their webhook outbox rows in
+// the same commit), decides each event's status, tells the live views and dispatch, publishes
+// progress, and raises hookd's own events (hook notices and emits, webhook notices, integration
+// bodies with their causation). Its background writes are tracked: idle() and close() see them.
 import { randomUUID } from 'node:crypto';
-import type { Static } from 'typebox';
+import type { Knex } from 'knex';
 import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog.ts';
-import type { EventRecord, InsertResult, NewEvent } from '../db/events-store.ts';
-import type { AlsoInTransaction, EventWriter } from '../db/event-writer.ts';
-import { errors, type HookdError } from '../errors.ts';
-import { compileOwnSchema } from '../json-schema.ts';
-import type { RateLimiter } from '../progress/rate-limit.ts';
-
-/** One posted event (a body, a batch item, an NDJSON line): its shape, as the API documents it. */
-export const EVENT_INPUT_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type'],
-  properties: {
-    type: { type: 'string', minLength: 1, description: 'An event type of the catalog (GET /catalog), e.g. "media.added".' },
-    payload: {
-      description:
-        "The event's data, any JSON value ({} when left out). Checked at run time against the type's schema in the catalog " +
-        '(GET /catalog lists each type with its schema): a mismatch is 422 SCHEMA_VIOLATION.',
-    },
-    id: {
-      type: 'string',
-      pattern: '^[\\w.:@-]{1,200}$',
-      description: 'Your idempotency key (business events; ignored for progress types): the same id again answers 200 with the stored event.',
-    },
-    occurredAt: { type: 'string', description: 'An ISO 8601 time such as "2026-01-31T12:00:00Z"; now when left out.' },
-  },
-} as const;
-
-export type CheckedItem =
-  | { kind: 'business'; event: NewEvent }
-  /** bytes: the payload's size as JSON, measured once here. */
-  | { kind: 'progress'; type: string; payload: unknown; occurredAt: string; bytes: number };
+import type { EventRecord, EventsStore, EventStatus, InsertResult, NewEvent } from '../db/events-store.ts';
+import { createEventWriter } from '../db/event-writer.ts';
+import { errors } from '../errors.ts';
+import type { JsonLimits } from '../json-bounds.ts';
+import type { Logger } from '../log.ts';
+import { createTaskTracker } from './background.ts';
+import { createHookNotices } from './hook-notices.ts';
+import { createInputCheck, type CheckedItem, type ProgressLimit } from './input.ts';
+import { payloadAt } from './payload.ts';
+import type { DispatchPort, FilterChainOutput, OutboxPort, RaisedEvent } from './ports.ts';
 
 export type AcceptResult =
-  | { kind: 'business'; event: EventRecord; created: boolean }
+  /** output: the filter chain ran before the event was stored (a waiting POST of a new event). */
+  | { kind: 'business'; event: EventRecord; created: boolean; output?: FilterChainOutput }
   | { kind: 'progress'; type: string }
   /** A business event that could not be stored (a full disk, a value that cannot be serialized); the others still were. */
   | { kind: 'failed'; error: unknown };
 
-export interface IngestDeps {
+export interface EventServiceDeps {
+  db: Knex;
+  store: EventsStore;
   catalog: Catalog;
-  writer: EventWriter;
   bus: Bus;
-  /** Called with every newly stored business event (dispatch takes the pending ones). */
-  onStored?: (events: EventRecord[]) => void;
-  /** Where progress items go (coalescing, GET /progress); straight onto the bus when absent. */
-  publishProgress?: (item: { type: string; payload: unknown; at: string; bytes: number }) => void;
-  /** The largest progress payload, in bytes as JSON (config progress.maxEntrySize); larger ones get 413. */
-  maxProgressBytes: number;
-  /** Whether any action hook subscribes to a type: events no hook wants are done when stored. */
-  hasActionHooks?: (type: string) => boolean;
-  /** Whether any filter hook subscribes: without one, a waiting POST has no chain to run. */
-  hasFilterHooks?: (type: string) => boolean;
-  /** Progress events per producer; checked before the schema so a flood costs little. */
-  progressLimit?: { limiter: RateLimiter; ratePerSecond: number };
+  log: Logger;
+  outbox: OutboxPort;
+  dispatch: DispatchPort;
+  progress: {
+    /** Where progress items go (coalescing, GET /progress, the bus). */
+    publish: (item: { type: string; payload: unknown; at: string; bytes: number }) => void;
+    /** The largest progress payload, in bytes as JSON (config progress.maxEntrySize). */
+    maxBytes: number;
+    /** Progress events per producer (config progress.rateLimit); absent: no limit. */
+    limit?: ProgressLimit;
+  };
+  /** What a hook run may emit: hooks.maxEmitDepth and the bounds of an emitted payload. */
+  emits: { maxDepth: number; payloadLimits: JsonLimits };
 }
 
-export function createIngest(deps: IngestDeps) {
-  // One error object serves every refused item of a producer within the same second: a flood
-  // must cost less to refuse than to accept, and building an Error captures a stack.
-  let lastLimited: { producer: string; retryAfter: number; until: number; error: HookdError } | undefined;
-  function rateLimitedError(producer: string, limit: NonNullable<IngestDeps['progressLimit']>): HookdError {
-    const now = Date.now();
-    if (lastLimited?.producer === producer && now < lastLimited.until) return lastLimited.error;
-    const retryAfter = limit.limiter.retryAfter(producer, now);
-    const error = errors.rateLimited(
-      `"${producer}" posts more than ${limit.ratePerSecond} progress events per second (config progress.rateLimit)`,
-      retryAfter,
-    );
-    lastLimited = { producer, retryAfter, until: now + 1000, error };
-    return error;
-  }
+export function createEventService(deps: EventServiceDeps) {
+  const { dispatch } = deps;
+  // Ends the background writes' storage retries at close: what they owed is logged, not kept.
+  const closing = new AbortController();
+  const background = createTaskTracker();
+  const writer = createEventWriter({
+    db: deps.db,
+    store: deps.store,
+    // The outbox rows commit with the event, with its final payload when a filter chain ran.
+    afterInsert: async (trx, created) => {
+      for (const e of created) await deps.outbox.enqueueDeliveries(trx, e, payloadAt(e, 'final'));
+    },
+    // From the outbox's cache of enabled endpoints; an endpoint enabled meanwhile is concurrent
+    // with these events either way (the transactional path reads the same cache).
+    mayWriteAfterInsert: async (events) => {
+      for (const type of new Set(events.map((e) => e.type))) if (await deps.outbox.subscribes(type)) return true;
+      return false;
+    },
+  });
 
-  const initialStatus = (type: string) => (deps.hasActionHooks?.(type) ? 'pending' : 'done');
-
-  /**
-   * Validates one posted item; `at` prefixes error pointers in a batch ("/3"). With `wait`
-   * (or a type marked sync) the event comes back marked filtering: the caller runs its chain
-   * and stores it with store(), never with accept().
-   */
-  function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean } = {}): CheckedItem {
-    // One precompiled check of the shape; its problems are told in the order clients expect
-    // (the fields, the type, then the catalog's rules, then the time and the id).
-    const problems = checkEventShape(raw);
-    const problemAt = (pointer: string) => problems.find((p) => p.pointer === pointer);
-    if (problems.length > 0) {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        throw errors.validation(`${at || 'the body'} must be a JSON object with "type" and "payload"`, { pointer: at });
-      }
-      const unknownField = problems.find((p) => !KNOWN_POINTERS.has(p.pointer));
-      if (unknownField !== undefined) {
-        const name = unknownField.pointer.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
-        throw errors.validation(`unknown field "${name}": an event has type, payload, id and occurredAt`, {
-          pointer: `${at}${unknownField.pointer}`,
-        });
-      }
-      if (problemAt('/type')) throw errors.validation('"type" is required: a string such as "media.added"', { pointer: `${at}/type` });
-    }
-    const item = raw as EventInput;
-    const type = deps.catalog.get(item.type);
-    if (!type) throw errors.unknownEventType(item.type, `${at}/type`);
-    if (type.meta) {
-      throw errors.unprocessable(`"${item.type}" is one of hookd's own events and cannot be posted`, {
-        pointer: `${at}/type`,
-      });
-    }
-    if (type.kind === 'progress' && deps.progressLimit && !deps.progressLimit.limiter.take(source ?? 'anonymous')) {
-      throw rateLimitedError(source ?? 'anonymous', deps.progressLimit);
-    }
-    const payload = item.payload === undefined ? {} : item.payload;
-    const payloadProblems = deps.catalog.validate(type.name, payload);
-    if (payloadProblems.length > 0) {
-      throw errors.schemaViolation(
-        type.name,
-        payloadProblems.map((p) => ({ pointer: `${at}/payload${p.pointer}`, message: p.message })),
-      );
-    }
-    const occurredAt = checkTime(problemAt('/occurredAt') ? Number.NaN : item.occurredAt, `${at}/occurredAt`);
-    if (type.kind === 'progress') {
-      // Every progress value is held in memory (coalescing, GET /progress): bounded per entry.
-      const bytes = Buffer.byteLength(JSON.stringify(payload));
-      if (bytes > deps.maxProgressBytes) throw errors.progressTooLarge(bytes, deps.maxProgressBytes, `${at}/payload`);
-      return { kind: 'progress', type: type.name, payload, occurredAt, bytes };
-    }
-    if (problemAt('/id')) {
-      throw errors.validation('"id" must be a string of 1-200 letters, digits or . _ : @ -', { pointer: `${at}/id` });
-    }
-    return {
-      kind: 'business',
-      event: {
-        id: item.id ?? randomUUID(),
-        generatedId: item.id === undefined,
-        type: type.name,
-        payload,
-        status: (options.wait || type.sync) && deps.hasFilterHooks?.(type.name) ? 'filtering' : initialStatus(type.name),
-        occurredAt,
-        receivedAt: Date.now(),
-        source,
-        causationId: null,
-        depth: 0,
-      },
-    };
-  }
+  /** A stored event's status: pending while action hooks are owed, else done. */
+  const statusAfterFilters = (type: string): EventStatus => (dispatch.hasActionHooks(type) ? 'pending' : 'done');
+  const input = createInputCheck({
+    catalog: deps.catalog,
+    maxProgressBytes: deps.progress.maxBytes,
+    progressLimit: deps.progress.limit,
+    statusOf: (type, waits) => (waits && dispatch.hasFilterHooks(type) ? 'filtering' : statusAfterFilters(type)),
+  });
 
   /** Tells the live views and dispatch about newly stored events. */
   function announce(stored: InsertResult[]): void {
@@ -154,41 +82,48 @@ export function createIngest(deps: IngestDeps) {
     for (const e of created) {
       // hook.executed is already on the bus (channel "hook") from the run itself.
       if (e.type === 'hook.executed') continue;
-      const data = e.finalPayload === undefined ? e.payload : e.finalPayload;
-      deps.bus.emit('message', { channel: 'event', type: e.type, id: e.id, data, at: e.occurredAt });
+      deps.bus.emit('message', { channel: 'event', type: e.type, id: e.id, data: payloadAt(e, 'final'), at: e.occurredAt });
     }
-    deps.onStored?.(created);
+    dispatch.submit(created);
   }
 
-  /** Stores the business items (each on its own: one that fails is reported alone) and publishes the progress ones. */
+  /**
+   * A waiting event: the filter chain runs first, then the event is stored with its final
+   * payload and the chain's invocation records, once. A client id seen before (or stored
+   * meanwhile by a concurrent request with the same id) answers what was stored, without output.
+   */
+  async function filterThenStore(event: NewEvent): Promise<AcceptResult> {
+    const known = event.generatedId ? undefined : await deps.store.get(event.id);
+    if (known) return { kind: 'business', event: known, created: false };
+    const { output, also } = await dispatch.runFilterChain(event);
+    const [stored] = await writer.write([{ ...event, status: statusAfterFilters(event.type), finalPayload: output.payload }], also);
+    announce([stored!]);
+    return { kind: 'business', ...stored!, ...(stored!.created ? { output } : {}) };
+  }
+
+  /**
+   * Stores the checked business items (each on its own: one that fails is reported alone; a
+   * waiting one after its filter chain) and publishes the progress ones; results in order.
+   */
   async function accept(items: CheckedItem[]): Promise<AcceptResult[]> {
-    const business = items.flatMap((i) => (i.kind === 'business' ? [i.event] : []));
-    if (business.some((e) => e.status === 'filtering')) throw new Error('accept() got an event whose filter chain has not run');
-    const outcomes = business.length > 0 ? await deps.writer.writeEach(business) : [];
+    const results = new Map<CheckedItem, AcceptResult>();
+    // Waiting items run their chains one by one, before the others are stored.
+    for (const item of items) {
+      if (item.kind !== 'business' || item.event.status !== 'filtering') continue;
+      results.set(item, await filterThenStore(item.event).catch((error: unknown) => ({ kind: 'failed' as const, error })));
+    }
+    const business = items.filter((i): i is Extract<CheckedItem, { kind: 'business' }> => i.kind === 'business' && !results.has(i));
+    const outcomes = business.length > 0 ? await writer.writeEach(business.map((i) => i.event)) : [];
     announce(outcomes.flatMap((o) => (o.ok ? [o.result] : [])));
-    let next = 0;
-    return items.map((i) => {
-      if (i.kind === 'business') {
-        const outcome = outcomes[next++]!;
-        return outcome.ok ? { kind: 'business', ...outcome.result } : { kind: 'failed', error: outcome.error };
-      }
-      if (deps.publishProgress) deps.publishProgress({ type: i.type, payload: i.payload, at: i.occurredAt, bytes: i.bytes });
-      else deps.bus.emit('message', { channel: 'progress', type: i.type, data: i.payload, at: i.occurredAt });
-      return { kind: 'progress', type: i.type };
+    business.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      results.set(item, outcome.ok ? { kind: 'business', ...outcome.result } : { kind: 'failed', error: outcome.error });
     });
-  }
-
-  /** Stores one checked event whose filter chain already ran, with rows that commit with it. */
-  async function store(event: NewEvent, also?: AlsoInTransaction): Promise<InsertResult> {
-    const stored = await deps.writer.write([event], also);
-    announce(stored);
-    return stored[0]!;
-  }
-
-  /** Stores an event hookd raises itself (meta events, hook emits): no post-only rules apply. */
-  async function record(input: RecordInput): Promise<EventRecord> {
-    const [result] = await recordAll([input]);
-    return result!.event;
+    return items.map((item) => {
+      if (item.kind === 'business') return results.get(item)!;
+      deps.progress.publish({ type: item.type, payload: item.payload, at: item.occurredAt, bytes: item.bytes });
+      return { kind: 'progress', type: item.type };
+    });
   }
 
   /**
@@ -197,63 +132,65 @@ export function createIngest(deps: IngestDeps) {
    * derived from it, which the app cannot be told to fix). Ids may be given, so that one can
    * name another as its causation.
    */
-  async function recordAll(inputs: RecordInput[]): Promise<InsertResult[]> {
-    for (const input of inputs) if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
+  async function raiseAll(inputs: RaisedEvent[]): Promise<InsertResult[]> {
+    for (const i of inputs) if (!deps.catalog.get(i.type)) throw errors.unknownEventType(i.type);
     const now = Date.now();
-    const stored = await deps.writer.write(
-      inputs.map((input) => ({
-        id: input.id ?? randomUUID(),
+    const stored = await writer.write(
+      inputs.map((i) => ({
+        id: i.id ?? randomUUID(),
         generatedId: true,
-        type: input.type,
-        payload: input.payload,
-        status: initialStatus(input.type),
+        type: i.type,
+        payload: i.payload,
+        status: statusAfterFilters(i.type),
         occurredAt: new Date(now).toISOString(),
         receivedAt: now,
-        source: input.source,
-        causationId: input.causationId ?? null,
-        depth: input.depth ?? 0,
-        emittedBy: input.emittedBy ?? [],
+        source: i.source,
+        causationId: i.causationId ?? null,
+        depth: i.depth ?? 0,
+        emittedBy: i.emittedBy ?? [],
       })),
     );
     announce(stored);
     return stored;
   }
 
-  /**
-   * A producer whose progress allowance is used up is refused before its body is read: a
-   * flood must cost less to refuse than to accept (parsing a batch and answering each item
-   * would cost more). Its posts are accepted again once its bucket refills.
-   */
-  function refuseWhileThrottled(source: string): void {
-    if (deps.progressLimit?.limiter.exhausted(source)) throw rateLimitedError(source, deps.progressLimit);
+  /** Stores one event hookd raises itself (a webhook notice, a hook's emit). */
+  async function raise(event: RaisedEvent): Promise<EventRecord> {
+    const [result] = await raiseAll([event]);
+    return result!.event;
   }
 
-  return { check, accept, store, record, recordAll, refuseWhileThrottled };
+  const hookRan = createHookNotices({
+    bus: deps.bus,
+    events: deps.store,
+    log: deps.log,
+    maxEmitDepth: deps.emits.maxDepth,
+    raise,
+    storeExecuted: () => deps.outbox.subscribes('hook.executed'),
+    payloadLimits: deps.emits.payloadLimits,
+    stopSignal: closing.signal,
+    background,
+  });
+
+  return {
+    check: input.check,
+    refuseWhileThrottled: input.refuseWhileThrottled,
+    accept,
+    raise,
+    raiseAll,
+    /** Dispatch reports each recorded hook run here: its notice and what it emitted are raised. */
+    hookRan,
+    /** Whether background writes are in flight (hook notices and emits). */
+    busy: () => background.size() > 0,
+    /** Resolves once no background write is in flight. */
+    idle: () => background.drain(),
+    /** After the producers stopped: ends storage retries, lets background writes finish, then the writer's last commit. */
+    async close(): Promise<void> {
+      closing.abort();
+      await background.drain();
+      await writer.drain();
+    },
+  };
 }
 
-export type Ingest = ReturnType<typeof createIngest>;
-
-/** An event hookd stores on its own account (record, recordAll). */
-export interface RecordInput {
-  type: string;
-  payload: unknown;
-  source: string;
-  /** A fresh UUID, made by the caller when another event of the same commit names it (causationId). */
-  id?: string;
-  causationId?: string;
-  depth?: number;
-  emittedBy?: string[];
-}
-
-export type EventInput = Static<typeof EVENT_INPUT_SCHEMA>;
-const checkEventShape = compileOwnSchema(EVENT_INPUT_SCHEMA);
-const KNOWN_POINTERS = new Set(['', ...Object.keys(EVENT_INPUT_SCHEMA.properties).map((k) => `/${k}`)]);
-
-function checkTime(value: string | number | undefined, pointer: string): string {
-  if (value === undefined) return new Date().toISOString();
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw errors.validation('"occurredAt" must be an ISO 8601 time such as "2026-01-31T12:00:00Z"', { pointer });
-  }
-  return new Date(ms).toISOString();
-}
+export type EventService = ReturnType<typeof createEventService>;
