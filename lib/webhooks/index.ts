@@ -83,7 +83,7 @@ export function createWebhooks(deps: WebhooksDeps) {
   ];
 
   return {
-    /** The dispatcher's outbox stage: runs inside the transaction that marks the event done. */
+    /** The outbox stage: runs inside the transaction that stores the event (the event service's writer). */
     enqueueDeliveries: outbox.enqueueDeliveries,
     subscribes: outbox.subscribes,
     endpoints,
