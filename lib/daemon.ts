@@ -1,5 +1,7 @@
-// The composition root: builds every part from the config, starts listening, and stops
-// gracefully (stop accepting, finish in-flight requests within a bound, close the database).
+// The composition root: builds every part from the config in dependency order (webhooks and
+// dispatch, then the event service that uses both, then the API that uses it), starts
+// listening, and stops gracefully: producers first (HTTP within a bound, hooks dir, dispatch,
+// webhooks), then the event service's background writes and writer, the database last.
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +23,6 @@ import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
 import { migrateLatest, openDatabase } from './db/connect.ts';
-import { createEventWriter } from './db/event-writer.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHealthProbe } from './db/health-probe.ts';
@@ -41,7 +42,7 @@ import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
-import { createIngest } from './ingest.ts';
+import { createEventService } from './events/index.ts';
 import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
@@ -66,7 +67,7 @@ export interface DaemonOptions {
 export interface Daemon {
   readonly log: Logger;
   readonly url: string;
-  /** Resolves when dispatch has nothing pending or in flight (tests use it to wait). */
+  /** Resolves when dispatch has nothing pending or in flight and no background write is owed (tests use it to wait). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -147,29 +148,12 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     progressStats: progress.stats,
     streamStats: streams.stats,
   });
-  // recordEvent reaches ingest lazily: ingest needs the writer, which needs the outbox.
   const webhooks = createWebhooks({
     db,
     log,
     catalog,
     config: config.webhooks,
-    recordEvent: (input) => ingest.record(input),
     observeAttempt: metrics.observeWebhookAttempt,
-  });
-  const writer = createEventWriter({
-    db,
-    store: events,
-    // The outbox rows commit with the event, with its final payload when a filter chain ran.
-    afterInsert: async (trx, created) => {
-      for (const e of created) await webhooks.enqueueDeliveries(trx, e, e.finalPayload === undefined ? e.payload : e.finalPayload);
-    },
-    // From the outbox's cache of enabled endpoints; an endpoint enabled meanwhile is concurrent
-    // with these events either way (the transactional path reads the same cache).
-    mayWriteAfterInsert: async (events) => {
-      const types = new Set(events.map((e) => e.type));
-      for (const type of types) if (await webhooks.subscribes(type)) return true;
-      return false;
-    },
   });
   const dispatch = createDispatch({
     db,
@@ -182,11 +166,8 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     runtimeConfig: config.runtime,
     payloadLimits,
     enqueueDeliveries: webhooks.enqueueDeliveries,
-    bus,
     envGrants,
     integrations: config.integrations,
-    record: (input) => ingest.record(input),
-    storeExecuted: () => webhooks.subscribes('hook.executed'),
     invokerExtras: { runCommand: commands.run },
     checkCommand: commands.check,
     metrics,
@@ -206,19 +187,33 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   });
   // The host process starts while the hooks directory compiles: neither needs the other.
   await Promise.all([sandbox.start(), hooksDir.start()]);
-  const ingest = createIngest({
+  // The event service stores through the outbox and hands events to dispatch; what dispatch
+  // and webhooks raise in turn reaches it through their subscriptions, so nothing is used
+  // before it is built.
+  const eventService = createEventService({
+    db,
+    store: events,
     catalog,
-    writer,
     bus,
-    publishProgress: progress.publish,
-    maxProgressBytes: config.progress.maxEntryBytes,
-    progressLimit: config.progress.rateLimit > 0
-      ? { limiter: createRateLimiter(config.progress.rateLimit), ratePerSecond: config.progress.rateLimit }
-      : undefined,
-    onStored: (stored) => dispatch.dispatcher.submit(stored),
-    hasActionHooks: (type) => dispatch.registry.hasActionHooks(type),
-    hasFilterHooks: (type) => dispatch.registry.forEvent(type, 'filter').length > 0,
+    log,
+    outbox: { enqueueDeliveries: webhooks.enqueueDeliveries, subscribes: webhooks.subscribes },
+    dispatch: {
+      hasActionHooks: (type) => dispatch.registry.hasActionHooks(type),
+      hasFilterHooks: (type) => dispatch.registry.forEvent(type, 'filter').length > 0,
+      runFilterChain: (event) => dispatch.filtering.runFilterChain(event),
+      submit: (stored) => dispatch.dispatcher.submit(stored),
+    },
+    progress: {
+      publish: progress.publish,
+      maxBytes: config.progress.maxEntryBytes,
+      limit: config.progress.rateLimit > 0
+        ? { limiter: createRateLimiter(config.progress.rateLimit), ratePerSecond: config.progress.rateLimit }
+        : undefined,
+    },
+    emits: { maxDepth: config.hooks.maxEmitDepth, payloadLimits },
   });
+  dispatch.onHookRun(eventService.hookRan);
+  webhooks.onNotice(eventService.raise);
 
   let stopping = false;
   const readiness = createReadiness({
@@ -246,7 +241,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       }),
       // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
       createIntegrationsRouter({
-        receive: createReceiver({ catalog, recordAll: ingest.recordAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),
+        receive: createReceiver({ catalog, raiseAll: eventService.raiseAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),
         identify: auth.identify,
         bodyLimit: config.server.bodyLimit,
         maxDepth: config.events.maxDepth,
@@ -255,7 +250,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     ],
     routers: [
       createEventsRouter({
-        ingest,
+        service: eventService,
         events,
         log,
         catalogTypes,
@@ -264,7 +259,6 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         maxBatch: config.events.maxBatch,
         pageSize: config.events.pageSize,
         metrics: metrics.events,
-        filterBeforeStore: (event) => dispatch.filtering.filterBeforeStore(event),
         isSync: (type) => catalog.get(type)?.sync === true,
         describeEvent: async (id) => ({
           invocations: (await dispatch.invocations.listForEvent(id)).map(presentInvocation),
@@ -336,21 +330,33 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     log.flush?.();
   }
 
-  /** Everything but the HTTP server, in dependency order: writers first, the database last. */
+  /**
+   * Everything but the HTTP server (stopped first): the other producers of writes (the hooks
+   * dir, dispatch with its hook runs, the webhook sender), then the event service (what they
+   * raised, then its writer), the processes that ran hooks, and the database last.
+   */
   async function teardown(): Promise<void> {
     clearInterval(pruneTimer);
-    await writer.drain();
     await hooksDir.stop();
     await dispatch.stop();
+    await webhooks.stop();
+    await eventService.close();
     await commands.close();
     await sandbox.close();
     await compiler.close();
-    await webhooks.stop();
     await db.destroy();
     lock.release();
   }
 
-  return { log, url, idle: () => dispatch.dispatcher.idle(), stop };
+  /** Idle when dispatch has nothing queued or in flight and no background write is owed; each can start the other. */
+  async function idle(): Promise<void> {
+    do {
+      await dispatch.dispatcher.idle();
+      await eventService.idle();
+    } while (dispatch.dispatcher.busy() || eventService.busy());
+  }
+
+  return { log, url, idle, stop };
 }
 
 /** Stops accepting, lets in-flight requests finish, and cuts what is left after the bound. */

@@ -4,6 +4,7 @@
 import type { Static } from 'typebox';
 import type { EventRecord } from '../db/events-store.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { payloadAt, wasFiltered } from '../events/index.ts';
 import { DATE_TIME, JSON_VALUE, NULLABLE_STRING } from '../value-schemas.ts';
 import { DELIVERY_VIEW } from '../webhooks/views.ts';
 import { INVOCATION_STATUSES, INVOCATION_VIEW } from './hook-view.ts';
@@ -146,8 +147,8 @@ export function presentEvent(e: EventRecord): EventView {
     status: e.status,
     occurredAt: e.occurredAt,
     receivedAt: new Date(e.receivedAt).toISOString(),
-    payload: e.payload,
-    ...(e.finalPayload === undefined ? {} : { finalPayload: e.finalPayload }),
+    payload: payloadAt(e, 'received'),
+    ...(wasFiltered(e) ? { finalPayload: payloadAt(e, 'final') } : {}),
     source: e.source,
     ...(e.causationId ? { causationId: e.causationId, depth: e.depth } : {}),
   };

@@ -1,12 +1,11 @@
 // POST /events (single, JSON array or NDJSON batch), GET /events/:id, GET /events (cursor
-// paged): their declarations (what the OpenAPI document shows) and their handlers.
+// paged): their declarations (what the OpenAPI document shows) and their handlers, which only
+// translate HTTP to the event service's calls (lib/events) and its results to HTTP.
 import type { Context } from 'koa';
-import type { EventsStore, NewEvent } from '../db/events-store.ts';
-import type { ChainOutput } from '../dispatch/filter-chain.ts';
-import type { Filtered } from '../dispatch/filtering.ts';
+import type { EventsStore } from '../db/events-store.ts';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
-import { EVENT_INPUT_SCHEMA, type AcceptResult, type CheckedItem, type Ingest } from '../ingest.ts';
+import { EVENT_INPUT_SCHEMA, payloadAt, type AcceptResult, type CheckedItem, type EventService } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 import type { EventMetrics } from '../metrics/index.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
@@ -91,9 +90,7 @@ export const EVENT_ROUTES = {
 } as const;
 
 export interface EventsRouterDeps {
-  ingest: Ingest;
-  /** Runs the filter chain of a checked event before it is stored (POST ?wait=true). */
-  filterBeforeStore: (event: NewEvent) => Promise<Filtered>;
+  service: Pick<EventService, 'check' | 'accept' | 'refuseWhileThrottled'>;
   /** Whether a type's catalog entry says its POSTs always wait for the filter chain. */
   isSync: (type: string) => boolean;
   events: EventsStore;
@@ -122,17 +119,14 @@ export function createEventsRouter(deps: EventsRouterDeps) {
     let single: unknown; // the posted object once read: its refusal is counted under its type
     try {
       const source = (ctx.state.principal as Principal).name;
-      deps.ingest.refuseWhileThrottled(source);
+      deps.service.refuseWhileThrottled(source);
       const body = await readBody(ctx, { limit: deps.bodyLimit, maxDepth: deps.maxDepth, batch: true });
       const wait = query.wait === true;
       if (body.format === 'json') {
         single = body.value;
-        const item = deps.ingest.check(body.value, source, '', { wait });
-        if (item.kind === 'business' && item.event.status === 'filtering') await answerFiltered(ctx, item.event);
-        else {
-          const [result] = await deps.ingest.accept([item]);
-          answerSingle(ctx, result!, wait || (result!.kind === 'business' && deps.isSync(result!.event.type)));
-        }
+        const item = deps.service.check(body.value, source, '', { wait });
+        const [result] = await deps.service.accept([item]);
+        answerSingle(ctx, result!, wait || (result!.kind === 'business' && deps.isSync(result!.event.type)));
         deps.metrics.received(postedType(single));
         return;
       }
@@ -168,52 +162,22 @@ export function createEventsRouter(deps: EventsRouterDeps) {
     ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
   });
 
-  /**
-   * The filter chain runs first; the event is stored with its final payload, once. A client
-   * id seen before (or stored meanwhile by a concurrent request with the same id) answers
-   * what was stored, without a chain output.
-   */
-  async function filterAndStore(event: NewEvent): Promise<{ result: BusinessResult; output?: ChainOutput }> {
-    const known = event.generatedId ? undefined : await deps.events.get(event.id);
-    if (known) return { result: { kind: 'business', event: known, created: false } };
-    const filtered = await deps.filterBeforeStore(event);
-    const stored = await deps.ingest.store(filtered.event, filtered.also);
-    return { result: { kind: 'business', ...stored }, output: stored.created ? filtered.output : undefined };
-  }
-
-  async function answerFiltered(ctx: Context, event: NewEvent): Promise<void> {
-    const { result, output } = await filterAndStore(event);
-    if (!output) return answerSingle(ctx, result, true);
-    ctx.status = 200;
-    ctx.body = { id: result.event.id, type: result.event.type, ...output };
-  }
-
   async function answerBatch(ctx: Context, raw: BodyItem[], source: string) {
     // Each item is checked and stored on its own: one bad item is reported and the rest are still stored.
     const checked: Array<CheckedItem | { error: ItemError }> = raw.map((r) => {
       if (r.error !== undefined) return { error: itemError(ctx, r.error, '') };
       try {
-        return deps.ingest.check(r.value, source, r.at.startsWith('/') ? r.at : '');
+        return deps.service.check(r.value, source, r.at.startsWith('/') ? r.at : '');
       } catch (e) {
         return { error: itemError(ctx, e, r.at) };
       }
     });
-    // Items of a type marked sync run their filter chain before they are stored, one by one.
-    const filtered = new Map<CheckedItem, AcceptResult>();
-    for (const c of checked) {
-      if ('error' in c || c.kind !== 'business' || c.event.status !== 'filtering') continue;
-      try {
-        filtered.set(c, (await filterAndStore(c.event)).result);
-      } catch (error) {
-        filtered.set(c, { kind: 'failed', error });
-      }
-    }
-    const valid = checked.filter((c): c is CheckedItem => !('error' in c) && !filtered.has(c));
-    const accepted = await deps.ingest.accept(valid);
+    // Items of a type marked sync run their filter chain before they are stored (the service's rule).
+    const accepted = await deps.service.accept(checked.filter((c): c is CheckedItem => !('error' in c)));
     let next = 0;
     const results = checked.map((c, index) => {
       if ('error' in c) return { index, ...c.error };
-      const r = filtered.get(c) ?? accepted[next++]!;
+      const r = accepted[next++]!;
       if (r.kind === 'failed') return { index, ...itemError(ctx, r.error, '') };
       return r.kind === 'progress'
         ? { index, status: 202, type: r.type, state: 'live' }
@@ -241,24 +205,26 @@ export function createEventsRouter(deps: EventsRouterDeps) {
   return routes.router;
 }
 
-type BusinessResult = Extract<AcceptResult, { kind: 'business' }>;
-
 function answerSingle(ctx: Context, result: AcceptResult, wait: boolean): void {
   if (result.kind === 'failed') throw result.error;
   if (result.kind === 'progress') {
     ctx.status = 202;
     ctx.body = { type: result.type, status: 'live' };
+  } else if (result.output) {
+    // The filter chain ran: its final payload and what each filter hook did.
+    ctx.status = 200;
+    ctx.body = { id: result.event.id, type: result.event.type, ...result.output };
   } else if (wait) {
     // No filter hook subscribed (nothing ran), or a repeated id: answered in the chain's
     // shape, with the payload as stored and no results.
     const e = result.event;
-    const payload = e.finalPayload === undefined ? e.payload : e.finalPayload;
+    const payload = payloadAt(e, 'final');
     ctx.status = 200;
     ctx.body = {
       id: e.id,
       type: e.type,
       payload,
-      changed: JSON.stringify(payload) !== JSON.stringify(e.payload),
+      changed: JSON.stringify(payload) !== JSON.stringify(payloadAt(e, 'received')),
       results: [],
       ...(result.created ? {} : { duplicate: true }),
     };

@@ -1,7 +1,7 @@
 // Every route of the API, in the order the OpenAPI document lists them, and the schemas it
 // names under components. The document is built from these declarations, the same ones the
 // routers serve and validate with; a test checks that the daemon serves exactly these.
-import { EVENT_INPUT_SCHEMA } from '../ingest.ts';
+import { EVENT_INPUT_SCHEMA } from '../events/index.ts';
 import { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from '../dispatch/hook-definition.ts';
 import { INTEGRATION_ACCEPTED, INTEGRATION_ROUTES } from '../integrations/index.ts';
 import { packageVersion } from '../package-info.ts';

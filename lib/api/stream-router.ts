@@ -4,6 +4,7 @@
 import type { Middleware } from 'koa';
 import type { Config } from '../config/index.ts';
 import type { EventsStore } from '../db/events-store.ts';
+import { payloadAt } from '../events/index.ts';
 import { frameControl, frameMessage } from '../progress/sse-frame.ts';
 import type { StreamConnection, StreamHub } from '../progress/stream-hub.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
@@ -110,7 +111,8 @@ export function createStreamRouter(deps: StreamRouterDeps) {
       const want = Math.min(pageSize, deps.config.replayLimit - replayed.size);
       const rows = await deps.events.listAfterSeq(seq, types, want);
       for (const e of rows) {
-        conn.send(frameMessage({ channel: 'event', type: e.type, id: e.id, data: e.payload, at: e.occurredAt }));
+        // The same payload live SSE sends (the final one): a replayed event must not differ from the live one.
+        conn.send(frameMessage({ channel: 'event', type: e.type, id: e.id, data: payloadAt(e, 'final'), at: e.occurredAt }));
         replayed.add(e.id);
       }
       if (rows.length < want) return conn.goLive(replayed);

@@ -1,4 +1,4 @@
-// Event ingestion's writes: concurrent POSTs are group-committed, so an fsync is paid per
+// The event service's writes: concurrent POSTs are group-committed, so an fsync is paid per
 // batch of requests instead of per request. `afterInsert` adds rows that must commit with
 // the events (the webhook outbox) to the same transaction; a batch that needs neither that
 // nor an idempotency lookup commits as a single INSERT (one round trip instead of three).

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
+import { payloadAt } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 
 export interface DispatcherDeps {
@@ -43,7 +44,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   });
 
   async function dispatchOne(event: EventRecord): Promise<void> {
-    const payload = event.finalPayload === undefined ? event.payload : event.finalPayload;
+    const payload = payloadAt(event, 'final');
     try {
       await deps.runActions(event, payload);
       await retryOnStorageFailure(() => completions.add(event.id), {
@@ -108,6 +109,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     submit,
     /** Dispatches what an earlier run left pending. */
     start: scan,
+    /** Whether anything is queued, scanning or in flight now. */
+    busy: () => scanning !== undefined || inFlight.size > 0 || queue.length > 0,
     /** Resolves when nothing is queued, scanning or in flight (tests and graceful stop). */
     async idle(): Promise<void> {
       while (scanning || inFlight.size > 0 || queue.length > 0) {

@@ -1,7 +1,6 @@
 // Events that wait for their filter chain (POST ?wait=true, or a type marked sync): the chain
-// runs before the event is stored, then the event (with its final payload), the chain's
-// invocation records and the webhook outbox rows commit together: one group-committed
-// transaction per waiting request. Events a crash left in the "filtering" state by an older
+// runs before the event is stored; the event service then commits the event (with its final
+// payload), the chain's invocation records and the webhook outbox rows together. Events a crash left in the "filtering" state by an older
 // version, which stored first, are finished at the next start with the payload as posted.
 import type { Knex } from 'knex';
 import type { AlsoInTransaction } from '../db/event-writer.ts';
@@ -25,8 +24,6 @@ export interface FilteringDeps {
 
 export interface Filtered {
   output: ChainOutput;
-  /** The event to store: its final payload and what it waits for next. */
-  event: NewEvent;
   /** The chain's invocation records, written in the event's own transaction. */
   also: AlsoInTransaction;
 }
@@ -35,8 +32,8 @@ export function createFiltering(deps: FilteringDeps) {
   const nextStatus = (type: string) => (deps.registry.hasActionHooks(type) ? 'pending' : 'done');
 
   return {
-    /** Runs the type's filter hooks on a checked, not yet stored event. */
-    async filterBeforeStore(event: NewEvent): Promise<Filtered> {
+    /** Runs the type's filter hooks on a checked, not yet stored event (the event service stores it). */
+    async runFilterChain(event: NewEvent): Promise<Filtered> {
       const emittedBy = event.emittedBy ?? [];
       const hooks = deps.registry.forEvent(event.type, 'filter').filter((h) => !emittedBy.includes(h.id));
       const invocations: NewInvocation[] = [];
@@ -45,11 +42,7 @@ export function createFiltering(deps: FilteringDeps) {
         hooks,
         { collect: invocations },
       );
-      return {
-        output,
-        event: { ...event, status: nextStatus(event.type), finalPayload: output.payload },
-        also: (trx) => deps.invocations.insertMany(invocations, trx),
-      };
+      return { output, also: (trx) => deps.invocations.insertMany(invocations, trx) };
     },
 
     /** At start: events whose chain a stop interrupted go on with their payload as posted. */

@@ -1,7 +1,8 @@
 // The dispatch subsystem, assembled: the hook registry and definitions, the invoker with its
-// invocation log, the filter chain, action hooks and the pending-event dispatcher.
+// invocation log, the filter chain, action hooks and the pending-event dispatcher. What a hook
+// run raises (hook.executed, emitted events) is the event service's: it subscribes with
+// onHookRun, because it is built after dispatch (it needs the filter chain).
 import type { Knex } from 'knex';
-import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog.ts';
 import type { HooksConfig, RuntimeConfig } from '../config/index.ts';
 import type { JsonLimits } from '../json-bounds.ts';
@@ -13,7 +14,7 @@ import { createLimiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import type { HookMetrics } from '../metrics/index.ts';
 import type { PruneTask } from '../retention.ts';
-import type { Compiler, Sandbox } from '../../runtime/index.ts';
+import type { Compiler, HookEvent, Sandbox } from '../../runtime/index.ts';
 import { createActionRunner } from './action-runner.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { createFilterChain } from './filter-chain.ts';
@@ -21,9 +22,8 @@ import { createFiltering } from './filtering.ts';
 import { createHookDefinitions } from './hook-definition.ts';
 import { createGrants } from './hook-grants.ts';
 import type { IntegrationConfig } from '../config/integrations.ts';
-import { createHookNotices, type NoticesDeps } from './hook-notices.ts';
 import { createHookRegistry } from './hook-registry.ts';
-import { createInvoker, type InvokerDeps } from './invoke.ts';
+import { createInvoker, type Invocation, type InvokeOptions, type InvokerDeps } from './invoke.ts';
 
 export interface DispatchDeps {
   db: Knex;
@@ -37,14 +37,10 @@ export interface DispatchDeps {
   /** Bounds of a payload a hook produces (filter output, emit): events.maxDepth, runtime.maxResultSize. */
   payloadLimits: JsonLimits;
   enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
-  bus: Bus;
   /** The one env rule: what permissions.env resolves to, and which names registration refuses. */
   envGrants: EnvGrants;
   /** config `integrations`: the *arr apps permissions.apps may name. */
   integrations: Readonly<Record<string, IntegrationConfig>>;
-  /** Stores an event hookd raises (emits, hook.executed): ingest.record. */
-  record: NoticesDeps['record'];
-  storeExecuted: NoticesDeps['storeExecuted'];
   /** Where hook runs and filter chains are counted (GET /metrics). */
   metrics: HookMetrics;
   /** Optional parts later subsystems plug in (the command runner). */
@@ -55,6 +51,7 @@ export interface DispatchDeps {
 export function createDispatch(deps: DispatchDeps) {
   // Ends the background writers' storage retries at stop: what they owed stays in the database.
   const stopping = new AbortController();
+  const hookRunListeners: HookRunListener[] = [];
   const hooks = createHooksStore(deps.db);
   const invocations = createInvocationsStore(deps.db);
   const registry = createHookRegistry({ store: hooks });
@@ -82,16 +79,9 @@ export function createDispatch(deps: DispatchDeps) {
       resolveEnv: deps.envGrants.resolve,
       integrations: deps.integrations,
     }),
-    onInvoked: createHookNotices({
-      bus: deps.bus,
-      events: deps.events,
-      log: deps.log,
-      maxEmitDepth: deps.hooksConfig.maxEmitDepth,
-      record: deps.record,
-      storeExecuted: deps.storeExecuted,
-      payloadLimits: deps.payloadLimits,
-      stopSignal: stopping.signal,
-    }),
+    onInvoked: (invocation, event, options) => {
+      for (const listener of hookRunListeners) listener(invocation, event, options);
+    },
     observeCall: deps.metrics.observeHookCall,
     ...deps.invokerExtras,
   });
@@ -138,6 +128,10 @@ export function createDispatch(deps: DispatchDeps) {
     dispatcher,
     filtering,
     pruneTasks,
+    /** Subscribes to every recorded hook run (the event service raises what follows from it). */
+    onHookRun(listener: HookRunListener): void {
+      hookRunListeners.push(listener);
+    },
     /** Loads the registry; must run before events are accepted. */
     async load(): Promise<void> {
       await registry.reload();
@@ -154,5 +148,8 @@ export function createDispatch(deps: DispatchDeps) {
     },
   };
 }
+
+/** Told of every recorded hook run, in the run's own turn: must not throw, may start tracked background work. */
+export type HookRunListener = (invocation: Invocation, event: HookEvent, options: InvokeOptions) => void;
 
 export type Dispatch = ReturnType<typeof createDispatch>;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import type { EventRecord, InsertResult } from '../db/events-store.ts';
-import type { RecordInput } from '../ingest.ts';
+import type { RaisedEvent } from '../events/index.ts';
 import { findTooDeep } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { IntegrationMetrics } from '../metrics/index.ts';
@@ -29,8 +29,8 @@ export interface Received {
 
 export interface ReceiverDeps {
   catalog: Catalog;
-  /** Stores events together, schema not enforced: ingest.recordAll. */
-  recordAll: (inputs: RecordInput[]) => Promise<InsertResult[]>;
+  /** Stores events together, schema not enforced: the event service's raiseAll. */
+  raiseAll: (inputs: RaisedEvent[]) => Promise<InsertResult[]>;
   /** config events.maxDepth: the normalized payload holds the body one level deeper. */
   maxDepth: number;
   log: Logger;
@@ -53,7 +53,7 @@ export function createReceiver(deps: ReceiverDeps) {
   const isBusiness = (type: string) => deps.catalog.get(type)?.kind === 'business';
 
   /** The normalized event's record input, or the flag that says why there is none. */
-  function derive(d: Delivery, body: Json, causationId: string): { input?: RecordInput; flag?: Flag } {
+  function derive(d: Delivery, body: Json, causationId: string): { input?: RaisedEvent; flag?: Flag } {
     let derived: ReturnType<typeof normalizeBody>;
     try {
       derived = normalizeBody(d.app, d.instance, body);
@@ -94,13 +94,13 @@ export function createReceiver(deps: ReceiverDeps) {
       });
     }
     const id = randomUUID();
-    const inputs: RecordInput[] = [{ id, type, payload: d.body, source: d.source }];
+    const inputs: RaisedEvent[] = [{ id, type, payload: d.body, source: d.source }];
     if (isObject && appEvent) {
       const { input, flag } = derive(d, d.body as Json, id);
       if (input) inputs.push(input);
       if (flag) flags.push(flag);
     }
-    const [raw, normalized] = await deps.recordAll(inputs);
+    const [raw, normalized] = await deps.raiseAll(inputs);
     const received: Received = { raw: raw!.event, ...(normalized ? { normalized: normalized.event } : {}), flags };
     report(d, received, appEvent?.eventType);
     return received;

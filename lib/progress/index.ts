@@ -12,7 +12,7 @@ export { progressKeyOf, type ProgressUpdate } from './coalescer.ts';
 export type { LatestEntry } from './latest.ts';
 
 export interface ProgressInput {
-  /** A progress-kind catalog type; the caller has checked it (ingest does for POST /events). */
+  /** A progress-kind catalog type; the caller has checked it (the event service does for POST /events). */
   type: string;
   payload: unknown;
   /** The coalescing key; derived from the payload when absent (see progressKeyOf). */

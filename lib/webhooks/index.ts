@@ -1,6 +1,8 @@
 // The webhooks subsystem's public surface: createWebhooks builds the outbox, the sender, the
 // management operations and the prune task from one deps object. Side effects (the sender's
-// timers and sockets) start only with start(), called by the composition root.
+// timers and sockets) start only with start(), called by the composition root. Its notices
+// (delivery.failed, webhook.disabled) go to whoever subscribes with onNotice: the event service,
+// built after webhooks because its writer commits the outbox rows.
 import type { Knex } from 'knex';
 import type { Catalog } from '../catalog.ts';
 import type { Config } from '../config/index.ts';
@@ -22,8 +24,6 @@ export interface WebhooksDeps {
   log: Logger;
   catalog: Catalog;
   config: Config['webhooks'];
-  /** Stores one of hookd's own events (delivery.failed, webhook.disabled): ingest.record. */
-  recordEvent: (input: { type: string; payload: unknown; source: string }) => Promise<unknown>;
   /** Told of every recorded delivery attempt (GET /metrics). */
   observeAttempt: (attempt: WebhookAttempt) => void;
 }
@@ -32,6 +32,7 @@ export function createWebhooks(deps: WebhooksDeps) {
   const { config, log } = deps;
   // Ends storage retries at stop (an attempt not recorded then is sent again after the restart).
   const stopping = new AbortController();
+  const noticeListeners: NoticeListener[] = [];
   const webhooks = createWebhooksStore(deps.db);
   const deliveries = createDeliveriesStore(deps.db);
   const http = createHttpSender({ allowPrivateNetworks: config.allowPrivateNetworks, maxResponseBodyBytes: config.maxResponseBodyBytes });
@@ -46,7 +47,7 @@ export function createWebhooks(deps: WebhooksDeps) {
         sender.forget(String(m.payload.webhookId));
         outbox.forget(String(m.payload.webhookId));
       }
-      await deps.recordEvent({ type: m.type, payload: m.payload, source: 'webhooks' });
+      for (const listener of noticeListeners) await listener({ type: m.type, payload: m.payload, source: 'webhooks' });
     },
     log,
     stopSignal: stopping.signal,
@@ -82,12 +83,16 @@ export function createWebhooks(deps: WebhooksDeps) {
   ];
 
   return {
-    /** The dispatcher's outbox stage: runs inside the transaction that marks the event done. */
+    /** The outbox stage: runs inside the transaction that stores the event (the event service's writer). */
     enqueueDeliveries: outbox.enqueueDeliveries,
     subscribes: outbox.subscribes,
     endpoints,
     pruneTasks,
     describeEvent: (eventId: string) => endpoints.describeEvent(eventId),
+    /** Subscribes to the notices to store (awaited: a notice is stored before its attempts' batch is done). */
+    onNotice(listener: NoticeListener): void {
+      noticeListeners.push(listener);
+    },
     start: () => sender.start(),
     async stop(): Promise<void> {
       stopping.abort();
@@ -96,5 +101,8 @@ export function createWebhooks(deps: WebhooksDeps) {
     },
   };
 }
+
+/** One of hookd's own events about deliveries, to be stored (delivery.failed, webhook.disabled). */
+export type NoticeListener = (notice: { type: string; payload: unknown; source: string }) => Promise<unknown>;
 
 export type Webhooks = ReturnType<typeof createWebhooks>;

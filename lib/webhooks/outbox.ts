@@ -1,5 +1,6 @@
-// The outbox: inside the transaction that marks an event dispatched, one delivery row per
-// enabled webhook whose patterns match, holding the exact body that will be signed and sent.
+// The outbox: inside the transaction that stores an event (the event service's writer), one
+// delivery row per enabled webhook whose patterns match, holding the exact body that will be
+// signed and sent.
 // Nothing is sent here; the sender is woken once the transaction has committed.
 import type { Knex } from 'knex';
 import type { DeliveriesStore, NewDelivery } from '../db/deliveries-store.ts';

@@ -8,7 +8,7 @@ import { openStream, type StreamReader } from '../lib/progress/sse-reader.ts';
 let d: TestDaemon;
 const open: StreamReader[] = [];
 before(async () => {
-  d = await startTestDaemon({ config: { stream: { replayLimit: 3, heartbeat: '100ms' } } });
+  d = await startTestDaemon({ config: { stream: { replayLimit: 3, heartbeat: '100ms' }, catalog: { 'test.filtered': { kind: 'business' } } } });
 });
 after(async () => {
   for (const s of open) s.close();
@@ -57,6 +57,27 @@ describe('GET /stream', () => {
     await s.waitFor((e) => e.lastEventId === 'resume-5');
     assert.deepEqual(s.parser.events.map((e) => e.lastEventId), ['resume-2', 'resume-4', 'resume-5']);
     s.close();
+  });
+
+  test('a replayed event carries the same payload live SSE sent: the final one, after its filter chain', async () => {
+    const hook = await d.call('POST', '/hooks', { name: 'replay-filter', mode: 'filter', events: ['test.filtered'], source: 'export default () => ({ patch: { title: "filtered" } })' });
+    assert.equal(hook.status, 201, hook.text);
+    try {
+      const first = await post('test.filtered', { title: 'before' }, 'final-1');
+      const live = await stream('/stream?types=test.filtered', { token: EVENTS_TOKEN });
+      const waited = await d.call('POST', '/events?wait=true', { type: 'test.filtered', payload: { title: 'posted' }, id: 'final-2' }, { token: EVENTS_TOKEN });
+      assert.equal(waited.status, 200, waited.text);
+      await live.waitFor((e) => e.lastEventId === 'final-2');
+      const replay = await stream('/stream?types=test.filtered', { headers: { 'last-event-id': first.id } });
+      await replay.waitFor((e) => e.lastEventId === 'final-2');
+      const payloadOf = (r: StreamReader) => r.parser.events.find((e) => e.lastEventId === 'final-2')!.json.payload;
+      assert.deepEqual(payloadOf(live), { title: 'filtered' });
+      assert.deepEqual(payloadOf(replay), { title: 'filtered' });
+      live.close();
+      replay.close();
+    } finally {
+      assert.equal((await d.call('DELETE', `/hooks/${hook.body.id}`)).status, 204);
+    }
   });
 
   test('?lastEventId= works too, for clients that cannot set headers on the first connect', async () => {

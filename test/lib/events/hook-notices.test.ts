@@ -1,32 +1,34 @@
-// The daemon's own guard on what a hook run emitted: a payload that is not bounded JSON data
-// (whatever the sandbox host let through) is dropped with a logged reason; the rest are stored.
+// The event service's guard on what a hook run emitted: a payload that is not bounded JSON data
+// (whatever the sandbox host let through) is dropped with a logged reason; the rest are raised.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBus } from '../../../lib/bus.ts';
 import type { EventRecord, EventsStore } from '../../../lib/db/events-store.ts';
 import type { HookRecord } from '../../../lib/db/hooks-store.ts';
-import { createHookNotices } from '../../../lib/dispatch/hook-notices.ts';
+import { createTaskTracker } from '../../../lib/events/background.ts';
+import { createHookNotices } from '../../../lib/events/hook-notices.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { createLogSink } from '../../helpers/log-sink.ts';
-import { waitFor } from '../../helpers/wait.ts';
 
 test('emitted payloads too deep, too large or not JSON data are dropped and logged; the others are recorded', async () => {
   const sink = createLogSink();
   const recorded: Array<{ type: string; payload: unknown }> = [];
   let deep: unknown = 1;
   for (let i = 0; i < 3_000; i++) deep = [deep];
+  const background = createTaskTracker();
   const onInvoked = createHookNotices({
     bus: createBus(),
     events: { get: async () => undefined } as unknown as EventsStore,
     log: createLogger({ level: 'debug', pretty: false, destination: sink.stream }),
     maxEmitDepth: 3,
-    record: async (input) => {
+    raise: async (input) => {
       recorded.push(input);
       return {} as EventRecord;
     },
     storeExecuted: async () => false,
     payloadLimits: { maxDepth: 64, maxBytes: 10_000 },
     stopSignal: new AbortController().signal,
+    background,
   });
   const hook = { id: 'h1', name: 'emitter', version: 1 } as HookRecord;
   const emitted = [
@@ -40,7 +42,8 @@ test('emitted payloads too deep, too large or not JSON data are dropped and logg
     { id: 'e1', type: 'media.added', occurredAt: new Date().toISOString(), payload: {} },
     { mode: 'action' },
   );
-  await waitFor(async () => recorded.length === 1, 'the valid emitted event');
+  assert.equal(background.size(), 1, 'the writes run in the background, tracked');
+  await background.drain();
   assert.deepEqual(recorded.map((r) => r.payload), [{ message: 'fine' }]);
   const drops = sink.lines().filter((l) => /^an emitted event was dropped: /.test(String(l.msg)));
   assert.deepEqual(drops.map((l) => l.pointer), [`/deep${'/0'.repeat(63)}`, '/text', '/n']);

@@ -1,33 +1,37 @@
 // What follows a recorded hook run: a hook.executed notice on the bus (and stored for the
-// webhooks that subscribe to it), and the business events the hook emitted, dispatched with
+// webhooks that subscribe to it), and the business events the hook emitted, raised with
 // their causation chain. A depth limit stops emit loops; the chain's emitters never receive
 // the events they caused. An emitted payload that is not bounded JSON data is dropped and
-// logged; a storage failure is retried until it passes or the daemon stops.
+// logged; a storage failure is retried until it passes or the service closes. The writes run
+// in the background (the hook run goes on) but are tracked, so idle() and the stop see them.
 import type { Bus } from '../bus.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
+import type { Invocation, InvokeOptions } from '../dispatch/invoke.ts';
 import { toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { HookEvent } from '../../runtime/index.ts';
-import type { Invocation, InvokeOptions } from './invoke.ts';
+import type { TaskTracker } from './background.ts';
+import type { RaisedEvent } from './ports.ts';
 
 export interface NoticesDeps {
   bus: Bus;
-  events: EventsStore;
+  events: Pick<EventsStore, 'get'>;
   log: Logger;
   maxEmitDepth: number;
-  record: (input: { type: string; payload: unknown; source: string; causationId: string; depth: number; emittedBy: string[] }) => Promise<EventRecord>;
+  raise: (input: RaisedEvent) => Promise<EventRecord>;
   /** Whether any webhook wants hook.executed: only then is it stored. */
   storeExecuted: () => Promise<boolean>;
   /** Bounds of an emitted payload (events.maxDepth, runtime.maxResultSize). */
   payloadLimits: JsonLimits;
-  /** Aborted at stop: storage retries end. */
+  /** Aborted when the service closes: storage retries end. */
   stopSignal: AbortSignal;
+  background: TaskTracker;
 }
 
 export function createHookNotices(deps: NoticesDeps) {
-  const record: NoticesDeps['record'] = (input) =>
-    retryOnStorageFailure(() => deps.record(input), {
+  const raise = (input: RaisedEvent) =>
+    retryOnStorageFailure(() => deps.raise(input), {
       signal: deps.stopSignal,
       onFailure: (err, attempt, retryInMs) => deps.log.warn({ err, type: input.type, causationId: input.causationId, attempt, retryInMs }, 'could not store an event raised by a hook run: storage failed; retrying'),
     });
@@ -54,11 +58,11 @@ export function createHookNotices(deps: NoticesDeps) {
         );
         continue;
       }
-      await record({ type: e.type, payload: payload.value, source: `hook:${invocation.hook.name}`, causationId: event.id, depth, emittedBy });
+      await raise({ type: e.type, payload: payload.value, source: `hook:${invocation.hook.name}`, causationId: event.id, depth, emittedBy });
     }
   }
 
-  return function onInvoked(invocation: Invocation, event: HookEvent, options: InvokeOptions): void {
+  return function onHookRun(invocation: Invocation, event: HookEvent, options: InvokeOptions): void {
     if (options.dryRun) return;
     const { hook, status, outcome } = invocation;
     const notice = {
@@ -71,9 +75,12 @@ export function createHookNotices(deps: NoticesDeps) {
       ...(outcome.error ? { error: outcome.error.message } : {}),
     };
     deps.bus.emit('message', { channel: 'hook', type: 'hook.executed', data: notice, at: new Date().toISOString() });
-    void (async () => {
-      if (await deps.storeExecuted()) await record({ type: 'hook.executed', payload: notice, source: 'hookd', causationId: event.id, depth: 0, emittedBy: [] });
-      await raiseEmitted(invocation, event);
-    })().catch((err: unknown) => deps.log.error({ err, hook: hook.name, eventId: event.id }, 'could not raise what a hook run emitted'));
+    deps.background.track(
+      async () => {
+        if (await deps.storeExecuted()) await raise({ type: 'hook.executed', payload: notice, source: 'hookd', causationId: event.id, depth: 0, emittedBy: [] });
+        await raiseEmitted(invocation, event);
+      },
+      (err) => deps.log.error({ err, hook: hook.name, eventId: event.id }, 'could not raise what a hook run emitted'),
+    );
   };
 }

@@ -1,0 +1,19 @@
+// The one rule for an event's payload at each stage. Every reader (API views, the POST answer,
+// SSE live and replay, webhooks, dispatch) asks here, so they cannot disagree again (SSE replay
+// once sent the payload as posted while live SSE sent the filtered one).
+import type { EventRecord } from '../db/events-store.ts';
+
+/** received: as posted, emitted or raised; final: after the filter chain when one ran, else as received. */
+export type PayloadStage = 'received' | 'final';
+
+type WithPayloads = Pick<EventRecord, 'payload'> & { finalPayload?: unknown };
+
+export function payloadAt(event: WithPayloads, stage: PayloadStage): unknown {
+  if (stage === 'final' && event.finalPayload !== undefined) return event.finalPayload;
+  return event.payload;
+}
+
+/** Whether a filter chain ran before the event was stored (only then does it have a final payload of its own). */
+export function wasFiltered(event: WithPayloads): boolean {
+  return event.finalPayload !== undefined;
+}
