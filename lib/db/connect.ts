@@ -36,6 +36,19 @@ export function openDatabase(options: DatabaseOptions): Db {
 
 export const APPLICATION_NAME = 'hookd';
 
+/** Where the data lives, for logs: a PostgreSQL URL without its password and query, or the SQLite file. */
+export function describeStorage(options: Pick<DatabaseOptions, 'client' | 'file' | 'url'>): string {
+  if (options.client !== 'postgres') return options.file;
+  try {
+    const u = new URL(options.url ?? '');
+    if (u.password) u.password = '***';
+    u.search = ''; // options=... may carry anything
+    return u.toString();
+  } catch {
+    return 'postgres (URL not shown)';
+  }
+}
+
 function postgresConfig(options: DatabaseOptions): Knex.Config {
   if (!options.url) throw new Error('storage.url is required when storage.client is postgres');
   return {
