@@ -3,11 +3,8 @@
 import { loadConfig } from './lib/config/index.ts';
 import { migrationSource } from './lib/db/migrations/index.ts';
 
-const config = loadConfig();
+const { storage } = loadConfig();
 
-export default {
-  client: 'sqlite3',
-  connection: { filename: config.storage.file },
-  useNullAsDefault: true,
-  migrations: { migrationSource },
-};
+export default storage.client === 'postgres'
+  ? { client: 'pg', connection: storage.url, migrations: { migrationSource } }
+  : { client: 'sqlite3', connection: { filename: storage.file }, useNullAsDefault: true, migrations: { migrationSource } };

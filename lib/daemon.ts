@@ -22,7 +22,7 @@ import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
-import { migrateLatest, openDatabase } from './db/connect.ts';
+import { describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHealthProbe } from './db/health-probe.ts';
@@ -313,7 +313,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ url, dataDir: config.dataDir, config: config.sources }, 'hookd listening');
+  log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), config: config.sources }, 'hookd listening');
   await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
   await webhooks.start(); // deliveries left owed by the last stop or crash
 

@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
 /** The variables that hold the daemon's own credentials: read once, then erased. Data: add new ones here. */
-export const CREDENTIAL_ENV_NAMES: readonly string[] = ['HOOKD_TOKEN'];
+export const CREDENTIAL_ENV_NAMES: readonly string[] = ['HOOKD_TOKEN', 'HOOKD_DATABASE_URL'];
 
 export interface HiddenCredentials {
   /** The values as they were, for the config loader: the only copy left. */

@@ -99,6 +99,7 @@ const ENV_OVERRIDES: Array<{ name: string; path: string[]; parse?: (v: string) =
   { name: 'HOOKD_HOST', path: ['server', 'host'] },
   { name: 'HOOKD_PORT', path: ['server', 'port'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   { name: 'HOOKD_DATA_DIR', path: ['dataDir'] },
+  { name: 'HOOKD_DATABASE_URL', path: ['storage', 'url'] },
   { name: 'HOOKD_HOOKS_DIR', path: ['hooks', 'dir'] },
   { name: 'HOOKD_LOG_LEVEL', path: ['log', 'level'] },
 ];

@@ -1,6 +1,7 @@
 // Turns the validated raw config (YAML shapes, units as strings, relative paths) into the
 // typed Config the daemon uses: milliseconds, bytes, absolute paths.
 import { resolve } from 'node:path';
+import { errors } from '../errors.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { INTEGRATION_CATALOG } from '../integrations/catalog.ts';
 import type { IntegrationConfig } from './integrations.ts';
@@ -28,13 +29,7 @@ export interface Config {
   dataDir: string;
   log: { level: string; pretty: boolean | 'auto' };
   auth: { tokens: TokenConfig[] };
-  storage: {
-    file: string;
-    synchronous: 'full' | 'normal';
-    /** The database file's largest size; 0: no cap but the disk's. */
-    maxSizeBytes: number;
-    retention: { eventsMs: number; pruneIntervalMs: number };
-  };
+  storage: StorageConfig;
   /** GET /metrics: public answers it without a token (else the metrics or admin scope). */
   metrics: { public: boolean };
   events: {
@@ -56,6 +51,22 @@ export interface Config {
   catalog: Record<string, CatalogEntryConfig>;
   /** The files merged to make this config, embedded default first. */
   sources: string[];
+}
+
+export interface StorageConfig {
+  /** sqlite: the file below, one daemon per file; postgres: the server at `url`. */
+  client: 'sqlite' | 'postgres';
+  /** postgres only; may hold a password: never log it as is (redactDatabaseUrl). */
+  url?: string;
+  /** postgres: connections per daemon. */
+  pool: number;
+  /** postgres: a longer statement is cancelled; 0: no limit. */
+  statementTimeoutMs: number;
+  file: string;
+  synchronous: 'full' | 'normal';
+  /** The database file's largest size; 0: no cap but the disk's. */
+  maxSizeBytes: number;
+  retention: { eventsMs: number; pruneIntervalMs: number };
 }
 
 // The raw shape is guaranteed by CONFIG_SCHEMA; this only reads it.
@@ -234,6 +245,28 @@ function normalizeWebhooks(w: Raw): WebhooksConfig {
   };
 }
 
+/**
+ * The backend and its connection. A URL is refused unless the client is postgres (it would be
+ * ignored), and checked as a URL here so that no later error quotes it: it may hold a password.
+ */
+function normalizeStorageClient(s: Raw): Pick<StorageConfig, 'client' | 'url' | 'pool' | 'statementTimeoutMs'> {
+  const fail = (key: string, message: string) => errors.config(`invalid configuration:\n  storage.${key}: ${message}`, { problems: [{ key: `storage.${key}`, message }] });
+  const url: string | undefined = s.url ?? undefined;
+  if (s.client === 'postgres') {
+    if (!url) throw fail('url', 'is required when storage.client is postgres (or set HOOKD_DATABASE_URL)');
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw fail('url', 'is not a URL: write postgres://user:password@host:5432/database');
+    }
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw fail('url', `must start with postgres:// or postgresql://, not ${protocol}//`);
+  } else if (url) {
+    throw fail('url', 'is set (in the file or by HOOKD_DATABASE_URL) but storage.client is sqlite: set storage.client: postgres');
+  }
+  return { client: s.client, url, pool: s.pool, statementTimeoutMs: parseDuration(s.statementTimeout)! };
+}
+
 export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Config {
   const dataDir = resolve(cwd, raw.dataDir);
   return {
@@ -247,6 +280,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     log: { level: raw.log.level, pretty: raw.log.pretty },
     auth: { tokens: raw.auth.tokens ?? [] },
     storage: {
+      ...normalizeStorageClient(raw.storage),
       file: resolve(dataDir, raw.storage.file),
       synchronous: raw.storage.synchronous,
       maxSizeBytes: parseSize(raw.storage.maxSize)!,

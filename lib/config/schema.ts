@@ -51,6 +51,11 @@ export const CONFIG_SCHEMA = section({
     },
   }),
   storage: section({
+    client: { enum: ['sqlite', 'postgres'] },
+    // Its value is never echoed in an error: it may hold a password.
+    url: { type: ['string', 'null'], minLength: 1 },
+    pool: { type: 'integer', minimum: 1, maximum: 1000 },
+    statementTimeout: duration,
     file: { type: 'string', minLength: 1 },
     synchronous: { enum: ['full', 'normal'] },
     maxSize: size,

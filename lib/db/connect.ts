@@ -1,16 +1,26 @@
-// Opens the SQLite database with knex: one connection (SQLite serializes writers anyway), WAL
-// journal, the configured fsync policy, and migrations applied on demand. Transactions report
-// the error that failed them (see reportRollbackCause).
+// Opens the database with knex, by storage.client. SQLite: one connection (SQLite serializes
+// writers anyway), WAL journal, the configured fsync policy. PostgreSQL: a pool, a statement
+// timeout and an application_name per connection. Migrations are applied on demand; transactions
+// report the error that failed them (see reportRollbackCause).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { DIALECTS, type StorageClient } from './dialect.ts';
 import { migrationSource } from './migrations/index.ts';
 
 export interface DatabaseOptions {
+  /** Absent: sqlite. */
+  client?: StorageClient;
   file: string;
   synchronous: 'full' | 'normal';
   /** The database file's largest size (SQLite's max_page_count); 0 or absent: the disk is the limit. */
   maxSizeBytes?: number;
+  /** PostgreSQL's connection URL (postgres://user:password@host:port/db). */
+  url?: string;
+  /** PostgreSQL: the most connections open at once. */
+  pool?: number;
+  /** PostgreSQL: a statement running longer is cancelled (57014); 0: no limit. */
+  statementTimeoutMs?: number;
 }
 
 interface RawConnection {
@@ -21,9 +31,42 @@ interface RawConnection {
 export type Db = Knex;
 
 export function openDatabase(options: DatabaseOptions): Db {
+  return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : knexFactory(sqliteConfig(options)));
+}
+
+export const APPLICATION_NAME = 'hookd';
+
+/** Where the data lives, for logs: a PostgreSQL URL without its password and query, or the SQLite file. */
+export function describeStorage(options: Pick<DatabaseOptions, 'client' | 'file' | 'url'>): string {
+  if (options.client !== 'postgres') return options.file;
+  try {
+    const u = new URL(options.url ?? '');
+    if (u.password) u.password = '***';
+    u.search = ''; // options=... may carry anything
+    return u.toString();
+  } catch {
+    return 'postgres (URL not shown)';
+  }
+}
+
+function postgresConfig(options: DatabaseOptions): Knex.Config {
+  if (!options.url) throw new Error('storage.url is required when storage.client is postgres');
+  return {
+    client: DIALECTS.postgres.knexClient,
+    // Set at connection start-up, so each pooled connection has them without a round trip.
+    connection: {
+      connectionString: options.url,
+      application_name: APPLICATION_NAME,
+      statement_timeout: options.statementTimeoutMs || undefined,
+    } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: Math.max(1, options.pool ?? 10) },
+  };
+}
+
+function sqliteConfig(options: DatabaseOptions): Knex.Config {
   mkdirSync(dirname(options.file), { recursive: true });
-  return reportRollbackCause(knexFactory({
-    client: 'sqlite3',
+  return {
+    client: DIALECTS.sqlite.knexClient,
     connection: { filename: options.file },
     useNullAsDefault: true,
     pool: {
@@ -36,7 +79,7 @@ export function openDatabase(options: DatabaseOptions): Db {
         );
       },
     },
-  }));
+  };
 }
 
 /** Past the cap a write fails with SQLITE_FULL, as on a full disk (the cap never shrinks a larger file). */

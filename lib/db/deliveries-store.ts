@@ -2,6 +2,7 @@
 // transaction, leased claims of due rows, attempt records, state changes and pruning.
 // Claims assume one daemon per database (SQLite); Postgres will need FOR UPDATE SKIP LOCKED.
 import type { Knex } from 'knex';
+import { storableText } from './dialect.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -131,7 +132,7 @@ export function createDeliveriesStore(db: Knex) {
         next_attempt_at: d.nextAttemptAt,
         claimed_until: null,
         last_status_code: d.lastStatusCode ?? null,
-        last_error: d.lastError ?? null,
+        last_error: storableText(d.lastError ?? null),
         created_at: d.createdAt,
         updated_at: d.createdAt,
       }));
@@ -232,8 +233,8 @@ export function createDeliveriesStore(db: Knex) {
         attempted_at: a.attemptedAt,
         duration_ms: a.durationMs,
         status_code: a.statusCode,
-        response_body: a.responseBody,
-        error: a.error,
+        response_body: storableText(a.responseBody),
+        error: storableText(a.error),
       }));
       // 7 columns a row under SQLite's 999 bound variables.
       for (let i = 0; i < rows.length; i += 140) await attempts(trx).insert(rows.slice(i, i + 140));
@@ -244,7 +245,7 @@ export function createDeliveriesStore(db: Knex) {
       const row: Partial<DeliveryRow> = { updated_at: now };
       for (const [key, column] of Object.entries(CHANGE_COLUMNS)) {
         const value = changes[key as keyof DeliveryChanges];
-        if (value !== undefined) (row as Record<string, unknown>)[column] = value;
+        if (value !== undefined) (row as Record<string, unknown>)[column] = typeof value === 'string' ? storableText(value) : value;
       }
       let query = deliveries(trx).where({ id });
       if (ifStatus) query = query.andWhere('status', ifStatus);
@@ -284,7 +285,7 @@ export function createDeliveriesStore(db: Knex) {
     async failPendingForWebhook(webhookId: string, reason: string, now: number, trx?: Knex.Transaction): Promise<number> {
       return deliveries(trx)
         .where({ webhook_id: webhookId, status: 'pending' })
-        .update({ status: 'failed', last_error: reason, claimed_until: null, updated_at: now });
+        .update({ status: 'failed', last_error: storableText(reason), claimed_until: null, updated_at: now });
     },
 
     async removeForWebhook(webhookId: string, trx?: Knex.Transaction): Promise<void> {

@@ -1,6 +1,7 @@
 // The events table: inserts (idempotent by id, in one transaction per batch), reads, the
 // cursor-paginated listing, status changes and pruning. Returns plain records.
 import type { Knex } from 'knex';
+import { dialectOf } from './dialect.ts';
 
 // filtering: stored, its filter chain still running (POST ?wait=true); pending: action hooks
 // still to run; done: dispatched. Webhook deliveries exist once an event leaves filtering.
@@ -144,7 +145,7 @@ function toRecord(e: NewEvent): EventRecord {
 async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<void> {
   const bindings: Knex.Value[] = [];
   for (const e of chunk) pushBindings(bindings, e);
-  const rows = (await runner.raw(insertSqlFor(chunk.length), bindings)) as Array<{ id: string; seq: number }>;
+  const rows = dialectOf(runner).rows<{ id: string; seq: number }>(await runner.raw(insertSqlFor(chunk.length), bindings));
   // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
   for (const { event } of chunk) event.seq = seqs.get(event.id)!;

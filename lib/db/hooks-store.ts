@@ -1,6 +1,7 @@
 // The hooks table: hook definitions from the API and from the hooks directory, with their
 // compiled module, version, and failure bookkeeping. Returns plain records.
 import type { Knex } from 'knex';
+import { storableText } from './dialect.ts';
 
 export interface HookPermissions {
   net?: string[];
@@ -113,7 +114,7 @@ function toRow(h: Partial<HookFields>): Partial<HookRow> {
   if (h.timeoutMs !== undefined) row.timeout_ms = h.timeoutMs;
   if (h.limits !== undefined) row.limits = h.limits;
   if (h.enabled !== undefined) row.enabled = h.enabled;
-  if (h.disabledReason !== undefined) row.disabled_reason = h.disabledReason;
+  if (h.disabledReason !== undefined) row.disabled_reason = storableText(h.disabledReason);
   return row;
 }
 
@@ -162,7 +163,7 @@ export function createHooksStore(db: Knex) {
         if (disabled) {
           await trx<HookRow>('hooks')
             .where({ id })
-            .update({ enabled: false, disabled_reason: reason, updated_at: Date.now(), version: trx.raw('version + 1') } as never);
+            .update({ enabled: false, disabled_reason: storableText(reason), updated_at: Date.now(), version: trx.raw('version + 1') } as never);
         }
         return { failures: row.consecutive_failures, disabled };
       });

@@ -83,14 +83,9 @@ export function createInvocationsStore(db: Knex) {
     },
     /** Keeps the newest `keep` invocations of each hook. */
     async pruneBeyondCount(keep: number): Promise<number> {
-      return db.raw(
-        `DELETE FROM invocations WHERE id IN (
-           SELECT id FROM (
-             SELECT id, ROW_NUMBER() OVER (PARTITION BY hook_id ORDER BY id DESC) AS n FROM invocations
-           ) WHERE n > ?
-         )`,
-        [keep],
-      ).then(() => db.raw('SELECT changes() AS n').then((r: Array<{ n: number }>) => r[0]?.n ?? 0));
+      // Portable: a derived table needs an alias on PostgreSQL, and knex's delete returns the count on both.
+      const ranked = db('invocations').select('id', db.raw('ROW_NUMBER() OVER (PARTITION BY hook_id ORDER BY id DESC) AS n')).as('ranked');
+      return table().whereIn('id', db.select('id').from(ranked).where('n', '>', keep)).delete();
     },
   };
 }

@@ -1,5 +1,5 @@
-// Storage failures as typed errors: SQLite's result codes (and the file system's errno codes)
-// that say the database itself cannot store anything right now, as opposed to one item that
+// Storage failures as typed errors: SQLite's result codes, PostgreSQL's SQLSTATEs (and the file
+// system's and the network's errno codes) that say the database itself cannot store anything right now, as opposed to one item that
 // cannot be stored. The first answer 507 STORAGE_FULL or 503 STORAGE_UNAVAILABLE with a
 // Retry-After; background writers retry them later instead of dropping what they owe.
 import { errors, isHookdError, type HookdError } from '../errors.ts';
@@ -31,7 +31,30 @@ const RULES: Record<string, StorageRule> = {
   SQLITE_NOTADB: { full: false, why: 'the database file is not a database', retryAfter: 300 },
   // The connection was closed under a query (the daemon is stopping).
   SQLITE_MISUSE: { full: false, why: 'the database is closed', retryAfter: 5 },
+  // PostgreSQL, by SQLSTATE; 23xxx (constraints), 22xxx (data) and 42xxx (syntax) are the
+  // item's or the code's own and absent on purpose, as SQLite's CONSTRAINT is.
+  '53100': { full: true, why: 'the database server\'s disk is full', retryAfter: 30 },
+  '53200': { full: false, why: 'the database server ran out of memory', retryAfter: 5 },
+  '53300': { full: false, why: 'the database server has too many connections', retryAfter: 5 },
+  '58030': { full: false, why: 'a disk I/O error on the database server', retryAfter: 30 },
+  '40001': { full: false, why: 'the database is busy (a serialization failure)', retryAfter: 1 },
+  '40P01': { full: false, why: 'the database is busy (a deadlock)', retryAfter: 1 },
+  '55P03': { full: false, why: 'the database is locked', retryAfter: 1 },
+  '57014': { full: false, why: 'a statement ran past storage.statementTimeout', retryAfter: 5 },
+  '57P01': { full: false, why: 'the database server is shutting down', retryAfter: 5 },
+  '57P02': { full: false, why: 'the database server is shutting down', retryAfter: 5 },
+  '57P03': { full: false, why: 'the database server is not accepting connections yet', retryAfter: 5 },
+  '25006': { full: false, why: 'the database is read-only', retryAfter: 60 },
+  XX001: { full: false, why: 'the database is corrupt', retryAfter: 300 },
+  XX002: { full: false, why: 'the database is corrupt', retryAfter: 300 },
+  ECONNREFUSED: { full: false, why: 'the database server cannot be reached', retryAfter: 5 },
+  ECONNRESET: { full: false, why: 'the connection to the database server was lost', retryAfter: 5 },
+  ETIMEDOUT: { full: false, why: 'the database server cannot be reached', retryAfter: 5 },
+  EHOSTUNREACH: { full: false, why: 'the database server cannot be reached', retryAfter: 5 },
 };
+
+/** PostgreSQL's connection_exception class (08xxx): the server is out of reach, not the item at fault. */
+const PG_CONNECTION_LOST: StorageRule = { full: false, why: 'the connection to the database server was lost', retryAfter: 5 };
 
 function ruleFor(error: unknown): StorageRule | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -40,7 +63,10 @@ function ruleFor(error: unknown): StorageRule | undefined {
     // node-sqlite3 reports primary codes; extended ones (SQLITE_IOERR_WRITE) share the prefix.
     const rule = RULES[code] ?? RULES[code.replace(/^(SQLITE_[A-Z]+?)_[A-Z_]+$/, '$1')];
     if (rule) return rule;
+    if (/^08[0-9A-Z]{3}$/.test(code)) return PG_CONNECTION_LOST;
   }
+  // node-postgres reports a connection closed under a query without a code.
+  if (error instanceof Error && /^Connection terminated/.test(error.message)) return PG_CONNECTION_LOST;
   // knex's pool gave up waiting for the one connection: the database is too busy.
   if ((error as { name?: unknown }).name === 'KnexTimeoutError') return { full: false, why: 'the database is busy', retryAfter: 1 };
   return undefined;
@@ -60,4 +86,12 @@ export function describeStorageFailure(error: unknown): string | undefined {
   if (!rule) return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? `${rule.why} (${code})` : rule.why;
+}
+
+/** A unique key refused the row (SQLite's UNIQUE constraint, PostgreSQL's 23505): the item's own conflict. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === '23505') return true;
+  return code === 'SQLITE_CONSTRAINT' && typeof message === 'string' && /UNIQUE constraint failed|PRIMARY KEY/.test(message);
 }

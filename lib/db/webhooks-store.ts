@@ -1,6 +1,7 @@
 // The webhooks table: endpoints with their patterns, secrets (current and, during a rotation
 // grace, the previous one), extra headers, state and consecutive-failure count. Plain records.
 import type { Knex } from 'knex';
+import { storableText } from './dialect.ts';
 
 export interface WebhookRecord {
   id: string;
@@ -77,7 +78,7 @@ function toRow(c: WebhookChanges): Partial<WebhookRow> {
   if (c.headers !== undefined) row.headers = JSON.stringify(c.headers);
   if (c.timeoutMs !== undefined) row.timeout_ms = c.timeoutMs;
   if (c.enabled !== undefined) row.enabled = c.enabled;
-  if (c.disabledReason !== undefined) row.disabled_reason = c.disabledReason;
+  if (c.disabledReason !== undefined) row.disabled_reason = storableText(c.disabledReason);
   if (c.consecutiveFailures !== undefined) row.consecutive_failures = c.consecutiveFailures;
   return row;
 }

@@ -38,7 +38,7 @@ export function createDatabaseCheck(deps: { probe: HealthProbe; dataDir: string;
     const room = await deps.probe.pageRoom().catch((err: unknown) => {
       throw new Error(`database cannot be read: ${whyUnwritable(err)}`);
     });
-    const left = room.pagesLeft * room.pageSize;
+    const left = room ? room.pagesLeft * room.pageSize : Infinity;
     if (left < reserve) {
       throw new Error(`database is full: ${kib(left)} left under storage.maxSize, below the ${kib(reserve)} kept for writes`);
     }

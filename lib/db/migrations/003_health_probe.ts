@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('health_probe', (t) => {
     t.integer('id').primary();
-    t.string('nonce').notNullable();
+    t.text('nonce').notNullable();
     t.bigInteger('checked_at').notNullable();
   });
 }

@@ -1,0 +1,105 @@
+// The deliveries store (the outbox): inserts, leased claims of due rows of enabled webhooks,
+// success and failure marks, attempt records, cursor paging and pruning.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDeliveriesStore, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
+import { createWebhooksStore } from '../../../../lib/db/webhooks-store.ts';
+import type { OpenDb } from './index.ts';
+import { newWebhook } from './webhooks.ts';
+import { withDb } from './with-db.ts';
+
+function delivery(id: string, over: Partial<NewDelivery> = {}): NewDelivery {
+  return { id, webhookId: 'w1', eventId: `e-${id}`, eventType: 'media.added', body: `{"id":"${id}"}`, status: 'pending', attempts: 0, nextAttemptAt: 100, createdAt: 10, ...over };
+}
+
+const everything = <T>(due: T[]) => due;
+
+export function deliveriesStoreContract(open: OpenDb): void {
+  test('claimDue leases due pending rows of enabled webhooks in due order, and not again while leased', () =>
+    withDb(open, async (db) => {
+      const webhooks = createWebhooksStore(db);
+      const store = createDeliveriesStore(db);
+      await webhooks.insert(newWebhook('w1'));
+      await webhooks.insert(newWebhook('w2'));
+      await webhooks.insert(newWebhook('off', { enabled: false }));
+      await db.transaction((trx) =>
+        store.insertMany([delivery('late', { nextAttemptAt: 300 }), delivery('first', { nextAttemptAt: 50 }), delivery('future', { nextAttemptAt: 5000 }), delivery('w2', { webhookId: 'w2' }), delivery('off', { webhookId: 'off' })], trx),
+      );
+      const claimed = await store.claimDue({ now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: ['w2'], pick: everything });
+      assert.deepEqual(claimed.map((d) => d.id), ['first', 'late']);
+      assert.ok(claimed.every((d) => d.claimedUntil === 2000));
+      assert.equal((await store.get('first'))?.claimedUntil, 2000);
+      assert.deepEqual((await store.claimDue({ now: 1500, leaseUntil: 2500, candidates: 10, excludeWebhookIds: [], pick: everything })).map((d) => d.id), ['w2']);
+      assert.deepEqual(await store.claimDue({ now: 1600, leaseUntil: 2600, candidates: 10, excludeWebhookIds: [], pick: everything }), []);
+      // An expired lease is claimed again; `pick` chooses among the candidates.
+      const again = await store.claimDue({ now: 2100, leaseUntil: 3000, candidates: 10, excludeWebhookIds: [], pick: (due) => due.slice(0, 1) });
+      assert.deepEqual(again.map((d) => d.id), ['first']);
+      assert.equal(await store.nextDueAt(), 100, 'the earliest unclaimed pending row (of the disabled webhook: nextDueAt does not join)');
+      await store.releaseClaims(['first']);
+      assert.equal((await store.get('first'))?.claimedUntil, null);
+      assert.ok((await store.releaseAllClaims()) >= 2);
+      assert.deepEqual(await store.countBacklog(), { pending: 5, retrying: 0 });
+    }));
+
+  test('markSucceeded counts the attempt and reports rows that were no longer pending', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await store.insertMany([delivery('a'), delivery('b'), delivery('c', { attempts: 2 })]);
+      assert.equal(await store.update('b', { status: 'failed', lastError: 'endpoint disabled' }, 20, undefined, 'pending'), 1);
+      assert.equal(await store.update('b', { status: 'pending' }, 21, undefined, 'pending'), 0, 'ifStatus guards the change');
+      const stale = await db.transaction((trx) => store.markSucceeded([{ id: 'a', statusCode: 200 }, { id: 'b', statusCode: 200 }, { id: 'c', statusCode: 204 }], 30, trx));
+      assert.deepEqual(stale, ['b']);
+      const c = await store.get('c');
+      assert.deepEqual([c?.status, c?.attempts, c?.lastStatusCode, c?.updatedAt, c?.claimedUntil], ['succeeded', 3, 204, 30, null]);
+      assert.equal((await store.get('b'))?.status, 'failed');
+      assert.deepEqual(await store.countBacklog(), { pending: 0, retrying: 0 });
+    }));
+
+  test('attempts are recorded in order, response bodies with any characters included', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await store.insertMany([delivery('a')]);
+      const body = 'binary\u0000junk é';
+      await store.insertAttempts([
+        { deliveryId: 'a', webhookId: 'w1', attemptedAt: 1, durationMs: 12.375, statusCode: 500, responseBody: body, error: null },
+        { deliveryId: 'a', webhookId: 'w1', attemptedAt: 2, durationMs: 3.5, statusCode: null, responseBody: null, error: 'connect ECONNREFUSED' },
+      ]);
+      await store.insertAttempt({ deliveryId: 'a', webhookId: 'w1', attemptedAt: 3, durationMs: 1, statusCode: 200, responseBody: '', error: null });
+      const list = await store.listAttempts(['a']);
+      assert.deepEqual(list.map((a) => a.attemptedAt), [1, 2, 3]);
+      assert.equal(list[0]!.durationMs, 12.375);
+      assert.equal(list[0]!.responseBody, 'binary\uFFFDjunk é', 'stored with U+0000 replaced, never refused');
+      assert.equal(list[1]!.error, 'connect ECONNREFUSED');
+      await store.update('a', { lastError: `HTTP 500: ${body}` }, 5);
+      assert.equal((await store.get('a'))?.lastError, 'HTTP 500: binary\uFFFDjunk é');
+      assert.ok(list[0]!.id < list[1]!.id);
+    }));
+
+  test('listByWebhook pages newest first by (created_at, id) and filters by status', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await store.insertMany([delivery('a', { createdAt: 1 }), delivery('b', { createdAt: 2 }), delivery('c', { createdAt: 2 }), delivery('d', { createdAt: 3, status: 'failed' }), delivery('x', { webhookId: 'w2' })]);
+      const page1 = await store.listByWebhook('w1', { limit: 2 });
+      assert.deepEqual(page1.map((d) => d.id), ['d', 'c']);
+      const last = page1.at(-1)!;
+      const page2 = await store.listByWebhook('w1', { limit: 2, before: { createdAt: last.createdAt, id: last.id } });
+      assert.deepEqual(page2.map((d) => d.id), ['b', 'a']);
+      assert.deepEqual((await store.listByWebhook('w1', { limit: 10, status: 'failed' })).map((d) => d.id), ['d']);
+      assert.deepEqual((await store.listByEvent('e-x')).map((d) => d.id), ['x']);
+    }));
+
+  test('a disabled webhook fails its pending rows; removal and pruning take attempts with them', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await store.insertMany([delivery('p'), delivery('s', { status: 'succeeded' }), delivery('other', { webhookId: 'w2', status: 'succeeded' })]);
+      await store.insertAttempts([{ deliveryId: 'other', webhookId: 'w2', attemptedAt: 1, durationMs: 1, statusCode: 200, responseBody: null, error: null }]);
+      assert.equal(await store.failPendingForWebhook('w1', 'disabled', 50), 1);
+      assert.deepEqual([(await store.get('p'))?.status, (await store.get('p'))?.lastError], ['failed', 'disabled']);
+      assert.equal(await store.pruneBefore(40), 2, 'only finished rows last changed before the cut');
+      assert.ok(await store.get('p'), 'failed at 50: after the cut');
+      assert.equal(await store.get('s'), undefined);
+      assert.deepEqual(await store.listAttempts(['other']), []);
+      await store.removeForWebhook('w1');
+      assert.deepEqual(await store.listByWebhook('w1', { limit: 10 }), []);
+    }));
+}

@@ -1,0 +1,142 @@
+// The events store and the event writer: idempotent inserts, arrival order, JSON round trips,
+// listing and paging, the filtering -> pending -> done path, and pruning that keeps owed work.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { createEventWriter } from '../../../../lib/db/event-writer.ts';
+import { createEventsStore, type NewEvent } from '../../../../lib/db/events-store.ts';
+import type { OpenDb } from './index.ts';
+import { withDb } from './with-db.ts';
+
+export function newEvent(over: Partial<NewEvent> = {}): NewEvent {
+  return {
+    id: randomUUID(),
+    generatedId: true,
+    type: 'media.added',
+    payload: { title: 'Dune' },
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    receivedAt: 1_700_000_000_000,
+    source: 'test',
+    causationId: null,
+    depth: 0,
+    ...over,
+  };
+}
+
+export function eventsStoreContract(open: OpenDb): void {
+  test('generated ids are inserted in one statement with increasing seq in the given order', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const events = Array.from({ length: 5 }, (_, i) => newEvent({ payload: { i } }));
+      const results = await store.insertGenerated(events);
+      assert.ok(results.every((r) => r.created));
+      const seqs = results.map((r) => r.event.seq);
+      assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, 'seq follows the given order');
+      assert.ok(seqs[0]! > 0);
+      assert.deepEqual((await store.get(events[3]!.id))?.payload, { i: 3 });
+    }));
+
+  test('a client id inserted twice, or repeated in one batch, creates one event and returns the stored one', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const first = newEvent({ id: 'client-1', generatedId: false, payload: { v: 1 } });
+      const [a] = await db.transaction((trx) => store.insertMany(trx, [first]));
+      assert.equal(a!.created, true);
+      const again = await db.transaction((trx) =>
+        store.insertMany(trx, [newEvent({ id: 'client-1', generatedId: false, payload: { v: 2 } }), newEvent({ id: 'client-2', generatedId: false }), newEvent({ id: 'client-2', generatedId: false })]),
+      );
+      assert.deepEqual(again.map((r) => r.created), [false, true, false]);
+      assert.deepEqual(again[0]!.event.payload, { v: 1 }, 'the stored payload, not the new one');
+      assert.equal(again[0]!.event.seq, a!.event.seq);
+      assert.equal(again[2]!.event.seq, again[1]!.event.seq);
+      assert.equal((await store.list({ limit: 10 })).length, 2);
+    }));
+
+  test('payloads, final payloads and emitter lists round-trip as JSON, odd characters included', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const payload = { text: 'nul\u0000 é 😀 \ud800', nested: [1, 2.5, null, true, { deep: 'x' }], __proto__key: 1 };
+      const e = newEvent({ payload, finalPayload: { filtered: true }, emittedBy: ['hook-a'], source: 'hook:a', causationId: 'root', depth: 2 });
+      await db.transaction((trx) => store.insertMany(trx, [e]));
+      const got = await store.get(e.id);
+      assert.deepEqual(got?.payload, JSON.parse(JSON.stringify(payload)));
+      assert.deepEqual(got?.finalPayload, { filtered: true });
+      assert.deepEqual(got?.emittedBy, ['hook-a']);
+      assert.equal(got?.receivedAt, e.receivedAt);
+      assert.equal(typeof got?.receivedAt, 'number');
+      assert.deepEqual([got?.source, got?.causationId, got?.depth, got?.status], ['hook:a', 'root', 2, 'pending']);
+      assert.equal(await store.get('absent'), undefined);
+    }));
+
+  test('list is newest first, filtered by types and since, and pages with afterSeq', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const made = await store.insertGenerated([
+        newEvent({ type: 'a.x', receivedAt: 1000 }),
+        newEvent({ type: 'b.x', receivedAt: 2000 }),
+        newEvent({ type: 'a.x', receivedAt: 3000 }),
+        newEvent({ type: 'a.x', receivedAt: 4000 }),
+      ]);
+      const ids = made.map((r) => r.event.id);
+      assert.deepEqual((await store.list({ limit: 10 })).map((e) => e.id), [...ids].reverse());
+      assert.deepEqual((await store.list({ limit: 10, types: ['a.x'] })).map((e) => e.id), [ids[3], ids[2], ids[0]]);
+      assert.deepEqual((await store.list({ limit: 10, since: 2000 })).map((e) => e.id), [ids[3], ids[2], ids[1]]);
+      const page1 = await store.list({ limit: 2 });
+      const page2 = await store.list({ limit: 2, afterSeq: page1.at(-1)!.seq });
+      assert.deepEqual([...page1, ...page2].map((e) => e.id), [...ids].reverse());
+      assert.deepEqual((await store.listAfterSeq(made[1]!.event.seq, ['a.x'], 10)).map((e) => e.id), [ids[2], ids[3]]);
+      assert.deepEqual((await store.listAfterSeq(0, undefined, 2)).map((e) => e.id), ids.slice(0, 2));
+    }));
+
+  test('filtering events get their final payload and next status in one statement; pending ones are counted and marked done', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const [f1, f2, p] = [newEvent({ status: 'filtering' }), newEvent({ status: 'filtering' }), newEvent()];
+      await store.insertGenerated([f1!, f2!, p!]);
+      assert.deepEqual((await store.listFiltering()).map((e) => e.id), [f1!.id, f2!.id]);
+      await db.transaction((trx) =>
+        store.finishFiltering(trx, [
+          { id: f1!.id, payload: { out: 1 }, status: 'pending' },
+          { id: f2!.id, payload: ['dropped'], status: 'done' },
+        ]),
+      );
+      assert.deepEqual((await store.get(f1!.id))?.finalPayload, { out: 1 });
+      assert.equal((await store.get(f2!.id))?.status, 'done');
+      assert.deepEqual((await store.listPending(10)).map((e) => e.id), [f1!.id, p!.id]);
+      assert.deepEqual((await store.listPending(10, (await store.get(f1!.id))!.seq)).map((e) => e.id), [p!.id]);
+      assert.equal(await store.countPending(), 2);
+      await store.markDone([f1!.id, p!.id]);
+      assert.equal(await store.countPending(), 0);
+      assert.deepEqual(await store.listFiltering(), []);
+    }));
+
+  test('pruning removes old dispatched events only, never owed ones, and says how many', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const [oldDone, oldPending, newDone] = [newEvent({ status: 'done', receivedAt: 100 }), newEvent({ receivedAt: 100 }), newEvent({ status: 'done', receivedAt: 5000 })];
+      await store.insertGenerated([oldDone!, oldPending!, newDone!]);
+      assert.equal(await store.pruneBefore(1000), 1);
+      assert.equal(await store.get(oldDone!.id), undefined);
+      assert.ok(await store.get(oldPending!.id));
+      assert.ok(await store.get(newDone!.id));
+    }));
+
+  test('the event writer group-commits events with their outbox rows and reports a duplicate id as not created', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const outbox: string[] = [];
+      const writer = createEventWriter({ db, store, afterInsert: async (_trx, created) => void outbox.push(...created.map((e) => e.id)) });
+      const results = await Promise.all([
+        writer.write([newEvent({ id: 'same', generatedId: false })]),
+        writer.write([newEvent(), newEvent()]),
+        writer.write([newEvent({ id: 'same', generatedId: false })]),
+      ]);
+      assert.deepEqual(results.map((r) => r.map((x) => x.created)), [[true], [true, true], [false]]);
+      assert.equal(outbox.length, 3, 'afterInsert sees the created events only');
+      const outcomes = await writer.writeEach([newEvent(), newEvent({ payload: { bad: 1n } as unknown })]);
+      assert.equal(outcomes[0]!.ok, true);
+      assert.equal(outcomes[1]!.ok, false, 'a payload that is not JSON fails alone');
+      await writer.drain();
+      assert.equal((await store.list({ limit: 10 })).length, 4);
+    }));
+}
