@@ -199,6 +199,8 @@ describe('auto-disable', () => {
     const disabled = await d.call('GET', `/hooks/${h.id}`);
     assert.equal(disabled.body.enabled, false);
     assert.match(disabled.body.disabledReason, /3 consecutive failures; last: always/);
+    // The count moved, so the 0 after re-enabling below proves a reset, not a count never kept.
+    assert.equal(disabled.body.consecutiveFailures, 3);
     const skipped = await filterEvent('library.scan.completed', {});
     assert.deepEqual(skipped.body.results, [], 'a disabled hook does not run');
     const enabled = await d.call('PATCH', `/hooks/${h.id}`, { enabled: true });

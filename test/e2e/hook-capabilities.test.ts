@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { waitForDoneEvent } from '../helpers/events.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -86,10 +87,9 @@ describe('ctx.emit', () => {
 
   test('an event never triggers the hook that emitted it', async () => {
     const self = await addHook({ events: ['media.updated'], source: 'export default (e, ctx) => { ctx.emit("media.updated", { title: e.payload.title + "+" }); }' });
-    await d.call('POST', '/events', { type: 'media.updated', payload: { title: 'a' } });
-    await waitFor(async () => (await invocationsOf(self.id)).length >= 1, 'the first run');
-    await d.daemon.idle();
-    await new Promise((r) => setTimeout(r, 200));
+    const posted = await d.call('POST', '/events', { type: 'media.updated', payload: { title: 'a' } });
+    // The event it emitted is stored and dispatched (done): had it reached its emitter, that run is recorded by now.
+    await waitForDoneEvent(d, 'media.updated', (e) => e.causationId === posted.body.id);
     await d.daemon.idle();
     const runs = await invocationsOf(self.id);
     assert.equal(runs.length, 1, 'the emitted media.updated did not come back to its emitter');
@@ -100,9 +100,9 @@ describe('ctx.emit', () => {
     const ping = await addHook({ events: ['search.completed'], source: 'export default (e, ctx) => { ctx.emit("health.issue", { message: "from ping" }); }' });
     const pong = await addHook({ events: ['health.issue'], source: 'export default (e, ctx) => { ctx.emit("search.completed", { query: "from pong" }); }' });
     await d.call('POST', '/events', { type: 'search.completed', payload: { query: 'start' } });
-    // depth 0 search -> 1 health -> 2 search(pong, not ping again: ping emitted in this chain)
-    await waitFor(async () => (await invocationsOf(pong.id)).length >= 1, 'pong to run');
-    await new Promise((r) => setTimeout(r, 300));
+    // depth 0 search -> 1 health -> 2 search(pong, not ping again: ping emitted in this chain).
+    // The last event of the chain is dispatched (done): any run it caused is recorded by now.
+    await waitForDoneEvent(d, 'search.completed', (e) => e.depth === 2 && (e.payload as { query?: string }).query === 'from pong');
     await d.daemon.idle();
     const pings = (await invocationsOf(ping.id)).length;
     const pongs = (await invocationsOf(pong.id)).length;
@@ -119,8 +119,8 @@ describe('ctx.emit', () => {
     }
     const last = await addHook({ events: [chain.at(-1)], source: 'export default (e, ctx) => { ctx.log.info("reached"); }' });
     await d.call('POST', '/events', { type: 'media.added', payload: { title: 'step 0' } });
-    await waitFor(async () => (await invocationsOf(hooks[2]!.id)).length >= 1, 'depth 2 to run');
-    await new Promise((r) => setTimeout(r, 300));
+    // The run at depth 3 ends by dropping what it emitted (logged): nothing further is raised after that.
+    await waitFor(async () => /hooks\.maxEmitDepth is 3/.test(d.logs.text()), 'the emit at depth 4 to be dropped');
     await d.daemon.idle();
     // depth 0 media.added -> 1 media.updated -> 2 media.imported -> 3 download.grabbed: the
     // hook on download.grabbed runs, but what it emits would be depth 4 and is dropped.

@@ -1,0 +1,93 @@
+// The hooks directory kept in line with the hooks table and the registry, on a temp dir with
+// the real store: files added, changed and removed become hooks added, new versions and gone;
+// a file that cannot be a hook is kept disabled with a clear reason while the others load.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createHooksStore, type HooksStore } from '../../../lib/db/hooks-store.ts';
+import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts';
+import { createHookRegistry, type HookRegistry } from '../../../lib/dispatch/hook-registry.ts';
+import { createHooksDir, fileHookId } from '../../../lib/hooks-dir/index.ts';
+import { createFakeCompiler, createTestLogger, defaultCatalog, openTestDb, type TestDb } from '../../helpers/unit-parts.ts';
+
+let t: TestDb;
+let store: HooksStore;
+let registry: HookRegistry;
+let hooksDir: ReturnType<typeof createHooksDir>;
+let dir: string;
+const { log, sink } = createTestLogger();
+
+before(async () => {
+  t = await openTestDb();
+  dir = join(t.dir, 'hooks');
+  mkdirSync(join(dir, 'media.added'), { recursive: true });
+  store = createHooksStore(t.db);
+  registry = createHookRegistry({ store });
+  const compiler = createFakeCompiler();
+  const definitions = createHookDefinitions({ catalog: defaultCatalog(), compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined });
+  hooksDir = createHooksDir({ dir, watch: false, debounceMs: 0, store, definitions, registry, compiler, maxSourceBytes: 10_000, log });
+});
+after(() => t.close());
+
+const write = (rel: string, text: string) => writeFileSync(join(dir, rel), text);
+const actionNames = (type: string) => registry.forEvent(type, 'action').map((h) => h.name);
+
+test('new files become hooks, in the order their number gives', async () => {
+  write('media.added/20-second.js', 'export default () => 2;');
+  write('media.added/10-first.js', 'export default () => 1;');
+  const report = await hooksDir.sync();
+  assert.deepEqual(report.added.sort(), ['media.added/10-first.js', 'media.added/20-second.js']);
+  assert.deepEqual(report.failed, []);
+  assert.deepEqual(actionNames('media.added'), ['first', 'second']);
+  const first = await store.get(fileHookId('media.added/10-first.js'));
+  assert.equal(first?.origin, 'file');
+  assert.equal(first?.version, 1);
+});
+
+test('an unchanged directory changes nothing; a changed file is a new version of the same hook', async () => {
+  assert.deepEqual(await hooksDir.sync(), { added: [], updated: [], removed: [], failed: [] });
+  write('media.added/10-first.js', 'export default () => "one";');
+  const report = await hooksDir.sync();
+  assert.deepEqual(report.updated, ['media.added/10-first.js']);
+  const first = await store.get(fileHookId('media.added/10-first.js'));
+  assert.equal(first?.version, 2);
+  assert.equal(first?.source, 'export default () => "one";');
+});
+
+test('a file that cannot be a hook is kept disabled with the reason; the others still load', async () => {
+  write('media.added/30-broken.js', 'export default (\nSYNTAX ERROR');
+  mkdirSync(join(dir, 'nosuch.type'), { recursive: true });
+  write('nosuch.type/10-lost.js', 'export default () => {};');
+  write('media.added/40-third.js', 'export default () => 3;');
+  const report = await hooksDir.sync();
+  assert.deepEqual(report.added.sort(), ['media.added/30-broken.js', 'media.added/40-third.js', 'nosuch.type/10-lost.js']);
+  assert.deepEqual(report.failed.map((f) => f.file).sort(), ['media.added/30-broken.js', 'nosuch.type/10-lost.js']);
+  const broken = await store.get(fileHookId('media.added/30-broken.js'));
+  assert.equal(broken?.enabled, false);
+  assert.equal(broken!.disabledReason, 'media.added/30-broken.js:2:5: Unexpected token', 'the reason names file, line and column');
+  const lost = await store.get(fileHookId('nosuch.type/10-lost.js'));
+  assert.match(lost!.disabledReason!, /"nosuch\.type" matches no event type/);
+  assert.deepEqual(actionNames('media.added'), ['first', 'second', 'third']);
+  assert.match(sink.text(), /hook file cannot be loaded/);
+});
+
+test('fixing a broken file enables it; removing files removes their hooks', async () => {
+  write('media.added/30-broken.js', 'export default () => "fixed";');
+  rmSync(join(dir, 'media.added/20-second.js'));
+  rmSync(join(dir, 'nosuch.type'), { recursive: true });
+  const report = await hooksDir.sync();
+  assert.deepEqual(report.updated, ['media.added/30-broken.js']);
+  assert.deepEqual(report.removed.sort(), ['media.added/20-second.js', 'nosuch.type/10-lost.js']);
+  assert.deepEqual(actionNames('media.added'), ['first', 'broken', 'third']);
+  assert.equal(await store.get(fileHookId('media.added/20-second.js')), undefined);
+});
+
+test('a file whose name an API hook already has is refused, the API hook left as it was', async () => {
+  const api = await store.insert('api-1', { ...(await store.get(fileHookId('media.added/10-first.js')))!, name: 'clash', origin: 'api', filePath: null });
+  write('media.added/50-clash.js', 'export default () => {};');
+  const report = await hooksDir.sync();
+  assert.match(report.failed.find((f) => f.file === 'media.added/50-clash.js')!.message, /a hook named "clash" exists already \(made through the API\)/);
+  assert.equal(await store.get(fileHookId('media.added/50-clash.js')), undefined);
+  assert.deepEqual(await store.get('api-1'), api);
+});
