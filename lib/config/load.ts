@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors } from '../errors.ts';
-import { createSchemaCompiler, parsePointer } from '../json-schema.ts';
+import { parsePointer } from '../json-schema.ts';
 import { packageRoot } from '../package-info.ts';
 import { normalizeConfig, type Config } from './normalize.ts';
-import { CONFIG_SCHEMA } from './schema.ts';
+import { validateConfigShape } from './validate.ts';
 
 export const DEFAULT_CONFIG_FILE = join(packageRoot(), 'config', 'hookd.yaml');
 
@@ -34,8 +34,6 @@ interface ParsedFile {
   value: Record<string, unknown>;
 }
 
-const validateRaw = createSchemaCompiler()(CONFIG_SCHEMA);
-
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
@@ -47,7 +45,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   for (const f of files) merged = mergeDeep(merged, f.value) as Record<string, unknown>;
   applyEnv(merged, env);
 
-  const problems = validateRaw(merged).map((p) => locate(p.pointer, p.message, files, env));
+  const problems = validateConfigShape(merged).map((p) => locate(p.pointer, p.message, files, env));
   if (problems.length > 0) {
     throw errors.config(`invalid configuration:\n${problems.map(formatProblem).join('\n')}`, { problems });
   }
