@@ -76,15 +76,18 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   // First of all: a second daemon on this data dir must not reap the first's command runs.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = acquireDataDirLock(config.dataDir, { pidFile: options.pidFile });
+  // What a start that fails half-way has already started (the sandbox host, a process).
+  const undo: Array<() => Promise<void> | void> = [];
   try {
-    return await startWithLock(config, options, lock);
+    return await startWithLock(config, options, lock, undo);
   } catch (error) {
+    for (const step of undo.reverse()) await step();
     lock.release();
     throw error;
   }
 }
 
-async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock): Promise<Daemon> {
+async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock, undo: Array<() => Promise<void> | void>): Promise<Daemon> {
   // With no token configured, the generated admin token is the credential: known before the
   // logger exists, so the log redacts it too.
   const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
@@ -113,6 +116,18 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   });
   const containment = commands.describe();
   if (containment.tracking === 'proc') log.info(containment, 'command runs are tracked through the process table, not a cgroup');
+  const bus = createBus();
+  const progress = createProgress({ bus, config: config.progress, maxDepth: config.events.maxDepth });
+  const { sandbox, compiler } = createSandboxFromConfig({
+    config: config.runtime,
+    log,
+    onHookEvent: createHookProgressPublisher({ publish: progress.publish, log }),
+  });
+  // The host process (node, its pools, a warm worker) starts while this one opens the
+  // database and compiles the hooks directory: neither needs the other.
+  const hostStarted = sandbox.start();
+  hostStarted.catch(() => {}); // awaited before listening
+  undo.push(() => progress.stop(), () => sandbox.close(), () => compiler.close());
   for (const path of secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file })) {
     log.warn({ path }, 'the data directory was readable by other users: its permissions were restricted to the daemon\'s user');
   }
@@ -125,17 +140,10 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
 
   const catalog = createCatalog(config.catalog);
   const catalogTypes = catalog.list().map((t) => t.name);
-  const bus = createBus();
-  const progress = createProgress({ bus, config: config.progress, maxDepth: config.events.maxDepth });
   // What a hook may hand back to be stored (a filter's output, an emitted event's payload).
   const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const streams = createStreamHub({ bus, config: config.stream });
   const events = createEventsStore(db);
-  const { sandbox, compiler } = createSandboxFromConfig({
-    config: config.runtime,
-    log,
-    onHookEvent: createHookProgressPublisher({ publish: progress.publish, log }),
-  });
   // What other parts already count or store is read when Prometheus scrapes (the stores, the
   // sandbox, /stats' counters); the parts built below are handed only their observe ports.
   const metrics = createMetrics({
@@ -185,8 +193,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     maxSourceBytes: config.runtime.maxSourceBytes,
     log,
   });
-  // The host process starts while the hooks directory compiles: neither needs the other.
-  await Promise.all([sandbox.start(), hooksDir.start()]);
+  await Promise.all([hostStarted, hooksDir.start()]);
   // The event service stores through the outbox and hands events to dispatch; what dispatch
   // and webhooks raise in turn reaches it through their subscriptions, so nothing is used
   // before it is built.

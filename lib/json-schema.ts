@@ -27,10 +27,7 @@ export type Validator = (value: unknown) => SchemaProblem[];
  * add about 0.3 s to every start, and most daemons never see most types.
  */
 export function createSchemaCompiler(options: { lazy?: boolean } = {}): (schema: object) => Validator {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  ajv.addFormat('duration', new RegExp(DURATION_PATTERN));
-  ajv.addFormat('size', new RegExp(SIZE_PATTERN));
+  const ajv = createUsersAjv();
   return (schema) => {
     if (options.lazy && !ajv.validateSchema(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
     let validate: ValidateFunction | undefined = options.lazy ? undefined : ajv.compile(schema);
@@ -39,6 +36,23 @@ export function createSchemaCompiler(options: { lazy?: boolean } = {}): (schema:
       return validate(value) ? [] : describeErrors(validate.errors ?? []);
     };
   };
+}
+
+/**
+ * The ajv users' schemas are read with (draft-07, every error, hookd's formats). `source`: keep
+ * the generated code, for ajv's standalone output (scripts/build.js precompiles the config's).
+ */
+export function createUsersAjv(options: { source?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, ...(options.source ? { code: { source: true, esm: true } } : {}) });
+  addFormats(ajv);
+  ajv.addFormat('duration', new RegExp(DURATION_PATTERN));
+  ajv.addFormat('size', new RegExp(SIZE_PATTERN));
+  return ajv;
+}
+
+/** A Validator from a compiled (or standalone, precompiled) ajv function. */
+export function validatorFrom(validate: ValidateFunction): Validator {
+  return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
 }
 
 let ownAjv: Ajv2020 | undefined;

@@ -1,19 +1,26 @@
-// Where the sandbox's entry files are, in the one place that knows: from the source tree (this
-// file is .ts, run under tsx in development and tests) they are .ts files loaded with tsx; from
-// the build (dist/, plain JavaScript) they are .js files loaded by node alone, so production
-// processes never carry a loader (36 MB and 0.3 s each, counted against the host's budget).
+// Where the sandbox's entry files are, in the one place that knows. From the build (plain
+// JavaScript, no loader) they are dist/runtime/*.js, found from the dist/ directory this module
+// is in: the CLI is a bundle (scripts/build.js), so this module's own URL may be a bundle
+// chunk's (dist/lib/chunks/), not a file beside them. From the source tree (this file is .ts, run under tsx in development and tests) they
+// are the .ts files loaded with tsx, unless HOOKD_RUNTIME=dist asks for the build's (npm test
+// sets it once dist/ is fresh: a loader costs 36 MB and 0.3 s in every host it spawns).
+// Production processes never carry a loader.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const IN_SOURCE = import.meta.url.endsWith('.ts');
+const FROM_SOURCE = IN_SOURCE && process.env.HOOKD_RUNTIME !== 'dist';
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DIR = FROM_SOURCE ? HERE : IN_SOURCE ? join(HERE, '..', 'dist', 'runtime') : join(distDir(HERE), 'runtime');
 const EXTENSION = FROM_SOURCE ? '.ts' : '.js';
 
 /** The sandbox host process's main module (a path, for spawn). */
-export const HOST_ENTRY = fileURLToPath(new URL(`./host${EXTENSION}`, import.meta.url));
+export const HOST_ENTRY = join(DIR, `host${EXTENSION}`);
 /** The SES worker thread's module (a URL, for piscina). */
-export const WORKER_ENTRY = new URL(`./worker${EXTENSION}`, import.meta.url).href;
-/** The compile worker: plain JavaScript in both trees (Babel's interop breaks under tsx in a worker). */
-export const COMPILE_WORKER_ENTRY = new URL('./compile-worker.mjs', import.meta.url).href;
+export const WORKER_ENTRY = pathToFileURL(join(DIR, `worker${EXTENSION}`)).href;
+/** The compile worker: plain JavaScript in both trees (Babel's interop breaks under tsx in a worker); one bundled file in the build. */
+export const COMPILE_WORKER_ENTRY = pathToFileURL(join(DIR, 'compile-worker.mjs')).href;
 
 /**
  * The execArgv a child process or worker needs to load the entries above: tsx's loader (an
@@ -22,4 +29,12 @@ export const COMPILE_WORKER_ENTRY = new URL('./compile-worker.mjs', import.meta.
  */
 export function loaderExecArgv(): string[] {
   return FROM_SOURCE ? ['--import', createRequire(import.meta.url).resolve('tsx')] : [];
+}
+
+/** The nearest directory named dist at or above dir (the build's root). */
+function distDir(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (basename(d) === 'dist') return d;
+    if (dirname(d) === d) throw new Error(`hookd's build: no dist/ directory above ${dir}`);
+  }
 }

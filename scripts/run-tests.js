@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts under node:test with tsx: Node 20's --test does not expand
 // globs itself, so we find the files here. Extra arguments narrow the set by path substring.
-// Tests that spawn hookd run the built CLI (dist/), as users do: it is rebuilt first when any
-// source file is newer than the last build.
+// Tests that spawn hookd run the built CLI (dist/), as users do, and the daemons tests start in
+// their own process run the sandbox from dist/: it is rebuilt first when any source file is
+// newer than the last build.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -39,9 +40,11 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The daemons the tests start in their own process spawn the sandbox host and its workers from
+// dist/ too (runtime/entry-points.ts): fresh just above, and without tsx in every host.
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, HOOKD_RUNTIME: 'dist' } },
 );
 process.exit(result.status ?? 1);

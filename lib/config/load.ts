@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors } from '../errors.ts';
-import { createSchemaCompiler, parsePointer } from '../json-schema.ts';
+import { parsePointer } from '../json-schema.ts';
 import { packageRoot } from '../package-info.ts';
 import { normalizeConfig, type Config } from './normalize.ts';
-import { CONFIG_SCHEMA } from './schema.ts';
+import { EMBEDDED_DEFAULT } from './embedded-default.ts';
+import { validateConfigShape } from './validate.ts';
 
 export const DEFAULT_CONFIG_FILE = join(packageRoot(), 'config', 'hookd.yaml');
 
@@ -29,17 +30,15 @@ export interface ConfigProblem {
 
 interface ParsedFile {
   file: string;
-  doc: Document;
-  lines: LineCounter;
+  /** The parsed document, for the lines of problems; parsed when first asked for. */
+  parsed: () => { doc: Document; lines: LineCounter };
   value: Record<string, unknown>;
 }
-
-const validateRaw = createSchemaCompiler()(CONFIG_SCHEMA);
 
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const files = [readYaml(DEFAULT_CONFIG_FILE)];
+  const files = [readDefaultFile()];
   const userFile = options.file ?? env.HOOKD_CONFIG;
   if (userFile) files.push(readYaml(userFile));
 
@@ -47,20 +46,39 @@ export function loadConfig(options: LoadOptions = {}): Config {
   for (const f of files) merged = mergeDeep(merged, f.value) as Record<string, unknown>;
   applyEnv(merged, env);
 
-  const problems = validateRaw(merged).map((p) => locate(p.pointer, p.message, files, env));
+  const problems = validateConfigShape(merged).map((p) => locate(p.pointer, p.message, files, env));
   if (problems.length > 0) {
     throw errors.config(`invalid configuration:\n${problems.map(formatProblem).join('\n')}`, { problems });
   }
   return deepFreeze(normalizeConfig(merged, files.map((f) => f.file), cwd));
 }
 
-function readYaml(file: string): ParsedFile {
-  let text: string;
+/**
+ * The default file's values as the build read them (lib/config/embedded-default.ts) while the
+ * file still holds the same text: parsing its YAML costs about 0.1 s of every start; the
+ * document is parsed only to place a problem. From the source tree, or once the file changed,
+ * it is read like any other.
+ */
+function readDefaultFile(): ParsedFile {
+  const text = readText(DEFAULT_CONFIG_FILE);
+  if (EMBEDDED_DEFAULT?.text !== text) return readYaml(DEFAULT_CONFIG_FILE, text);
+  let read: ParsedFile | undefined;
+  return {
+    file: DEFAULT_CONFIG_FILE,
+    parsed: () => (read ??= readYaml(DEFAULT_CONFIG_FILE, text)).parsed(),
+    value: structuredClone(EMBEDDED_DEFAULT.value),
+  };
+}
+
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (cause) {
     throw errors.config(`cannot read config file ${file}: ${(cause as Error).message}`, { file });
   }
+}
+
+function readYaml(file: string, text = readText(file)): ParsedFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -76,7 +94,7 @@ function readYaml(file: string): ParsedFile {
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw errors.config(`${file}: the top level must be a mapping of keys, not ${Array.isArray(value) ? 'a list' : typeof value}`);
   }
-  return { file, doc, lines, value };
+  return { file, parsed: () => ({ doc, lines }), value };
 }
 
 /** Maps merge key by key; lists and scalars from the later file replace the earlier ones. */
@@ -156,9 +174,10 @@ function locate(
   const envName = ENV_OVERRIDES.find((o) => o.path.join('\0') === path.join('\0'))?.name;
   if (envName && env[envName]) return { key, message: `${message} (set by ${envName})` };
   for (const f of [...files].reverse()) {
-    const node = f.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    const { doc, lines } = f.parsed();
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     if (node?.range) {
-      const pos = f.lines.linePos(node.range[0]);
+      const pos = lines.linePos(node.range[0]);
       return { key, message, file: f.file, line: pos.line, column: pos.col };
     }
   }
