@@ -27,7 +27,7 @@ export const HOOK_VIEW = {
     source: { ...NULLABLE_STRING, description: 'Module hooks: the source.' },
     command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv.' },
     arrScript: {
-      anyOf: [{ enum: ARR_APPS }, { type: 'null' }],
+      enum: [...ARR_APPS, null],
       description: "Command hooks: the *arr app whose Custom Script variables the program gets (null: none).",
     },
     env: stringList,

@@ -33,7 +33,7 @@ export const HOOK_FIELDS = {
   command: { ...stringList, minItems: 1, description: 'A command hook\'s argv; the program an absolute path it can run (422 otherwise).' },
   env: { ...envNames, description: 'Command hooks: the variables (from `secrets`, then the environment) the program gets. Never HOOKD_* (422).' },
   arrScript: {
-    anyOf: [{ enum: ARR_APPS }, { type: 'null' }],
+    enum: [...ARR_APPS, null],
     description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (radarr and sonarr; null removes it).`,
   },
   timeoutMs: { type: 'integer', minimum: 1, description: 'Per call; at most runtime.maxTimeout.' },

@@ -148,7 +148,7 @@ describe('the arrScript field', () => {
     assert.equal(set.body.arrScript, 'sonarr');
     const cleared = await d.call('PATCH', `/hooks/${id}`, { arrScript: null });
     assert.equal(cleared.body.arrScript, null);
-    const listed = (await d.call('GET', '/hooks')).body.hooks ?? (await d.call('GET', '/hooks')).body;
+    const listed = (await d.call('GET', '/hooks')).body.items;
     assert.ok(JSON.stringify(listed).includes('"arrScript":"radarr"'));
   });
 
