@@ -173,7 +173,6 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     hooksConfig: config.hooks,
     runtimeConfig: config.runtime,
     payloadLimits,
-    enqueueDeliveries: webhooks.enqueueDeliveries,
     envGrants,
     integrations: config.integrations,
     invokerExtras: { runCommand: commands.run },
