@@ -35,7 +35,7 @@ export const HOOK_FIELDS = {
   env: { ...envNames, description: 'Command hooks: the variables (from `secrets`, then the environment) the program gets. Never HOOKD_* (422).' },
   arrScript: {
     enum: [...ARR_APPS, null],
-    description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (radarr and sonarr; null removes it).`,
+    description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (${ARR_SCRIPT_APPS.join(', ')}; null removes it).`,
   },
   timeoutMs: { type: 'integer', minimum: 1, description: 'Per call; at most runtime.maxTimeout.' },
   limits: { type: 'string', minLength: 1, description: 'A memory profile of runtime.profiles (422 when unknown).' },
@@ -147,7 +147,8 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
       throw errors.validation('arrScript is for command hooks only (a module hook reads the app\'s body from event.payload)', { pointer: '/arrScript' });
     }
     if (!isArrScriptApp(app)) {
-      throw errors.validation(`arrScript "${app}" is not supported yet: hookd computes the Custom Script variables of ${ARR_SCRIPT_APPS.join(' and ')}`, { pointer: '/arrScript' });
+      const apps = `${ARR_SCRIPT_APPS.slice(0, -1).join(', ')} and ${ARR_SCRIPT_APPS.at(-1)}`;
+      throw errors.validation(`arrScript "${app}" is not supported yet: hookd computes the Custom Script variables of ${apps}`, { pointer: '/arrScript' });
     }
   }
 

@@ -31,6 +31,13 @@ describe('arrScriptVars', () => {
     });
   }
 
+  it('an event the app sends to webhooks only (Lidarr DownloadFailure) does not run it, and says why', () => {
+    const r = arrScriptVars('lidarr', event('lidarr.download.failure', { eventType: 'DownloadFailure', instanceName: 'Lidarr', releaseTitle: 'x' }));
+    assert.equal(r.run, false);
+    assert.equal(!r.run && r.reason, 'not run: Lidarr does not run its Custom Script for DownloadFailure (it sends that event to webhooks only)');
+    assert.equal(!r.run && r.failed, undefined);
+  });
+
   it('leaves out a value no environment can hold (a NUL byte, past 128 KiB), and names it', () => {
     const r = arrScriptVars('radarr', event('radarr.application.update', { eventType: 'ApplicationUpdate', instanceName: 'a\0b', message: 'x'.repeat(200_000), newVersion: '6.0' }));
     assert.ok(r.run);
