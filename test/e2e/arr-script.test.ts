@@ -1,5 +1,5 @@
 // Custom Scripts unchanged: a command hook with `arrScript` run by the real daemon for the bodies
-// Radarr and Sonarr send (HTTP Basic, POST and PUT), as a real program that writes the
+// Radarr, Sonarr, Lidarr, Readarr and Prowlarr send (HTTP Basic, POST and PUT), as a real program that writes the
 // environment it got. Its `<app>_*` variables are compared one by one with what the app's
 // CustomScript.cs sets for the same event (the expectations of the table's unit tests); nothing
 // of the daemon's own environment gets through; the app's script is not run for another app's
@@ -15,6 +15,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { CASES as RADARR_CASES } from '../fixtures/arr-script/radarr-cases.ts';
 import { CASES as SONARR_CASES } from '../fixtures/arr-script/sonarr-cases.ts';
 import { CASES as LIDARR_CASES } from '../fixtures/arr-script/lidarr-cases.ts';
+import { CASES as PROWLARR_CASES } from '../fixtures/arr-script/prowlarr-cases.ts';
 
 const DUMP = fileURLToPath(new URL('../fixtures/commands/arr-env-dump.sh', import.meta.url));
 const dumps = makeTempDir();
@@ -71,6 +72,7 @@ before(async () => {
   hookIds.radarr = await createHook({ name: 'radarr-script', events: ['radarr.*'], arrScript: 'radarr' });
   hookIds.sonarr = await createHook({ name: 'sonarr-script', events: ['sonarr.*'], arrScript: 'sonarr' });
   hookIds.lidarr = await createHook({ name: 'lidarr-script', events: ['lidarr.*'], arrScript: 'lidarr' });
+  hookIds.prowlarr = await createHook({ name: 'prowlarr-script', events: ['prowlarr.*'], arrScript: 'prowlarr' });
   hookIds.imported = await createHook({ name: 'radarr-on-import', events: ['media.imported'], arrScript: 'radarr' });
 });
 after(async () => {
@@ -84,6 +86,7 @@ describe('a command hook with arrScript gets the variables the app\'s Custom Scr
     ...RADARR_CASES.map((c) => ({ app: 'radarr', ...c })),
     ...SONARR_CASES.map((c) => ({ app: 'sonarr', ...c })),
     ...LIDARR_CASES.map((c) => ({ app: 'lidarr', ...c })),
+    ...PROWLARR_CASES.map((c) => ({ app: 'prowlarr', ...c })),
   ].filter((c) => c.facts === undefined); // facts come from the app's API, which this daemon has not
   for (const [index, c] of cases.entries()) {
     const method = index % 2 === 0 ? 'POST' : 'PUT';
@@ -169,7 +172,7 @@ describe('the arrScript field', () => {
   const refused: Array<[string, Record<string, unknown>, RegExp]> = [
     ['on a module hook', { kind: 'module', source: 'export default () => {}', arrScript: 'radarr' }, /arrScript is for command hooks only/],
     ['for an app hookd does not know', { kind: 'command', command: [DUMP], arrScript: 'plex' }, /arrScript/],
-    ['for an app whose script hookd cannot stand in for yet', { kind: 'command', command: [DUMP], arrScript: 'readarr' }, /arrScript "readarr" is not supported yet: hookd computes the Custom Script variables of radarr, sonarr and lidarr/],
+    ['for an app whose script hookd cannot stand in for yet', { kind: 'command', command: [DUMP], arrScript: 'readarr' }, /arrScript "readarr" is not supported yet: hookd computes the Custom Script variables of radarr, sonarr, lidarr and prowlarr/],
   ];
   for (const [what, definition, message] of refused) {
     test(`is refused ${what}: 400 VALIDATION naming the field`, async () => {
