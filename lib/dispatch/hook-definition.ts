@@ -10,7 +10,7 @@ import { APP_KEY_PATTERN } from '../config/integrations.ts';
 import { ENV_NAME_PATTERN } from '../env-grants.ts';
 import { checkPatternList } from '../event-pattern.ts';
 import { ARR_APPS } from '../integrations/arr-apps.ts';
-import { ARR_SCRIPT_APPS, isArrScriptApp } from '../integrations/arr-script-env/index.ts';
+import { ARR_SCRIPT_APPS } from '../integrations/arr-script-env/index.ts';
 import { compileOwnSchema } from '../json-schema.ts';
 import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 
@@ -139,16 +139,12 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
     return result.hook;
   }
 
-  // The schema lists every app hookd takes webhooks from; only some have a Custom Script table.
+  // The schema lists the apps hookd takes webhooks from; each has a Custom Script table (arr-script-env).
   function checkArrScript(kind: 'module' | 'command', input: HookInput): void {
     const app = input.arrScript;
     if (app === undefined || app === null) return;
     if (kind === 'module') {
       throw errors.validation('arrScript is for command hooks only (a module hook reads the app\'s body from event.payload)', { pointer: '/arrScript' });
-    }
-    if (!isArrScriptApp(app)) {
-      const apps = `${ARR_SCRIPT_APPS.slice(0, -1).join(', ')} and ${ARR_SCRIPT_APPS.at(-1)}`;
-      throw errors.validation(`arrScript "${app}" is not supported yet: hookd computes the Custom Script variables of ${apps}`, { pointer: '/arrScript' });
     }
   }
 

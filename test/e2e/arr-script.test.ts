@@ -16,6 +16,7 @@ import { CASES as RADARR_CASES } from '../fixtures/arr-script/radarr-cases.ts';
 import { CASES as SONARR_CASES } from '../fixtures/arr-script/sonarr-cases.ts';
 import { CASES as LIDARR_CASES } from '../fixtures/arr-script/lidarr-cases.ts';
 import { CASES as PROWLARR_CASES } from '../fixtures/arr-script/prowlarr-cases.ts';
+import { CASES as READARR_CASES } from '../fixtures/arr-script/readarr-cases.ts';
 
 const DUMP = fileURLToPath(new URL('../fixtures/commands/arr-env-dump.sh', import.meta.url));
 const dumps = makeTempDir();
@@ -73,6 +74,7 @@ before(async () => {
   hookIds.sonarr = await createHook({ name: 'sonarr-script', events: ['sonarr.*'], arrScript: 'sonarr' });
   hookIds.lidarr = await createHook({ name: 'lidarr-script', events: ['lidarr.*'], arrScript: 'lidarr' });
   hookIds.prowlarr = await createHook({ name: 'prowlarr-script', events: ['prowlarr.*'], arrScript: 'prowlarr' });
+  hookIds.readarr = await createHook({ name: 'readarr-script', events: ['readarr.*'], arrScript: 'readarr' });
   hookIds.imported = await createHook({ name: 'radarr-on-import', events: ['media.imported'], arrScript: 'radarr' });
 });
 after(async () => {
@@ -87,6 +89,7 @@ describe('a command hook with arrScript gets the variables the app\'s Custom Scr
     ...SONARR_CASES.map((c) => ({ app: 'sonarr', ...c })),
     ...LIDARR_CASES.map((c) => ({ app: 'lidarr', ...c })),
     ...PROWLARR_CASES.map((c) => ({ app: 'prowlarr', ...c })),
+    ...READARR_CASES.map((c) => ({ app: 'readarr', ...c })),
   ].filter((c) => c.facts === undefined); // facts come from the app's API, which this daemon has not
   for (const [index, c] of cases.entries()) {
     const method = index % 2 === 0 ? 'POST' : 'PUT';
@@ -172,7 +175,6 @@ describe('the arrScript field', () => {
   const refused: Array<[string, Record<string, unknown>, RegExp]> = [
     ['on a module hook', { kind: 'module', source: 'export default () => {}', arrScript: 'radarr' }, /arrScript is for command hooks only/],
     ['for an app hookd does not know', { kind: 'command', command: [DUMP], arrScript: 'plex' }, /arrScript/],
-    ['for an app whose script hookd cannot stand in for yet', { kind: 'command', command: [DUMP], arrScript: 'readarr' }, /arrScript "readarr" is not supported yet: hookd computes the Custom Script variables of radarr, sonarr, lidarr and prowlarr/],
   ];
   for (const [what, definition, message] of refused) {
     test(`is refused ${what}: 400 VALIDATION naming the field`, async () => {

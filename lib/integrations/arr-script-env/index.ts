@@ -6,12 +6,13 @@ import { obj, type Json } from './format.ts';
 import { LIDARR_SCRIPT } from './lidarr.ts';
 import { PROWLARR_SCRIPT } from './prowlarr.ts';
 import { RADARR_SCRIPT } from './radarr.ts';
+import { READARR_SCRIPT } from './readarr.ts';
 import { SONARR_SCRIPT } from './sonarr.ts';
 import { buildScriptEnv, scriptSkipped, type ArrScriptFacts, type ScriptTable } from './table.ts';
 
 export type { ArrScriptFacts } from './table.ts';
 
-const TABLES: Partial<Record<ArrApp, ScriptTable>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT, lidarr: LIDARR_SCRIPT, prowlarr: PROWLARR_SCRIPT };
+const TABLES: Partial<Record<ArrApp, ScriptTable>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT, lidarr: LIDARR_SCRIPT, readarr: READARR_SCRIPT, prowlarr: PROWLARR_SCRIPT };
 
 /** The apps whose Custom Script hookd can stand in for: the values `arrScript` accepts. */
 export const ARR_SCRIPT_APPS = Object.keys(TABLES) as ArrApp[];

@@ -3,11 +3,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { arrScriptVars } from '../../../lib/commands/arr-script.ts';
 import { buildCommandEnv } from '../../../lib/commands/build-env.ts';
+import { ARR_APPS } from '../../../lib/integrations/arr-apps.ts';
+import { ARR_SCRIPT_APPS } from '../../../lib/integrations/arr-script-env/index.ts';
 
 const event = (type: string, payload: unknown) => ({ id: 'e1', type, occurredAt: '2025-01-01T00:00:00Z', payload });
 const test = { eventType: 'Test', instanceName: 'Radarr', applicationUrl: '' };
 
 describe('arrScriptVars', () => {
+  it('every app hookd takes webhooks from has a Custom Script table (registration accepts each)', () => {
+    assert.deepEqual([...ARR_SCRIPT_APPS].sort(), [...ARR_APPS].sort());
+    for (const app of ARR_APPS) assert.ok(arrScriptVars(app, event(`${app}.test`, { eventType: 'Test' })).run, app);
+  });
+
   it("the app's own event runs with its variables, a normalized one with those of the body it came from", () => {
     const own = arrScriptVars('radarr', event('radarr.test', test));
     const normalized = arrScriptVars('radarr', event('media.added', { app: 'radarr', title: 'x', raw: { ...test, eventType: 'MovieAdded', movie: { title: 'Dune' } } }));

@@ -3,15 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { arrScriptEnv, arrScriptSkips } from '../../../lib/integrations/arr-script-env/index.ts';
+import { itGivesEachCase } from '../../fixtures/arr-script/expect-cases.ts';
 import { body, CASES, NOT_RUN } from '../../fixtures/arr-script/lidarr-cases.ts';
 
 describe('Lidarr Custom Script variables from webhook bodies', () => {
-  for (const c of CASES) {
-    it(c.name, () => {
-      assert.equal(arrScriptSkips('lidarr', body(c.fixture)), undefined);
-      assert.deepEqual({ ...arrScriptEnv('lidarr', body(c.fixture), c.facts) }, c.env);
-    });
-  }
+  itGivesEachCase('lidarr', body, CASES);
 
   it('DownloadFailure and ImportFailure do not run the script (CustomScript.cs has no handler for them)', () => {
     for (const fixture of NOT_RUN) assert.equal(arrScriptSkips('lidarr', body(fixture)), 'DownloadFailure');

@@ -2,16 +2,12 @@
 // Prowlarr's CustomScript.cs sets for the same event.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arrScriptEnv, arrScriptSkips } from '../../../lib/integrations/arr-script-env/index.ts';
+import { arrScriptEnv } from '../../../lib/integrations/arr-script-env/index.ts';
+import { itGivesEachCase } from '../../fixtures/arr-script/expect-cases.ts';
 import { body, CASES } from '../../fixtures/arr-script/prowlarr-cases.ts';
 
 describe('Prowlarr Custom Script variables from webhook bodies', () => {
-  for (const c of CASES) {
-    it(c.name, () => {
-      assert.equal(arrScriptSkips('prowlarr', body(c.fixture)), undefined);
-      assert.deepEqual({ ...arrScriptEnv('prowlarr', body(c.fixture), c.facts) }, c.env);
-    });
-  }
+  itGivesEachCase('prowlarr', body, CASES);
 
   it('the publish date in UTC without fraction, from a time with an offset too', () => {
     const grab = body('grab');
