@@ -3,7 +3,7 @@
 // did not come from that app has no such body: the program is not started (the app would never
 // have run its script for it), and the invocation says why.
 import type { ArrScriptApp } from '../db/hooks-store.ts';
-import { arrBodyOf, arrScriptEnv, isArrScriptApp } from '../integrations/arr-script-env/index.ts';
+import { arrBodyOf, arrScriptEnv, arrScriptSkips, isArrScriptApp } from '../integrations/arr-script-env/index.ts';
 import type { HookEvent } from '../../runtime/protocol.ts';
 
 // Linux refuses to exec with one "name=value" longer than MAX_ARG_STRLEN (32 pages): such a
@@ -29,6 +29,10 @@ export function arrScriptVars(app: ArrScriptApp, event: HookEvent): ArrScriptVar
       run: false,
       reason: `not run: this hook runs ${name}'s Custom Script (arrScript "${app}"), and ${event.type}${from ? ` from ${from}` : ''} is not an event ${name} sent (${name} runs its script only for its own events)`,
     };
+  }
+  const skipped = arrScriptSkips(app, body);
+  if (skipped !== undefined) {
+    return { run: false, reason: `not run: ${name} does not run its Custom Script for ${skipped} (it sends that event to webhooks only)` };
   }
   let env: Record<string, string>;
   try {

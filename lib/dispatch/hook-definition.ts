@@ -10,7 +10,7 @@ import { APP_KEY_PATTERN } from '../config/integrations.ts';
 import { ENV_NAME_PATTERN } from '../env-grants.ts';
 import { checkPatternList } from '../event-pattern.ts';
 import { ARR_APPS } from '../integrations/arr-apps.ts';
-import { ARR_SCRIPT_APPS, isArrScriptApp } from '../integrations/arr-script-env/index.ts';
+import { ARR_SCRIPT_APPS } from '../integrations/arr-script-env/index.ts';
 import { compileOwnSchema } from '../json-schema.ts';
 import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 
@@ -35,7 +35,7 @@ export const HOOK_FIELDS = {
   env: { ...envNames, description: 'Command hooks: the variables (from `secrets`, then the environment) the program gets. Never HOOKD_* (422).' },
   arrScript: {
     enum: [...ARR_APPS, null],
-    description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (radarr and sonarr; null removes it).`,
+    description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (${ARR_SCRIPT_APPS.join(', ')}; null removes it).`,
   },
   timeoutMs: { type: 'integer', minimum: 1, description: 'Per call; at most runtime.maxTimeout.' },
   limits: { type: 'string', minLength: 1, description: 'A memory profile of runtime.profiles (422 when unknown).' },
@@ -139,15 +139,12 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
     return result.hook;
   }
 
-  // The schema lists every app hookd takes webhooks from; only some have a Custom Script table.
+  // The schema lists the apps hookd takes webhooks from; each has a Custom Script table (arr-script-env).
   function checkArrScript(kind: 'module' | 'command', input: HookInput): void {
     const app = input.arrScript;
     if (app === undefined || app === null) return;
     if (kind === 'module') {
       throw errors.validation('arrScript is for command hooks only (a module hook reads the app\'s body from event.payload)', { pointer: '/arrScript' });
-    }
-    if (!isArrScriptApp(app)) {
-      throw errors.validation(`arrScript "${app}" is not supported yet: hookd computes the Custom Script variables of ${ARR_SCRIPT_APPS.join(' and ')}`, { pointer: '/arrScript' });
     }
   }
 

@@ -1,5 +1,5 @@
 // Custom Scripts unchanged: a command hook with `arrScript` run by the real daemon for the bodies
-// Radarr and Sonarr send (HTTP Basic, POST and PUT), as a real program that writes the
+// Radarr, Sonarr, Lidarr, Readarr and Prowlarr send (HTTP Basic, POST and PUT), as a real program that writes the
 // environment it got. Its `<app>_*` variables are compared one by one with what the app's
 // CustomScript.cs sets for the same event (the expectations of the table's unit tests); nothing
 // of the daemon's own environment gets through; the app's script is not run for another app's
@@ -14,6 +14,9 @@ import { request, type Reply } from '../helpers/http.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { CASES as RADARR_CASES } from '../fixtures/arr-script/radarr-cases.ts';
 import { CASES as SONARR_CASES } from '../fixtures/arr-script/sonarr-cases.ts';
+import { CASES as LIDARR_CASES } from '../fixtures/arr-script/lidarr-cases.ts';
+import { CASES as PROWLARR_CASES } from '../fixtures/arr-script/prowlarr-cases.ts';
+import { CASES as READARR_CASES } from '../fixtures/arr-script/readarr-cases.ts';
 
 const DUMP = fileURLToPath(new URL('../fixtures/commands/arr-env-dump.sh', import.meta.url));
 const dumps = makeTempDir();
@@ -69,6 +72,9 @@ before(async () => {
   d = await startTestDaemon({ config: { hooks: { watch: false }, secrets: { ARR_ENV_DUMP: dumps.dir } } });
   hookIds.radarr = await createHook({ name: 'radarr-script', events: ['radarr.*'], arrScript: 'radarr' });
   hookIds.sonarr = await createHook({ name: 'sonarr-script', events: ['sonarr.*'], arrScript: 'sonarr' });
+  hookIds.lidarr = await createHook({ name: 'lidarr-script', events: ['lidarr.*'], arrScript: 'lidarr' });
+  hookIds.prowlarr = await createHook({ name: 'prowlarr-script', events: ['prowlarr.*'], arrScript: 'prowlarr' });
+  hookIds.readarr = await createHook({ name: 'readarr-script', events: ['readarr.*'], arrScript: 'readarr' });
   hookIds.imported = await createHook({ name: 'radarr-on-import', events: ['media.imported'], arrScript: 'radarr' });
 });
 after(async () => {
@@ -81,6 +87,9 @@ describe('a command hook with arrScript gets the variables the app\'s Custom Scr
   const cases = [
     ...RADARR_CASES.map((c) => ({ app: 'radarr', ...c })),
     ...SONARR_CASES.map((c) => ({ app: 'sonarr', ...c })),
+    ...LIDARR_CASES.map((c) => ({ app: 'lidarr', ...c })),
+    ...PROWLARR_CASES.map((c) => ({ app: 'prowlarr', ...c })),
+    ...READARR_CASES.map((c) => ({ app: 'readarr', ...c })),
   ].filter((c) => c.facts === undefined); // facts come from the app's API, which this daemon has not
   for (const [index, c] of cases.entries()) {
     const method = index % 2 === 0 ? 'POST' : 'PUT';
@@ -135,6 +144,17 @@ describe('which events run the script', () => {
       assert.equal(runs[0]!.logs[0]!.message, `not run: this hook runs Radarr's Custom Script (arrScript "radarr"), and media.imported${from} is not an event Radarr sent (Radarr runs its script only for its own events)`);
     }
   });
+
+  test("an event the app sends to webhooks only (Lidarr's DownloadFailure) does not start its script; the invocation says why", async () => {
+    const r = await send('lidarr', bodyText('lidarr', 'download-failure'), 'POST');
+    assert.equal(r.status, 200, r.text);
+    await d.daemon.idle();
+    assert.equal(dumpOf(r.body.id), undefined, 'the program did not run');
+    const runs = await invocations(r.body.id, 'lidarr');
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]!.status, 'ok');
+    assert.equal(runs[0]!.logs[0]!.message, 'not run: Lidarr does not run its Custom Script for DownloadFailure (it sends that event to webhooks only)');
+  });
 });
 
 describe('the arrScript field', () => {
@@ -155,7 +175,6 @@ describe('the arrScript field', () => {
   const refused: Array<[string, Record<string, unknown>, RegExp]> = [
     ['on a module hook', { kind: 'module', source: 'export default () => {}', arrScript: 'radarr' }, /arrScript is for command hooks only/],
     ['for an app hookd does not know', { kind: 'command', command: [DUMP], arrScript: 'plex' }, /arrScript/],
-    ['for an app whose script hookd cannot stand in for yet', { kind: 'command', command: [DUMP], arrScript: 'lidarr' }, /arrScript "lidarr" is not supported yet: hookd computes the Custom Script variables of radarr and sonarr/],
   ];
   for (const [what, definition, message] of refused) {
     test(`is refused ${what}: 400 VALIDATION naming the field`, async () => {

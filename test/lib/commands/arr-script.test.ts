@@ -3,11 +3,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { arrScriptVars } from '../../../lib/commands/arr-script.ts';
 import { buildCommandEnv } from '../../../lib/commands/build-env.ts';
+import { ARR_APPS } from '../../../lib/integrations/arr-apps.ts';
+import { ARR_SCRIPT_APPS } from '../../../lib/integrations/arr-script-env/index.ts';
 
 const event = (type: string, payload: unknown) => ({ id: 'e1', type, occurredAt: '2025-01-01T00:00:00Z', payload });
 const test = { eventType: 'Test', instanceName: 'Radarr', applicationUrl: '' };
 
 describe('arrScriptVars', () => {
+  it('every app hookd takes webhooks from has a Custom Script table (registration accepts each)', () => {
+    assert.deepEqual([...ARR_SCRIPT_APPS].sort(), [...ARR_APPS].sort());
+    for (const app of ARR_APPS) assert.ok(arrScriptVars(app, event(`${app}.test`, { eventType: 'Test' })).run, app);
+  });
+
   it("the app's own event runs with its variables, a normalized one with those of the body it came from", () => {
     const own = arrScriptVars('radarr', event('radarr.test', test));
     const normalized = arrScriptVars('radarr', event('media.added', { app: 'radarr', title: 'x', raw: { ...test, eventType: 'MovieAdded', movie: { title: 'Dune' } } }));
@@ -30,6 +37,13 @@ describe('arrScriptVars', () => {
       assert.match(!r.run ? r.reason : '', /^not run: this hook runs Radarr's Custom Script/);
     });
   }
+
+  it('an event the app sends to webhooks only (Lidarr DownloadFailure) does not run it, and says why', () => {
+    const r = arrScriptVars('lidarr', event('lidarr.download.failure', { eventType: 'DownloadFailure', instanceName: 'Lidarr', releaseTitle: 'x' }));
+    assert.equal(r.run, false);
+    assert.equal(!r.run && r.reason, 'not run: Lidarr does not run its Custom Script for DownloadFailure (it sends that event to webhooks only)');
+    assert.equal(!r.run && r.failed, undefined);
+  });
 
   it('leaves out a value no environment can hold (a NUL byte, past 128 KiB), and names it', () => {
     const r = arrScriptVars('radarr', event('radarr.application.update', { eventType: 'ApplicationUpdate', instanceName: 'a\0b', message: 'x'.repeat(200_000), newVersion: '6.0' }));
