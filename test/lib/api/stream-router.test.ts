@@ -27,7 +27,7 @@ before(async () => {
   hub = createStreamHub({ bus, config });
   const events = createEventsStore(t.db);
   await t.db.transaction((trx) => events.insertMany(trx, ['e1', 'e2', 'e3'].map((id, i) => ({
-    id, type: i === 1 ? 'media.deleted' : 'media.added', payload: { n: i }, occurredAt: new Date(i).toISOString(), receivedAt: i, source: null, causationId: null, depth: 0,
+    id, type: i === 1 ? 'media.removed' : 'media.added', payload: { n: i }, occurredAt: new Date(i).toISOString(), receivedAt: i, source: null, causationId: null, depth: 0,
   }))));
   const router = createStreamRouter({ hub, events, catalogTypes: defaultCatalog().list().map((e) => e.name), config });
   api = await serveRouters({ db: t.db, log: createTestLogger().log, routers: [router] });
@@ -58,7 +58,7 @@ describe('stream router', () => {
     const added = await stream('/stream?types=media.added', { token: UNIT_PRODUCER });
     const all = await stream('/stream');
     assert.equal(added.status, 200);
-    bus.emit('message', { channel: 'event', type: 'media.deleted', id: 'live-0', data: { n: 0 }, at: new Date().toISOString() });
+    bus.emit('message', { channel: 'event', type: 'media.removed', id: 'live-0', data: { n: 0 }, at: new Date().toISOString() });
     bus.emit('message', { channel: 'event', type: 'media.added', id: 'live-1', data: { n: 1 }, at: new Date().toISOString() });
     const got = await added.waitFor((e) => e.lastEventId === 'live-1');
     assert.deepEqual(got.json.payload, { n: 1 });
