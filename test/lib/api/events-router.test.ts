@@ -95,7 +95,10 @@ describe('events router', () => {
     const plain = await api.call('POST', '/events', added('Dune'));
     assert.equal(plain.status, 202, plain.text);
     const stored = await api.call('GET', `/events/${plain.body.id}`);
-    assert.deepEqual(stored.body.finalPayload ?? stored.body.payload, { title: 'Dune' }, 'no chain ran before answering');
+    assert.deepEqual(stored.body.payload, { title: 'Dune' });
+    assert.equal(stored.body.finalPayload, undefined, 'no chain ran before answering');
+    const waitedStored = await api.call('GET', `/events/${waited.body.id}`);
+    assert.deepEqual(waitedStored.body.finalPayload, { title: 'Dune', year: 2021 }, 'the waited one is stored with its final payload');
   });
 
   test('a sync type answers in the chain\'s shape without ?wait (no filter hook: unchanged)', async () => {
