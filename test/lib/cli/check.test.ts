@@ -2,7 +2,6 @@
 // disabled one and a broken one: each good hook's line, each problem as path:line:column:
 // message (paths relative to where it runs), the summary, and the exit code.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
 import { checkCommand } from '../../../lib/cli/check.ts';
@@ -11,13 +10,7 @@ import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const temp = makeTempDir();
 after(() => temp.remove());
-const config = join(temp.dir, 'hookd.yaml');
-writeFileSync(config, 'server:\n  port: 7701\n');
-
-function put(dir: string, rel: string, text: string): void {
-  mkdirSync(join(dir, rel, '..'), { recursive: true });
-  writeFileSync(join(dir, rel), text);
-}
+const config = temp.write('hookd.yaml', 'server:\n  port: 7701\n');
 
 /** Runs check as if from `cwd` and answers its exit code and what it wrote to stdout and stderr. */
 async function check(opts: { hooksDir: string }, cwd: string): Promise<{ code: number; out: string; err: string }> {
@@ -34,9 +27,8 @@ async function check(opts: { hooksDir: string }, cwd: string): Promise<{ code: n
 }
 
 describe('hookd check', () => {
-  const hooks = join(temp.dir, 'project', 'hooks');
-  put(hooks, 'media.added/10-good.js', 'export default (event) => event.payload.title;\n');
-  put(hooks, 'media.added/20-off.js', 'export const config = { enabled: false, mode: "filter" };\nexport default () => ({});\n');
+  temp.write('project/hooks/media.added/10-good.js', 'export default (event) => event.payload.title;\n');
+  temp.write('project/hooks/media.added/20-off.js', 'export const config = { enabled: false, mode: "filter" };\nexport default () => ({});\n');
 
   test('a directory of good hooks is exit 0, each hook on its own line', async () => {
     const r = await check({ hooksDir: 'hooks' }, join(temp.dir, 'project'));
@@ -50,8 +42,8 @@ describe('hookd check', () => {
 
   test('a broken hook is named path:line:column: message, relative to where check runs, and is exit 2', async () => {
     const dir = join(temp.dir, 'broken');
-    put(dir, 'media.added/10-good.js', 'export default () => 1;\n');
-    put(dir, 'media.added/20-syntax.js', 'export default (event) => {\n  return event.payload.;\n};\n');
+    temp.write('broken/media.added/10-good.js', 'export default () => 1;\n');
+    temp.write('broken/media.added/20-syntax.js', 'export default (event) => {\n  return event.payload.;\n};\n');
     const fromInside = await check({ hooksDir: '.' }, dir);
     assert.equal(fromInside.code, EXIT.USAGE);
     assert.match(fromInside.err, /^media\.added\/20-syntax\.js:2:24: Unexpected token$/m);

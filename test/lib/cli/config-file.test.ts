@@ -1,7 +1,7 @@
 // The one-off verbs' config and database: the file named by --config (else HOOKD_CONFIG) merged
 // over the defaults, --pretty over the file, and the database opened in a data dir made private.
 import assert from 'node:assert/strict';
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { describeFailure, EXIT } from '../../../lib/cli/exit.ts';
@@ -11,11 +11,7 @@ import { makeTempDir } from '../../helpers/temp-dir.ts';
 const temp = makeTempDir();
 after(() => temp.remove());
 
-function writeYaml(name: string, text: string): string {
-  const file = join(temp.dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const writeYaml = temp.write;
 
 describe('the CLI config file', () => {
   const named = writeYaml('named.yaml', 'server:\n  port: 8001\nlog:\n  pretty: true\n');

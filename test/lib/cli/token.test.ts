@@ -1,7 +1,6 @@
 // `hookd token create` in-process on a temp data dir: the token is printed once, only its digest
 // is stored with the scopes asked for, and a second token of the same name is a usage error.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
 import { openPrivateDatabase, readConfig } from '../../../lib/cli/config-file.ts';
@@ -13,8 +12,7 @@ import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const temp = makeTempDir();
 after(() => temp.remove());
-const config = join(temp.dir, 'hookd.yaml');
-writeFileSync(config, `dataDir: ${JSON.stringify(join(temp.dir, 'data'))}\n`);
+const config = temp.write('hookd.yaml', `dataDir: ${JSON.stringify(join(temp.dir, 'data'))}\n`);
 
 /** Runs the verb and answers what it printed to stdout. */
 async function createToken(opts: { name: string; scope: string[] }): Promise<string[]> {
