@@ -17,11 +17,13 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { PROGRESS_ROUTES } from './progress-router.ts';
 import type { RouteSpec } from './route.ts';
 import { SERVICE_ROUTES } from './service-router.ts';
+import { SESSION_ROUTES } from './session-router.ts';
 import { STREAM_ROUTES } from './stream-router.ts';
 import { WEBHOOK_ROUTES } from './webhooks-router.ts';
 
 export const API_ROUTES: readonly RouteSpec[] = [
   ...Object.values(SERVICE_ROUTES),
+  ...Object.values(SESSION_ROUTES),
   ...Object.values(EVENT_ROUTES),
   ...Object.values(CATALOG_ROUTES),
   ...Object.values(HOOK_ROUTES),

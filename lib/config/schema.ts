@@ -131,6 +131,12 @@ export const CONFIG_SCHEMA = section({
     maxClientsPerToken: { type: 'integer', minimum: 1 },
     queryToken: { type: 'boolean' },
   }),
+  ui: section({
+    sessionTtl: duration,
+    sessionIdleTimeout: duration,
+    secureCookie: { enum: ['auto', true, false] },
+    replayMaxEvents: { type: 'integer', minimum: 1, maximum: 10000 },
+  }),
   webhooks: section({
     timeout: duration,
     retrySchedule: { type: 'array', maxItems: 50, items: duration },

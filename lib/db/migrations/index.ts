@@ -5,12 +5,14 @@ import * as initial from './001_initial.ts';
 import * as eventEmitters from './002_event_emitters.ts';
 import * as healthProbe from './003_health_probe.ts';
 import * as hookArrScript from './004_hook_arr_script.ts';
+import * as sessions from './006_sessions.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_initial.ts': initial,
   '002_event_emitters.ts': eventEmitters,
   '003_health_probe.ts': healthProbe,
   '004_hook_arr_script.ts': hookArrScript,
+  '006_sessions.ts': sessions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
