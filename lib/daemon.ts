@@ -39,6 +39,8 @@ import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
 import { createHooksRouter } from './api/hooks-router.ts';
+import { createReplayRouter } from './api/replay-router.ts';
+import { createReplay } from './dispatch/replay.ts';
 import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
@@ -294,6 +296,15 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         payloadLimits,
         onPermissionsChanged: ({ hook, before, after, by }) =>
           log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
+      }),
+      createReplayRouter({
+        replay: createReplay({ events, invocations: dispatch.invocations, invoker: dispatch.invoker, catalog, payloadLimits }),
+        hooks: dispatch.hooks,
+        definitions: dispatch.definitions,
+        catalog,
+        maxEvents: config.ui.replayMaxEvents,
+        bodyLimit: config.server.bodyLimit,
+        maxDepth: config.events.maxDepth,
       }),
       createCatalogRouter({ catalog }),
       createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),

@@ -12,6 +12,7 @@ import { DELIVERY_ROUTES } from './deliveries-router.ts';
 import { EVENT_ACCEPTED, EVENT_VIEW, FILTER_RESULT, PROGRESS_ACCEPTED } from './event-view.ts';
 import { EVENT_ROUTES } from './events-router.ts';
 import { HOOK_ROUTES } from './hooks-router.ts';
+import { REPLAY_ROUTES } from './replay-router.ts';
 import { HOOK_ERROR, HOOK_VIEW, INVOCATION_VIEW, LOG_LINE } from './hook-view.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { PROGRESS_ROUTES } from './progress-router.ts';
@@ -27,6 +28,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...Object.values(EVENT_ROUTES),
   ...Object.values(CATALOG_ROUTES),
   ...Object.values(HOOK_ROUTES),
+  ...Object.values(REPLAY_ROUTES),
   ...Object.values(WEBHOOK_ROUTES),
   ...Object.values(DELIVERY_ROUTES),
   ...Object.values(STREAM_ROUTES),
