@@ -145,3 +145,20 @@ describe('session expiry', () => {
     assert.match(r.body.error.message, /session expired/);
   });
 });
+
+describe('session idle timeout', () => {
+  let d: TestDaemon;
+  before(async () => {
+    d = await startTestDaemon({ config: { ui: { sessionIdleTimeout: '500ms' } } });
+  });
+  after(() => d.close());
+
+  test('a session unused for longer than ui.sessionIdleTimeout ends', async () => {
+    const s = await signIn(d, ADMIN_TOKEN);
+    // Waiting is the behaviour under test: the session must see no use for the idle timeout.
+    await new Promise((r) => setTimeout(r, 700));
+    const r = await withCookie(d, s, 'GET', '/events');
+    assert.equal(r.status, 401);
+    assert.match(r.body.error.message, /expired after being idle/);
+  });
+});
