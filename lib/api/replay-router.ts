@@ -56,7 +56,7 @@ const REPLAY_ANSWER = {
             type: 'object',
             additionalProperties: false,
             required: ['status', 'payload', 'logs', 'durationMs', 'emitted'],
-            description: "The draft's dry run against the event's received payload. `payload`: a filter's output as the chain would store it (as received when it failed or for an action).",
+            description: "The draft's dry run: a filter gets the event's received payload, an action its stored final one. `payload`: a filter's output as the chain would store it (its input when it failed); an action's input (an action never changes the payload, so it is never `changed`).",
             properties: {
               status: { enum: INVOCATION_STATUSES },
               payload: JSON_VALUE,

@@ -59,7 +59,8 @@ export function createReplay(deps: ReplayDeps) {
 
   async function runDraft(request: ReplayRequest, event: EventRecord): Promise<ReplayResult> {
     const { draft } = request;
-    const received = payloadAt(event, 'received');
+    // What dispatch hands this mode: a filter gets the payload as received, an action the stored final one.
+    const received = payloadAt(event, draft.mode === 'filter' ? 'received' : 'final');
     let candidate: unknown = received;
     const check = (value: unknown) => {
       const judged = judgeFilterOutput(deps.catalog, event.type, received, value, deps.payloadLimits);
@@ -76,7 +77,7 @@ export function createReplay(deps: ReplayDeps) {
       deps.invoker.invoke(draft, hookEvent, { mode: draft.mode, dryRun: true, narrowGrants, ...(draft.mode === 'filter' ? { check } : {}) }),
       currentOf(event, request.savedHookId),
     ]);
-    // As the chain would store it: a filter that fails leaves the payload as it was.
+    // As the chain would store it: a filter that fails leaves the payload as it was; an action changes nothing.
     const payload = draft.mode === 'filter' && status === 'ok' ? candidate : received;
     const logs = [
       ...outcome.logs,

@@ -98,6 +98,16 @@ describe('replay', () => {
     assert.equal(receiver.requests.filter((x) => x.path === '/fetched').length, 1);
   });
 
+  test('an action draft gets the stored final payload, returns a result and never changes the payload', async () => {
+    const r = await d.call('POST', '/hooks/replay', { mode: 'action', source: 'export default (event) => ({ saw: event.payload.title });', type: 'media.added', limit: 1 });
+    assert.equal(r.status, 200, r.text);
+    const [x] = r.body.results;
+    assert.equal(x.draft.status, 'ok');
+    assert.deepEqual(x.draft.result, { saw: 'Cube [v1]' });
+    assert.deepEqual(x.draft.payload, x.current.payload);
+    assert.equal(x.changed, false);
+  });
+
   test('a compile error is 400 with line and column', async () => {
     const r = await d.call('POST', '/hooks/replay', { source: 'export default (e) => {\n  return e.;\n};', type: 'media.added' });
     assert.equal(r.status, 400);
