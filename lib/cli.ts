@@ -1,4 +1,4 @@
-// The `hookd` command line: serve, check, run-hook, migrate, token create. Exit codes scripts
+// The `hookd` command line: serve, check, run-hook, replay, migrate, token create. Exit codes scripts
 // rely on (lib/cli/exit.ts): 0 ok, 1 runtime failure (a hook that failed), 2 usage, invalid
 // configuration or an invalid hook. The verbs are declared in lib/cli/program.ts.
 import { describeFailure } from './cli/exit.ts';

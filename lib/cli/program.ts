@@ -4,6 +4,7 @@
 import { Command, Option, type OutputConfiguration } from 'commander';
 import { SCOPES } from '../config/normalize.ts';
 import { usageError } from './exit.ts';
+import type { ReplayOptions } from './replay.ts';
 import type { RunHookOptions } from './run-hook.ts';
 
 // Each verb's module is imported when the verb runs: `hookd --help` loads commander only, and
@@ -66,6 +67,23 @@ export function createProgram(output?: OutputConfiguration): Command {
     .action(async (file: string, opts: RunHookOptions) => {
       const { runHookCommand } = await import('./run-hook.ts');
       process.exitCode = await runHookCommand(file, opts);
+    });
+
+  program
+    .command('replay')
+    .description('run a draft module hook against a running daemon\'s stored events (nothing stored, no side effects) and print per event: current and draft status, changed, duration')
+    .argument('<file>', 'the draft: a module hook file')
+    .requiredOption('-t, --type <type>', 'the event type whose stored events are replayed')
+    .option('--last <n>', 'the newest n events (default 20; at most the daemon\'s ui.replayMaxEvents)')
+    .option('--since <iso>', 'only events received at or after this time (ISO 8601)')
+    .option('--hook <id>', 'a saved hook: its mode and permissions are the draft\'s, its stored runs are "current"')
+    .option('--url <url>', 'the daemon (default: $HOOKD_URL, else http://127.0.0.1:7700)')
+    .option('--allow-network', 'let ctx.fetch and ctx.apps reach what the permissions grant (denied by default)')
+    .option('--json', 'print the daemon\'s answer as JSON')
+    .addHelpText('after', '\nThe token is $HOOKD_TOKEN (an admin token). Exit codes: 0 every draft run ok; 1 a draft run failed, or the daemon cannot be reached; 2 usage, or the daemon refused the draft (a compile error prints as file:line:column).')
+    .action(async (file: string, opts: ReplayOptions) => {
+      const { replayCommand } = await import('./replay.ts');
+      process.exitCode = await replayCommand(file, opts);
     });
 
   program

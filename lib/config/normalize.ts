@@ -44,6 +44,7 @@ export interface Config {
   commands: CommandsConfig;
   progress: ProgressConfig;
   stream: StreamConfig;
+  ui: UiConfig;
   webhooks: WebhooksConfig;
   /** Values for ctx.env, by name (permissions.env); never logged. */
   secrets: Record<string, string>;
@@ -212,6 +213,15 @@ export interface StreamConfig {
   queryToken: boolean;
 }
 
+/** The dashboard's sessions and replays. */
+export interface UiConfig {
+  sessionTtlMs: number;
+  /** 0: no idle timeout. */
+  sessionIdleTimeoutMs: number;
+  secureCookie: 'auto' | boolean;
+  replayMaxEvents: number;
+}
+
 export interface WebhooksConfig {
   timeoutMs: number;
   /** Delays before the 2nd, 3rd, ... attempt; its length + 1 is the number of attempts. */
@@ -313,6 +323,12 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       maxClients: raw.stream.maxClients,
       maxClientsPerToken: raw.stream.maxClientsPerToken,
       queryToken: raw.stream.queryToken,
+    },
+    ui: {
+      sessionTtlMs: parseDuration(raw.ui.sessionTtl)!,
+      sessionIdleTimeoutMs: parseDuration(raw.ui.sessionIdleTimeout)!,
+      secureCookie: raw.ui.secureCookie,
+      replayMaxEvents: raw.ui.replayMaxEvents,
     },
     webhooks: normalizeWebhooks(raw.webhooks),
     secrets: raw.secrets,

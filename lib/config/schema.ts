@@ -169,6 +169,12 @@ export const CONFIG_SCHEMA = Type.Object(
       maxClientsPerToken: int({ minimum: 1, default: 10, description: 'open streams one token may hold; more get 429' }),
       queryToken: bool({ default: true, description: 'also accept ?access_token= on GET /stream and /progress' }),
     }),
+    ui: section({
+      sessionTtl: duration({ default: '12h', description: "a dashboard session ends this long after sign-in (the cookie's Max-Age)" }),
+      sessionIdleTimeout: duration({ default: 0, description: 'and this long after its last use (0: no idle timeout)' }),
+      secureCookie: oneOf(['auto', true, false], { default: 'auto', description: 'auto: the session cookie is Secure when the request came over TLS; true behind a TLS proxy' }),
+      replayMaxEvents: int({ minimum: 1, maximum: 10000, default: 200, description: 'the most stored events one replay (POST /hooks/replay) runs a draft against' }),
+    }),
     webhooks: section({
       timeout: duration({ default: '10s', description: 'per request, connect to the end of the (capped) response body' }),
       retrySchedule: Type.Array(duration({}), {
