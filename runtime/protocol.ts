@@ -62,7 +62,7 @@ export interface HookGrants {
   /**
    * `ctx.apps.<name>`: the *arr apps' REST APIs. `endpoints` (base URL and API key, or why the app
    * cannot be called) travels from the daemon to the sandbox host only: the host strips it before
-   * the task reaches a worker and makes the requests itself (app-requests.ts), so a worker never
+   * the task reaches a worker and makes the requests itself (host/app-requests.ts), so a worker never
    * holds a key.
    */
   apps?: { names: string[]; maxResponseBytes: number; endpoints?: Record<string, AppEndpoint> };
@@ -104,7 +104,7 @@ export interface HookTask {
   timeoutMs?: number;
   /** Limit profile name; 'default' when absent. */
   limits?: string;
-  /** Capabilities beyond logging; none when absent. See runtime/ctx.ts. */
+  /** Capabilities beyond logging; none when absent. See capabilities/ctx.ts. */
   grants?: HookGrants;
 }
 
