@@ -49,9 +49,10 @@ async function measure(calls: number, concurrency: number, call: (i: number) => 
 }
 
 async function benchRuntime(): Promise<Row> {
-  const { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS } = await import('../runtime/index.ts');
-  const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
-  const sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 2, maxThreads: 2 });
+  const { createCompiler, createSandbox } = await import('../runtime/index.ts');
+  const options = await (await import('./load.ts')).defaultSandboxOptions();
+  const compiler = createCompiler(options);
+  const sandbox = createSandbox({ ...options, minThreads: 2, maxThreads: 2 });
   try {
     const compiled = await compiler.compile(HOOK_SOURCE, 'hooks/bench.js');
     if (!compiled.ok) throw new Error(compiled.error.message);

@@ -21,7 +21,6 @@ export type {
   SandboxEvent,
   SandboxOptions,
 } from './protocol.ts';
-export { DEFAULT_SANDBOX_OPTIONS } from './options.ts';
 export { createCompiler, type Compiler, type CompilerOptions } from './client/compile.ts';
 export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './client/sandbox.ts';
 export { validateNetAllowlist } from './capabilities/net-allowlist.ts';

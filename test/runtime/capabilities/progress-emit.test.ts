@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type HookProgressEvent, type Sandbox, type SandboxEvent } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { createCompiler, createSandbox, type CompiledHook, type HookProgressEvent, type Sandbox, type SandboxEvent } from '../../../runtime/index.ts';
 import { createProgressBuffer, MAX_PROGRESS_ITEMS_PER_CALL, MAX_PROGRESS_KEYS_PER_BATCH } from '../../../runtime/capabilities/ctx-progress.ts';
 import { compileFixture, taskFor } from '../harness.ts';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createCompiler, DEFAULT_SANDBOX_OPTIONS } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { createCompiler } from '../../../runtime/index.ts';
 import { readFixture } from '../harness.ts';
 
 describe('createCompiler', () => {

@@ -2,7 +2,8 @@
 // with the host's pid and pools, refuses while no host answers, and never starts one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createSandbox, DEFAULT_SANDBOX_OPTIONS, type Sandbox, type SandboxEvent } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { createSandbox, type Sandbox, type SandboxEvent } from '../../../runtime/index.ts';
 
 function nextEvent(events: SandboxEvent[], type: SandboxEvent['type'], from: number): Promise<SandboxEvent> {
   return new Promise((resolve, reject) => {

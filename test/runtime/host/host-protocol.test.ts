@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { createCompiler, DEFAULT_SANDBOX_OPTIONS, type CompiledHook } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { createCompiler, type CompiledHook } from '../../../runtime/index.ts';
 import { createRecordCache, createSentRecords } from '../../../runtime/channel/hook-records.ts';
 import type { HostMessage, HostRequest, WireTask } from '../../../runtime/protocol.ts';
 import { spawnSandboxHost } from '../../../runtime/client/spawn-host.ts';

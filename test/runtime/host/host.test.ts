@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type Sandbox, type SandboxEvent } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { createCompiler, createSandbox, type Sandbox, type SandboxEvent } from '../../../runtime/index.ts';
 import { compileFixture, readFixture, taskFor } from '../harness.ts';
 
 describe('the sandbox serves many hooks, keeps them apart, and survives its host dying', () => {

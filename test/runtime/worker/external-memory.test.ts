@@ -4,7 +4,8 @@
 // after allocating whose error is caught.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { DEFAULT_SANDBOX_OPTIONS, type CompiledHook } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { type CompiledHook } from '../../../runtime/index.ts';
 import { assertNextCallWorks, compileFixture, taskFor, useSandbox } from '../harness.ts';
 
 const OPTIONS = {

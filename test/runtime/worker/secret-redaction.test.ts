@@ -2,7 +2,8 @@
 // leaves the worker holds it (logs, error, denials, result, emitted payloads, progress).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type HookGrants, type SandboxEvent } from '../../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../../helpers/sandbox-options.ts';
+import { createCompiler, createSandbox, type CompiledHook, type HookGrants, type SandboxEvent } from '../../../runtime/index.ts';
 import { taskFor } from '../harness.ts';
 
 const SECRET = 'ru"n\\time\nsecret-ñ';
