@@ -1,7 +1,7 @@
 // Errors a capability throws into a hook, and the record of refused uses. Thrown values are
 // fresh, hardened and carry only strings: no host object (a Node error, a socket) ever reaches a
 // hook through them. Worker-only (needs lockdown()'s `harden`).
-import type { CallSlot } from './ctx.ts';
+import type { CallSlot } from './call.ts';
 import type { HookDenial } from '../protocol.ts';
 
 /** At most this many denials are kept per call: a hook retrying in a loop cannot grow the reply. */

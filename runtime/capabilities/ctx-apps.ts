@@ -4,7 +4,7 @@
 // with the key redacted. Worker-only (needs lockdown()'s `harden`).
 import type { MessagePort } from 'node:worker_threads';
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
-import type { CallSlot, CallState, CapabilityDeps } from './ctx.ts';
+import type { CallSlot, CallState, CapabilityDeps } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import type { AppReply, AppRequest } from '../protocol.ts';
 

@@ -2,7 +2,7 @@
 // outcome (HookOutcome.emitted); the daemon decides the allowed types (grants.emit.types) and
 // applies causation, depth and loop guards. Worker-only (needs lockdown()'s `harden`).
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
-import type { CapabilityDeps } from './ctx.ts';
+import type { CapabilityDeps } from './call.ts';
 import { parseRedacted } from '../worker/redact.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { findTooDeep } from '../worker/json-depth.ts';

@@ -2,7 +2,7 @@
 // Reading an ungranted variable-like name is a recorded denial, not a silent undefined.
 // Worker-only (needs lockdown()'s `harden`).
 import { denyCapability } from './capability-errors.ts';
-import type { CapabilityDeps } from './ctx.ts';
+import type { CapabilityDeps } from './call.ts';
 
 // Names that look like environment variables: reading one that is not granted is a denial.
 // Anything else (then, toJSON, constructor: probes by tools and by await) is just undefined.

@@ -4,7 +4,7 @@
 // Node error). Worker-only (needs lockdown()'s `harden`).
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
-import type { CapabilityDeps, CallSlot } from './ctx.ts';
+import type { CapabilityDeps, CallSlot } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { parseNetAllowlist } from './net-allowlist.ts';
 import { createNetFetch, NetFetchError, type NetRequest, type NetResponse } from './net-fetch.ts';

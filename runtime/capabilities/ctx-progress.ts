@@ -2,7 +2,7 @@
 // in batches (at most one message per FLUSH_MS, latest wins per key, plus one at the end of the
 // call), never one message per update. Worker-only (needs lockdown()'s `harden`).
 import { hookError } from './capability-errors.ts';
-import type { CapabilityDeps } from './ctx.ts';
+import type { CapabilityDeps, ProgressBuffer } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { findTooDeep } from '../worker/json-depth.ts';
 import type { ProgressItem } from '../protocol.ts';
@@ -16,12 +16,6 @@ export const MAX_PROGRESS_KEYS_PER_BATCH = 32;
 const MAX_KEY_LENGTH = 128;
 const MAX_MESSAGE_BYTES = 1_024;
 const MAX_DATA_BYTES = 4_096;
-
-export interface ProgressBuffer {
-  add(item: ProgressItem): void;
-  /** Sends what is pending now and stops the timer: the call is ending. */
-  close(): void;
-}
 
 /** One call's pending updates; `send` gets each batch (items in first-seen key order). */
 export function createProgressBuffer(send: (items: ProgressItem[], dropped: number) => void): ProgressBuffer {

@@ -4,7 +4,7 @@
 // the call is `oom` and the worker is replaced (worker.ts). Worker-only.
 import { getHeapStatistics } from 'node:v8';
 import { hookError } from '../capabilities/capability-errors.ts';
-import type { CallSlot } from '../capabilities/ctx.ts';
+import type { CallSlot } from '../capabilities/call.ts';
 
 const MIB = 1024 * 1024;
 

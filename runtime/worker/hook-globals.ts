@@ -1,7 +1,7 @@
 // The globals a hook's Compartment gets on top of the JavaScript intrinsics: a console bound
 // to the current call's log, web-standard helpers that carry no authority, and working
 // Date.now()/Math.random(). Worker-only (needs lockdown()'s `harden`).
-import type { CallSlot } from '../capabilities/ctx.ts';
+import type { CallSlot } from '../capabilities/call.ts';
 import { checkExternalMemory } from './external-memory.ts';
 import type { LogLevel } from './log-sink.ts';
 

@@ -1,7 +1,8 @@
 // Per-worker cache of evaluated hook modules, keyed by hook id and content hash: a warm call
 // reuses the module instance (and its module state) instead of evaluating the source again.
 // Each hook id gets its own Compartment, so hooks never share globals or module state.
-import type { CallSlot, HookContext } from '../capabilities/ctx.ts';
+import type { CallSlot } from '../capabilities/call.ts';
+import type { HookContext } from '../capabilities/ctx.ts';
 import { createHookGlobals } from './hook-globals.ts';
 import type { CompiledHook } from '../protocol.ts';
 

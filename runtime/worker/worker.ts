@@ -3,7 +3,8 @@
 // unhandledRejection handler so a hook's stray rejected promise cannot kill the thread.
 import 'ses';
 import { parentPort } from 'node:worker_threads';
-import { createCallState, createHookContext, type CallSlot, type CallState, type HookContext } from '../capabilities/ctx.ts';
+import { createCallState, type CallSlot, type CallState } from '../capabilities/call.ts';
+import { createHookContext, type HookContext } from '../capabilities/ctx.ts';
 import { externalMemoryProblem } from './external-memory.ts';
 import { isAllocationFailure, toPlainError, type HookLocation } from './hook-errors.ts';
 import { createInstanceCache, type HookInstance } from './hook-instances.ts';
