@@ -31,5 +31,5 @@ export { findTooDeep, pointerOf, type PointerNode } from './worker/json-depth.ts
 // The hook-facing capability types (for docs and typed hook authoring); the values live in workers.
 export type { HookEmit } from './capabilities/ctx-emit.ts';
 export type { HookEnv } from './capabilities/ctx-env.ts';
-export type { HookFetch, HookHeaders, HookResponse } from './capabilities/ctx-fetch.ts';
+export type { HookFetch, HookHeaders, HookRequestInit, HookResponse } from './capabilities/ctx-fetch.ts';
 export type { HookProgress } from './capabilities/ctx-progress.ts';

@@ -64,7 +64,15 @@ export interface HookResponse {
  * - Resolves once the whole body is read; a body over the granted size is a RangeError.
  *   Network failures are TypeErrors, as in web fetch.
  */
-export type HookFetch = (input: string | URL, init?: Record<string, unknown>) => Promise<HookResponse>;
+export type HookFetch = (input: string | URL, init?: HookRequestInit) => Promise<HookResponse>;
+
+/** What a hook may pass as `init` (read as untrusted data all the same: see readRequest). */
+export interface HookRequestInit {
+  method?: string;
+  headers?: Record<string, string> | Array<[string, string]>;
+  body?: string | Uint8Array | ArrayBuffer | URLSearchParams;
+  redirect?: 'follow' | 'manual' | 'error';
+}
 
 function invalid(message: string): Error {
   return hookError(TypeError, `ctx.fetch: ${message}`);

@@ -13,13 +13,19 @@ import type { LogLevel } from '../worker/log-sink.ts';
 import type { CallSlot, CapabilityBuilder, CapabilityDeps } from './call.ts';
 
 /** The extension point: one entry per ctx capability, each gated on its grant. */
-const CAPABILITIES: Readonly<Record<string, CapabilityBuilder>> = Object.freeze({
+const CAPABILITIES = Object.freeze({
   progress: buildProgress,
   emit: buildEmit,
   fetch: buildFetch,
   env: buildEnv,
   apps: buildApps,
-});
+}) satisfies Readonly<Record<string, CapabilityBuilder>>;
+
+/**
+ * Each ctx capability as its builder makes it when granted: what types/hookd.d.ts publishes to
+ * hook authors (test/types/hookd-types.test.ts fails the typecheck when the two disagree).
+ */
+export type HookCapabilities = { [K in keyof typeof CAPABILITIES]: NonNullable<ReturnType<(typeof CAPABILITIES)[K]>> };
 
 /** The AbortSignal a hook sees: read-only, no host EventTarget reachable from it. */
 export interface HookSignal {
