@@ -207,7 +207,12 @@ export interface WorkerTask {
   callId: number;
   hookId: string;
   hookName: string;
-  hook: CompiledHook;
+  /**
+   * The record comes along only when the host does not know that this hook version was run in
+   * this pool before; a worker without it (its instance cache lacks the hook) answers `miss`
+   * and the host sends the task again with it.
+   */
+  hook: HookRef;
   event: HookEvent;
   grants: HookGrants;
   /** Epoch ms at which ctx.signal aborts (the host kills the worker a little later). */
@@ -224,7 +229,8 @@ export interface WorkerTask {
 
 /** What a worker answers: never a hook's own object, only data built by the worker. */
 export interface WorkerReply {
-  status: 'ok' | 'error' | 'timeout' | 'oom' | 'invalid-result';
+  /** `miss`: the task came without its record and this worker has no instance of the hook; nothing ran. */
+  status: 'ok' | 'error' | 'timeout' | 'oom' | 'invalid-result' | 'miss';
   /** v8.serialize()d result, present when status is 'ok'. */
   valueBytes?: Uint8Array;
   error?: OutcomeError;

@@ -16,6 +16,9 @@ const EVENT_WAIT_MS = 1_000;
 // worker restart.
 export const KILL_GRACE_MS = 100;
 
+/** Hook versions remembered per pool as sent (see `ranIn`). */
+const RAN_ENTRIES = 512;
+
 /**
  * The smallest signal piscina accepts (it calls addEventListener/removeEventListener and reads
  * `aborted`). A Node AbortController per call cost about 40 us here, more than the hook call.
@@ -77,6 +80,9 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
   const replacing = new Map<number, WorkerReply>();
   // Profile name -> its bound on a worker's external (ArrayBuffer) memory, in bytes.
   const externalBytes = new Map<string, number>();
+  // Profile name -> the hook versions run in that pool: their tasks go without the record,
+  // which a worker that has no instance of it asks for (`miss`). Bounded: forgetting costs a record.
+  const ranIn = new Map<string, Set<string>>();
 
   function onWorkerMessage(message: unknown): void {
     const { hookdReplace, callId: replaceId } = (message ?? {}) as Partial<WorkerReplaceMessage>;
@@ -147,6 +153,8 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     const callId = nextCallId++;
     // API keys stay here: the worker gets the app names and a port to ask us for requests.
     const apps = splitAppGrants(task.grants ?? {});
+    const ran = ranIn.get(profileName) ?? ranIn.set(profileName, new Set()).get(profileName)!;
+    const versionKey = `${task.hookId}\0${task.hook.hash}\0${task.hook.filename}`;
     const workerTask: WorkerTask = {
       callId,
       hookId: task.hookId,
@@ -163,11 +171,14 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     };
     const channel = apps.endpoints ? openAppChannel({ endpoints: apps.endpoints, maxResponseBytes: apps.maxResponseBytes, deadline: workerTask.deadline }) : undefined;
     if (channel) workerTask.appsPort = channel.port;
+    // A transferred port cannot be sent twice: a call with one always carries its record.
+    else if (ran.has(versionKey)) workerTask.hook = { hash: task.hook.hash, filename: task.hook.filename };
     const deadline = createDeadlineSignal();
     const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);
     received.set(callId, 0);
     aborts.set(callId, deadline.abort);
     const answer = async (reply: WorkerReply): Promise<WireOutcome> => {
+      if (reply.status === 'miss') return outcomeOf('crashed', 'the hook\'s worker had no record of it even when sent one', elapsed());
       if (reply.posted > 0) await eventsForwarded(callId, reply.posted);
       const outcome: WireOutcome = { status: reply.status, logs: reply.logs, durationMs: elapsed() };
       if (reply.valueBytes) outcome.valueBytes = reply.valueBytes;
@@ -178,7 +189,15 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       return outcome;
     };
     try {
-      return await answer(await pool.run(workerTask, channel ? { signal: deadline.signal, transferList: [channel.port] } : { signal: deadline.signal }));
+      const runOptions = channel ? { signal: deadline.signal, transferList: [channel.port] } : { signal: deadline.signal };
+      let reply = await pool.run(workerTask, runOptions);
+      if (reply.status === 'miss') {
+        workerTask.hook = task.hook;
+        reply = await pool.run(workerTask, runOptions);
+      }
+      if (ran.size >= RAN_ENTRIES) ran.clear();
+      ran.add(versionKey);
+      return await answer(reply);
     } catch (err) {
       // Aborted because its worker asked to be replaced: that worker's reply is the outcome.
       const replaced = replacing.get(callId);

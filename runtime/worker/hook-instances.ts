@@ -1,10 +1,11 @@
 // Per-worker cache of evaluated hook modules, keyed by hook id and content hash: a warm call
-// reuses the module instance (and its module state) instead of evaluating the source again.
+// reuses the module instance (and its module state) instead of evaluating the source again,
+// and its task need not carry the compiled record (the host sends it only on a miss).
 // Each hook id gets its own Compartment, so hooks never share globals or module state.
 import type { CallSlot } from '../capabilities/call.ts';
 import type { HookContext } from '../capabilities/ctx.ts';
 import { createHookGlobals } from './hook-globals.ts';
-import type { CompiledHook } from '../protocol.ts';
+import type { HookRef } from '../protocol.ts';
 
 export interface HookInstance {
   fn: Function;
@@ -34,8 +35,8 @@ export function createInstanceCache(deps: { maxEntries: number }) {
    * The instance for this hook version, evaluating the module on a miss. `beforeEvaluate`
    * runs first so top-level code already logs into the calling invocation.
    */
-  async function getInstance(hookId: string, hook: CompiledHook, beforeEvaluate: (call: CallSlot) => void): Promise<HookInstance> {
-    const key = `${hookId}\0${hook.hash}\0${hook.filename}`;
+  async function getInstance(hookId: string, hook: HookRef, beforeEvaluate: (call: CallSlot) => void): Promise<HookInstance> {
+    const key = keyOf(hookId, hook);
     const hit = entries.get(key);
     if (hit) {
       entries.delete(key);
@@ -43,6 +44,7 @@ export function createInstanceCache(deps: { maxEntries: number }) {
       beforeEvaluate(hit.call);
       return hit;
     }
+    if (hook.record === undefined) throw new Error(`hook ${hookId}: no instance and no record (the caller checks has() first)`);
     const old = keyByHook.get(hookId);
     if (old !== undefined) entries.delete(old); // an edited hook: drop the stale version
     const record = hook.record as { __syncModuleProgram__?: unknown };
@@ -73,5 +75,13 @@ export function createInstanceCache(deps: { maxEntries: number }) {
     return instance;
   }
 
-  return { getInstance };
+  return {
+    getInstance,
+    /** Whether a call of this hook version can run without its record. */
+    has: (hookId: string, hook: HookRef) => entries.has(keyOf(hookId, hook)),
+  };
+}
+
+function keyOf(hookId: string, hook: HookRef): string {
+  return `${hookId}\0${hook.hash}\0${hook.filename}`;
 }

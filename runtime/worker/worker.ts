@@ -115,12 +115,16 @@ export function warmUp(): boolean {
   return true;
 }
 
+/** The reply to a task without its record for a hook this worker has no instance of. */
+const MISS: WorkerReply = Object.freeze({ status: 'miss', logs: [], logsTruncated: false, posted: 0 }) as WorkerReply;
+
 /** One hook call. Never throws: every way a hook can fail becomes a reply. */
 export default async function runHookCall(task: WorkerTask): Promise<WorkerReply> {
   if (Date.now() >= task.deadline) {
     // It waited in the queue past its deadline: do not start work nobody will wait for.
     return { status: 'timeout', error: timeoutError('the hook call reached its deadline before it started'), logs: [], logsTruncated: false, posted: 0 };
   }
+  if (task.hook.record === undefined && !instances.has(task.hookId, task.hook)) return MISS;
   const policy = policyFor(task.grants);
   const log = createLogSink({ maxBytes: task.maxLogBytes, maxLines: task.maxLogLines }, policy.redact);
   const where: HookLocation = { sourceUrl: task.hook.filename, filename: task.hook.filename, lineOneOffset: 0 };
