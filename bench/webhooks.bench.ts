@@ -1,7 +1,8 @@
 // Webhook deliveries per second through hookd's durable outbox (POST /events -> stored ->
 // dispatched -> outbox row -> claimed -> signed POST -> attempt recorded) against a plain loop
 // of fetch POSTs to the same receiver, same run. The receiver runs in its own process (this
-// file with --receiver), so neither side shares an event loop with it.
+// file with --receiver), so neither side shares an event loop with it. Each concurrency is
+// compared with the plain loop at the same one (the endpoint's maxConcurrencyPerEndpoint).
 // `npx tsx bench/webhooks.bench.ts` (SYNC=normal runs SQLite with synchronous=normal).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,7 +15,8 @@ import { makeTempDir } from '../test/helpers/temp-dir.ts';
 
 const DELIVERIES = 3000;
 const BATCH = 500;
-const PER_ENDPOINT = 4;
+/** Requests at a time: the endpoint's maxConcurrencyPerEndpoint, and the plain loop's. */
+const CONCURRENCY = [1, 4];
 
 if (process.argv.includes('--receiver')) {
   // Counts POSTs and answers 204 as soon as the body is read, like a well-behaved receiver.
@@ -38,33 +40,42 @@ if (process.argv.includes('--receiver')) {
 async function main(): Promise<void> {
   const receiver = fork(fileURLToPath(import.meta.url), ['--receiver'], { execArgv: process.execArgv });
   const [{ url: receiverUrl }] = (await once(receiver, 'message')) as [{ url: string }];
-  const temp = makeTempDir('hookd-bench-');
   try {
-    const daemon = await spawnDaemon(writeTestConfig(temp.dir, { log: { level: 'info' }, storage: { synchronous: process.env.SYNC ?? 'full' }, webhooks: { maxConcurrencyPerEndpoint: PER_ENDPOINT } }));
-    const call = (method: string, path: string, body?: unknown) => request(daemon.url, method, path, body, { token: ADMIN_TOKEN });
-    await call('POST', '/webhooks', { url: `${receiverUrl}/in`, events: ['media.*'] });
-
-    await throughOutbox(call, receiver, 300); // warm-up: JIT, SQLite cache, keep-alive sockets
-    const outbox = await throughOutbox(call, receiver, DELIVERIES);
-    daemon.child.kill('SIGTERM');
-    await daemon.exited;
-
+    // The sender at each concurrency, then the plain loop at the same ones, against one receiver.
+    const outbox = new Map<number, number>();
+    for (const perEndpoint of CONCURRENCY) outbox.set(perEndpoint, await senderRate(receiver, receiverUrl, perEndpoint));
     const body = JSON.stringify({ id: 'e', type: 'media.added', occurredAt: new Date().toISOString(), payload: { title: 'Dune' } });
-    await fetchLoop(receiverUrl, body, 300, 1);
-    const sequential = await fetchLoop(receiverUrl, body, DELIVERIES, 1);
-    const concurrent = await fetchLoop(receiverUrl, body, DELIVERIES, PER_ENDPOINT);
+    await fetchLoop(receiverUrl, body, 300, 1); // warm-up
+    const plain = new Map<number, number>();
+    for (const n of CONCURRENCY) plain.set(n, await fetchLoop(receiverUrl, body, DELIVERIES, n));
 
-    console.log(`\nwebhooks: ${DELIVERIES} deliveries to one local receiver (synchronous: ${process.env.SYNC ?? 'full'}, ${PER_ENDPOINT} per endpoint)`);
-    console.table([
-      { path: 'hookd outbox (stored, signed, attempt logged)', 'deliveries/s': Math.round(outbox) },
-      { path: 'plain fetch loop, 1 at a time', 'deliveries/s': Math.round(sequential) },
-      { path: `plain fetch loop, ${PER_ENDPOINT} at a time`, 'deliveries/s': Math.round(concurrent) },
-    ]);
-    console.log(`ratio outbox/fetch (1 at a time): ${(outbox / sequential).toFixed(2)}x`);
-    console.log(`ratio outbox/fetch (${PER_ENDPOINT} at a time): ${(outbox / concurrent).toFixed(2)}x`);
+    console.log(`\nwebhooks: ${DELIVERIES} deliveries to one local receiver (synchronous: ${process.env.SYNC ?? 'full'})`);
+    console.table(
+      CONCURRENCY.flatMap((n) => [
+        { path: `hookd outbox, ${n} per endpoint (stored, signed, attempt logged)`, 'deliveries/s': Math.round(outbox.get(n)!) },
+        { path: `plain fetch loop, ${n} at a time`, 'deliveries/s': Math.round(plain.get(n)!) },
+      ]),
+    );
+    for (const n of CONCURRENCY) console.log(`ratio outbox/fetch (${n} at a time): ${(outbox.get(n)! / plain.get(n)!).toFixed(2)}x`);
   } finally {
     receiver.send('stop');
     await once(receiver, 'exit');
+  }
+}
+
+/** Deliveries per second through a fresh daemon whose endpoint takes `perEndpoint` requests at a time. */
+async function senderRate(receiver: ChildProcess, receiverUrl: string, perEndpoint: number): Promise<number> {
+  const temp = makeTempDir('hookd-bench-');
+  try {
+    const daemon = await spawnDaemon(writeTestConfig(temp.dir, { log: { level: 'info' }, storage: { synchronous: process.env.SYNC ?? 'full' }, webhooks: { maxConcurrencyPerEndpoint: perEndpoint } }));
+    const call = (method: string, path: string, body?: unknown) => request(daemon.url, method, path, body, { token: ADMIN_TOKEN });
+    await call('POST', '/webhooks', { url: `${receiverUrl}/in`, events: ['media.*'] });
+    await throughOutbox(call, receiver, 300); // warm-up: JIT, SQLite cache, keep-alive sockets
+    const rate = await throughOutbox(call, receiver, DELIVERIES);
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    return rate;
+  } finally {
     temp.remove();
   }
 }

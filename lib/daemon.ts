@@ -17,6 +17,8 @@ import { createEventsRouter } from './api/events-router.ts';
 import { createDeliveriesRouter } from './api/deliveries-router.ts';
 import { createWebhooksRouter } from './api/webhooks-router.ts';
 import { createServiceRouter } from './api/service-router.ts';
+import { createSessionRouter } from './api/session-router.ts';
+import { createSessions } from './api/sessions.ts';
 import { createProgressRouter } from './api/progress-router.ts';
 import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus } from './bus.ts';
@@ -27,6 +29,7 @@ import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHealthProbe } from './db/health-probe.ts';
 import { createHooksStore } from './db/hooks-store.ts';
+import { createSessionsStore } from './db/sessions-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
@@ -36,6 +39,8 @@ import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
 import { createHooksRouter } from './api/hooks-router.ts';
+import { createReplayRouter } from './api/replay-router.ts';
+import { createReplay } from './dispatch/replay.ts';
 import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
@@ -137,6 +142,13 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
 
   const tokensStore = createTokensStore(db);
   const auth = createAuthenticator({ tokens, store: tokensStore });
+  const sessions = createSessions({
+    store: createSessionsStore(db),
+    findByDigest: auth.findByDigest,
+    config: { ttlMs: config.ui.sessionTtlMs, idleTimeoutMs: config.ui.sessionIdleTimeoutMs, secureCookie: config.ui.secureCookie },
+  });
+  // Every route but /integrations (HTTP Basic or Bearer only) also takes the session cookie.
+  const authenticate = sessions.authenticate(auth.authenticate);
 
   const catalog = createCatalog(config.catalog);
   const catalogTypes = catalog.list().map((t) => t.name);
@@ -173,7 +185,6 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     hooksConfig: config.hooks,
     runtimeConfig: config.runtime,
     payloadLimits,
-    enqueueDeliveries: webhooks.enqueueDeliveries,
     envGrants,
     integrations: config.integrations,
     invokerExtras: { runCommand: commands.run },
@@ -237,15 +248,16 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   let apiDocument: string | undefined;
   const app = createApp({
     log,
-    authenticate: config.stream.queryToken ? acceptQueryToken(auth.authenticate, QUERY_TOKEN_PATHS) : auth.authenticate,
+    authenticate: config.stream.queryToken ? acceptQueryToken(authenticate, QUERY_TOKEN_PATHS) : authenticate,
     publicRouters: [
       createServiceRouter({
         isStopping: () => stopping,
         readiness,
         // Built on first request, not at start: most daemons never serve it.
         document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
-        metrics: { public: config.metrics.public, authenticate: auth.authenticate, contentType: metrics.contentType, render: metrics.render },
+        metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
       }),
+      createSessionRouter({ sessions, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth }),
       // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
       createIntegrationsRouter({
         receive: createReceiver({ catalog, raiseAll: eventService.raiseAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),
@@ -284,6 +296,15 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         onPermissionsChanged: ({ hook, before, after, by }) =>
           log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
       }),
+      createReplayRouter({
+        replay: createReplay({ events, invocations: dispatch.invocations, invoker: dispatch.invoker, catalog, payloadLimits }),
+        hooks: dispatch.hooks,
+        definitions: dispatch.definitions,
+        catalog,
+        maxEvents: config.ui.replayMaxEvents,
+        bodyLimit: config.server.bodyLimit,
+        maxDepth: config.events.maxDepth,
+      }),
       createCatalogRouter({ catalog }),
       createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
       createDeliveriesRouter({ endpoints: webhooks.endpoints }),
@@ -296,6 +317,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     log,
     tasks: [
       { name: 'events', prune: (now) => events.pruneBefore(now - config.storage.retention.eventsMs) },
+      { name: 'sessions', prune: (now) => sessions.pruneExpired(now) },
       ...webhooks.pruneTasks,
       ...dispatch.pruneTasks,
     ],

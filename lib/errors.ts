@@ -138,6 +138,17 @@ export const errors = {
       message: `this token lacks the "${scope}" scope needed for this call`,
       details: { required: scope },
     }),
+  /** A state-changing request authenticated by the session cookie without the session's CSRF token. */
+  csrf: (method: string) =>
+    createError({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: `${method} with the session cookie needs the X-CSRF-Token header: send the csrfToken that POST /session (or GET /session) answered`,
+      details: { header: 'X-CSRF-Token' },
+    }),
+  /** The session cookie names no live session: signed out, expired, idle too long, or its token was removed. */
+  sessionEnded: (why: string) =>
+    createError({ code: 'UNAUTHORIZED', status: 401, message: `session ${why}: sign in again (POST /session with a token)` }),
   compile: (filename: string, message: string, line?: number, column?: number) =>
     createError({
       code: 'COMPILE_ERROR',

@@ -56,14 +56,19 @@ export function createAuthenticator(deps: { tokens: readonly KnownToken[]; store
         header ? 'Authorization header must be "Bearer <token>"' : 'missing Authorization: Bearer <token> header',
       );
     }
-    const digest = digestToken(match[1]!);
+    const found = await findByDigest(digestToken(match[1]!));
+    if (!found) throw errors.unauthorized('invalid token');
+    return found;
+  }
+
+  /** The token with this digest, configured or made by the CLI, as it is now (sessions re-check theirs at each use). */
+  async function findByDigest(digest: Buffer): Promise<{ principal: Principal; configured: boolean } | undefined> {
     let found: Principal | undefined;
     // No early exit: every configured digest is compared, so timing says nothing about which matched.
     for (const k of configured) if (timingSafeEqual(k.digest, digest) && !found) found = k;
     if (found) return { principal: { name: found.name, scopes: found.scopes }, configured: true };
     found = await deps.store.findByHash(digest.toString('hex'));
-    if (!found) throw errors.unauthorized('invalid token');
-    return { principal: { name: found.name, scopes: found.scopes }, configured: false };
+    return found && { principal: { name: found.name, scopes: found.scopes }, configured: false };
   }
 
   const authenticate: Middleware = async (ctx, next) => {
@@ -71,7 +76,7 @@ export function createAuthenticator(deps: { tokens: readonly KnownToken[]; store
     await next();
   };
 
-  return { authenticate, identify };
+  return { authenticate, identify, findByDigest };
 }
 
 /** Route guard: admin may do everything; other scopes only what they name. */

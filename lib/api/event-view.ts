@@ -17,8 +17,8 @@ export const EVENT_VIEW = {
     id: { type: 'string' },
     type: { type: 'string' },
     status: {
-      enum: ['filtering', 'pending', 'done'],
-      description: 'pending while action hooks are owed, done after; filtering while a waiting POST runs its filter chain.',
+      enum: ['pending', 'done'],
+      description: 'pending while action hooks are owed, done after. A waiting POST runs its filter chain before the event is stored.',
     },
     occurredAt: DATE_TIME,
     receivedAt: DATE_TIME,
@@ -102,7 +102,7 @@ export const BATCH_RESULT = {
               status: { enum: [200, 202], description: '202 stored now, 200 stored before (the same id).' },
               id: { type: 'string' },
               type: { type: 'string' },
-              state: { enum: ['filtering', 'pending', 'done'] },
+              state: { enum: ['pending', 'done'] },
             },
           },
           {

@@ -3,6 +3,7 @@
 import type { Static } from 'typebox';
 import type { HookRecord } from '../db/hooks-store.ts';
 import type { InvocationRecord } from '../db/invocations-store.ts';
+import { ARR_APPS } from '../integrations/arr-apps.ts';
 import { DATE_TIME, NULLABLE_STRING } from '../value-schemas.ts';
 
 const stringList = { type: 'array', items: { type: 'string' } } as const;
@@ -25,6 +26,10 @@ export const HOOK_VIEW = {
     priority: { type: 'integer' },
     source: { ...NULLABLE_STRING, description: 'Module hooks: the source.' },
     command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv.' },
+    arrScript: {
+      enum: [...ARR_APPS, null],
+      description: "Command hooks: the *arr app whose Custom Script variables the program gets (null: none).",
+    },
     env: stringList,
     permissions: {
       type: 'object',
@@ -96,7 +101,7 @@ export function presentHook(h: HookRecord): HookView {
     mode: h.mode,
     events: h.events,
     priority: h.priority,
-    ...(h.kind === 'module' ? { source: h.source } : { command: h.command }),
+    ...(h.kind === 'module' ? { source: h.source } : { command: h.command, arrScript: h.arrScript }),
     env: h.env,
     permissions: h.permissions,
     timeoutMs: h.timeoutMs,

@@ -3,6 +3,7 @@
 // error answers each route may give (its own, plus those its declaration implies).
 import type { ErrorCode } from '../errors.ts';
 import { ERROR_BODY } from './common-schemas.ts';
+import { SESSION_COOKIE } from './sessions.ts';
 import type { ParamsSchema, RouteSpec } from './route.ts';
 
 export interface DocumentInput {
@@ -46,7 +47,7 @@ const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> 
 
 const DESCRIPTION = `A self-hosted hook runtime: applications post business events; hookd runs hooks for them and delivers signed webhooks.
 
-**Authentication.** Every route but \`/healthz\`, \`/readyz\` and \`/openapi.json\` needs \`Authorization: Bearer <token>\`; \`/integrations\` also takes HTTP Basic with the token as the password. Scopes: \`events\` (post and read events, the catalog, streams, progress, stats) and \`admin\` (everything). \`/stream\` and \`/progress\` also take \`?access_token=\` (config stream.queryToken). A missing or wrong token is a 401, a missing scope a 403.
+**Authentication.** Every route but \`/healthz\`, \`/readyz\` and \`/openapi.json\` needs \`Authorization: Bearer <token>\`; \`/integrations\` also takes HTTP Basic with the token as the password. Scopes: \`events\` (post and read events, the catalog, streams, progress, stats) and \`admin\` (everything). \`/stream\` and \`/progress\` also take \`?access_token=\` (config stream.queryToken). A missing or wrong token is a 401, a missing scope a 403. The dashboard signs in with \`POST /session\` instead: its HttpOnly cookie authenticates every route with the token's scopes, and a POST, PUT, PATCH or DELETE sent with the cookie (and no Authorization header) must carry the session's CSRF token in \`X-CSRF-Token\` (403 otherwise).
 
 **Errors.** Every error is \`{ "error": { "code", "message", "details"?, "requestId" } }\` with the status listed per route; every answer carries \`X-Request-Id\`. Requests Node's HTTP parser refuses before any route get the same body with code \`MALFORMED_REQUEST\`: 400 (a bad request line, header or Content-Length), 408 (too slow to arrive), 417 (an Expect other than 100-continue), 431 (headers over 16 KiB). A path or method no route serves is a 404 \`NOT_FOUND\` (a 401 first without a valid token: authentication comes before routing).
 
@@ -80,6 +81,7 @@ export function buildOpenApiDocument(input: DocumentInput): Json {
       { name: 'webhooks', description: 'Webhook endpoints, their secrets and deliveries (admin).' },
       { name: 'streams', description: 'Live progress and events (Server-Sent Events), latest progress values, counters.' },
       { name: 'integrations', description: "The *arr apps' webhooks in: Radarr, Sonarr, Lidarr, Readarr, Prowlarr (Settings → Connect → Webhook)." },
+      { name: 'session', description: 'Dashboard sign-in: a token exchanged for an HttpOnly session cookie.' },
       { name: 'service', description: 'Health, readiness, metrics and this document.' },
     ],
     paths,
@@ -88,6 +90,7 @@ export function buildOpenApiDocument(input: DocumentInput): Json {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token: from the config (auth.tokens), HOOKD_TOKEN(_FILE), `hookd token create`, or the generated data/admin.token.' },
         accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same token in the query, for EventSource (GET /stream, GET /progress; stream.queryToken).' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A dashboard session (POST /session); state changes also need X-CSRF-Token.' },
         basic: { type: 'http', scheme: 'basic', description: 'HTTP Basic with an API token as the password (any user name): what the *arr apps\' Webhook connection sends (/integrations).' },
       },
       headers: {
@@ -106,7 +109,7 @@ function describeOperation(route: RouteSpec, ref: (schema: object) => unknown): 
     ...describeParams(route.headers, 'header', ref),
   ];
   const scope = route.auth === 'none' ? undefined : route.auth.scope;
-  const security = route.auth === 'none' ? [] : [{ bearer: [] }, ...(route.auth.queryToken ? [{ accessToken: [] }] : []), ...(route.auth.basic ? [{ basic: [] }] : [])];
+  const security = route.auth === 'none' ? [] : [{ bearer: [] }, ...(route.auth.basic ? [] : [{ session: [] }]), ...(route.auth.queryToken ? [{ accessToken: [] }] : []), ...(route.auth.basic ? [{ basic: [] }] : [])];
   const responses: Json = {};
   for (const [status, r] of Object.entries(route.responses)) {
     responses[status] = {

@@ -12,19 +12,23 @@ import { DELIVERY_ROUTES } from './deliveries-router.ts';
 import { EVENT_ACCEPTED, EVENT_VIEW, FILTER_RESULT, PROGRESS_ACCEPTED } from './event-view.ts';
 import { EVENT_ROUTES } from './events-router.ts';
 import { HOOK_ROUTES } from './hooks-router.ts';
+import { REPLAY_ROUTES } from './replay-router.ts';
 import { HOOK_ERROR, HOOK_VIEW, INVOCATION_VIEW, LOG_LINE } from './hook-view.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { PROGRESS_ROUTES } from './progress-router.ts';
 import type { RouteSpec } from './route.ts';
 import { SERVICE_ROUTES } from './service-router.ts';
+import { SESSION_ROUTES } from './session-router.ts';
 import { STREAM_ROUTES } from './stream-router.ts';
 import { WEBHOOK_ROUTES } from './webhooks-router.ts';
 
 export const API_ROUTES: readonly RouteSpec[] = [
   ...Object.values(SERVICE_ROUTES),
+  ...Object.values(SESSION_ROUTES),
   ...Object.values(EVENT_ROUTES),
   ...Object.values(CATALOG_ROUTES),
   ...Object.values(HOOK_ROUTES),
+  ...Object.values(REPLAY_ROUTES),
   ...Object.values(WEBHOOK_ROUTES),
   ...Object.values(DELIVERY_ROUTES),
   ...Object.values(STREAM_ROUTES),

@@ -1,6 +1,7 @@
 // The environment of a command hook, built from nothing (pure): HOOKD_EVENT_*, HOOKD_HOOK_NAME,
-// the payload's scalars flattened to HOOKD_PAYLOAD_<PATH>, PATH, and the variables the hook
-// names. Nothing else of the daemon's environment reaches the program.
+// the payload's scalars flattened to HOOKD_PAYLOAD_<PATH>, PATH, the variables the hook names,
+// and for an `arrScript` hook the app's `<app>_*` variables. Nothing else of the daemon's
+// environment reaches the program.
 import type { HookEvent } from '../../runtime/protocol.ts';
 
 export interface PayloadEnvLimits {
@@ -78,14 +79,21 @@ export interface CommandEnvInput {
   path: string;
   /** Values of the variables the hook names, already resolved (see resolve-env.ts). */
   named: Record<string, string>;
+  /** An arrScript hook's `<app>_*` variables (see arr-script.ts). */
+  app?: Record<string, string>;
   limits: PayloadEnvLimits;
 }
 
-/** The whole environment. hookd's own variables are set last, so a named variable cannot replace them. */
+/**
+ * The whole environment. hookd's own variables are set last, so neither a named variable nor
+ * an app's (all `<app>_` lowercase) can replace them; the app's replace a named one of the same
+ * name, as the script expects the app's value.
+ */
 export function buildCommandEnv(input: CommandEnvInput): { env: Record<string, string>; omitted: number } {
   const { vars, omitted } = flattenPayload(input.event.payload, input.limits);
   const env: Record<string, string> = {
     ...input.named,
+    ...input.app,
     ...vars,
     PATH: input.path,
     HOOKD_EVENT_TYPE: input.event.type,

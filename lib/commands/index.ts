@@ -12,6 +12,7 @@ import type { EnvGrants } from '../env-grants.ts';
 import { createLimiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import { createRedactor, type HookEvent, type HookOutcome, type LogLine } from '../../runtime/index.ts';
+import { arrScriptVars } from './arr-script.ts';
 import { buildCommandEnv } from './build-env.ts';
 import { checkProgram, findStartProblem } from './check-program.ts';
 import { createContainment, detectTracking, type ContainedRun } from './containment.ts';
@@ -59,7 +60,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
     return { level, message, at: new Date().toISOString() };
   }
 
-  async function runInSlot(hook: HookRecord, event: HookEvent, argv: string[], started: number, timeoutMs: number): Promise<HookOutcome> {
+  async function runInSlot(hook: HookRecord, event: HookEvent, argv: string[], arr: { vars: Record<string, string>; omitted: string[] } | undefined, started: number, timeoutMs: number): Promise<HookOutcome> {
     const deadline = started + timeoutMs;
     const elapsed = () => Math.round(performance.now() - started);
     if (stopping.signal.aborted) return { status: 'error', error: { message: 'hookd is shutting down: the command did not start' }, logs: [], durationMs: elapsed() };
@@ -75,6 +76,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
     const named = deps.envGrants.resolve(hook.env);
     const notes: LogLine[] = [];
     const unresolved = hook.env.filter((name) => !Object.hasOwn(named, name));
+    if (arr && arr.omitted.length > 0) notes.push(note('warn', `${hook.arrScript} variables left out (a NUL byte, or too long for an environment): ${arr.omitted.join(', ')}`));
     if (unresolved.length > 0) notes.push(note('warn', `env not passed (unset, or never given to a hook: HOOKD_* names, malformed names, hookd's credentials): ${unresolved.join(', ')}`));
     // What the program was given and what it might find anyway (a same-user /proc read) is
     // redacted from everything it prints.
@@ -84,6 +86,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       hookName: hook.name,
       path: deps.path ?? DEFAULT_PATH,
       named,
+      ...(arr ? { app: arr.vars } : {}),
       limits: { maxVars: config.maxPayloadVars, maxValueBytes: config.maxPayloadValueBytes },
     });
     if (omitted > 0) notes.push(note('debug', `${omitted} payload values left out of HOOKD_PAYLOAD_* (name collision, NUL byte, too long or too many): read them from stdin`));
@@ -145,8 +148,14 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       if (stopping.signal.aborted) {
         return Promise.resolve({ status: 'error', error: { message: 'hookd is shutting down: the command did not start' }, logs: [], durationMs: 0 });
       }
+      const arr = hook.arrScript ? arrScriptVars(hook.arrScript, event) : undefined;
+      // Not an error: the app would not have run its script either. The invocation says why.
+      if (arr && !arr.run) {
+        if (arr.failed) return Promise.resolve({ status: 'error', error: { message: arr.reason }, logs: [], durationMs: 0 });
+        return Promise.resolve({ status: 'ok', logs: [note('info', arr.reason)], durationMs: 0 });
+      }
       const call = limiter
-        .run(() => runInSlot(hook, event, argv, started, timeoutMs ?? config.timeoutMs))
+        .run(() => runInSlot(hook, event, argv, arr, started, timeoutMs ?? config.timeoutMs))
         .catch((err: unknown): HookOutcome => {
           deps.log.error({ err, hookId: hook.id }, 'command hook run failed unexpectedly');
           return { status: 'error', error: { message: `the command could not be run: ${(err as Error).message}` }, logs: [], durationMs: Math.round(performance.now() - started) };

@@ -1,6 +1,6 @@
-// Loads the configuration: the embedded default YAML, then the user's file merged over it,
-// then environment overrides; validates the result and freezes it. Every error names the
-// key, and the file and line where the YAML library can tell.
+// Loads the configuration: the schema's defaults, the embedded default YAML (the catalog), then
+// the user's file merged over them, then environment overrides; validates the result and
+// freezes it. Every error names the key, and the file and line where the YAML library can tell.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -8,6 +8,8 @@ import { errors } from '../errors.ts';
 import { parsePointer } from '../json-schema.ts';
 import { packageRoot } from '../package-info.ts';
 import { normalizeConfig, type Config } from './normalize.ts';
+import { applyDefaults, configDefaults } from './defaults.ts';
+import { CONFIG_SCHEMA, type RawConfig } from './schema.ts';
 import { EMBEDDED_DEFAULT } from './embedded-default.ts';
 import { validateConfigShape } from './validate.ts';
 
@@ -42,15 +44,18 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const userFile = options.file ?? env.HOOKD_CONFIG;
   if (userFile) files.push(readYaml(userFile));
 
-  let merged: Record<string, unknown> = {};
+  // Defaults first, as a layer of their own, so that maps merge with them (runtime.profiles);
+  // then the defaults of entries the files added (a profile's youngHeap).
+  let merged: Record<string, unknown> = configDefaults();
   for (const f of files) merged = mergeDeep(merged, f.value) as Record<string, unknown>;
   applyEnv(merged, env);
+  applyDefaults(CONFIG_SCHEMA, merged);
 
   const problems = validateConfigShape(merged).map((p) => locate(p.pointer, p.message, files, env));
   if (problems.length > 0) {
     throw errors.config(`invalid configuration:\n${problems.map(formatProblem).join('\n')}`, { problems });
   }
-  return deepFreeze(normalizeConfig(merged, files.map((f) => f.file), cwd));
+  return deepFreeze(normalizeConfig(merged as RawConfig, files.map((f) => f.file), cwd));
 }
 
 /**

@@ -5,6 +5,7 @@ import { errors } from '../errors.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { INTEGRATION_CATALOG } from '../integrations/catalog.ts';
 import type { IntegrationConfig } from './integrations.ts';
+import type { RawConfig } from './schema.ts';
 
 /** What a token may do: events (post and read events), metrics (GET /metrics), admin (everything). */
 export const SCOPES = ['events', 'admin', 'metrics'] as const;
@@ -43,6 +44,7 @@ export interface Config {
   commands: CommandsConfig;
   progress: ProgressConfig;
   stream: StreamConfig;
+  ui: UiConfig;
   webhooks: WebhooksConfig;
   /** Values for ctx.env, by name (permissions.env); never logged. */
   secrets: Record<string, string>;
@@ -69,8 +71,8 @@ export interface StorageConfig {
   retention: { eventsMs: number; pruneIntervalMs: number };
 }
 
-// The raw shape is guaranteed by CONFIG_SCHEMA; this only reads it.
-type Raw = Record<string, any>;
+// The raw shape (defaults applied, validated) is CONFIG_SCHEMA's; this only reads it.
+type Raw = RawConfig;
 
 export interface HooksConfig {
   dir: string;
@@ -104,7 +106,7 @@ export interface RuntimeConfig {
 
 const MIB = 1024 * 1024;
 
-function normalizeHooks(h: Raw, cwd: string): HooksConfig {
+function normalizeHooks(h: Raw['hooks'], cwd: string): HooksConfig {
   return {
     dir: resolve(cwd, h.dir),
     watch: h.watch,
@@ -118,8 +120,8 @@ function normalizeHooks(h: Raw, cwd: string): HooksConfig {
   };
 }
 
-function normalizeRuntime(r: Raw): RuntimeConfig {
-  const mb = (v: number | string | undefined, fallback: number) => (v === undefined ? fallback : Math.max(1, Math.round(parseSize(v)! / MIB)));
+function normalizeRuntime(r: Raw['runtime']): RuntimeConfig {
+  const mb = (v: number | string) => Math.max(1, Math.round(parseSize(v)! / MIB));
   return {
     timeoutMs: parseDuration(r.timeout)!,
     maxTimeoutMs: parseDuration(r.maxTimeout)!,
@@ -132,12 +134,12 @@ function normalizeRuntime(r: Raw): RuntimeConfig {
     maxSourceBytes: parseSize(r.maxSourceSize)!,
     compileTimeoutMs: parseDuration(r.compileTimeout)!,
     maxFetchResponseBytes: parseSize(r.maxFetchResponse)!,
-    memoryBudgetMb: mb(r.memoryBudget, 1024),
+    memoryBudgetMb: mb(r.memoryBudget),
     profiles: Object.fromEntries(
-      Object.entries(r.profiles as Record<string, Raw>).map(([name, p]) => {
-        const heap = mb(p.heap, 64);
+      Object.entries(r.profiles).map(([name, p]) => {
+        const heap = mb(p.heap);
         // ArrayBuffers escape V8's heap limit; by default a profile allows as much of them as heap.
-        return [name, { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: mb(p.youngHeap, 16), stackSizeMb: mb(p.stack, 4), maxExternalMb: mb(p.external, heap) }];
+        return [name, { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: mb(p.youngHeap), stackSizeMb: mb(p.stack), maxExternalMb: p.external === undefined ? heap : mb(p.external) }];
       }),
     ),
   };
@@ -168,7 +170,7 @@ export interface CommandsConfig {
   tracking: 'auto' | 'cgroup' | 'proc';
 }
 
-function normalizeCommands(c: Raw, cwd: string): CommandsConfig {
+function normalizeCommands(c: Raw['commands'], cwd: string): CommandsConfig {
   return {
     concurrency: c.concurrency,
     timeoutMs: parseDuration(c.timeout)!,
@@ -211,6 +213,15 @@ export interface StreamConfig {
   queryToken: boolean;
 }
 
+/** The dashboard's sessions and replays. */
+export interface UiConfig {
+  sessionTtlMs: number;
+  /** 0: no idle timeout. */
+  sessionIdleTimeoutMs: number;
+  secureCookie: 'auto' | boolean;
+  replayMaxEvents: number;
+}
+
 export interface WebhooksConfig {
   timeoutMs: number;
   /** Delays before the 2nd, 3rd, ... attempt; its length + 1 is the number of attempts. */
@@ -228,10 +239,10 @@ export interface WebhooksConfig {
   pollIntervalMs: number;
 }
 
-function normalizeWebhooks(w: Raw): WebhooksConfig {
+function normalizeWebhooks(w: Raw['webhooks']): WebhooksConfig {
   return {
     timeoutMs: parseDuration(w.timeout)!,
-    retryScheduleMs: (w.retrySchedule as Array<number | string>).map((d) => parseDuration(d)!),
+    retryScheduleMs: w.retrySchedule.map((d) => parseDuration(d)!),
     jitter: w.jitter,
     maxRetryAfterMs: parseDuration(w.maxRetryAfter)!,
     disableAfterFailures: w.disableAfterFailures,
@@ -249,7 +260,7 @@ function normalizeWebhooks(w: Raw): WebhooksConfig {
  * The backend and its connection. A URL is refused unless the client is postgres (it would be
  * ignored), and checked as a URL here so that no later error quotes it: it may hold a password.
  */
-function normalizeStorageClient(s: Raw): Pick<StorageConfig, 'client' | 'url' | 'pool' | 'statementTimeoutMs'> {
+function normalizeStorageClient(s: Raw['storage']): Pick<StorageConfig, 'client' | 'url' | 'pool' | 'statementTimeoutMs'> {
   const fail = (key: string, message: string) => errors.config(`invalid configuration:\n  storage.${key}: ${message}`, { problems: [{ key: `storage.${key}`, message }] });
   const url: string | undefined = s.url ?? undefined;
   if (s.client === 'postgres') {
@@ -278,7 +289,7 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     },
     dataDir,
     log: { level: raw.log.level, pretty: raw.log.pretty },
-    auth: { tokens: raw.auth.tokens ?? [] },
+    auth: { tokens: raw.auth.tokens },
     storage: {
       ...normalizeStorageClient(raw.storage),
       file: resolve(dataDir, raw.storage.file),
@@ -313,9 +324,15 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
       maxClientsPerToken: raw.stream.maxClientsPerToken,
       queryToken: raw.stream.queryToken,
     },
+    ui: {
+      sessionTtlMs: parseDuration(raw.ui.sessionTtl)!,
+      sessionIdleTimeoutMs: parseDuration(raw.ui.sessionIdleTimeout)!,
+      secureCookie: raw.ui.secureCookie,
+      replayMaxEvents: raw.ui.replayMaxEvents,
+    },
     webhooks: normalizeWebhooks(raw.webhooks),
-    secrets: raw.secrets ?? {},
-    integrations: raw.integrations ?? {},
+    secrets: raw.secrets,
+    integrations: raw.integrations,
     // The *arr apps' own event types first: an entry of the same name in the config replaces one.
     catalog: { ...INTEGRATION_CATALOG, ...raw.catalog },
     sources,

@@ -104,6 +104,9 @@ const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
   lastError: 'last_error',
 };
 
+/** A due row as the claim first sees it: enough to choose by, without its body. */
+export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'>;
+
 export interface ClaimQuery {
   now: number;
   leaseUntil: number;
@@ -111,7 +114,7 @@ export interface ClaimQuery {
   candidates: number;
   excludeWebhookIds: readonly string[];
   /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
-  pick: (due: DeliveryRecord[]) => DeliveryRecord[];
+  pick: (due: DueDelivery[]) => DueDelivery[];
 }
 
 export function createDeliveriesStore(db: Knex) {
@@ -176,24 +179,33 @@ export function createDeliveriesStore(db: Knex) {
       return out;
     },
 
-    /** Leases due pending rows of enabled webhooks, in due order; returns what was claimed. */
+    /**
+     * Leases due pending rows of enabled webhooks, in due order; returns what was claimed. The
+     * candidates are read without their bodies (most are not picked), and the picked rows are
+     * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed:
+     * no transaction, and only claimed rows are read in full.
+     */
     async claimDue(q: ClaimQuery): Promise<DeliveryRecord[]> {
-      return db.transaction(async (trx) => {
-        let query = deliveries(trx)
-          .select('deliveries.*')
-          .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+      const due = (query: Knex.QueryBuilder) =>
+        query
           .where('deliveries.status', 'pending')
           .andWhere('deliveries.next_attempt_at', '<=', q.now)
-          .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now))
-          .andWhere('webhooks.enabled', true)
-          .orderBy('deliveries.next_attempt_at')
-          .limit(q.candidates);
-        if (q.excludeWebhookIds.length > 0) query = query.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
-        const picked = q.pick((await query).map(fromRow));
-        if (picked.length === 0) return [];
-        await deliveries(trx).whereIn('id', picked.map((d) => d.id)).update({ claimed_until: q.leaseUntil });
-        return picked.map((d) => ({ ...d, claimedUntil: q.leaseUntil }));
-      });
+          .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
+      let candidates = due(deliveries().select('deliveries.id', 'deliveries.webhook_id'))
+        .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+        .andWhere('webhooks.enabled', true)
+        .orderBy('deliveries.next_attempt_at')
+        .limit(q.candidates);
+      if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
+      const rows = (await candidates) as Array<{ id: string; webhook_id: string }>;
+      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id })));
+      if (picked.length === 0) return [];
+      const claimed = (await due(deliveries().whereIn('id', picked.map((d) => d.id)))
+        .update({ claimed_until: q.leaseUntil })
+        .returning('*')) as DeliveryRow[];
+      // RETURNING's order is unspecified: back to due order.
+      const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
+      return picked.flatMap((d) => byId.get(d.id) ?? []);
     },
 
     /** When the earliest unclaimed pending row falls due (the sender's next timer). */

@@ -3,9 +3,10 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './dialect.ts';
 
-// filtering: stored, its filter chain still running (POST ?wait=true); pending: action hooks
-// still to run; done: dispatched. Webhook deliveries exist once an event leaves filtering.
-export type EventStatus = 'filtering' | 'pending' | 'done';
+// pending: action hooks still to run; done: dispatched. A waiting POST's filter chain runs
+// before its event is stored, so no stored event waits for one (migration 005 finished those an
+// older version left).
+export type EventStatus = 'pending' | 'done';
 
 export interface EventRecord {
   seq: number;
@@ -241,25 +242,6 @@ export function createEventsStore(db: Knex) {
     async countPending(): Promise<number> {
       const row = (await table().where('status', 'pending').count({ n: '*' }).first()) as { n: number | string } | undefined;
       return Number(row?.n ?? 0);
-    },
-
-    /** Ends an event's filtering: its final payload and what it waits for next. */
-    /** One statement for many events: each statement costs an event-loop turn under load. */
-    async finishFiltering(trx: Knex.Transaction, items: Array<{ id: string; payload: unknown; status: 'pending' | 'done' }>): Promise<void> {
-      for (let i = 0; i < items.length; i += 200) {
-        const chunk = items.slice(i, i + 200);
-        const cases = (pick: (item: (typeof chunk)[number]) => string) =>
-          db.raw(`CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`, chunk.flatMap((c) => [c.id, pick(c)]));
-        await table(trx)
-          .whereIn('id', chunk.map((c) => c.id))
-          .andWhere('status', 'filtering')
-          .update({ final_payload: cases((c) => JSON.stringify(c.payload)), status: cases((c) => c.status) } as never);
-      }
-    },
-
-    /** Events whose filter chain a stop interrupted. */
-    async listFiltering(): Promise<EventRecord[]> {
-      return (await table().where('status', 'filtering').orderBy('seq')).map(fromRow);
     },
 
     async markDone(ids: string[], trx?: Knex.Transaction): Promise<void> {

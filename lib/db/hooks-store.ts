@@ -3,6 +3,9 @@
 import type { Knex } from 'knex';
 import { storableText } from './dialect.ts';
 
+/** The *arr apps a command hook's `arrScript` can name (lib/integrations/arr-apps.ts: db/ imports only knex). */
+export type ArrScriptApp = 'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr';
+
 export interface HookPermissions {
   net?: string[];
   env?: string[];
@@ -29,6 +32,8 @@ export interface HookRecord {
   compiled: CompiledModule | null;
   command: string[] | null;
   env: string[];
+  /** Command hooks: whose Custom Script variables the program gets. */
+  arrScript: ArrScriptApp | null;
   permissions: HookPermissions;
   timeoutMs: number | null;
   limits: string | null;
@@ -56,6 +61,7 @@ interface HookRow {
   hash: string | null;
   command: string | null;
   env: string | null;
+  arr_script: string | null;
   permissions: string | null;
   timeout_ms: number | null;
   limits: string | null;
@@ -82,6 +88,7 @@ function fromRow(r: HookRow): HookRecord {
     compiled: compiled && { ...compiled, hash: r.hash ?? '' },
     command: r.command ? JSON.parse(r.command) : null,
     env: r.env ? JSON.parse(r.env) : [],
+    arrScript: (r.arr_script ?? null) as ArrScriptApp | null,
     permissions: r.permissions ? JSON.parse(r.permissions) : {},
     timeoutMs: r.timeout_ms,
     limits: r.limits,
@@ -110,6 +117,7 @@ function toRow(h: Partial<HookFields>): Partial<HookRow> {
   }
   if (h.command !== undefined) row.command = h.command && JSON.stringify(h.command);
   if (h.env !== undefined) row.env = JSON.stringify(h.env);
+  if (h.arrScript !== undefined) row.arr_script = h.arrScript;
   if (h.permissions !== undefined) row.permissions = JSON.stringify(h.permissions);
   if (h.timeoutMs !== undefined) row.timeout_ms = h.timeoutMs;
   if (h.limits !== undefined) row.limits = h.limits;

@@ -9,6 +9,8 @@ import { errors } from '../errors.ts';
 import { APP_KEY_PATTERN } from '../config/integrations.ts';
 import { ENV_NAME_PATTERN } from '../env-grants.ts';
 import { checkPatternList } from '../event-pattern.ts';
+import { ARR_APPS } from '../integrations/arr-apps.ts';
+import { ARR_SCRIPT_APPS } from '../integrations/arr-script-env/index.ts';
 import { compileOwnSchema } from '../json-schema.ts';
 import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 
@@ -31,6 +33,10 @@ export const HOOK_FIELDS = {
   source: { type: 'string', minLength: 1, description: 'A module hook\'s ES module source; a compile error is 400 COMPILE_ERROR with line and column.' },
   command: { ...stringList, minItems: 1, description: 'A command hook\'s argv; the program an absolute path it can run (422 otherwise).' },
   env: { ...envNames, description: 'Command hooks: the variables (from `secrets`, then the environment) the program gets. Never HOOKD_* (422).' },
+  arrScript: {
+    enum: [...ARR_APPS, null],
+    description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (${ARR_SCRIPT_APPS.join(', ')}; null removes it).`,
+  },
   timeoutMs: { type: 'integer', minimum: 1, description: 'Per call; at most runtime.maxTimeout.' },
   limits: { type: 'string', minLength: 1, description: 'A memory profile of runtime.profiles (422 when unknown).' },
   enabled: { type: 'boolean', description: 'true re-enables an auto-disabled hook and resets its failure count.' },
@@ -133,7 +139,17 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
     return result.hook;
   }
 
+  // The schema lists the apps hookd takes webhooks from; each has a Custom Script table (arr-script-env).
+  function checkArrScript(kind: 'module' | 'command', input: HookInput): void {
+    const app = input.arrScript;
+    if (app === undefined || app === null) return;
+    if (kind === 'module') {
+      throw errors.validation('arrScript is for command hooks only (a module hook reads the app\'s body from event.payload)', { pointer: '/arrScript' });
+    }
+  }
+
   async function checkBody(kind: 'module' | 'command', input: HookInput, filename: string): Promise<Partial<HookFields>> {
+    checkArrScript(kind, input);
     if (kind === 'module') {
       if (input.command !== undefined) throw errors.validation('a module hook has "source", not "command"', { pointer: '/command' });
       if (input.source === undefined) return {};
@@ -168,6 +184,7 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
         compiled: body.compiled ?? null,
         command: body.command ?? null,
         env: input.env ?? [],
+        arrScript: input.arrScript ?? null,
         permissions: input.permissions ?? {},
         timeoutMs: input.timeoutMs ?? null,
         limits: input.limits ?? null,
@@ -186,7 +203,7 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
       checkRest(input);
       const body = await checkBody(existing.kind, input, existing.filePath ?? `${input.name ?? existing.name}.js`);
       const fields: Partial<HookFields> = { ...body };
-      for (const key of ['name', 'events', 'mode', 'priority', 'env', 'permissions', 'timeoutMs', 'limits', 'enabled'] as const) {
+      for (const key of ['name', 'events', 'mode', 'priority', 'env', 'arrScript', 'permissions', 'timeoutMs', 'limits', 'enabled'] as const) {
         if (input[key] !== undefined) (fields as Record<string, unknown>)[key] = input[key];
       }
       return fields;

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Catalog } from '../catalog.ts';
 import type { HooksConfig, RuntimeConfig } from '../config/index.ts';
 import type { JsonLimits } from '../json-bounds.ts';
-import type { EventRecord, EventsStore } from '../db/events-store.ts';
+import type { EventsStore } from '../db/events-store.ts';
 import type { EnvGrants } from '../env-grants.ts';
 import { createHooksStore } from '../db/hooks-store.ts';
 import { createInvocationsStore } from '../db/invocations-store.ts';
@@ -36,7 +36,6 @@ export interface DispatchDeps {
   runtimeConfig: RuntimeConfig;
   /** Bounds of a payload a hook produces (filter output, emit): events.maxDepth, runtime.maxResultSize. */
   payloadLimits: JsonLimits;
-  enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
   /** The one env rule: what permissions.env resolves to, and which names registration refuses. */
   envGrants: EnvGrants;
   /** config `integrations`: the *arr apps permissions.apps may name. */
@@ -103,16 +102,7 @@ export function createDispatch(deps: DispatchDeps) {
     runActions,
     stopSignal: stopping.signal,
   });
-  const filtering = createFiltering({
-    db: deps.db,
-    events: deps.events,
-    invocations,
-    registry,
-    runFilterChain,
-    dispatcher,
-    log: deps.log,
-    enqueueDeliveries: deps.enqueueDeliveries,
-  });
+  const filtering = createFiltering({ invocations, registry, runFilterChain });
 
   const pruneTasks: PruneTask[] = [
     { name: 'invocations (age)', prune: (now) => invocations.pruneOlderThan(now - deps.hooksConfig.invocationRetentionMs) },
@@ -136,9 +126,8 @@ export function createDispatch(deps: DispatchDeps) {
     async load(): Promise<void> {
       await registry.reload();
     },
-    /** Resumes what a stop left: interrupted filter chains, then pending action hooks. */
+    /** Resumes what a stop left: pending action hooks. */
     async resume(): Promise<void> {
-      await filtering.recover();
       dispatcher.start();
     },
     async stop(): Promise<void> {

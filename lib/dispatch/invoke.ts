@@ -30,6 +30,8 @@ export interface InvokeOptions {
   check?: (value: unknown) => string | undefined;
   /** Collects the invocation record for the caller to write in its own transaction. */
   collect?: NewInvocation[];
+  /** Narrows what the hook's permissions grant for this call (a replay withholds the network and progress). */
+  narrowGrants?: (grants: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface InvokerDeps {
@@ -63,7 +65,7 @@ export function createInvoker(deps: InvokerDeps) {
     },
   });
 
-  async function run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined): Promise<HookOutcome> {
+  async function run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined, options: InvokeOptions): Promise<HookOutcome> {
     if (hook.kind === 'command') {
       if (deps.runCommand) return deps.runCommand(hook, event, timeoutMs);
       return { status: 'error', error: { message: 'command hooks are not available' }, logs: [], durationMs: 0 };
@@ -78,7 +80,7 @@ export function createInvoker(deps: InvokerDeps) {
       event,
       timeoutMs,
       limits: hook.limits ?? undefined,
-      grants: deps.grantsFor?.(hook, event) ?? {},
+      grants: (options.narrowGrants ?? ((g) => g))(deps.grantsFor?.(hook, event) ?? {}),
     });
   }
 
@@ -106,7 +108,7 @@ export function createInvoker(deps: InvokerDeps) {
 
   async function invoke(hook: HookRecord, event: HookEvent, options: InvokeOptions): Promise<Invocation> {
     const timeoutMs = options.timeoutMs ?? hook.timeoutMs ?? undefined;
-    const outcome = await run(hook, event, timeoutMs);
+    const outcome = await run(hook, event, timeoutMs, options);
     let status: InvocationStatus = outcome.status;
     if (status === 'ok' && options.check) {
       const refused = options.check(outcome.value);

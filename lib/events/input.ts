@@ -33,7 +33,8 @@ export const EVENT_INPUT_SCHEMA = {
 export type EventInput = Static<typeof EVENT_INPUT_SCHEMA>;
 
 export type CheckedItem =
-  | { kind: 'business'; event: NewEvent }
+  /** filterFirst: a waiting POST (or a type marked sync) whose type has filter hooks: the chain runs before it is stored. */
+  | { kind: 'business'; event: NewEvent; filterFirst: boolean }
   /** bytes: the payload's size as JSON, measured once here. */
   | { kind: 'progress'; type: string; payload: unknown; occurredAt: string; bytes: number };
 
@@ -48,8 +49,9 @@ export interface InputCheckDeps {
   /** The largest progress payload, in bytes as JSON (config progress.maxEntrySize); larger ones get 413. */
   maxProgressBytes: number;
   progressLimit?: ProgressLimit;
-  /** The status a checked business event starts in ("filtering" when it waits for its chain). */
-  statusOf: (type: string, waits: boolean) => EventStatus;
+  /** The status a business event of this type is stored in: pending while action hooks are owed, else done. */
+  statusOf: (type: string) => EventStatus;
+  hasFilterHooks: (type: string) => boolean;
 }
 
 export function createInputCheck(deps: InputCheckDeps) {
@@ -69,7 +71,7 @@ export function createInputCheck(deps: InputCheckDeps) {
 
   /**
    * Validates one posted item; `at` prefixes error pointers in a batch ("/3"). With `wait`
-   * (or a type marked sync) the event comes back marked filtering when a filter hook wants it.
+   * (or a type marked sync) the event comes back marked filterFirst when a filter hook wants it.
    */
   function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean } = {}): CheckedItem {
     // One precompiled check of the shape; its problems are told in the order clients expect
@@ -125,13 +127,14 @@ export function createInputCheck(deps: InputCheckDeps) {
         generatedId: item.id === undefined,
         type: type.name,
         payload,
-        status: deps.statusOf(type.name, options.wait === true || type.sync === true),
+        status: deps.statusOf(type.name),
         occurredAt,
         receivedAt: Date.now(),
         source,
         causationId: null,
         depth: 0,
       },
+      filterFirst: (options.wait === true || type.sync === true) && deps.hasFilterHooks(type.name),
     };
   }
 

@@ -72,7 +72,8 @@ export function createEventService(deps: EventServiceDeps) {
     catalog: deps.catalog,
     maxProgressBytes: deps.progress.maxBytes,
     progressLimit: deps.progress.limit,
-    statusOf: (type, waits) => (waits && dispatch.hasFilterHooks(type) ? 'filtering' : statusAfterFilters(type)),
+    statusOf: statusAfterFilters,
+    hasFilterHooks: (type) => dispatch.hasFilterHooks(type),
   });
 
   /** Tells the live views and dispatch about newly stored events. */
@@ -109,7 +110,7 @@ export function createEventService(deps: EventServiceDeps) {
     const results = new Map<CheckedItem, AcceptResult>();
     // Waiting items run their chains one by one, before the others are stored.
     for (const item of items) {
-      if (item.kind !== 'business' || item.event.status !== 'filtering') continue;
+      if (item.kind !== 'business' || !item.filterFirst) continue;
       results.set(item, await filterThenStore(item.event).catch((error: unknown) => ({ kind: 'failed' as const, error })));
     }
     const business = items.filter((i): i is Extract<CheckedItem, { kind: 'business' }> => i.kind === 'business' && !results.has(i));

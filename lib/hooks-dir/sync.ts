@@ -105,6 +105,7 @@ function failedFields(found: FoundHookFile, message: string, source: string | nu
     compiled: null,
     command: found.kind === 'command' ? [found.absPath] : null,
     env: [],
+    arrScript: null,
     permissions: {},
     timeoutMs: null,
     limits: null,

@@ -1,7 +1,7 @@
 // The sender loop: claims due deliveries (a lease in claimed_until), sends each one signed,
 // and hands the result to the outcome recorder. Concurrency is bounded overall and per
 // endpoint, so a slow or dead endpoint holds only its own slots and never delays another's.
-import type { DeliveriesStore, DeliveryRecord } from '../db/deliveries-store.ts';
+import type { DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookAttempt } from '../metrics/index.ts';
@@ -15,10 +15,13 @@ export const MAX_ENDPOINT_TIMEOUT_MS = 120_000;
 // delivery), so a lease covers waiting in the local queue too. A row held here is never
 // claimed twice in this process whatever its lease; leases left by a crash are released at start.
 const LEASE_MS = 3_600_000;
-// Claimed ahead per endpoint slot, and overall per sender slot: the overall bound is 4x what
-// endpoints can hold, so endpoints stuck on timeouts exhaust the send slots (raise
-// maxConcurrency) before they could starve the claims of healthy ones.
-const HELD_PER_ENDPOINT_SLOT = 4;
+// Claimed ahead per endpoint slot, and overall per sender slot: the overall bound is at least
+// what endpoints can hold (HELD_PER_SENDER_SLOT >= HELD_PER_ENDPOINT_SLOT), so endpoints stuck
+// on timeouts exhaust the send slots (raise maxConcurrency) before they could starve the
+// claims of healthy ones. Claiming well ahead keeps a queue for each slot while the next claim
+// waits behind the recorder's commits on the one database connection: with 4 a slot, sends
+// stalled on claims about one delivery in four.
+const HELD_PER_ENDPOINT_SLOT = 16;
 const HELD_PER_SENDER_SLOT = 16;
 // A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
 // again after this pause rather than at once: a failing database is not hammered.
@@ -39,9 +42,9 @@ export interface SenderDeps {
 }
 
 /** Chooses due rows in due order while the endpoint and the sender have room. */
-export function pickWithinLimits(due: DeliveryRecord[], busy: ReadonlyMap<string, number>, perEndpoint: number, free: number): DeliveryRecord[] {
+export function pickWithinLimits<D extends DueDelivery>(due: D[], busy: ReadonlyMap<string, number>, perEndpoint: number, free: number): D[] {
   const taken = new Map<string, number>();
-  const picked: DeliveryRecord[] = [];
+  const picked: D[] = [];
   for (const d of due) {
     if (picked.length >= free) break;
     const n = (busy.get(d.webhookId) ?? 0) + (taken.get(d.webhookId) ?? 0);
@@ -128,12 +131,20 @@ export function createSender(deps: SenderDeps) {
         break;
       }
       const webhooks = await loadWebhooks(claimed);
+      const disabled: string[] = [];
       for (const d of claimed) {
         const webhook = webhooks.get(d.webhookId);
         if (!webhook) continue; // deleted between claim and load: its rows are gone too
+        if (!webhook.enabled) {
+          disabled.push(d.id); // disabled while it was claimed: given back, not sent
+          continue;
+        }
         held.add(d.id);
-        queues.set(d.webhookId, [...(queues.get(d.webhookId) ?? []), { delivery: d, webhook }]);
+        const queue = queues.get(d.webhookId);
+        if (queue) queue.push({ delivery: d, webhook });
+        else queues.set(d.webhookId, [{ delivery: d, webhook }]);
       }
+      if (disabled.length > 0) await deps.deliveries.releaseClaims(disabled);
     }
     startQueued();
     if (!running) return;

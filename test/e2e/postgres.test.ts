@@ -3,7 +3,7 @@
 // delivered to a local receiver, readiness through a real write. Skipped when it is unreachable.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { ADMIN_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createTestSchema, postgresReachable, shownUrl, type TestSchema } from '../helpers/postgres.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
@@ -77,5 +77,17 @@ describe('the daemon on PostgreSQL', { skip: reachable ? false : `PostgreSQL unr
       return items.length === 3 && items.every((x) => x.status === 'succeeded') && items;
     }, 'three succeeded deliveries');
     assert.ok(rows.every((x) => x.attempts.length === 1), 'one attempt each');
+  });
+
+  test('a dashboard session signs in, authenticates, and signs out on PostgreSQL', async () => {
+    const signIn = await d.call('POST', '/session', { token: ADMIN_TOKEN }, { token: null });
+    assert.equal(signIn.status, 200, signIn.text);
+    const cookie = /^(hookd_session=[^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+    const me = await d.call('GET', '/session', undefined, { token: null, headers: { cookie } });
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.expiresAt, signIn.body.expiresAt);
+    const out = await d.call('DELETE', '/session', undefined, { token: null, headers: { cookie, 'x-csrf-token': signIn.body.csrfToken } });
+    assert.equal(out.status, 204);
+    assert.equal((await d.call('GET', '/events', undefined, { token: null, headers: { cookie } })).status, 401);
   });
 });

@@ -69,6 +69,7 @@ export function hookFields(over: Partial<HookFields> & Pick<HookFields, 'name'>)
   return {
     origin: 'api',
     filePath: null,
+    arrScript: null,
     kind: 'module',
     mode: 'action',
     events: ['media.added'],

@@ -68,6 +68,23 @@ export function dotnetDate(value: unknown): string {
   return `${mo}/${d}/${y} ${h}:${mi}:${s}`;
 }
 
+/** dotnetDate of a field of each object of a list (`deletedFiles[].dateAdded`), joined. */
+export function joinDates(values: unknown, field: string, separator: string): string {
+  return list(values).map((item) => dotnetDate(obj(item)?.[field])).join(separator);
+}
+
+/**
+ * `date.ToUniversalTime().ToString("s") + "Z"` (Prowlarr): `yyyy-MM-ddTHH:mm:ssZ`, no fraction,
+ * from the webhook's ISO time. Not a time: empty.
+ */
+export function sortableUtc(value: unknown): string {
+  const shown = dotnetDate(value);
+  if (shown === '') return '';
+  const [date, time] = shown.split(' ') as [string, string];
+  const [mo, d, y] = date.split('/');
+  return `${y}-${mo}-${d}T${time}Z`;
+}
+
 /**
  * A decimal channel count as the script gets it. Radarr and Sonarr read `5.1`, `2.0` or `7.0` from
  * the layout (one decimal: ToString keeps it) and fall back to the integer count (`2` for

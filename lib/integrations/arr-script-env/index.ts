@@ -3,13 +3,16 @@
 // written for the app runs unchanged. Pure.
 import type { ArrApp } from '../arr-apps.ts';
 import { obj, type Json } from './format.ts';
+import { LIDARR_SCRIPT } from './lidarr.ts';
+import { PROWLARR_SCRIPT } from './prowlarr.ts';
 import { RADARR_SCRIPT } from './radarr.ts';
+import { READARR_SCRIPT } from './readarr.ts';
 import { SONARR_SCRIPT } from './sonarr.ts';
-import { buildScriptEnv, type ArrScriptFacts, type ScriptTable } from './table.ts';
+import { buildScriptEnv, scriptSkipped, type ArrScriptFacts, type ScriptTable } from './table.ts';
 
 export type { ArrScriptFacts } from './table.ts';
 
-const TABLES: Partial<Record<ArrApp, ScriptTable>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT };
+const TABLES: Partial<Record<ArrApp, ScriptTable>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT, lidarr: LIDARR_SCRIPT, readarr: READARR_SCRIPT, prowlarr: PROWLARR_SCRIPT };
 
 /** The apps whose Custom Script hookd can stand in for: the values `arrScript` accepts. */
 export const ARR_SCRIPT_APPS = Object.keys(TABLES) as ArrApp[];
@@ -28,6 +31,15 @@ export function arrBodyOf(app: ArrApp, event: { type: string; payload: unknown }
   if (!payload) return undefined;
   if (event.type.startsWith(`${app}.`)) return payload;
   return payload.app === app ? obj(payload.raw) : undefined;
+}
+
+/**
+ * The webhook eventType of a body the app sends but never runs its Custom Script for (Lidarr's
+ * DownloadFailure), else undefined.
+ */
+export function arrScriptSkips(app: ArrApp, body: Json): string | undefined {
+  const table = TABLES[app];
+  return table ? scriptSkipped(table, body) : undefined;
 }
 
 /**

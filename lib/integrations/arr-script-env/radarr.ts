@@ -1,9 +1,9 @@
 // Radarr's Custom Script variables (`radarr_*`) per webhook event, in the order
 // src/NzbDrone.Core/Notifications/CustomScript/CustomScript.cs adds them (Radarr v5/v6 develop),
 // computed from the webhook body WebhookBase.cs builds for the same event. Pure data.
-import { audioChannels, combinePath, directoryName, dotnetDate, flags, join, joinField, list, obj, pascal, text, type Json } from './format.ts';
+import { audioChannels, combinePath, directoryName, dotnetDate, flags, join, joinDates, joinField, obj, pascal, text, type Json } from './format.ts';
 import { RADARR_LANGUAGES, threeLetterCode } from './languages.ts';
-import { DOWNLOAD_CLIENT, DOWNLOAD_ITEM_VARS, healthVars, UPDATE_VARS } from './common.ts';
+import { deletedFilesVar, DOWNLOAD_CLIENT, GRAB_CUSTOM_FORMATS, DOWNLOAD_ITEM_VARS, healthVars, UPDATE_VARS } from './common.ts';
 import { at, vars, type ArrScriptFacts, type Getter, type ScriptTable, type VarTable } from './table.ts';
 
 const movie = (b: Json) => obj(b.movie) ?? {};
@@ -48,8 +48,7 @@ const GRAB = vars(
   // No release_ prefix in Radarr's script; the flags enum's ToString ("0", "G_Freeleech, G_Internal").
   ['indexerflags', (b) => flags(release(b).indexerFlags)],
   DOWNLOAD_CLIENT,
-  ['release_customformat', (b) => (Array.isArray(release(b).customFormats) ? join(release(b).customFormats, '|') : joinField(customFormats(b).customFormats, 'name', '|'))],
-  ['release_customformatscore', (b) => text(release(b).customFormatScore ?? customFormats(b).customFormatScore)],
+  GRAB_CUSTOM_FORMATS,
 );
 
 // Script variables of an imported file's media info; Radarr lists the audio languages once
@@ -94,7 +93,7 @@ const DOWNLOAD = vars(
   ['release_title', at('release', 'releaseTitle')],
   ['deletedrelativepaths', deleted('relativePath')],
   ['deletedpaths', deleted('path')],
-  ['deleteddateadded', (b) => (isUpgrade(b) ? list(b.deletedFiles).map((f) => dotnetDate(obj(f)?.dateAdded)).join('|') : undefined)],
+  ['deleteddateadded', (b) => (isUpgrade(b) ? joinDates(b.deletedFiles, 'dateAdded', '|') : undefined)],
   ['deletedrecyclebinpaths', deleted('recycleBinPath')],
 );
 
@@ -126,7 +125,7 @@ const MOVIE_FILE_DELETE = vars(
 
 const MOVIE_DELETE = vars(
   MOVIE_HEAD, MOVIE_PATH, MOVIE_IDS,
-  ['movie_deletedfiles', (b) => (b.deletedFiles === true ? 'True' : 'False')],
+  deletedFilesVar('movie_deletedfiles'),
   MOVIE_OVERVIEW,
   // Set only when files were deleted and the movie had one; the body always carries the number
   // (0 otherwise).

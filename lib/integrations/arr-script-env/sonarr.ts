@@ -3,8 +3,8 @@
 // develop), computed from the webhook body WebhookBase.cs builds for the same event. Its
 // `Download` comes in two shapes (one per imported file; one per finished download, "On Import
 // Complete"), told apart by `episodeFile` versus `episodeFiles`. Pure data.
-import { DOWNLOAD_CLIENT, DOWNLOAD_ITEM_VARS, healthVars, UPDATE_VARS } from './common.ts';
-import { audioChannels, directoryName, dotnetDate, flags, join, joinField, list, obj, pascal, text, type Json } from './format.ts';
+import { deletedFilesVar, DOWNLOAD_CLIENT, GRAB_CUSTOM_FORMATS, GRABBED_RELEASE, DOWNLOAD_ITEM_VARS, healthVars, UPDATE_VARS } from './common.ts';
+import { audioChannels, directoryName, join, joinDates, joinField, list, obj, pascal, text, type Json } from './format.ts';
 import { SONARR_LANGUAGES, threeLetterCode } from './languages.ts';
 import { at, vars, type Getter, type ScriptEvent, type ScriptTable, type VarTable } from './table.ts';
 
@@ -43,7 +43,7 @@ function episodeLists(prefix: string): VarTable {
     [`${prefix}_episodenumbers`, episode('episodeNumber', ',')],
     ...(prefix === 'release' ? ([['release_absoluteepisodenumbers', absoluteNumbers]] as const) : []),
     [`${prefix}_episodeairdates`, episode('airDate', ',')],
-    [`${prefix}_episodeairdatesutc`, (b) => episodes(b).map((e) => dotnetDate(obj(e)?.airDateUtc)).join(',')],
+    [`${prefix}_episodeairdatesutc`, (b) => joinDates(b.episodes, 'airDateUtc', ',')],
     [`${prefix}_episodetitles`, episode('title', '|')],
     [`${prefix}_episodeoverviews`, episode('overview', '|')],
   ];
@@ -72,17 +72,10 @@ const GRAB = vars(
   ['release_episodecount', (b) => String(episodes(b).length)],
   ['release_seasonnumber', firstSeason],
   episodeLists('release'),
-  ['release_title', at('release', 'releaseTitle')],
-  ['release_indexer', at('release', 'indexer')],
-  ['release_size', at('release', 'size')],
-  ['release_quality', at('release', 'quality')],
-  ['release_qualityversion', at('release', 'qualityVersion')],
-  ['release_releasegroup', at('release', 'releaseGroup')],
-  // Sonarr v4 bodies do not carry the flags (v5 ones do): "0", as for a release without any.
-  ['release_indexerflags', (b) => flags(release(b).indexerFlags)],
+  // Sonarr v4 bodies do not carry the flags (v5 ones do).
+  GRABBED_RELEASE,
   DOWNLOAD_CLIENT,
-  ['release_customformat', (b) => (Array.isArray(release(b).customFormats) ? join(release(b).customFormats, '|') : joinField(obj(b.customFormatInfo)?.customFormats, 'name', '|'))],
-  ['release_customformatscore', (b) => text(release(b).customFormatScore ?? obj(b.customFormatInfo)?.customFormatScore)],
+  GRAB_CUSTOM_FORMATS,
   ['release_releasetype', grabReleaseType],
 );
 
@@ -135,7 +128,7 @@ const DOWNLOAD_FILE = vars(
   ['release_releasetype', (b) => (grabbed(b) ? pascal(release(b).releaseType) : '')],
   ['deletedrelativepaths', deleted('relativePath')],
   ['deletedpaths', deleted('path')],
-  ['deleteddateadded', (b) => (isUpgrade(b) ? list(b.deletedFiles).map((f) => dotnetDate(obj(f)?.dateAdded)).join('|') : undefined)],
+  ['deleteddateadded', (b) => (isUpgrade(b) ? joinDates(b.deletedFiles, 'dateAdded', '|') : undefined)],
   ['deletedrecyclebinpaths', deleted('recycleBinPath')],
 );
 
@@ -185,7 +178,7 @@ const RENAME = vars(
 
 const EPISODE_FILE_DELETE = vars(['episodefile_deletereason', (b) => pascal(b.deleteReason)], SERIES, EPISODE_FILE);
 
-const SERIES_DELETE = vars(SERIES, ['series_deletedfiles', (b) => (b.deletedFiles === true ? 'True' : 'False')]);
+const SERIES_DELETE = vars(SERIES, deletedFilesVar('series_deletedfiles'));
 
 const MANUAL_INTERACTION = vars(SERIES, DOWNLOAD_CLIENT, DOWNLOAD_ITEM_VARS);
 

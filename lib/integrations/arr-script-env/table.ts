@@ -28,8 +28,17 @@ export interface ScriptEvent {
 
 export interface ScriptTable {
   app: string;
-  /** By webhook eventType; a function picks between shapes sent under one type (Sonarr's Download). */
-  events: Readonly<Record<string, ScriptEvent | ((body: Json) => ScriptEvent)>>;
+  /**
+   * What every event sets after `<app>_eventtype`: INSTANCE_VARS unless given (Readarr's script
+   * sets neither).
+   */
+  head?: VarTable;
+  /**
+   * By webhook eventType; a function picks between shapes sent under one type (Sonarr's
+   * Download). `null`: the app sends this webhook but never runs its Custom Script for it
+   * (Lidarr's DownloadFailure: CustomScript.cs has no handler).
+   */
+  events: Readonly<Record<string, ScriptEvent | null | ((body: Json) => ScriptEvent)>>;
 }
 
 /** `field` of the object at `key` of the body. */
@@ -54,6 +63,12 @@ export const INSTANCE_VARS: VarTable = [
   ['applicationurl', (b, f) => (typeof b.applicationUrl === 'string' ? b.applicationUrl : f.applicationUrl ?? '')],
 ];
 
+/** The webhook eventType of a body when the app never runs its Custom Script for it, else undefined. */
+export function scriptSkipped(table: ScriptTable, body: Json): string | undefined {
+  const webhookType = text(body.eventType);
+  return Object.hasOwn(table.events, webhookType) && table.events[webhookType] === null ? webhookType : undefined;
+}
+
 /** The event's variables with the app's prefix: `{ radarr_eventtype: 'Grab', ... }`. */
 export function buildScriptEnv(table: ScriptTable, body: Json, facts: ArrScriptFacts = {}): Record<string, string> {
   const webhookType = text(body.eventType);
@@ -63,7 +78,7 @@ export function buildScriptEnv(table: ScriptTable, body: Json, facts: ArrScriptF
   const prefix = `${table.app}_`;
   // An event type this table does not know (a newer app): what every event carries.
   env[`${prefix}eventtype`] = event?.eventType ?? webhookType;
-  for (const [name, get] of [...INSTANCE_VARS, ...(event?.vars ?? [])]) {
+  for (const [name, get] of [...(table.head ?? INSTANCE_VARS), ...(event?.vars ?? [])]) {
     const value = get(body, facts);
     if (value !== undefined) env[prefix + name] = value;
   }

@@ -74,9 +74,14 @@ describe('the OpenAPI document', () => {
 
   test('names the shared error body and the security schemes', () => {
     assert.deepEqual(doc.components.schemas.Error.required, ['error']);
-    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['accessToken', 'basic', 'bearer']);
-    assert.deepEqual(doc.paths['/stream'].get.security, [{ bearer: [] }, { accessToken: [] }]);
-    assert.deepEqual(doc.paths['/events'].post.security, [{ bearer: [] }]);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['accessToken', 'basic', 'bearer', 'session']);
+    assert.deepEqual(doc.components.securitySchemes.session, { type: 'apiKey', in: 'cookie', name: 'hookd_session', description: doc.components.securitySchemes.session.description });
+    assert.deepEqual(doc.paths['/stream'].get.security, [{ bearer: [] }, { session: [] }, { accessToken: [] }]);
+    assert.deepEqual(doc.paths['/events'].post.security, [{ bearer: [] }, { session: [] }]);
+    // The *arr apps' route is authenticated by its own router: Bearer or Basic, never the cookie.
+    const basicOps = Object.values(doc.paths).flatMap((p: any) => Object.values(p)).filter((op: any) => op.security?.some((s: object) => 'basic' in s));
+    assert.ok(basicOps.length > 0);
+    assert.ok(basicOps.every((op: any) => !op.security.some((s: object) => 'session' in s)));
   });
 });
 

@@ -43,7 +43,7 @@ function makeRunner(tracking: CommandsConfig['tracking'], stateDir: string | nul
 let seq = 0;
 const hook = (command: string[]): HookRecord => ({
   id: `h${++seq}`, name: `escape-${seq}`, origin: 'api', filePath: null, kind: 'command', mode: 'action', events: ['media.added'],
-  priority: 100, source: null, compiled: null, command, env: [], permissions: {}, timeoutMs: null, limits: null, enabled: true,
+  priority: 100, source: null, compiled: null, command, env: [], arrScript: null, permissions: {}, timeoutMs: null, limits: null, enabled: true,
   disabledReason: null, consecutiveFailures: 0, version: 1, createdAt: 0, updatedAt: 0,
 });
 const event = () => ({ id: `e${++seq}`, type: 'media.added', occurredAt: new Date().toISOString(), payload: { title: 'Akira' } });

@@ -58,7 +58,7 @@ let seq = 0;
 function hook(command: string[], extra: Partial<HookRecord> = {}): HookRecord {
   return {
     id: `h${++seq}`, name: `cmd-${seq}`, origin: 'api', filePath: null, kind: 'command', mode: 'filter', events: ['media.added'],
-    priority: 100, source: null, compiled: null, command, env: [], permissions: {}, timeoutMs: null, limits: null, enabled: true,
+    priority: 100, source: null, compiled: null, command, env: [], arrScript: null, permissions: {}, timeoutMs: null, limits: null, enabled: true,
     disabledReason: null, consecutiveFailures: 0, version: 1, createdAt: 0, updatedAt: 0, ...extra,
   };
 }

@@ -193,7 +193,7 @@ describe('a waiting POST', () => {
   test('runs the filter chain before storing: stored once, with the final payload, and answered with the output', async () => {
     await withService({ actionHooks: true, filterHooks: true, filter: upper }, async (h) => {
       const item = h.service.check({ type: 'media.added', payload: { title: 'dune' } }, 'tester', '', { wait: true });
-      assert.equal(item.kind === 'business' && item.event.status, 'filtering');
+      assert.equal(item.kind === 'business' && item.filterFirst, true, 'marked to run its chain first');
       const stored = business((await h.service.accept([item]))[0]);
       assert.deepEqual(stored.output, { payload: { title: 'DUNE' }, changed: true, results: [] });
       assert.equal(stored.event.status, 'pending', 'what it waits for after the chain');

@@ -1,5 +1,5 @@
 // The events store and the event writer: idempotent inserts, arrival order, JSON round trips,
-// listing and paging, the filtering -> pending -> done path, and pruning that keeps owed work.
+// listing and paging, the pending -> done path, and pruning that keeps owed work.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
@@ -88,26 +88,17 @@ export function eventsStoreContract(open: OpenDb): void {
       assert.deepEqual((await store.listAfterSeq(0, undefined, 2)).map((e) => e.id), ids.slice(0, 2));
     }));
 
-  test('filtering events get their final payload and next status in one statement; pending ones are counted and marked done', () =>
+  test('pending events are listed in arrival order, counted and marked done; done ones are not owed', () =>
     withDb(open, async (db) => {
       const store = createEventsStore(db);
-      const [f1, f2, p] = [newEvent({ status: 'filtering' }), newEvent({ status: 'filtering' }), newEvent()];
-      await store.insertGenerated([f1!, f2!, p!]);
-      assert.deepEqual((await store.listFiltering()).map((e) => e.id), [f1!.id, f2!.id]);
-      await db.transaction((trx) =>
-        store.finishFiltering(trx, [
-          { id: f1!.id, payload: { out: 1 }, status: 'pending' },
-          { id: f2!.id, payload: ['dropped'], status: 'done' },
-        ]),
-      );
-      assert.deepEqual((await store.get(f1!.id))?.finalPayload, { out: 1 });
-      assert.equal((await store.get(f2!.id))?.status, 'done');
-      assert.deepEqual((await store.listPending(10)).map((e) => e.id), [f1!.id, p!.id]);
-      assert.deepEqual((await store.listPending(10, (await store.get(f1!.id))!.seq)).map((e) => e.id), [p!.id]);
+      const [p1, d, p2] = [newEvent(), newEvent({ status: 'done' }), newEvent()];
+      await store.insertGenerated([p1!, d!, p2!]);
+      assert.deepEqual((await store.listPending(10)).map((e) => e.id), [p1!.id, p2!.id]);
+      assert.deepEqual((await store.listPending(10, (await store.get(p1!.id))!.seq)).map((e) => e.id), [p2!.id]);
       assert.equal(await store.countPending(), 2);
-      await store.markDone([f1!.id, p!.id]);
+      await store.markDone([p1!.id, p2!.id]);
       assert.equal(await store.countPending(), 0);
-      assert.deepEqual(await store.listFiltering(), []);
+      assert.equal((await store.get(p1!.id))?.status, 'done');
     }));
 
   test('pruning removes old dispatched events only, never owed ones, and says how many', () =>

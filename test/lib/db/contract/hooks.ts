@@ -12,6 +12,7 @@ function hook(name: string, over: Partial<HookFields> = {}): HookFields {
     name,
     origin: 'api',
     filePath: null,
+    arrScript: null,
     kind: 'module',
     mode: 'action',
     events: ['media.*'],
