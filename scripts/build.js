@@ -35,8 +35,8 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: ['runtime/compile-worker.mjs'],
-  outfile: 'dist/runtime/compile-worker.mjs',
+  entryPoints: ['runtime/compile/compile-worker.mjs'],
+  outfile: 'dist/runtime/compile/compile-worker.mjs',
   allowOverwrite: true,
   minify: true,
 });
