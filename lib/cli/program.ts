@@ -2,7 +2,7 @@
 // parses process.argv with it; tests parse in-process with their own output sinks. Each verb's
 // work lives in lib/cli/<verb>.ts.
 import { Command, Option, type OutputConfiguration } from 'commander';
-import { SCOPES } from '../config/normalize.ts';
+import { SCOPES } from '../config/scopes.ts';
 import { usageError } from './exit.ts';
 import type { ReplayOptions } from './replay.ts';
 import type { RunHookOptions } from './run-hook.ts';
