@@ -84,7 +84,7 @@ describe('GET /ui/', () => {
     for (const path of ['/ui/assets/gone-123.js', '/ui/favicon.ico']) {
       const r = await get(path);
       assert.equal(r.status, 404, path);
-      assert.equal((await r.json()).error.code, 'NOT_FOUND', path);
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'NOT_FOUND', path);
     }
   });
 

@@ -97,7 +97,7 @@ function TraceView(props: { trace: Trace; names: Map<string, string>; admin: boo
 export function InvocationView(props: { inv: Invocation; name: string | undefined }) {
   const i = props.inv;
   return (
-    <article class={`card invocation ${i.status}`}>
+    <article class="card invocation" data-status={i.status}>
       <header>
         <strong>{props.name ?? i.hookId}</strong> <span class="muted">v{i.hookVersion}</span>
         <span class={`status ${i.status}`}>{i.status}</span>

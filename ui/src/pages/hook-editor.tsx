@@ -63,7 +63,8 @@ function Editor(props: { hook?: HookView }) {
     source: h?.source ?? TEMPLATE,
   });
   const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
+  // A hook just created arrives here again under its id, with ?saved=1.
+  const [saved, setSaved] = useState(() => h !== undefined && new URLSearchParams(location.search).has('saved'));
   const [dryRun, setDryRun] = useState<unknown>();
   const [testType, setTestType] = useState(h?.events.find((e) => !e.includes('*')) ?? '');
   const set = (field: keyof Draft) => (e: { currentTarget: { value: string } }) => {
@@ -83,7 +84,7 @@ function Editor(props: { hook?: HookView }) {
     setError(undefined);
     const done = (saved: HookView) => {
       setSaved(true);
-      if (!h) navigate(`/hooks/${encodeURIComponent(saved.id)}`);
+      if (!h) navigate(`/hooks/${encodeURIComponent(saved.id)}?saved=1`);
     };
     if (h) api<HookView>('PATCH', `/hooks/${encodeURIComponent(h.id)}`, body()).then(done, setError);
     else api<HookView>('POST', '/hooks', { kind: 'module', ...body() }).then(done, setError);
