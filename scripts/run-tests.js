@@ -23,7 +23,7 @@ const BUILD_STAMP = 'dist/.build-stamp';
 function buildIsStale() {
   if (!existsSync(BUILD_STAMP)) return true;
   const built = statSync(BUILD_STAMP).mtimeMs;
-  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
+  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), ...findFiles('ui', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
   return sources.some((file) => statSync(file).mtimeMs > built);
 }
 
