@@ -13,7 +13,8 @@ export interface JsonLimits {
   maxBytes: number;
 }
 
-export type JsonDataResult = { ok: true; value: unknown } | { ok: false; message: string; pointer: string };
+/** `size`: what the copy counted against maxBytes (the lower bound of its JSON text's length). */
+export type JsonDataResult = { ok: true; value: unknown; size: number } | { ok: false; message: string; pointer: string };
 
 /** Sets `key` as an own data property: `__proto__` stays a plain key, never a prototype. */
 export function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -132,5 +133,5 @@ function copyAsJson(root: unknown, limits: JsonLimits): JsonDataResult {
     else if (child.value !== undefined) defineOwn(frame.target as Record<string, unknown>, key, child.value);
     if (child.frame) stack.push(child.frame);
   }
-  return { ok: true, value: top.value };
+  return { ok: true, value: top.value, size: limits.maxBytes - budget };
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
-import { judgeFilterOutput } from '../dispatch/filter-chain.ts';
+import { filterOutputCheck } from '../dispatch/filter-chain.ts';
 import { HOOK_FIELDS, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
@@ -194,12 +194,7 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     const event = testEvent(input);
     // A filter's output is judged as the chain would judge it (invalid-output when refused).
     let payload: unknown;
-    const check = (value: unknown) => {
-      const judged = judgeFilterOutput(deps.catalog, event.type, event.payload, value, deps.payloadLimits);
-      if (!judged.ok) return judged.message;
-      payload = judged.payload;
-      return undefined;
-    };
+    const check = filterOutputCheck(deps.catalog, event.type, event.payload, deps.payloadLimits, (accepted) => (payload = accepted));
     const { status, outcome } = await deps.invoker.invoke(hook, event, { mode: hook.mode, dryRun: true, ...(hook.mode === 'filter' ? { check } : {}) });
     return {
       status,

@@ -7,7 +7,7 @@ import type { HookRecord } from '../db/hooks-store.ts';
 import type { NewInvocation } from '../db/invocations-store.ts';
 import { findTooDeep, toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { HookEvent } from '../../runtime/index.ts';
-import type { InvocationStatus, Invoker } from './invoke.ts';
+import type { CheckVerdict, InvocationStatus, Invoker } from './invoke.ts';
 import { applyMergePatch } from './merge-patch.ts';
 
 export interface ChainResult {
@@ -31,6 +31,47 @@ function isPatch(value: unknown): value is { patch: unknown } {
 }
 
 /**
+ * An accepted output's payload and, in `asJson`, the hook's value as JSON data exactly as
+ * keepResultAsJson (invoke.ts) would copy it, when the judge's own copy already is that: the
+ * invoker then keeps it instead of copying the value a second time.
+ */
+export type FilterJudgement = { ok: true; payload: unknown; asJson?: { value: unknown } } | { ok: false; message: string };
+
+// What { patch } adds to its contents' size as toJsonData counts it: the object (1) and its key (5 + 3).
+const PATCH_WRAPPER_SIZE = 9;
+
+/**
+ * The judge's copy as keepResultAsJson's: that one copies the whole value one level deeper and
+ * within the same maxBytes, so a whole payload the judge accepted copies the same, and a
+ * patch does while its contents leave room for the wrapper (else the invoker copies, and refuses).
+ */
+function keptAsJson(patch: boolean, copy: unknown, size: number, limits: JsonLimits): { asJson?: { value: unknown } } {
+  if (!patch) return { asJson: { value: copy } };
+  if (size + PATCH_WRAPPER_SIZE > limits.maxBytes) return {};
+  // toJsonData leaves an undefined property out of an object.
+  return { asJson: { value: copy === undefined ? {} : { patch: copy } } };
+}
+
+/**
+ * The invoker's check of a filter's ok value (chain, dry runs, replays): refused with the judge's
+ * message, or accepted, `accept` told the payload it leads to.
+ */
+export function filterOutputCheck(
+  catalog: Catalog,
+  type: string,
+  current: unknown,
+  limits: JsonLimits,
+  accept: (payload: unknown) => void,
+): (value: unknown) => CheckVerdict {
+  return (value) => {
+    const judged = judgeFilterOutput(catalog, type, current, value, limits);
+    if (!judged.ok) return { refused: judged.message };
+    accept(judged.payload);
+    return judged.asJson ? { asJson: judged.asJson } : {};
+  };
+}
+
+/**
  * A filter's output as the chain judges it: the payload it leads to, or why it is discarded.
  * The chain, dry runs and `hookd run-hook` all use this one rule. What is judged is exactly
  * what would be stored: the value as JSON data first (a hook's value arrives by v8 deserialize
@@ -43,8 +84,8 @@ export function judgeFilterOutput(
   current: unknown,
   value: unknown,
   limits: JsonLimits,
-): { ok: true; payload: unknown } | { ok: false; message: string } {
-  if (value === undefined || value === null) return { ok: true, payload: current };
+): FilterJudgement {
+  if (value === undefined || value === null) return { ok: true, payload: current, asJson: { value } };
   const patch = isPatch(value);
   const data = toJsonData(patch ? value.patch : value, limits);
   if (!data.ok) return { ok: false, message: `output discarded: ${data.message}${data.pointer || patch ? ` (at ${patch ? '/patch' : ''}${data.pointer})` : ''}` };
@@ -55,7 +96,7 @@ export function judgeFilterOutput(
     return { ok: false, message: `output discarded: the payload would be nested more than ${limits.maxDepth} levels deep at ${deep} (config events.maxDepth)` };
   }
   const problems = catalog.validate(type, payload);
-  if (problems.length === 0) return { ok: true, payload };
+  if (problems.length === 0) return { ok: true, payload, ...keptAsJson(patch, data.value, data.size, limits) };
   return {
     ok: false,
     message: `output discarded: it does not match the schema of "${type}": ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`,
@@ -94,12 +135,7 @@ export function createFilterChain(deps: FilterChainDeps) {
         dryRun: options.dryRun,
         collect: options.collect,
         timeoutMs: Math.min(hook.timeoutMs ?? remaining, remaining),
-        check: (value) => {
-          const judged = judgeFilterOutput(deps.catalog, event.type, payload, value, deps.limits);
-          if (!judged.ok) return judged.message;
-          candidate = judged.payload;
-          return undefined;
-        },
+        check: filterOutputCheck(deps.catalog, event.type, payload, deps.limits, (accepted) => (candidate = accepted)),
       });
       if (status === 'ok') payload = candidate;
       results.push({

@@ -26,13 +26,20 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** Dry runs (POST /hooks/:id/test) record nothing and count no failure. */
   dryRun?: boolean;
-  /** Judges an ok result (the filter chain's schema check); returns an error message to refuse it. */
-  check?: (value: unknown) => string | undefined;
+  /** Judges an ok result (the filter chain's schema check): see CheckVerdict. */
+  check?: (value: unknown) => CheckVerdict;
   /** Collects the invocation record for the caller to write in its own transaction. */
   collect?: NewInvocation[];
   /** Narrows what the hook's permissions grant for this call (a replay withholds the network and progress). */
   narrowGrants?: (grants: Record<string, unknown>) => Record<string, unknown>;
 }
+
+/**
+ * A check's word on an ok value: refused (recorded as invalid-output with the message), or
+ * accepted; `asJson` is the value as JSON data when the check already made exactly the copy
+ * keepResultAsJson would, so it is not made twice.
+ */
+export type CheckVerdict = { refused: string; asJson?: undefined } | { refused?: undefined; asJson?: { value: unknown } };
 
 export interface InvokerDeps {
   sandbox: Sandbox;
@@ -110,14 +117,13 @@ export function createInvoker(deps: InvokerDeps) {
     const timeoutMs = options.timeoutMs ?? hook.timeoutMs ?? undefined;
     const outcome = await run(hook, event, timeoutMs, options);
     let status: InvocationStatus = outcome.status;
-    if (status === 'ok' && options.check) {
-      const refused = options.check(outcome.value);
-      if (refused !== undefined) {
-        status = 'invalid-output';
-        outcome.error = { message: refused };
-      }
+    const verdict = status === 'ok' ? options.check?.(outcome.value) : undefined;
+    if (verdict?.refused !== undefined) {
+      status = 'invalid-output';
+      outcome.error = { message: verdict.refused };
     }
-    status = keepResultAsJson(outcome, status, deps.payloadLimits);
+    if (verdict?.asJson) outcome.value = verdict.asJson.value;
+    else status = keepResultAsJson(outcome, status, deps.payloadLimits);
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
       deps.observeCall({ hook: hook.name, mode: options.mode, status, durationMs: outcome.durationMs });

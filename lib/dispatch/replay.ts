@@ -9,7 +9,7 @@ import type { HookRecord } from '../db/hooks-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
 import { payloadAt } from '../events/payload.ts';
 import type { JsonLimits } from '../json-bounds.ts';
-import { judgeFilterOutput } from './filter-chain.ts';
+import { filterOutputCheck } from './filter-chain.ts';
 import type { Invoker } from './invoke.ts';
 
 /** Draft runs in flight at once: a replay shares the sandbox with live events. */
@@ -62,12 +62,7 @@ export function createReplay(deps: ReplayDeps) {
     // What dispatch hands this mode: a filter gets the payload as received, an action the stored final one.
     const received = payloadAt(event, draft.mode === 'filter' ? 'received' : 'final');
     let candidate: unknown = received;
-    const check = (value: unknown) => {
-      const judged = judgeFilterOutput(deps.catalog, event.type, received, value, deps.payloadLimits);
-      if (!judged.ok) return judged.message;
-      candidate = judged.payload;
-      return undefined;
-    };
+    const check = filterOutputCheck(deps.catalog, event.type, received, deps.payloadLimits, (accepted) => (candidate = accepted));
     const narrowGrants = (grants: Record<string, unknown>) => {
       const { progress: _progress, net, apps, ...rest } = grants;
       return request.allowNetwork ? { ...rest, ...(net ? { net } : {}), ...(apps ? { apps } : {}) } : rest;

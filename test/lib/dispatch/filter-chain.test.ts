@@ -27,7 +27,7 @@ function chainOf(scripts: Record<string, Script>, deadlineMs = 60_000) {
       let error = answer.error;
       // The real invoker asks the chain's judge about an ok value (see invoke.ts).
       if (status === 'ok' && options.check) {
-        const refused = options.check(answer.value);
+        const { refused } = options.check(answer.value);
         if (refused !== undefined) {
           status = 'invalid-output';
           error = refused;

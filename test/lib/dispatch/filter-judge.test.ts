@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
 import { createCatalog } from '../../../lib/catalog.ts';
 import { judgeFilterOutput } from '../../../lib/dispatch/filter-chain.ts';
+import { keepResultAsJson } from '../../../lib/dispatch/invoke.ts';
 
 const catalog = createCatalog({
   'media.added': {
@@ -25,14 +26,15 @@ function refused(value: unknown, message: RegExp): void {
 
 describe('judgeFilterOutput', () => {
   test('nothing (undefined or null) keeps the payload', () => {
-    assert.deepEqual(judge(undefined), { ok: true, payload: current });
-    assert.deepEqual(judge(null), { ok: true, payload: current });
+    assert.deepEqual(judge(undefined), { ok: true, payload: current, asJson: { value: undefined } });
+    assert.deepEqual(judge(null), { ok: true, payload: current, asJson: { value: null } });
   });
 
   test('a patch and a whole payload are accepted as plain JSON', () => {
-    assert.deepEqual(judge({ patch: { year: 2021 } }), { ok: true, payload: { title: 'Dune', year: 2021 } });
+    assert.deepEqual(judge({ patch: { year: 2021 } }), { ok: true, payload: { title: 'Dune', year: 2021 }, asJson: { value: { patch: { year: 2021 } } } });
     const whole = judge({ title: 'Arrival', at: new Date(0) });
-    assert.deepEqual(whole, { ok: true, payload: { title: 'Arrival', at: '1970-01-01T00:00:00.000Z' } });
+    const arrival = { title: 'Arrival', at: '1970-01-01T00:00:00.000Z' };
+    assert.deepEqual(whole, { ok: true, payload: arrival, asJson: { value: arrival } });
   });
 
   test('{ patch: { "__proto__": { title } } } cannot smuggle a required field past the schema', () => {
@@ -71,5 +73,40 @@ describe('judgeFilterOutput', () => {
   test('a schema violation after the patch is invalid output', () => {
     refused({ patch: { title: null } }, /\/title is required/);
     refused({ patch: { year: 'soon' } }, /\/year must be integer/);
+  });
+
+  // The invoker keeps asJson instead of its own copy: it must be exactly that copy, or absent.
+  describe('asJson is the copy keepResultAsJson would make', () => {
+    function kept(value: unknown, bounds = limits) {
+      const outcome = { status: 'ok' as const, value, logs: [], durationMs: 0 };
+      const status = keepResultAsJson(outcome, 'ok', bounds);
+      return { status, value: outcome.value };
+    }
+
+    for (const [name, value] of Object.entries({
+      'a whole payload': { title: 'Arrival', at: new Date(0), gone: undefined, list: [undefined, 1] },
+      'a patch': { patch: { year: 2021, tags: ['a', undefined] } },
+      'an empty patch': { patch: {} },
+      'a null patch member': { patch: { year: null } },
+    })) {
+      test(name, () => {
+        const judged = judge(value);
+        assert.ok(judged.ok && judged.asJson, 'accepted with its copy');
+        assert.deepEqual(judged.asJson, { value: kept(deserialize(serialize(value))).value });
+      });
+    }
+
+    test('a patch that fills maxBytes itself leaves no room for { patch }: no asJson, and the invoker refuses it', () => {
+      // {"title": <string>} counts 1 + (5 + 3) + (1 + length); as { patch } 9 more.
+      const sized = (length: number) => ({ patch: { title: 'x'.repeat(length) } });
+      const bounds = { maxDepth: 8, maxBytes: 100 };
+      const fits = judgeFilterOutput(catalog, 'media.added', current, sized(100 - 10 - 9), bounds);
+      assert.ok(fits.ok && fits.asJson);
+      assert.deepEqual(fits.asJson.value, kept(sized(100 - 10 - 9), bounds).value);
+      const tight = judgeFilterOutput(catalog, 'media.added', current, sized(100 - 10 - 8), bounds);
+      assert.ok(tight.ok, 'the payload itself fits');
+      assert.equal(tight.asJson, undefined);
+      assert.equal(kept(sized(100 - 10 - 8), bounds).status, 'invalid-result');
+    });
   });
 });
