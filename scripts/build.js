@@ -48,17 +48,30 @@ mkdirSync(generated, { recursive: true });
 await build({
   ...common,
   stdin: {
-    contents: "export { CONFIG_SCHEMA } from './lib/config/schema.ts'; export { createUsersAjv } from './lib/json-schema.ts';",
+    contents: [
+      "export { CONFIG_SCHEMA } from './lib/config/schema.ts';",
+      "export { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from './lib/dispatch/hook-schema.ts';",
+      "export { createOwnAjv, createUsersAjv } from './lib/json-schema.ts';",
+    ].join(' '),
     resolveDir: root('.'),
     loader: 'ts',
   },
   packages: 'external',
   outfile: `${generated}/config-schema.mjs`,
 });
-const { CONFIG_SCHEMA, createUsersAjv } = await import(pathToFileURL(`${generated}/config-schema.mjs`).href);
+const { CONFIG_SCHEMA, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, createOwnAjv, createUsersAjv } = await import(
+  pathToFileURL(`${generated}/config-schema.mjs`).href
+);
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const ajv = createUsersAjv({ source: true });
 writeFileSync(`${generated}/config-validator.mjs`, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
+// The draft-07 meta-schema the catalog's schemas are checked against at start (users-meta-schema.ts).
+const usersAjv = createUsersAjv({ source: true });
+writeFileSync(`${generated}/users-meta-validator.mjs`, standaloneCode(usersAjv, usersAjv.getSchema(usersAjv.defaultMeta())));
+// A hook definition's shape (lib/dispatch/hook-validators.ts), as compileOwnSchema compiles it.
+const ownAjv = createOwnAjv({ source: true });
+writeFileSync(`${generated}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
+writeFileSync(`${generated}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
 
 // Packages that must stay files in node_modules: knex's dialects for other databases (absent),
 // the native sqlite3 binding, pino's transports and piscina, which start worker threads from
@@ -86,6 +99,28 @@ const precompiledConfig = {
       ].join('\n'),
       loader: 'ts',
       resolveDir: root('lib/config'),
+    }));
+    b.onLoad({ filter: /[\\/]lib[\\/]users-meta-schema\.ts$/ }, () => ({
+      contents: [
+        `import validate from ${JSON.stringify(`${generated}/users-meta-validator.mjs`)};`,
+        // A schema naming another dialect ($schema) is checked by ajv itself, as from source.
+        'export function checkUsersSchema(ajv, schema) {',
+        "  if (typeof schema === 'object' && schema !== null && '$schema' in schema) return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);",
+        '  return validate(schema) ? undefined : ajv.errorsText(validate.errors);',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]lib[\\/]dispatch[\\/]hook-validators\.ts$/ }, () => ({
+      contents: [
+        `import { validatorFrom } from ${JSON.stringify(root('lib/json-schema.ts'))};`,
+        `import validateNew from ${JSON.stringify(`${generated}/new-hook-validator.mjs`)};`,
+        `import validateChange from ${JSON.stringify(`${generated}/hook-change-validator.mjs`)};`,
+        'export const validateNewHook = validatorFrom(validateNew);',
+        'export const validateHookChange = validatorFrom(validateChange);',
+      ].join('\n'),
+      loader: 'ts',
+      resolveDir: root('lib/dispatch'),
     }));
   },
 };
