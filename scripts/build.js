@@ -34,12 +34,27 @@ const common = {
   banner: { js: "import { createRequire as __hookdRequire } from 'node:module'; const require = __hookdRequire(import.meta.url);" },
 };
 
+// One copy of Babel's parser and of its node types in the worker: npm installs @endo/module-source's
+// pinned ~7.28 parser beside ours (read-config.mjs) and @babel/generator's newer types beside
+// @babel/traverse's, and each copy loads and warms up on its own (about a third of the
+// thread's start and of its first compiles). All take the copy @endo/module-source resolves.
+const endoRequire = createRequire(require.resolve('@endo/module-source'));
+const ONE_BABEL = {
+  '@babel/parser': endoRequire.resolve('@babel/parser'),
+  '@babel/types': createRequire(endoRequire.resolve('@babel/traverse')).resolve('@babel/types'),
+};
 await build({
   ...common,
   entryPoints: ['runtime/compile/compile-worker.mjs'],
   outfile: 'dist/runtime/compile/compile-worker.mjs',
   allowOverwrite: true,
   minify: true,
+  plugins: [{
+    name: 'one-babel',
+    setup(b) {
+      b.onResolve({ filter: /^@babel\/(parser|types)$/ }, (args) => ({ path: ONE_BABEL[args.path] }));
+    },
+  }],
 });
 
 // The config's validator as ajv standalone code: the schema and ajv come from the sources.
