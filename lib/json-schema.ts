@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { DURATION_PATTERN, SIZE_PATTERN } from './config/units.ts';
+import { checkUsersSchema } from './users-meta-schema.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as <A extends Ajv | Ajv2020>(
@@ -29,7 +30,8 @@ export type Validator = (value: unknown) => SchemaProblem[];
 export function createSchemaCompiler(options: { lazy?: boolean } = {}): (schema: object) => Validator {
   const ajv = createUsersAjv();
   return (schema) => {
-    if (options.lazy && !ajv.validateSchema(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+    const problem = options.lazy ? checkUsersSchema(ajv, schema) : undefined;
+    if (problem !== undefined) throw new Error(`schema is invalid: ${problem}`);
     let validate: ValidateFunction | undefined = options.lazy ? undefined : ajv.compile(schema);
     return (value) => {
       validate ??= ajv.compile(schema);
@@ -72,8 +74,14 @@ export function compileOwnSchema(schema: object): Validator {
   };
 }
 
+/** The ajv hookd's own schemas are compiled with; `source` as in createUsersAjv (scripts/build.js). */
+export function createOwnAjv(options: { source?: boolean } = {}): Ajv2020 {
+  const code = options.source ? { code: { source: true, esm: true } } : {};
+  return addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...code }));
+}
+
 function compileOwn(schema: object): ValidateFunction {
-  ownAjv ??= addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }));
+  ownAjv ??= createOwnAjv();
   const validate = ownAjv.compile(schema);
   ownCompiled.set(schema, validate);
   return validate;

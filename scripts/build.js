@@ -34,12 +34,27 @@ const common = {
   banner: { js: "import { createRequire as __hookdRequire } from 'node:module'; const require = __hookdRequire(import.meta.url);" },
 };
 
+// One copy of Babel's parser and of its node types in the worker: npm installs @endo/module-source's
+// pinned ~7.28 parser beside ours (read-config.mjs) and @babel/generator's newer types beside
+// @babel/traverse's, and each copy loads and warms up on its own (about a third of the
+// thread's start and of its first compiles). All take the copy @endo/module-source resolves.
+const endoRequire = createRequire(require.resolve('@endo/module-source'));
+const ONE_BABEL = {
+  '@babel/parser': endoRequire.resolve('@babel/parser'),
+  '@babel/types': createRequire(endoRequire.resolve('@babel/traverse')).resolve('@babel/types'),
+};
 await build({
   ...common,
   entryPoints: ['runtime/compile/compile-worker.mjs'],
   outfile: 'dist/runtime/compile/compile-worker.mjs',
   allowOverwrite: true,
   minify: true,
+  plugins: [{
+    name: 'one-babel',
+    setup(b) {
+      b.onResolve({ filter: /^@babel\/(parser|types)$/ }, (args) => ({ path: ONE_BABEL[args.path] }));
+    },
+  }],
 });
 
 // The config's validator as ajv standalone code: the schema and ajv come from the sources.
@@ -48,17 +63,30 @@ mkdirSync(generated, { recursive: true });
 await build({
   ...common,
   stdin: {
-    contents: "export { CONFIG_SCHEMA } from './lib/config/schema.ts'; export { createUsersAjv } from './lib/json-schema.ts';",
+    contents: [
+      "export { CONFIG_SCHEMA } from './lib/config/schema.ts';",
+      "export { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from './lib/dispatch/hook-schema.ts';",
+      "export { createOwnAjv, createUsersAjv } from './lib/json-schema.ts';",
+    ].join(' '),
     resolveDir: root('.'),
     loader: 'ts',
   },
   packages: 'external',
   outfile: `${generated}/config-schema.mjs`,
 });
-const { CONFIG_SCHEMA, createUsersAjv } = await import(pathToFileURL(`${generated}/config-schema.mjs`).href);
+const { CONFIG_SCHEMA, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, createOwnAjv, createUsersAjv } = await import(
+  pathToFileURL(`${generated}/config-schema.mjs`).href
+);
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const ajv = createUsersAjv({ source: true });
 writeFileSync(`${generated}/config-validator.mjs`, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
+// The draft-07 meta-schema the catalog's schemas are checked against at start (users-meta-schema.ts).
+const usersAjv = createUsersAjv({ source: true });
+writeFileSync(`${generated}/users-meta-validator.mjs`, standaloneCode(usersAjv, usersAjv.getSchema(usersAjv.defaultMeta())));
+// A hook definition's shape (lib/dispatch/hook-validators.ts), as compileOwnSchema compiles it.
+const ownAjv = createOwnAjv({ source: true });
+writeFileSync(`${generated}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
+writeFileSync(`${generated}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
 
 // Packages that must stay files in node_modules: knex's dialects for other databases (absent),
 // the native sqlite3 binding, pino's transports and piscina, which start worker threads from
@@ -86,6 +114,28 @@ const precompiledConfig = {
       ].join('\n'),
       loader: 'ts',
       resolveDir: root('lib/config'),
+    }));
+    b.onLoad({ filter: /[\\/]lib[\\/]users-meta-schema\.ts$/ }, () => ({
+      contents: [
+        `import validate from ${JSON.stringify(`${generated}/users-meta-validator.mjs`)};`,
+        // A schema naming another dialect ($schema) is checked by ajv itself, as from source.
+        'export function checkUsersSchema(ajv, schema) {',
+        "  if (typeof schema === 'object' && schema !== null && '$schema' in schema) return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);",
+        '  return validate(schema) ? undefined : ajv.errorsText(validate.errors);',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]lib[\\/]dispatch[\\/]hook-validators\.ts$/ }, () => ({
+      contents: [
+        `import { validatorFrom } from ${JSON.stringify(root('lib/json-schema.ts'))};`,
+        `import validateNew from ${JSON.stringify(`${generated}/new-hook-validator.mjs`)};`,
+        `import validateChange from ${JSON.stringify(`${generated}/hook-change-validator.mjs`)};`,
+        'export const validateNewHook = validatorFrom(validateNew);',
+        'export const validateHookChange = validatorFrom(validateChange);',
+      ].join('\n'),
+      loader: 'ts',
+      resolveDir: root('lib/dispatch'),
     }));
   },
 };

@@ -9,7 +9,7 @@ import type { HooksStore } from '../db/hooks-store.ts';
 import { createHookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvGrants } from '../env-grants.ts';
 import { syncHooksDir } from '../hooks-dir/index.ts';
-import { createLogger } from '../log.ts';
+import { createSilentLogger } from '../silent-logger.ts';
 import { knownCredentials } from '../tokens.ts';
 import { createCompiler } from '../../runtime/index.ts';
 import { EXIT } from './exit.ts';
@@ -43,7 +43,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
       }),
       compiler,
       maxSourceBytes: config.runtime.maxSourceBytes,
-      log: createLogger({ level: 'silent', pretty: false }),
+      log: createSilentLogger(),
     });
     const failed = new Set(report.failed.map((f) => f.file));
     const loaded = store.records().filter((hook) => hook.filePath !== null && !failed.has(hook.filePath));

@@ -2,67 +2,17 @@
 // into stored fields: shape by JSON Schema (400), patterns against the catalog (422), the
 // limit profile (422), env names no hook may get (422), the module source compiled with line
 // and column on error (400).
-import type { Static } from 'typebox';
 import type { Catalog } from '../catalog.ts';
 import type { HookFields, HookRecord } from '../db/hooks-store.ts';
 import { errors } from '../errors.ts';
-import { APP_KEY_PATTERN } from '../config/integrations.ts';
-import { ENV_NAME_PATTERN } from '../env-grants.ts';
 import { checkPatternList } from '../event-pattern.ts';
-import { ARR_APPS } from '../integrations/arr-apps.ts';
-import { ARR_SCRIPT_APPS } from '../integrations/arr-script-env/index.ts';
-import { compileOwnSchema } from '../json-schema.ts';
+import type { Validator } from '../json-schema.ts';
 import { validateNetAllowlist, type Compiler } from '../../runtime/index.ts';
 
-export const HOOK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+import type { HookInput } from './hook-schema.ts';
+import { validateHookChange, validateNewHook } from './hook-validators.ts';
 
-const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
-const envNames = { type: 'array', items: { type: 'string', pattern: ENV_NAME_PATTERN } } as const;
-
-/** A hook's fields as the API (POST and PATCH /hooks) and a hooks-directory file give them. */
-export const HOOK_FIELDS = {
-  name: { type: 'string', pattern: HOOK_NAME_PATTERN, description: 'Unique: 1-64 letters, digits, ".", "_" or "-".' },
-  events: {
-    ...stringList,
-    minItems: 1,
-    description: 'Event-type patterns ("media.added", "download.*", "*"), at most 100 of at most 200 characters; each must match a catalog type (422 otherwise).',
-  },
-  mode: { enum: ['filter', 'action'], description: 'filter: changes the payload, in priority order; action: acts on the accepted event.' },
-  priority: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000, description: 'Lower runs first (default 100).' },
-  kind: { enum: ['module', 'command'], description: 'module (default, unless "command" is given) or command.' },
-  source: { type: 'string', minLength: 1, description: 'A module hook\'s ES module source; a compile error is 400 COMPILE_ERROR with line and column.' },
-  command: { ...stringList, minItems: 1, description: 'A command hook\'s argv; the program an absolute path it can run (422 otherwise).' },
-  env: { ...envNames, description: 'Command hooks: the variables (from `secrets`, then the environment) the program gets. Never HOOKD_* (422).' },
-  arrScript: {
-    enum: [...ARR_APPS, null],
-    description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (${ARR_SCRIPT_APPS.join(', ')}; null removes it).`,
-  },
-  timeoutMs: { type: 'integer', minimum: 1, description: 'Per call; at most runtime.maxTimeout.' },
-  limits: { type: 'string', minLength: 1, description: 'A memory profile of runtime.profiles (422 when unknown).' },
-  enabled: { type: 'boolean', description: 'true re-enables an auto-disabled hook and resets its failure count.' },
-  permissions: {
-    type: 'object',
-    additionalProperties: false,
-    description: 'Capabilities a module hook gets: hosts for ctx.fetch (`net`), names for ctx.env (`env`), *arr apps for ctx.apps (`apps`). Admin only; changes are logged.',
-    properties: {
-      net: stringList,
-      env: envNames,
-      apps: {
-        type: 'array',
-        items: { type: 'string', pattern: APP_KEY_PATTERN },
-        description: 'ctx.apps.<app>: "radarr", "sonarr", "lidarr", "readarr", "prowlarr", or an instance such as "radarr/4k"; each configured under integrations (else its calls fail with APP_NOT_CONFIGURED).',
-      },
-    },
-  },
-  description: { type: 'string' },
-} as const;
-
-/** Every field optional (PATCH /hooks/:id). */
-export const HOOK_INPUT_SCHEMA = { type: 'object', additionalProperties: false, properties: HOOK_FIELDS } as const;
-/** A new hook (POST /hooks, a hook file): name, events and mode are required. */
-export const NEW_HOOK_SCHEMA = { ...HOOK_INPUT_SCHEMA, required: ['name', 'events', 'mode'] } as const;
-
-export type HookInput = Static<typeof HOOK_INPUT_SCHEMA>;
+export { HOOK_FIELDS, HOOK_INPUT_SCHEMA, HOOK_NAME_PATTERN, NEW_HOOK_SCHEMA, type HookInput } from './hook-schema.ts';
 
 export interface HookDefinitionDeps {
   catalog: Catalog;
@@ -76,13 +26,11 @@ export interface HookDefinitionDeps {
 }
 
 export const DEFAULT_PRIORITY = 100;
-const validateNew = compileOwnSchema(NEW_HOOK_SCHEMA);
-const validateChange = compileOwnSchema(HOOK_INPUT_SCHEMA);
 
 export function createHookDefinitions(deps: HookDefinitionDeps) {
   // The API checks its bodies against the same schemas before they get here; a hook file's
   // config is checked only here.
-  function checkShape(input: unknown, validate: typeof validateNew): HookInput {
+  function checkShape(input: unknown, validate: Validator): HookInput {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw errors.validation('the body must be a JSON object describing the hook');
     }
@@ -165,7 +113,7 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
   return {
     /** A full definition for a new hook. `filename` names the module in stacks and errors. */
     async forCreate(raw: unknown, origin: 'api' | 'file', filePath: string | null = null): Promise<HookFields> {
-      const input = checkShape(raw, validateNew);
+      const input = checkShape(raw, validateNewHook);
       const kind = input.kind ?? (input.command ? 'command' : 'module');
       if (kind === 'module' && input.source === undefined) throw errors.validation('invalid hook: /source is required', { pointer: '/source' });
       if (kind === 'command' && input.command === undefined) throw errors.validation('invalid hook: /command is required', { pointer: '/command' });
@@ -195,7 +143,7 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
 
     /** The fields a PATCH changes; the kind of a hook cannot change. */
     async forUpdate(existing: HookRecord, raw: unknown): Promise<Partial<HookFields>> {
-      const input = checkShape(raw, validateChange);
+      const input = checkShape(raw, validateHookChange);
       if (input.kind !== undefined && input.kind !== existing.kind) {
         throw errors.validation(`a hook's kind cannot change (it is "${existing.kind}"): create a new hook`, { pointer: '/kind' });
       }
