@@ -110,19 +110,50 @@ describe('the dashboard in a browser', { skip: missing }, () => {
     await page.setViewportSize({ width: 1200, height: 800 });
   });
 
-  test('a hook with a syntax error shows the error at its line; fixed, it saves; it can be disabled', async () => {
+  /** Replaces the CodeMirror document, as typing would (select all, then insert the text). */
+  async function setSource(p: Page, source: string): Promise<void> {
+    const content = p.locator('#source .cm-content');
+    await content.click();
+    await p.keyboard.press('ControlOrMeta+a');
+    await p.keyboard.insertText(source);
+  }
+
+  test('POST /hooks/compile compiles without running or saving: line and column of an error; admin only', async () => {
+    const before = (await hookd.call('GET', '/hooks')).body.items.length as number;
+    // Top-level code that would throw if it ran: compiling alone answers ok.
+    const ok = await hookd.call('POST', '/hooks/compile', { source: "throw new Error('ran');\nexport default () => {};\n" });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body, { ok: true });
+    const bad = await hookd.call('POST', '/hooks/compile', { source: 'export default function () {\n  return {;\n}\n' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'COMPILE_ERROR');
+    assert.equal(bad.body.error.details.line, 2);
+    assert.equal(typeof bad.body.error.details.column, 'number');
+    assert.equal((await hookd.call('GET', '/hooks')).body.items.length, before);
+    assert.equal((await hookd.call('POST', '/hooks/compile', { source: 'export default () => {}' }, { token: EVENTS_TOKEN })).status, 403);
+  });
+
+  test('a hook with a syntax error shows the error at its line as it is typed; fixed, it saves; it can be disabled', async () => {
     await page.goto(`${hookd.url}/ui/hooks/new`);
     await page.locator('input[name=name]').fill('broken');
     await page.locator('input[name=events]').fill('media.added');
-    await page.locator('#source').fill('export default function (event) {\n  const a = 1;\n  return {;\n}\n');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('#source[data-ready=true]').waitFor();
+    await setSource(page, 'export default function (event) {\n  const a = 1;\n  return {;\n}\n');
+    // No save: the editor's linter asked the daemon to compile.
     const compile = page.locator('p.compile');
     await compile.waitFor();
     assert.match(await compile.textContent() ?? '', /^Line 3, column \d+:/);
-    assert.match(await page.locator('pre.excerpt').textContent() ?? '', />\s+3 \| {3}return \{;/);
+    const marked = page.locator('#source .cm-lintRange-error');
+    await marked.waitFor();
+    const markedLine = page.locator('#source .cm-line', { has: page.locator('.cm-lintRange-error') });
+    assert.equal(await markedLine.textContent(), '  return {;');
     await shoot(page, 'hook-error');
+    // Saving anyway gets the server's answer, with the failing line's excerpt.
+    await page.getByRole('button', { name: 'Create' }).click();
+    assert.match(await page.locator('pre.excerpt').textContent() ?? '', />\s+3 \| {3}return \{;/);
 
-    await page.locator('#source').fill('export default function (event, ctx) {\n  ctx.log.info(event.type);\n}\n');
+    await setSource(page, 'export default function (event, ctx) {\n  ctx.log.info(event.type);\n}\n');
+    await waitFor(async () => (await compile.count()) === 0 && (await marked.count()) === 0, 'the error goes once fixed');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'Hook broken' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
