@@ -14,7 +14,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}: install it to run the dashboard's browser tests (apt-get install chromium)`;
-const README_SHOTS = ['events', 'trace', 'hook-error', 'live'];
+const README_SHOTS = ['events', 'trace', 'hook-error', 'replay', 'live'];
 
 describe('the dashboard in a browser', { skip: missing }, () => {
   let hookd: TestDaemon;
@@ -168,6 +168,38 @@ describe('the dashboard in a browser', { skip: missing }, () => {
     const hooks = (await hookd.call('GET', '/hooks')).body.items as Array<{ name: string; enabled: boolean }>;
     assert.equal(hooks.find((h) => h.name === 'broken')?.enabled, false);
     await shoot(page, 'hooks');
+  });
+
+  test('replaying a draft filter against stored events shows each payload diff, and saves nothing', async () => {
+    assert.equal((await hookd.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'Arrival' } })).status, 200);
+    await hookd.daemon.idle();
+    const stored = (await hookd.call('GET', '/events?type=media.added')).body.items as Array<{ id: string; payload: { title: string } }>;
+    assert.equal(stored.length, 2);
+    const hooksBefore = (await hookd.call('GET', '/hooks')).body.items.length as number;
+
+    await page.goto(`${hookd.url}/ui/hooks/new`);
+    await page.locator('input[name=name]').fill('exclaim');
+    await page.locator('input[name=events]').fill('media.added');
+    await page.locator('select[name=mode]').selectOption('filter');
+    await page.locator('#source[data-ready=true]').waitFor();
+    await setSource(page, "export default (event, ctx) => { ctx.log.info('draft saw ' + event.payload.title); return { patch: { title: event.payload.title + '!' } }; };\n");
+    await page.locator('input[name=replayType]').fill('media.added');
+    await page.locator('input[name=replayLast]').fill('10');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '2 events, 2 changed' }).waitFor();
+
+    // What is stored now is the shout filter's upper case; the draft appends "!" to the title as received.
+    for (const [id, received, now] of [[stored[0]!.id, 'Arrival', 'ARRIVAL'], [stored[1]!.id, 'Dune', 'DUNE']]) {
+      const result = page.locator(`article.replay-result[data-event="${id}"]`);
+      assert.match(await result.locator('header').textContent() ?? '', /ok.*changed/s);
+      assert.match(await result.locator('ul.logs').textContent() ?? '', new RegExp(`draft saw ${received}`));
+      const diff = (await result.locator('pre.diff').textContent()) ?? '';
+      assert.match(diff, new RegExp(`^- {3}"title": "${now}"$`, 'm'));
+      assert.match(diff, new RegExp(`^\\+ {3}"title": "${received}!"$`, 'm'));
+    }
+    await shoot(page, 'replay');
+    assert.equal((await hookd.call('GET', '/hooks')).body.items.length, hooksBefore);
+    assert.equal((await hookd.call('GET', '/events?type=media.added')).body.items.length, 2);
   });
 
   test('a new webhook\'s secret is shown once', async () => {

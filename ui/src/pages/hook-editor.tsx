@@ -9,6 +9,7 @@ import { api, ApiError } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
 import type { HookView } from './hooks.tsx';
+import { ReplayPanel } from './replay-panel.tsx';
 
 const TEMPLATE = `// A filter returns { patch } to change the payload; an action does something with it.
 export default async function (event, ctx) {
@@ -109,7 +110,9 @@ function Editor(props: { hook?: HookView }) {
     const type = testType || b.events.find((e) => !e.includes('*')) || '';
     api('POST', '/hooks/test', { ...b, type, payload: {} }).then(setDryRun, setError);
   }
+  const types = body().events.filter((e) => !e.includes('*'));
   return (
+    <>
     <form
       class="editor"
       onSubmit={(e) => {
@@ -146,6 +149,8 @@ function Editor(props: { hook?: HookView }) {
       </div>
       {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}
     </form>
+    <ReplayPanel hookId={h?.id} draft={() => ({ source: draft.source, mode: draft.mode })} types={types} />
+    </>
   );
 }
 
