@@ -293,6 +293,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         definitions: dispatch.definitions,
         invocations: dispatch.invocations,
         invoker: dispatch.invoker,
+        compiler,
         catalog,
         bodyLimit: config.server.bodyLimit,
         payloadLimits,

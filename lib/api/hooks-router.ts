@@ -9,6 +9,7 @@ import { HOOK_FIELDS, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, type HookDefinitions }
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
+import type { Compiler } from '../../runtime/index.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { JSON_VALUE } from '../value-schemas.ts';
 import { ID_PARAMS, listOf, pageOf } from './common-schemas.ts';
@@ -51,6 +52,17 @@ const DRY_RUN_RESULT = {
   },
 } as const;
 
+const COMPILE_REQUEST = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['source'],
+  description: 'Module source to compile (at most runtime.maxSourceSize); it is never run.',
+  properties: {
+    source: { ...HOOK_FIELDS.source, description: 'The ES module source, as a module hook\'s `source`.' },
+    filename: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^/\\\\]+$', description: 'The name errors carry (default draft.js; .ts strips types).' },
+  },
+} as const;
+
 const INVOCATION_PAGE = pageOf(INVOCATION_VIEW, { field: 'nextBefore', param: 'before', type: 'integer' });
 
 const INVOCATIONS_PAGE_SIZE = 50;
@@ -90,6 +102,18 @@ export const HOOK_ROUTES = {
     body: { schema: UNSAVED_HOOK_TEST_SCHEMA, read: 'object', name: 'hook test', expects: 'a hook definition with "type" and "payload"' },
     responses: { 200: { description: 'What the hook did.', schema: DRY_RUN_RESULT } },
     errors: [...DEFINITION_ERRORS, ...TEST_EVENT_ERRORS],
+  }),
+  compile: defineRoute({
+    operationId: 'compileHookSource',
+    method: 'POST',
+    path: '/hooks/compile',
+    tag: 'hooks',
+    summary: 'Compile module source without running it or saving anything',
+    description: 'The same compile as registration (the editor calls it as you type): `{ "ok": true }`, or 400 COMPILE_ERROR with details.line and details.column. A source over runtime.maxSourceSize is a COMPILE_ERROR too.',
+    auth: admin,
+    body: { schema: COMPILE_REQUEST, read: 'object', name: 'compile request', expects: '{ "source" }' },
+    responses: { 200: { description: 'It compiles.', schema: { type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { const: true } } } } },
+    errors: ['COMPILE_ERROR'],
   }),
   get: defineRoute({
     operationId: 'getHook',
@@ -164,6 +188,8 @@ export interface HooksRouterDeps {
   definitions: HookDefinitions;
   invocations: InvocationsStore;
   invoker: Invoker;
+  /** POST /hooks/compile: compiles only (Babel in a worker), never runs. */
+  compiler: Compiler;
   catalog: Catalog;
   bodyLimit: number;
   /** A filter's output (as the chain judges it); maxDepth also bounds request bodies. */
@@ -224,6 +250,13 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     const fields = await deps.definitions.forCreate({ name: 'dry-run', events: ['*'], mode: 'filter', ...definition }, 'api');
     const hook: HookRecord = { ...fields, id: 'dry-run', version: 0, consecutiveFailures: 0, createdAt: Date.now(), updatedAt: Date.now() };
     ctx.body = await dryRun(hook, { type, payload });
+  });
+
+  routes.add(HOOK_ROUTES.compile, async (ctx, { body }) => {
+    const filename = body.filename ?? 'draft.js';
+    const result = await deps.compiler.compile(body.source, filename);
+    if (!result.ok) throw errors.compile(filename, result.error.message, result.error.line, result.error.column);
+    ctx.body = { ok: true };
   });
 
   routes.add(HOOK_ROUTES.get, async (ctx, { params }) => {

@@ -14,7 +14,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}: install it to run the dashboard's browser tests (apt-get install chromium)`;
-const README_SHOTS = ['events', 'trace', 'hook-error', 'live'];
+const README_SHOTS = ['events', 'trace', 'hook-error', 'replay', 'live'];
 
 describe('the dashboard in a browser', { skip: missing }, () => {
   let hookd: TestDaemon;
@@ -110,19 +110,50 @@ describe('the dashboard in a browser', { skip: missing }, () => {
     await page.setViewportSize({ width: 1200, height: 800 });
   });
 
-  test('a hook with a syntax error shows the error at its line; fixed, it saves; it can be disabled', async () => {
+  /** Replaces the CodeMirror document, as typing would (select all, then insert the text). */
+  async function setSource(p: Page, source: string): Promise<void> {
+    const content = p.locator('#source .cm-content');
+    await content.click();
+    await p.keyboard.press('ControlOrMeta+a');
+    await p.keyboard.insertText(source);
+  }
+
+  test('POST /hooks/compile compiles without running or saving: line and column of an error; admin only', async () => {
+    const before = (await hookd.call('GET', '/hooks')).body.items.length as number;
+    // Top-level code that would throw if it ran: compiling alone answers ok.
+    const ok = await hookd.call('POST', '/hooks/compile', { source: "throw new Error('ran');\nexport default () => {};\n" });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body, { ok: true });
+    const bad = await hookd.call('POST', '/hooks/compile', { source: 'export default function () {\n  return {;\n}\n' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'COMPILE_ERROR');
+    assert.equal(bad.body.error.details.line, 2);
+    assert.equal(typeof bad.body.error.details.column, 'number');
+    assert.equal((await hookd.call('GET', '/hooks')).body.items.length, before);
+    assert.equal((await hookd.call('POST', '/hooks/compile', { source: 'export default () => {}' }, { token: EVENTS_TOKEN })).status, 403);
+  });
+
+  test('a hook with a syntax error shows the error at its line as it is typed; fixed, it saves; it can be disabled', async () => {
     await page.goto(`${hookd.url}/ui/hooks/new`);
     await page.locator('input[name=name]').fill('broken');
     await page.locator('input[name=events]').fill('media.added');
-    await page.locator('#source').fill('export default function (event) {\n  const a = 1;\n  return {;\n}\n');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('#source[data-ready=true]').waitFor();
+    await setSource(page, 'export default function (event) {\n  const a = 1;\n  return {;\n}\n');
+    // No save: the editor's linter asked the daemon to compile.
     const compile = page.locator('p.compile');
     await compile.waitFor();
     assert.match(await compile.textContent() ?? '', /^Line 3, column \d+:/);
-    assert.match(await page.locator('pre.excerpt').textContent() ?? '', />\s+3 \| {3}return \{;/);
+    const marked = page.locator('#source .cm-lintRange-error');
+    await marked.waitFor();
+    const markedLine = page.locator('#source .cm-line', { has: page.locator('.cm-lintRange-error') });
+    assert.equal(await markedLine.textContent(), '  return {;');
     await shoot(page, 'hook-error');
+    // Saving anyway gets the server's answer, with the failing line's excerpt.
+    await page.getByRole('button', { name: 'Create' }).click();
+    assert.match(await page.locator('pre.excerpt').textContent() ?? '', />\s+3 \| {3}return \{;/);
 
-    await page.locator('#source').fill('export default function (event, ctx) {\n  ctx.log.info(event.type);\n}\n');
+    await setSource(page, 'export default function (event, ctx) {\n  ctx.log.info(event.type);\n}\n');
+    await waitFor(async () => (await compile.count()) === 0 && (await marked.count()) === 0, 'the error goes once fixed');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'Hook broken' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -137,6 +168,38 @@ describe('the dashboard in a browser', { skip: missing }, () => {
     const hooks = (await hookd.call('GET', '/hooks')).body.items as Array<{ name: string; enabled: boolean }>;
     assert.equal(hooks.find((h) => h.name === 'broken')?.enabled, false);
     await shoot(page, 'hooks');
+  });
+
+  test('replaying a draft filter against stored events shows each payload diff, and saves nothing', async () => {
+    assert.equal((await hookd.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'Arrival' } })).status, 200);
+    await hookd.daemon.idle();
+    const stored = (await hookd.call('GET', '/events?type=media.added')).body.items as Array<{ id: string; payload: { title: string } }>;
+    assert.equal(stored.length, 2);
+    const hooksBefore = (await hookd.call('GET', '/hooks')).body.items.length as number;
+
+    await page.goto(`${hookd.url}/ui/hooks/new`);
+    await page.locator('input[name=name]').fill('exclaim');
+    await page.locator('input[name=events]').fill('media.added');
+    await page.locator('select[name=mode]').selectOption('filter');
+    await page.locator('#source[data-ready=true]').waitFor();
+    await setSource(page, "export default (event, ctx) => { ctx.log.info('draft saw ' + event.payload.title); return { patch: { title: event.payload.title + '!' } }; };\n");
+    await page.locator('input[name=replayType]').fill('media.added');
+    await page.locator('input[name=replayLast]').fill('10');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '2 events, 2 changed' }).waitFor();
+
+    // What is stored now is the shout filter's upper case; the draft appends "!" to the title as received.
+    for (const [id, received, now] of [[stored[0]!.id, 'Arrival', 'ARRIVAL'], [stored[1]!.id, 'Dune', 'DUNE']]) {
+      const result = page.locator(`article.replay-result[data-event="${id}"]`);
+      assert.match(await result.locator('header').textContent() ?? '', /ok.*changed/s);
+      assert.match(await result.locator('ul.logs').textContent() ?? '', new RegExp(`draft saw ${received}`));
+      const diff = (await result.locator('pre.diff').textContent()) ?? '';
+      assert.match(diff, new RegExp(`^- {3}"title": "${now}"$`, 'm'));
+      assert.match(diff, new RegExp(`^\\+ {3}"title": "${received}!"$`, 'm'));
+    }
+    await shoot(page, 'replay');
+    assert.equal((await hookd.call('GET', '/hooks')).body.items.length, hooksBefore);
+    assert.equal((await hookd.call('GET', '/events?type=media.added')).body.items.length, 2);
   });
 
   test('a new webhook\'s secret is shown once', async () => {

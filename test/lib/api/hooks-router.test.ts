@@ -43,6 +43,7 @@ before(async () => {
     definitions: createHookDefinitions({ catalog, compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined }),
     invocations: createInvocationsStore(t.db),
     invoker,
+    compiler,
     catalog,
     bodyLimit: 1_000_000,
     payloadLimits: { maxDepth: 32, maxBytes: 1_000_000 },

@@ -1,12 +1,15 @@
-// One hook: a new or saved module hook's fields and source (a plain textarea for now), saved
-// with POST or PATCH /hooks; the server compiles the source and a syntax error is shown at
-// its line and column. "Dry run" runs the draft once against a test event (POST /hooks/test).
+// One hook: a new or saved module hook's fields and source (CodeMirror, loaded with import()
+// on this page only), saved with POST or PATCH /hooks. As you type, the server compiles the
+// source (POST /hooks/compile, debounced) and an error is shown at its line and column, in the
+// editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test).
 // File and command hooks are shown read-only.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CompileProblem } from '../code-editor.ts';
 import { api, ApiError } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
 import type { HookView } from './hooks.tsx';
+import { ReplayPanel } from './replay-panel.tsx';
 
 const TEMPLATE = `// A filter returns { patch } to change the payload; an action does something with it.
 export default async function (event, ctx) {
@@ -78,7 +81,18 @@ function Editor(props: { hook?: HookView }) {
     priority: Number(draft.priority),
     source: draft.source,
   });
-  const compile = error instanceof ApiError && error.code === 'COMPILE_ERROR' ? (error.details as { line?: number; column?: number }) : undefined;
+  // As typed (the editor's linter), or as the last save answered.
+  const [live, setLive] = useState<CompileProblem | undefined>();
+  const saveProblem = error instanceof ApiError && error.code === 'COMPILE_ERROR' ? { message: error.message, ...(error.details as { line?: number; column?: number }) } : undefined;
+  const compile = saveProblem ?? live;
+  const onSource = (source: string) => {
+    setSaved(false);
+    setDraft((d) => ({ ...d, source }));
+  };
+  const onCompiled = (problem: CompileProblem | undefined) => {
+    setLive(problem);
+    setError((e: unknown) => (e instanceof ApiError && e.code === 'COMPILE_ERROR' ? undefined : e));
+  };
 
   function save(): void {
     setError(undefined);
@@ -96,7 +110,9 @@ function Editor(props: { hook?: HookView }) {
     const type = testType || b.events.find((e) => !e.includes('*')) || '';
     api('POST', '/hooks/test', { ...b, type, payload: {} }).then(setDryRun, setError);
   }
+  const types = body().events.filter((e) => !e.includes('*'));
   return (
+    <>
     <form
       class="editor"
       onSubmit={(e) => {
@@ -117,11 +133,11 @@ function Editor(props: { hook?: HookView }) {
         <label>Priority <input name="priority" type="number" value={draft.priority} onInput={set('priority')} /></label>
       </div>
       {h ? <p class="muted">Permissions: {describePermissions(h.permissions)}</p> : null}
-      <label for="source">Source</label>
-      <textarea id="source" name="source" class="code" rows={16} spellcheck={false} value={draft.source} onInput={set('source')} />
+      <label id="source-label">Source</label>
+      <SourceEditor initial={draft.source} onChange={onSource} onCompiled={onCompiled} />
       {compile ? (
         <p class="error compile" role="alert">
-          Line {compile.line ?? '?'}, column {compile.column ?? '?'}: {(error as ApiError).message}
+          Line {compile.line ?? '?'}, column {compile.column ?? '?'}: {compile.message}
         </p>
       ) : error ? <ErrorBox error={error} /> : null}
       {compile?.line ? <pre class="code excerpt">{excerpt(draft.source, compile.line)}</pre> : null}
@@ -133,6 +149,52 @@ function Editor(props: { hook?: HookView }) {
       </div>
       {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}
     </form>
+    <ReplayPanel hookId={h?.id} draft={() => ({ source: draft.source, mode: draft.mode })} types={types} />
+    </>
+  );
+}
+
+/** CodeMirror, once its chunk has loaded; its linter asks the daemon to compile as you type. */
+function SourceEditor(props: { initial: string; onChange: (source: string) => void; onCompiled: (problem: CompileProblem | undefined) => void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState<unknown>();
+  const [ready, setReady] = useState(false);
+  // The latest callbacks, without rebuilding the editor on each render.
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  useEffect(() => {
+    let view: { destroy(): void } | undefined;
+    let gone = false;
+    import('../code-editor.ts').then(({ createCodeEditor }) => {
+      if (gone || !host.current) return;
+      view = createCodeEditor(host.current, {
+        doc: props.initial,
+        onChange: (source) => callbacks.current.onChange(source),
+        compile: async (source) => {
+          try {
+            await api('POST', '/hooks/compile', { source });
+            callbacks.current.onCompiled(undefined);
+            return undefined;
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === 'COMPILE_ERROR')) throw err;
+            const problem = { message: err.message, ...(err.details as { line?: number; column?: number }) };
+            callbacks.current.onCompiled(problem);
+            return problem;
+          }
+        },
+      });
+      setReady(true);
+    }, setFailed);
+    return () => {
+      gone = true;
+      view?.destroy();
+    };
+  }, []);
+  return (
+    <>
+      <div id="source" class="code-editor" aria-labelledby="source-label" data-ready={ready ? 'true' : undefined} ref={host} />
+      {failed ? <ErrorBox error={failed} /> : ready ? null : <p class="muted">Loading the editor…</p>}
+    </>
   );
 }
 

@@ -1,0 +1,95 @@
+// Replay, on the hook editor page: the draft in the editor (or the saved hook as it is) run
+// against the newest stored events of one type (POST /hooks/replay: nothing stored, nothing
+// sent, emits collected), and per event its outcome, duration, logs and the payload diff
+// between what is stored now and what the draft produces.
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { diffJson } from '../json-diff.ts';
+import { Link } from '../router.tsx';
+import { Empty, ErrorBox, Time } from '../view.tsx';
+
+interface LogLine { level: string; message: string }
+export interface ReplayResult {
+  eventId: string;
+  receivedAt: string;
+  current: { status: string; payload: unknown };
+  draft: { status: string; payload: unknown; logs: LogLine[]; durationMs: number; error?: { message: string }; emitted: Array<{ type: string; payload: unknown }> };
+  changed: boolean;
+}
+
+export function ReplayPanel(props: { hookId?: string; draft: () => { source: string; mode: 'filter' | 'action' }; types: string[] }) {
+  const [which, setWhich] = useState<'draft' | 'saved'>('draft');
+  const [type, setType] = useState(props.types[0] ?? '');
+  const [last, setLast] = useState('20');
+  const [results, setResults] = useState<ReplayResult[] | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [running, setRunning] = useState(false);
+
+  function run(): void {
+    setError(undefined);
+    setRunning(true);
+    const draft = props.draft();
+    const body = {
+      ...(props.hookId ? { hookId: props.hookId } : {}),
+      ...(which === 'draft' || !props.hookId ? { source: draft.source, mode: draft.mode } : {}),
+      type,
+      limit: Number(last),
+    };
+    api<{ results: ReplayResult[] }>('POST', '/hooks/replay', body)
+      .then((r) => setResults(r.results), setError)
+      .finally(() => setRunning(false));
+  }
+
+  return (
+    <section class="replay" aria-labelledby="replay-heading">
+      <h2 id="replay-heading">Replay</h2>
+      <p class="muted">Runs the hook against stored events: nothing is stored or sent, and fetch and apps calls are denied.</p>
+      <div class="fields">
+        {props.hookId ? (
+          <label>Hook
+            <select name="replayWhich" value={which} onChange={(e) => setWhich(e.currentTarget.value as 'draft' | 'saved')}>
+              <option value="draft">the draft in the editor</option>
+              <option value="saved">the saved version</option>
+            </select>
+          </label>
+        ) : null}
+        <label>Event type <input name="replayType" list="replay-types" required placeholder="media.added" value={type} onInput={(e) => setType(e.currentTarget.value)} /></label>
+        <datalist id="replay-types">{props.types.map((t) => <option key={t} value={t} />)}</datalist>
+        <label>Last <input name="replayLast" type="number" min={1} value={last} onInput={(e) => setLast(e.currentTarget.value)} /></label>
+      </div>
+      <div class="actions">
+        <button type="button" onClick={run} disabled={running || !type}>{running ? 'Replaying…' : 'Replay'}</button>
+        {results ? <span class="muted" role="status">{results.length} events, {results.filter((r) => r.changed).length} changed</span> : null}
+      </div>
+      {error ? <ErrorBox error={error} /> : null}
+      {results?.length === 0 ? <Empty>No stored {type} events to replay.</Empty> : null}
+      {results?.map((r) => <ReplayOutcome key={r.eventId} result={r} />)}
+    </section>
+  );
+}
+
+function ReplayOutcome(props: { result: ReplayResult }) {
+  const r = props.result;
+  const diff = r.changed ? diffJson(r.current.payload, r.draft.payload) : [];
+  return (
+    <article class="replay-result" data-event={r.eventId}>
+      <header>
+        <Link to={`/events/${encodeURIComponent(r.eventId)}`}>{r.eventId}</Link>{' '}
+        <Time at={r.receivedAt} />{' '}
+        <span class={`badge ${r.draft.status === 'ok' ? 'ok' : 'bad'}`}>{r.draft.status}</span>{' '}
+        <span class="muted">now {r.current.status} · {r.draft.durationMs.toFixed(1)} ms</span>{' '}
+        {r.changed ? <span class="badge">changed</span> : <span class="muted">same payload</span>}
+      </header>
+      {r.draft.error ? <p class="error">{r.draft.error.message}</p> : null}
+      {r.draft.logs.length > 0 ? (
+        <ul class="logs">{r.draft.logs.map((l, n) => <li key={n} class={`log ${l.level}`}><span class="level">{l.level}</span> {l.message}</li>)}</ul>
+      ) : null}
+      {r.draft.emitted.length > 0 ? <p class="muted">Would emit: {r.draft.emitted.map((e) => e.type).join(', ')}</p> : null}
+      {r.changed ? (
+        <pre class="diff" aria-label="payload: stored now (-) and the draft's (+)">
+          {diff.map((l, n) => <span key={n} class={l.op === '+' ? 'add' : l.op === '-' ? 'del' : undefined}>{l.op} {l.text}{'\n'}</span>)}
+        </pre>
+      ) : null}
+    </article>
+  );
+}
