@@ -49,6 +49,7 @@ import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
 import { createEventService } from './events/index.ts';
 import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
+import { describeInstance } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
@@ -168,11 +169,14 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     progressStats: progress.stats,
     streamStats: streams.stats,
   });
+  // Its leases' name when several daemons share a PostgreSQL database.
+  const instance = describeInstance(config.storage);
   const webhooks = createWebhooks({
     db,
     log,
     catalog,
     config: config.webhooks,
+    instance,
     observeAttempt: metrics.observeWebhookAttempt,
   });
   const dispatch = createDispatch({
@@ -187,6 +191,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     payloadLimits,
     envGrants,
     integrations: config.integrations,
+    instance,
     invokerExtras: { runCommand: commands.run },
     checkCommand: commands.check,
     metrics,
@@ -342,7 +347,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), config: config.sources }, 'hookd listening');
+  log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), instance: instance.id, config: config.sources }, 'hookd listening');
   await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
   await webhooks.start(); // deliveries left owed by the last stop or crash
 
