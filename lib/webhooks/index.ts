@@ -99,6 +99,11 @@ export function createWebhooks(deps: WebhooksDeps) {
     onNotice(listener: NoticeListener): void {
       noticeListeners.push(listener);
     },
+    /** Another daemon changed an endpoint (undefined: some endpoint): what is cached or queued of it is dropped. */
+    changedElsewhere(webhookId?: string): void {
+      outbox.forget(webhookId);
+      if (webhookId !== undefined) sender.forget(webhookId);
+    },
     start: () => sender.start(),
     async stop(): Promise<void> {
       stopping.abort();

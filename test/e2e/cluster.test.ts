@@ -123,6 +123,28 @@ describe('three daemons on one PostgreSQL database', { skip: reachable ? false :
     assert.deepEqual(ids.filter((id) => counts.get(id) !== 1), [], 'events delivered other than exactly once');
   });
 
+  test('a hook registered, then disabled, on one daemon, and a webhook added on another, reach the others (NOTIFY, then a periodic check)', async () => {
+    const [a, b, c] = daemons as [ChildDaemon, ChildDaemon, ChildDaemon];
+    const hook = await call(a, 'POST', '/hooks', { name: 'late', mode: 'action', events: ['download.grabbed'], source: 'export default (e, ctx) => { ctx.log.info("late " + e.id); }' });
+    assert.equal(hook.status, 201, hook.text);
+    const wh = await call(c, 'POST', '/webhooks', { url: `${receiver.url}/late`, events: ['download.grabbed'] });
+    assert.equal(wh.status, 201, wh.text);
+    // Each probe is a fresh event posted to b: the first that runs the hook shows b has it.
+    const ranOn = async (d: ChildDaemon, title: string): Promise<boolean> => {
+      const r = await call(d, 'POST', '/events?wait=true', { type: 'download.grabbed', payload: { title } });
+      assert.ok(r.status < 300, r.text);
+      const [view] = (await waitDispatched(d, [r.body.id])).values();
+      return view!.invocations.some((i) => i.hookId === hook.body.id);
+    };
+    let probe = 0;
+    await waitFor(async () => ranOn(b, `on-${probe++}`), 'the hook registered on a to run on b');
+    await receiver.waitFor((rs) => rs.some((r) => r.path === '/late'), 15_000);
+
+    const off = await call(a, 'PATCH', `/hooks/${hook.body.id}`, { enabled: false });
+    assert.equal(off.status, 200, off.text);
+    await waitFor(async () => !(await ranOn(b, `off-${probe++}`)), 'the hook disabled on a to stop running on b');
+  });
+
   test('kill -9 of one daemon in the middle of a webhook burst and of owed hooks: the others finish its work, nothing is lost', async () => {
     // A slow endpoint keeps deliveries claimed and in flight when the kill lands.
     receiver.respondWith((req) => (req.path === '/burst' ? { delayMs: 150 } : undefined));
