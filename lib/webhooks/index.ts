@@ -67,7 +67,7 @@ export function createWebhooks(deps: WebhooksDeps) {
     pollIntervalMs: config.pollIntervalMs,
     owner: deps.instance.id,
     leaseTtlMs: deps.instance.leaseTtlMs,
-    releaseAtStart: deps.instance.shared ? 'own' : 'all',
+    shared: deps.instance.shared,
     observeAttempt: deps.observeAttempt,
   });
   const outbox = createOutbox({ webhooks, deliveries, onCommitted: () => sender.wake() });

@@ -16,7 +16,9 @@ export const MAX_ENDPOINT_TIMEOUT_MS = 120_000;
 // Rows are claimed ahead of their send (a claim per row would cost a transaction per
 // delivery), so a lease covers waiting in the local queue too, renewed while the row is held.
 // A row held here is never claimed twice in this process; a crashed daemon's leases expire
-// (on SQLite, one daemon per file, they are released at start).
+// (on SQLite, one daemon per file, they are released at start, and a lease is an hour, never
+// renewed: it only keeps a claim from being taken again while this process holds the row).
+const LOCAL_LEASE_MS = 3_600_000;
 // Claimed ahead per endpoint slot, and overall per sender slot: the overall bound is at least
 // what endpoints can hold (HELD_PER_SENDER_SLOT >= HELD_PER_ENDPOINT_SLOT), so endpoints stuck
 // on timeouts exhaust the send slots (raise maxConcurrency) before they could starve the
@@ -43,8 +45,12 @@ export interface SenderDeps {
   owner: string;
   /** How long a claim lasts unless renewed (storage.leaseTtl). */
   leaseTtlMs: number;
-  /** At start, free every lease (SQLite: one daemon per file) or only this instance's own (shared PostgreSQL). */
-  releaseAtStart: 'all' | 'own';
+  /**
+   * Other daemons share the database (PostgreSQL): leases are renewed while held and a row whose
+   * lease may lapse is not sent. Otherwise (SQLite, one daemon per file) a held row is this
+   * process's until it is recorded, and every lease is released at start.
+   */
+  shared: boolean;
   /** Told of every attempt whose outcome was recorded (GET /metrics). */
   observeAttempt: (attempt: WebhookAttempt) => void;
 }
@@ -84,7 +90,8 @@ export function createSender(deps: SenderDeps) {
   const busy = new Map<string, number>(); // HTTP requests in flight per webhook
   const queues = new Map<string, Queued[]>(); // claimed, waiting for one of the webhook's slots
   const held = new Map<string, Held>(); // every delivery claimed and not yet recorded
-  const renewEveryMs = Math.max(1, Math.floor(deps.leaseTtlMs / 3));
+  const leaseMs = deps.shared ? deps.leaseTtlMs : LOCAL_LEASE_MS;
+  const renewEveryMs = Math.max(1, Math.floor(leaseMs / 3));
   let renewTimer: NodeJS.Timeout | undefined;
   let renewing: Promise<void> | undefined;
   const aborter = new AbortController();
@@ -141,7 +148,7 @@ export function createSender(deps: SenderDeps) {
       const claimed = await deps.deliveries.claimDue({
         owner: deps.owner,
         now,
-        leaseUntil: now + deps.leaseTtlMs,
+        leaseUntil: now + leaseMs,
         candidates: Math.min(room, 500),
         excludeWebhookIds: [...counts].filter(([, n]) => n >= perEndpointHeld).map(([id]) => id),
         pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
@@ -159,7 +166,7 @@ export function createSender(deps: SenderDeps) {
           disabled.push(d.id); // disabled while it was claimed: given back, not sent
           continue;
         }
-        held.set(d.id, { webhookId: d.webhookId, until: d.claimedUntil ?? now + deps.leaseTtlMs });
+        held.set(d.id, { webhookId: d.webhookId, until: d.claimedUntil ?? now + leaseMs });
         const queue = queues.get(d.webhookId);
         if (queue) queue.push({ delivery: d, webhook });
         else queues.set(d.webhookId, [{ delivery: d, webhook }]);
@@ -194,7 +201,7 @@ export function createSender(deps: SenderDeps) {
     }
   }
 
-  const leaseHolds = (id: string) => (held.get(id)?.until ?? 0) - Date.now() > renewEveryMs;
+  const leaseHolds = (id: string) => !deps.shared || (held.get(id)?.until ?? 0) - Date.now() > renewEveryMs;
 
   function start({ delivery: d, webhook }: Queued): void {
     const cut = new AbortController();
@@ -265,8 +272,9 @@ export function createSender(deps: SenderDeps) {
    * send in flight is cut, before another daemon could take it over.
    */
   async function renewLeases(): Promise<void> {
+    if (held.size === 0) return;
     const before = [...held.keys()];
-    const until = Date.now() + deps.leaseTtlMs;
+    const until = Date.now() + leaseMs;
     try {
       const mine = new Set(await deps.deliveries.renewClaims(deps.owner, until));
       for (const id of before) {
@@ -313,10 +321,10 @@ export function createSender(deps: SenderDeps) {
     wake,
     /** Releases leases left by a previous run (see releaseAtStart), then starts claiming. */
     async start(): Promise<void> {
-      if (deps.releaseAtStart === 'all') await deps.deliveries.releaseAllClaims();
-      else await deps.deliveries.releaseOwnClaims(deps.owner);
+      if (deps.shared) await deps.deliveries.releaseOwnClaims(deps.owner);
+      else await deps.deliveries.releaseAllClaims();
       running = true;
-      scheduleRenewal();
+      if (deps.shared) scheduleRenewal();
       wake();
     },
     /** Drops what is queued for a webhook (changed, disabled or deleted); it is claimed afresh. */

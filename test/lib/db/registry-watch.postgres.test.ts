@@ -3,9 +3,10 @@
 // and without LISTEN the periodic check still reports the table. Skipped when unreachable.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Knex } from 'knex';
 import { migrateLatest, openDatabase } from '../../../lib/db/connect.ts';
 import { createRegistryWatch, type RegistryChange } from '../../../lib/db/registry-watch.ts';
-import { createWebhooksStore } from '../../../lib/db/webhooks-store.ts';
+import { createWebhooksStore, type WebhooksStore } from '../../../lib/db/webhooks-store.ts';
 import { createTestSchema, postgresReachable, shownUrl } from '../../helpers/postgres.ts';
 import { newWebhook } from './contract/webhooks.ts';
 
@@ -39,14 +40,27 @@ async function watching(url: string, options: { intervalMs: number; listen: bool
   };
 }
 
-test('NOTIFY reports each added, changed and removed webhook by id, and not a failure count', { skip }, async () => {
+/** A fresh schema, a watch on it, and another connection (another daemon) that changes it. */
+async function withWatch(options: { intervalMs: number; listen: boolean }, run: (w: Awaited<ReturnType<typeof watching>>, store: WebhooksStore, other: Knex) => Promise<void>) {
   const schema = await createTestSchema();
   const other = openDatabase({ client: 'postgres', url: schema.url, file: '', synchronous: 'full', pool: 1, statementTimeoutMs: 30_000 });
-  await migrateLatest(other);
-  // An hour between checks: whatever arrives here came by NOTIFY.
-  const w = await watching(schema.url, { intervalMs: 3_600_000, listen: true });
   try {
-    const store = createWebhooksStore(other);
+    await migrateLatest(other);
+    const w = await watching(schema.url, options);
+    try {
+      await run(w, createWebhooksStore(other), other);
+    } finally {
+      await w.close();
+    }
+  } finally {
+    await other.destroy();
+    await schema.drop();
+  }
+}
+
+test('NOTIFY reports each added, changed and removed webhook by id, and not a failure count', { skip }, () =>
+  // An hour between checks: whatever arrives here came by NOTIFY.
+  withWatch({ intervalMs: 3_600_000, listen: true }, async (w, store, other) => {
     await store.insert(newWebhook('w1'));
     assert.deepEqual(await w.next(), { table: 'webhooks', id: 'w1' });
     await other.transaction((trx) => store.incrementFailures('w1', trx));
@@ -54,24 +68,10 @@ test('NOTIFY reports each added, changed and removed webhook by id, and not a fa
     assert.deepEqual(await w.next(), { table: 'webhooks', id: 'w1' }, 'the version bump, and nothing for the failure count before it');
     await store.remove('w1');
     assert.deepEqual(await w.next(), { table: 'webhooks', id: 'w1' });
-  } finally {
-    await w.close();
-    await other.destroy();
-    await schema.drop();
-  }
-});
+  }));
 
-test('without LISTEN, the periodic check reports a changed table', { skip }, async () => {
-  const schema = await createTestSchema();
-  const other = openDatabase({ client: 'postgres', url: schema.url, file: '', synchronous: 'full', pool: 1, statementTimeoutMs: 30_000 });
-  await migrateLatest(other);
-  const w = await watching(schema.url, { intervalMs: 50, listen: false });
-  try {
-    await createWebhooksStore(other).insert(newWebhook('w2'));
+test('without LISTEN, the periodic check reports a changed table', { skip }, () =>
+  withWatch({ intervalMs: 50, listen: false }, async (w, store) => {
+    await store.insert(newWebhook('w2'));
     assert.deepEqual(await w.next(), { table: 'webhooks' });
-  } finally {
-    await w.close();
-    await other.destroy();
-    await schema.drop();
-  }
-});
+  }));
