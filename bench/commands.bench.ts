@@ -63,9 +63,10 @@ try {
   }
 
   // (2) the runners alone: no HTTP, no database, no invocation log
-  const { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS } = await import('../runtime/index.ts');
-  const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
-  const sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 2, maxThreads: 2 });
+  const { createCompiler, createSandbox } = await import('../runtime/index.ts');
+  const options = await (await import('./load.ts')).defaultSandboxOptions();
+  const compiler = createCompiler(options);
+  const sandbox = createSandbox({ ...options, minThreads: 2, maxThreads: 2 });
   const commands = createCommandRunner({
     config: { concurrency: 4, timeoutMs: 10_000, killGraceMs: 2000, maxOutputBytes: 65536, maxOutputLines: 1000, cwd: null, maxPayloadVars: 256, maxPayloadValueBytes: 4096, user: null, group: null, tracking: 'auto' },
     log: pino({ level: 'silent' }),

@@ -54,3 +54,9 @@ export function printTable(title: string, rows: Array<Record<string, string | nu
 export function ratio(a: number, b: number): string {
   return b === 0 ? 'n/a' : `${(a / b).toFixed(2)}x`;
 }
+
+/** The sandbox's options from the default config, as the daemon starts it (the runtime has no defaults). */
+export async function defaultSandboxOptions() {
+  const [{ loadConfig }, { sandboxOptionsFrom }] = await Promise.all([import('../lib/config/index.ts'), import('../lib/sandbox.ts')]);
+  return sandboxOptionsFrom(loadConfig({ env: {} }).runtime);
+}

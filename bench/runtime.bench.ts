@@ -12,6 +12,8 @@ import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
 const HOOK_SOURCE = 'export default async function (event, ctx) { return { ok: true, id: event.id }; }';
+// The same hook carrying a 64 KiB table: what a warm call costs when the compiled record is large.
+const LARGE_HOOK_SOURCE = `const TABLE = ${JSON.stringify('x'.repeat(64 * 1024))};\n${HOOK_SOURCE.replace('id: event.id', 'id: event.id, n: TABLE.length')}`;
 const trivialHook = async (event: { id: string }) => ({ ok: true, id: event.id });
 
 /** Floor worker handler: the same hook body, no SES, no serialization of our own. */
@@ -48,19 +50,24 @@ async function measure(calls: number, concurrency: number, call: (i: number) => 
   return best;
 }
 
-async function benchRuntime(): Promise<Row> {
-  const { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS } = await import('../runtime/index.ts');
-  const compiler = createCompiler(DEFAULT_SANDBOX_OPTIONS);
-  const sandbox = createSandbox({ ...DEFAULT_SANDBOX_OPTIONS, minThreads: 2, maxThreads: 2 });
+async function benchRuntime(): Promise<Row[]> {
+  const { createCompiler, createSandbox } = await import('../runtime/index.ts');
+  const options = await (await import('./load.ts')).defaultSandboxOptions();
+  const compiler = createCompiler(options);
+  const sandbox = createSandbox({ ...options, minThreads: 2, maxThreads: 2 });
   try {
-    const compiled = await compiler.compile(HOOK_SOURCE, 'hooks/bench.js');
-    if (!compiled.ok) throw new Error(compiled.error.message);
     await sandbox.start();
-    const call = async (i: number) => {
-      const outcome = await sandbox.run({ hookId: 'bench', hookName: 'bench', hook: compiled.hook, event: eventFor(i) });
-      if (outcome.status !== 'ok') throw new Error(`runtime call failed: ${JSON.stringify(outcome)}`);
-    };
-    return { name: 'hookd runtime (SES, host process)', sequentialUs: await measure(2000, 1, call), pipelinedUs: await measure(4000, 32, call) };
+    const rows: Row[] = [];
+    for (const [name, source] of [['hookd runtime (SES, host process)', HOOK_SOURCE], ['hookd runtime, 64 KiB hook', LARGE_HOOK_SOURCE]] as const) {
+      const compiled = await compiler.compile(source, `hooks/bench-${rows.length}.js`);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const call = async (i: number) => {
+        const outcome = await sandbox.run({ hookId: `bench-${rows.length}`, hookName: 'bench', hook: compiled.hook, event: eventFor(i) });
+        if (outcome.status !== 'ok') throw new Error(`runtime call failed: ${JSON.stringify(outcome)}`);
+      };
+      rows.push({ name, sequentialUs: await measure(2000, 1, call), pipelinedUs: await measure(4000, 32, call) });
+    }
+    return rows;
   } finally {
     await sandbox.close();
     await compiler.close();
@@ -127,7 +134,7 @@ function printTable(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const rows = [await benchRuntime(), await benchFloor(), await benchExeca(), await benchVm()];
+  const rows = [...(await benchRuntime()), await benchFloor(), await benchExeca(), await benchVm()];
   printTable(rows);
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s, ${new Date().toISOString()})`);
 }

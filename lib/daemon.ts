@@ -18,6 +18,8 @@ import { createDeliveriesRouter } from './api/deliveries-router.ts';
 import { createWebhooksRouter } from './api/webhooks-router.ts';
 import { createServiceRouter } from './api/service-router.ts';
 import { createSessionRouter } from './api/session-router.ts';
+import { createUiRouter } from './api/ui-router.ts';
+import { packageRoot } from './package-info.ts';
 import { createSessions } from './api/sessions.ts';
 import { createProgressRouter } from './api/progress-router.ts';
 import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
@@ -267,6 +269,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
       }),
       createSessionRouter({ sessions, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth }),
+      createUiRouter({ dir: join(packageRoot(), 'dist', 'ui') }),
       // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
       createIntegrationsRouter({
         receive: createReceiver({ catalog, raiseAll: eventService.raiseAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),

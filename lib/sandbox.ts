@@ -1,16 +1,14 @@
 // Builds the runtime's sandbox and compiler from the config, and logs what the sandbox
 // host reports (starts, exits with calls lost) with its pid as hostPid (pid is the daemon's).
+// The runtime has no defaults of its own: the config's (config/hookd.yaml) are the one source,
+// and whoever starts a sandbox (the daemon, the CLI, tests, benches) passes them through here.
 import type { RuntimeConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
-import { createCompiler, createSandbox, type SandboxEvent } from '../runtime/index.ts';
+import { createCompiler, createSandbox, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
 
-export function createSandboxFromConfig(deps: {
-  config: RuntimeConfig;
-  log: Logger;
-  onHookEvent?: (event: SandboxEvent) => void;
-}) {
-  const c = deps.config;
-  const sandbox = createSandbox({
+/** The runtime's options from the config's runtime section. */
+export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
+  return {
     profiles: c.profiles,
     minThreads: c.minThreads,
     maxThreads: c.maxThreads,
@@ -22,6 +20,17 @@ export function createSandboxFromConfig(deps: {
     memoryBudgetMb: c.memoryBudgetMb,
     maxSourceBytes: c.maxSourceBytes,
     compileTimeoutMs: c.compileTimeoutMs,
+  };
+}
+
+export function createSandboxFromConfig(deps: {
+  config: RuntimeConfig;
+  log: Logger;
+  onHookEvent?: (event: SandboxEvent) => void;
+}) {
+  const c = deps.config;
+  const sandbox = createSandbox({
+    ...sandboxOptionsFrom(c),
     onEvent: (event) => {
       if (event.type === 'host.exit' && event.expected) {
         deps.log.debug({ hostPid: event.pid }, 'sandbox host stopped');

@@ -21,16 +21,15 @@ export type {
   SandboxEvent,
   SandboxOptions,
 } from './protocol.ts';
-export { DEFAULT_SANDBOX_OPTIONS } from './options.ts';
-export { createCompiler, type Compiler, type CompilerOptions } from './compile.ts';
-export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './sandbox.ts';
-export { validateNetAllowlist } from './net-allowlist.ts';
+export { createCompiler, type Compiler, type CompilerOptions } from './client/compile.ts';
+export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './client/sandbox.ts';
+export { validateNetAllowlist } from './capabilities/net-allowlist.ts';
 // One rule for what a hook run leaves behind, module or command: secrets redacted, logs budgeted.
-export { createRedactor, redactJsonText, REDACTED, type Redactor } from './redact.ts';
-export { createLogBudget, describeDropped, storedLineBytes, type LogBudget, type LogLimits } from './log-budget.ts';
-export { findTooDeep, pointerOf, type PointerNode } from './json-depth.ts';
+export { createRedactor, redactJsonText, REDACTED, type Redactor } from './worker/redact.ts';
+export { createLogBudget, describeDropped, storedLineBytes, type LogBudget, type LogLimits } from './worker/log-budget.ts';
+export { findTooDeep, pointerOf, type PointerNode } from './worker/json-depth.ts';
 // The hook-facing capability types (for docs and typed hook authoring); the values live in workers.
-export type { HookEmit } from './ctx-emit.ts';
-export type { HookEnv } from './ctx-env.ts';
-export type { HookFetch, HookHeaders, HookResponse } from './ctx-fetch.ts';
-export type { HookProgress } from './ctx-progress.ts';
+export type { HookEmit } from './capabilities/ctx-emit.ts';
+export type { HookEnv } from './capabilities/ctx-env.ts';
+export type { HookFetch, HookHeaders, HookRequestInit, HookResponse } from './capabilities/ctx-fetch.ts';
+export type { HookProgress } from './capabilities/ctx-progress.ts';

@@ -62,7 +62,7 @@ export interface HookGrants {
   /**
    * `ctx.apps.<name>`: the *arr apps' REST APIs. `endpoints` (base URL and API key, or why the app
    * cannot be called) travels from the daemon to the sandbox host only: the host strips it before
-   * the task reaches a worker and makes the requests itself (app-requests.ts), so a worker never
+   * the task reaches a worker and makes the requests itself (host/app-requests.ts), so a worker never
    * holds a key.
    */
   apps?: { names: string[]; maxResponseBytes: number; endpoints?: Record<string, AppEndpoint> };
@@ -104,7 +104,7 @@ export interface HookTask {
   timeoutMs?: number;
   /** Limit profile name; 'default' when absent. */
   limits?: string;
-  /** Capabilities beyond logging; none when absent. See runtime/ctx.ts. */
+  /** Capabilities beyond logging; none when absent. See capabilities/ctx.ts. */
   grants?: HookGrants;
 }
 
@@ -207,7 +207,12 @@ export interface WorkerTask {
   callId: number;
   hookId: string;
   hookName: string;
-  hook: CompiledHook;
+  /**
+   * The record comes along only when the host does not know that this hook version was run in
+   * this pool before; a worker without it (its instance cache lacks the hook) answers `miss`
+   * and the host sends the task again with it.
+   */
+  hook: HookRef;
   event: HookEvent;
   grants: HookGrants;
   /** Epoch ms at which ctx.signal aborts (the host kills the worker a little later). */
@@ -224,7 +229,8 @@ export interface WorkerTask {
 
 /** What a worker answers: never a hook's own object, only data built by the worker. */
 export interface WorkerReply {
-  status: 'ok' | 'error' | 'timeout' | 'oom' | 'invalid-result';
+  /** `miss`: the task came without its record and this worker has no instance of the hook; nothing ran. */
+  status: 'ok' | 'error' | 'timeout' | 'oom' | 'invalid-result' | 'miss';
   /** v8.serialize()d result, present when status is 'ok'. */
   valueBytes?: Uint8Array;
   error?: OutcomeError;

@@ -23,7 +23,7 @@ const BUILD_STAMP = 'dist/.build-stamp';
 function buildIsStale() {
   if (!existsSync(BUILD_STAMP)) return true;
   const built = statSync(BUILD_STAMP).mtimeMs;
-  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
+  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), ...findFiles('ui', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
   return sources.some((file) => statSync(file).mtimeMs > built);
 }
 
@@ -41,7 +41,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // The daemons the tests start in their own process spawn the sandbox host and its workers from
-// dist/ too (runtime/entry-points.ts): fresh just above, and without tsx in every host.
+// dist/ too (runtime/client/entry-points.ts): fresh just above, and without tsx in every host.
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],

@@ -2,7 +2,7 @@
 // parses process.argv with it; tests parse in-process with their own output sinks. Each verb's
 // work lives in lib/cli/<verb>.ts.
 import { Command, Option, type OutputConfiguration } from 'commander';
-import { SCOPES } from '../config/normalize.ts';
+import { SCOPES } from '../config/scopes.ts';
 import { usageError } from './exit.ts';
 import type { ReplayOptions } from './replay.ts';
 import type { RunHookOptions } from './run-hook.ts';
@@ -38,7 +38,7 @@ export function createProgram(output?: OutputConfiguration): Command {
     .option(...CONFIG_OPTION)
     .option('--hooks-dir <dir>', 'check this directory instead of the config\'s hooks.dir')
     .action(async (opts: { config?: string; hooksDir?: string }) => {
-      const { prestartCompileThread } = await import('../../runtime/compile.ts');
+      const { prestartCompileThread } = await import('../../runtime/client/compile.ts');
       prestartCompileThread();
       const { checkCommand } = await import('./check.ts');
       process.exitCode = await checkCommand(opts);

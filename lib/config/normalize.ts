@@ -8,8 +8,8 @@ import type { IntegrationConfig } from './integrations.ts';
 import type { RawConfig } from './schema.ts';
 
 /** What a token may do: events (post and read events), metrics (GET /metrics), admin (everything). */
-export const SCOPES = ['events', 'admin', 'metrics'] as const;
-export type Scope = (typeof SCOPES)[number];
+import type { Scope } from './scopes.ts';
+export { SCOPES, type Scope } from './scopes.ts';
 
 export interface TokenConfig {
   name: string;
@@ -17,13 +17,8 @@ export interface TokenConfig {
   scopes: Scope[];
 }
 
-export interface CatalogEntryConfig {
-  kind: 'business' | 'progress';
-  description?: string;
-  schema?: object | boolean;
-  sync?: boolean;
-  meta?: boolean;
-}
+import type { CatalogEntryConfig } from './catalog-entry.ts';
+export type { CatalogEntryConfig } from './catalog-entry.ts';
 
 export interface Config {
   server: { host: string; port: number; bodyLimit: number; shutdownTimeoutMs: number };

@@ -9,7 +9,7 @@
 import Type, { type Static, type TObjectOptions, type TProperties, type TSchema, type TUnsafe } from 'typebox';
 import { PATTERN_LIMITS } from '../event-pattern.ts';
 import { INTEGRATIONS_SCHEMA } from './integrations.ts';
-import { SCOPES } from './normalize.ts';
+import { SCOPES } from './scopes.ts';
 
 type Doc = { default?: unknown; description?: string };
 

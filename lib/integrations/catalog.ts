@@ -1,7 +1,7 @@
 // The catalog types of the apps' own events: `<app>.<event>` for every eventType of the
 // registry, with the body's schema, and `<app>.unknown` for whatever else an app sends. The
 // config merges them under the user's catalog, so a user's entry of the same name wins.
-import type { CatalogEntryConfig } from '../config/index.ts';
+import type { CatalogEntryConfig } from '../config/catalog-entry.ts';
 import { ARR_APPS } from './arr-apps.ts';
 import { APP_EVENTS, unknownTypeOf } from './event-types.ts';
 import { APP_SCHEMAS } from './schemas/index.ts';

@@ -24,7 +24,7 @@ function freshConfig(extra: Record<string, unknown> = {}): string {
 }
 
 function isSandboxHost(p: ProcessInfo): boolean {
-  return p.command.includes('runtime/host.');
+  return p.command.includes('runtime/host/host.');
 }
 
 /** The tree once the sandbox host is up (it starts while hookd starts, and is restarted lazily). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_SANDBOX_OPTIONS, type HookOutcome } from '../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../helpers/sandbox-options.ts';
+import { type HookOutcome } from '../../runtime/index.ts';
 import { compileFixture, taskFor, useSandbox } from './harness.ts';
 
 const HOST_PATH = /\/work\/|file:|node_modules|\.ts\b|runtime\//;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type Compiler, type HookTask, type Sandbox, type SandboxOptions } from '../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../helpers/sandbox-options.ts';
+import { createCompiler, createSandbox, type CompiledHook, type Compiler, type HookTask, type Sandbox, type SandboxOptions } from '../../runtime/index.ts';
 
 const FIXTURES = new URL('../fixtures/hooks/', import.meta.url);
 

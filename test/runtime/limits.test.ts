@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type CompiledHook, type Sandbox } from '../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../helpers/sandbox-options.ts';
+import { createCompiler, createSandbox, type CompiledHook, type Sandbox } from '../../runtime/index.ts';
 import { assertNextCallWorks, compileFixture, taskFor } from './harness.ts';
 
 // One worker only: "the next call succeeds" then really runs where the bad call ran.

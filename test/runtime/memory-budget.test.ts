@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { createCompiler, createSandbox, DEFAULT_SANDBOX_OPTIONS, type Sandbox } from '../../runtime/index.ts';
+import { DEFAULT_SANDBOX_OPTIONS } from '../helpers/sandbox-options.ts';
+import { createCompiler, createSandbox, type Sandbox } from '../../runtime/index.ts';
 import { compileFixture, taskFor } from './harness.ts';
 
 const BUDGET_MB = 512;

@@ -1,0 +1,68 @@
+// The sandbox host: a child process of the daemon that owns the worker pools. It runs under
+// an RLIMIT_DATA budget (set by client/spawn-host.ts), which bounds what V8's resourceLimits do not:
+// ArrayBuffer memory of every hook together. Side effects: IPC listeners, exits with its parent.
+import { createRecordCache } from '../channel/hook-records.ts';
+import { createCoalescingSender } from '../channel/ipc-coalesce.ts';
+import { createPools, type Pools } from './pool.ts';
+import type { HostMessage, HostRequest } from '../protocol.ts';
+
+const out = createCoalescingSender<HostMessage>({
+  write(message) {
+    if (process.connected) process.send?.(message);
+  },
+  wrap: (messages) => ({ t: 'many', messages }),
+  schedule: setImmediate,
+  onError() {
+    // The daemon is gone: 'disconnect' below ends us.
+  },
+});
+
+let pools: Pools | undefined;
+const records = createRecordCache();
+
+async function handle(request: HostRequest): Promise<void> {
+  switch (request.t) {
+    case 'init': {
+      pools = createPools({ options: request.options, onEvent: (event) => out.send({ t: 'event', event }) });
+      await pools.start();
+      out.send({ t: 'ready' });
+      return;
+    }
+    case 'run': {
+      if (!pools) throw new Error('sandbox host got a task before init');
+      const hook = records.resolve(request.task.hook);
+      if (!hook) {
+        out.send({ t: 'miss', id: request.id });
+        return;
+      }
+      const outcome = await pools.run({ ...request.task, hook });
+      out.send({ t: 'outcome', id: request.id, outcome });
+      return;
+    }
+    case 'ping': {
+      out.send({ t: 'pong', id: request.id, status: { pid: process.pid, pools: pools?.stats().pools ?? {} } });
+      return;
+    }
+    case 'many': {
+      for (const one of request.requests) dispatch(one);
+      return;
+    }
+    case 'close': {
+      await pools?.close();
+      out.flush();
+      process.exit(0);
+    }
+  }
+}
+
+function dispatch(request: HostRequest): void {
+  handle(request).catch((err: unknown) => {
+    // Our own bug, not a hook's: die loudly, the daemon restarts us and reports `crashed`.
+    console.error('hookd sandbox host failed:', err);
+    process.exit(70);
+  });
+}
+
+process.on('message', dispatch);
+// The daemon is gone (or closed the channel): nothing will ever read our outcomes.
+process.on('disconnect', () => process.exit(0));

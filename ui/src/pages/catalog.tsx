@@ -1,0 +1,42 @@
+// Catalog: every event type with its kind, description and payload schema, and (for admins)
+// the hooks and webhooks whose patterns match it.
+import { api, matchesPattern } from '../api.ts';
+import { Empty, Json, Loaded, useLoad } from '../view.tsx';
+
+export interface CatalogType { name: string; kind: 'business' | 'progress'; description: string; schema?: unknown; sync: boolean; meta: boolean }
+type Listener = { name: string; events: string[] };
+
+export function CatalogPage(props: { admin: boolean }) {
+  const load = useLoad(async () => {
+    const { types } = await api<{ types: CatalogType[] }>('GET', '/catalog');
+    let hooks: Listener[] = [];
+    let webhooks: Listener[] = [];
+    if (props.admin) {
+      hooks = (await api<{ items: Listener[] }>('GET', '/hooks')).items;
+      webhooks = (await api<{ items: Array<{ url: string; events: string[] }> }>('GET', '/webhooks')).items.map((w) => ({ name: w.url, events: w.events }));
+    }
+    return { types, hooks, webhooks };
+  }, [props.admin]);
+  return (
+    <section>
+      <h1>Catalog</h1>
+      <Loaded load={load}>
+        {({ types, hooks, webhooks }) =>
+          types.length === 0 ? <Empty>The catalog is empty.</Empty> : types.map((t) => {
+            const listening = (list: Listener[]) => list.filter((l) => l.events.some((p) => matchesPattern(p, t.name))).map((l) => l.name);
+            const h = listening(hooks);
+            const w = listening(webhooks);
+            return (
+              <article class="card type" key={t.name} data-type={t.name}>
+                <header><strong class="mono">{t.name}</strong> <span class="badge">{t.kind}</span>{t.sync ? <span class="badge">sync</span> : null}{t.meta ? <span class="badge">hookd's own</span> : null}</header>
+                <p>{t.description}</p>
+                {props.admin ? <p class="muted">Hooks: {h.length ? h.join(', ') : 'none'} · Webhooks: {w.length ? w.join(', ') : 'none'}</p> : null}
+                {t.schema !== undefined ? <details><summary>Schema</summary><Json value={t.schema} /></details> : null}
+              </article>
+            );
+          })
+        }
+      </Loaded>
+    </section>
+  );
+}

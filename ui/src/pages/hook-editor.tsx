@@ -1,0 +1,147 @@
+// One hook: a new or saved module hook's fields and source (a plain textarea for now), saved
+// with POST or PATCH /hooks; the server compiles the source and a syntax error is shown at
+// its line and column. "Dry run" runs the draft once against a test event (POST /hooks/test).
+// File and command hooks are shown read-only.
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api.ts';
+import { Link, navigate } from '../router.tsx';
+import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
+import type { HookView } from './hooks.tsx';
+
+const TEMPLATE = `// A filter returns { patch } to change the payload; an action does something with it.
+export default async function (event, ctx) {
+  ctx.log.info('got ' + event.type);
+}
+`;
+
+type Draft = { name: string; events: string; mode: 'filter' | 'action'; priority: string; source: string };
+
+export function HookEditor(props: { id?: string }) {
+  const load = useLoad(async () => (props.id ? api<HookView>('GET', `/hooks/${encodeURIComponent(props.id)}`) : null), [props.id]);
+  return (
+    <section>
+      <p><Link to="/hooks">← Hooks</Link></p>
+      <Loaded load={load}>{(hook) => (hook && (hook.origin === 'file' || hook.kind !== 'module') ? <ReadOnlyHook hook={hook} /> : <Editor key={hook?.id ?? 'new'} hook={hook ?? undefined} />)}</Loaded>
+    </section>
+  );
+}
+
+function ReadOnlyHook(props: { hook: HookView }) {
+  const h = props.hook;
+  return (
+    <>
+      <h1>{h.name} <span class="badge">read-only</span></h1>
+      <dl class="facts">
+        {h.file ? <><dt>File</dt><dd class="mono">{h.file}</dd></> : null}
+        <dt>Kind</dt><dd>{h.kind}</dd>
+        <dt>Mode</dt><dd>{h.mode}</dd>
+        <dt>Events</dt><dd>{h.events.join(', ')}</dd>
+        <dt>Permissions</dt><dd>{describePermissions(h.permissions)}</dd>
+      </dl>
+      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
+      {h.source ? <pre class="code">{h.source}</pre> : h.command ? <pre class="code">{h.command.join(' ')}</pre> : null}
+    </>
+  );
+}
+
+export function describePermissions(p: HookView['permissions']): string {
+  const parts = [
+    p.net?.length ? `may fetch ${p.net.join(', ')}` : '',
+    p.env?.length ? `may read env ${p.env.join(', ')}` : '',
+    p.apps?.length ? `may call ${p.apps.join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : 'none: no network, no environment, no apps';
+}
+
+function Editor(props: { hook?: HookView }) {
+  const h = props.hook;
+  const [draft, setDraft] = useState<Draft>({
+    name: h?.name ?? '',
+    events: h?.events.join(', ') ?? '',
+    mode: h?.mode ?? 'action',
+    priority: String(h?.priority ?? 100),
+    source: h?.source ?? TEMPLATE,
+  });
+  const [error, setError] = useState<unknown>();
+  // A hook just created arrives here again under its id, with ?saved=1.
+  const [saved, setSaved] = useState(() => h !== undefined && new URLSearchParams(location.search).has('saved'));
+  const [dryRun, setDryRun] = useState<unknown>();
+  const [testType, setTestType] = useState(h?.events.find((e) => !e.includes('*')) ?? '');
+  const set = (field: keyof Draft) => (e: { currentTarget: { value: string } }) => {
+    setSaved(false);
+    setDraft({ ...draft, [field]: e.currentTarget.value });
+  };
+  const body = () => ({
+    name: draft.name,
+    events: draft.events.split(/[\s,]+/).filter(Boolean),
+    mode: draft.mode,
+    priority: Number(draft.priority),
+    source: draft.source,
+  });
+  const compile = error instanceof ApiError && error.code === 'COMPILE_ERROR' ? (error.details as { line?: number; column?: number }) : undefined;
+
+  function save(): void {
+    setError(undefined);
+    const done = (saved: HookView) => {
+      setSaved(true);
+      if (!h) navigate(`/hooks/${encodeURIComponent(saved.id)}?saved=1`);
+    };
+    if (h) api<HookView>('PATCH', `/hooks/${encodeURIComponent(h.id)}`, body()).then(done, setError);
+    else api<HookView>('POST', '/hooks', { kind: 'module', ...body() }).then(done, setError);
+  }
+  function test(): void {
+    setError(undefined);
+    setDryRun(undefined);
+    const b = body();
+    const type = testType || b.events.find((e) => !e.includes('*')) || '';
+    api('POST', '/hooks/test', { ...b, type, payload: {} }).then(setDryRun, setError);
+  }
+  return (
+    <form
+      class="editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <h1>{h ? `Hook ${h.name}` : 'New module hook'}</h1>
+      <div class="fields">
+        <label>Name <input name="name" required value={draft.name} onInput={set('name')} /></label>
+        <label>Events <input name="events" required placeholder="media.added, download.*" value={draft.events} onInput={set('events')} /></label>
+        <label>Mode
+          <select name="mode" value={draft.mode} onChange={set('mode')}>
+            <option value="action">action</option>
+            <option value="filter">filter</option>
+          </select>
+        </label>
+        <label>Priority <input name="priority" type="number" value={draft.priority} onInput={set('priority')} /></label>
+      </div>
+      {h ? <p class="muted">Permissions: {describePermissions(h.permissions)}</p> : null}
+      <label for="source">Source</label>
+      <textarea id="source" name="source" class="code" rows={16} spellcheck={false} value={draft.source} onInput={set('source')} />
+      {compile ? (
+        <p class="error compile" role="alert">
+          Line {compile.line ?? '?'}, column {compile.column ?? '?'}: {(error as ApiError).message}
+        </p>
+      ) : error ? <ErrorBox error={error} /> : null}
+      {compile?.line ? <pre class="code excerpt">{excerpt(draft.source, compile.line)}</pre> : null}
+      <div class="actions">
+        <button type="submit">{h ? 'Save' : 'Create'}</button>
+        <label class="inline">Test type <input name="testType" placeholder="media.added" value={testType} onInput={(e) => setTestType(e.currentTarget.value)} /></label>
+        <button type="button" onClick={test}>Dry run</button>
+        {saved ? <span class="ok" role="status">Saved.</span> : null}
+      </div>
+      {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}
+    </form>
+  );
+}
+
+/** The lines around `line` (1-based), numbered, the failing one marked. */
+function excerpt(source: string, line: number): string {
+  const lines = source.split('\n');
+  const from = Math.max(1, line - 2);
+  const to = Math.min(lines.length, line + 2);
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) out.push(`${n === line ? '>' : ' '} ${String(n).padStart(3)} | ${lines[n - 1]}`);
+  return out.join('\n');
+}
