@@ -111,7 +111,9 @@ const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 // One SQL text per row count, built once: the hot insert skips knex's query compiler.
 const insertSql: string[] = [];
 function insertSqlFor(rows: number): string {
-  return (insertSql[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} RETURNING id, seq`);
+  // ON CONFLICT: another daemon on the same database may store the same client id between this
+  // one's lookup and its insert; that row is left alone and reported as not inserted.
+  return (insertSql[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (id) DO NOTHING RETURNING id, seq`);
 }
 
 interface FreshEvent {
@@ -144,14 +146,20 @@ function toRecord(e: NewEvent): EventRecord {
   };
 }
 
-/** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING. */
-async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<void> {
+/** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING; returns the ids that already existed. */
+async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<string[]> {
   const bindings: Knex.Value[] = [];
   for (const e of chunk) pushBindings(bindings, e);
   const rows = dialectOf(runner).rows<{ id: string; seq: number }>(await runner.raw(insertSqlFor(chunk.length), bindings));
   // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
-  for (const { event } of chunk) event.seq = seqs.get(event.id)!;
+  const existed: string[] = [];
+  for (const { event } of chunk) {
+    const seq = seqs.get(event.id);
+    if (seq === undefined) existed.push(event.id);
+    else event.seq = seq;
+  }
+  return existed;
 }
 
 export interface ListQuery {
@@ -191,8 +199,12 @@ export function createEventsStore(db: Knex) {
           results.push({ event: item.event, created: true });
         }
         // Multi-row INSERTs: one statement per chunk instead of a round trip per event.
-        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK));
-        return results;
+        const raced: string[] = [];
+        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) raced.push(...(await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK))));
+        if (raced.length === 0) return results;
+        // Stored meanwhile by another daemon (a client retrying through another): not created here.
+        const stored = new Map((await table(trx).whereIn('id', raced)).map((row) => [row.id, fromRow(row)]));
+        return results.map((r) => (stored.has(r.event.id) ? { event: stored.get(r.event.id)!, created: false } : r));
       }
     },
 
@@ -207,7 +219,7 @@ export function createEventsStore(db: Knex) {
         throw new Error('insertGenerated takes at most INSERT_CHUNK events with generated ids');
       }
       const fresh = events.map(toFresh);
-      await insertChunk(db, fresh);
+      if ((await insertChunk(db, fresh)).length > 0) throw new Error('insertGenerated: a generated id already existed');
       return fresh.map(({ event }) => ({ event, created: true }));
     },
 

@@ -1,6 +1,6 @@
-// Claims for several daemons on one database: two claimers (two "daemons", owners a and b) on
-// one database never both get an event or a delivery, each renews and releases only its own
-// leases, and an expired lease is taken over by the other.
+// Several daemons on one database: two claimers (two "daemons", owners a and b) never both get
+// an event or a delivery, each renews and releases only its own leases, an expired lease is
+// taken over by the other, and a client id stored by one while another inserts it is not created twice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDeliveriesStore, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
@@ -49,6 +49,18 @@ export function claimsContract(open: OpenDb): void {
       assert.deepEqual((await store.listClaimable(10, 0, 2500)).map((e) => e.id), [e2!.id], 'a released event is claimable at once');
       await store.markDone([e1!.id]);
       assert.equal((await store.claim([e1!.id], { owner: 'b', now: 9000, until: 10_000 })).size, 0, 'a dispatched event stays done');
+    }));
+
+  test('an id stored by another daemon between the lookup and the insert is reported as not created, with the stored event', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      await store.insertGenerated([newEvent({ id: 'raced', payload: { title: 'first' } })]);
+      // generatedId skips the lookup: the insert itself meets the row, as in a race between daemons.
+      const results = await db.transaction((trx) => store.insertMany(trx, [newEvent({ id: 'raced', payload: { title: 'second' } }), newEvent({ id: 'fresh' })]));
+      assert.deepEqual(results.map((r) => [r.event.id, r.created]), [['raced', false], ['fresh', true]]);
+      assert.deepEqual(results[0]!.event.payload, { title: 'first' });
+      assert.ok(results[0]!.event.seq > 0 && results[1]!.event.seq > results[0]!.event.seq);
+      assert.deepEqual((await store.get('raced'))?.payload, { title: 'first' });
     }));
 
   test('two claimers racing for due deliveries never both get one; each renews and releases only its own', () =>
