@@ -28,6 +28,7 @@ import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
 import { describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
+import { createRegistryWatch } from './db/registry-watch.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHealthProbe } from './db/health-probe.ts';
 import { createHooksStore } from './db/hooks-store.ts';
@@ -51,6 +52,7 @@ import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
 import { createEventService } from './events/index.ts';
 import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
+import { describeInstance } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
@@ -61,6 +63,9 @@ import { createPruner } from './retention.ts';
 import { ensureAdminTokenFile } from './tokens.ts';
 import { createWebhooks } from './webhooks/index.ts';
 import { apiKeyValues } from './config/integrations.ts';
+
+// How often a daemon sharing its database checks for registry changes a notification missed.
+const REGISTRY_CHECK_MS = 1000;
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -170,11 +175,14 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     progressStats: progress.stats,
     streamStats: streams.stats,
   });
+  // Its leases' name when several daemons share a PostgreSQL database.
+  const instance = describeInstance(config.storage);
   const webhooks = createWebhooks({
     db,
     log,
     catalog,
     config: config.webhooks,
+    instance,
     observeAttempt: metrics.observeWebhookAttempt,
   });
   const dispatch = createDispatch({
@@ -189,6 +197,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     payloadLimits,
     envGrants,
     integrations: config.integrations,
+    instance,
     invokerExtras: { runCommand: commands.run },
     checkCommand: commands.check,
     metrics,
@@ -326,6 +335,20 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       ...dispatch.pruneTasks,
     ],
   });
+  // Several daemons on one database: hooks and webhooks changed through another reach this one.
+  const registryWatch = instance.shared
+    ? createRegistryWatch({
+        db,
+        intervalMs: REGISTRY_CHECK_MS,
+        onError: (err, what) => log.warn({ err }, what),
+        onChange: async (changes) => {
+          if (changes.some((c) => c.table === 'hooks')) {
+            await dispatch.registry.reload().catch((err: unknown) => log.error({ err }, 'reloading hooks changed by another daemon failed'));
+          }
+          for (const c of changes) if (c.table === 'webhooks') webhooks.changedElsewhere(c.id);
+        },
+      })
+    : undefined;
   await pruner.pruneOnce();
   const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
   pruneTimer.unref();
@@ -346,9 +369,10 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), config: config.sources }, 'hookd listening');
+  log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), instance: instance.id, config: config.sources }, 'hookd listening');
   await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
   await webhooks.start(); // deliveries left owed by the last stop or crash
+  await registryWatch?.start();
 
   async function stop(): Promise<void> {
     if (stopping) return;
@@ -370,6 +394,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
    */
   async function teardown(): Promise<void> {
     clearInterval(pruneTimer);
+    await registryWatch?.stop();
     await hooksDir.stop();
     await dispatch.stop();
     await webhooks.stop();

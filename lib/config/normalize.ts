@@ -59,6 +59,10 @@ export interface StorageConfig {
   pool: number;
   /** postgres: a longer statement is cancelled; 0: no limit. */
   statementTimeoutMs: number;
+  /** postgres: this daemon's name in its leases; null: a random id per start. */
+  instance: string | null;
+  /** postgres: how long an event's or delivery's claim outlives a daemon that stops renewing it. */
+  leaseTtlMs: number;
   file: string;
   synchronous: 'full' | 'normal';
   /** The database file's largest size; 0: no cap but the disk's. */
@@ -273,6 +277,16 @@ function normalizeStorageClient(s: Raw['storage']): Pick<StorageConfig, 'client'
   return { client: s.client, url, pool: s.pool, statementTimeoutMs: parseDuration(s.statementTimeout)! };
 }
 
+/** A lease must outlast a renewal round trip: under a second, busy daemons would lose their own. */
+function normalizeLeaseTtl(value: number | string): number {
+  const ms = parseDuration(value)!;
+  if (ms < 1000) {
+    const message = 'must be at least 1s (claims are renewed every third of it)';
+    throw errors.config(`invalid configuration:\n  storage.leaseTtl: ${message}`, { problems: [{ key: 'storage.leaseTtl', message }] });
+  }
+  return ms;
+}
+
 export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Config {
   const dataDir = resolve(cwd, raw.dataDir);
   return {
@@ -287,6 +301,8 @@ export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Confi
     auth: { tokens: raw.auth.tokens },
     storage: {
       ...normalizeStorageClient(raw.storage),
+      instance: raw.storage.instance,
+      leaseTtlMs: normalizeLeaseTtl(raw.storage.leaseTtl),
       file: resolve(dataDir, raw.storage.file),
       synchronous: raw.storage.synchronous,
       maxSizeBytes: parseSize(raw.storage.maxSize)!,

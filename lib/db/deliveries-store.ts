@@ -1,8 +1,9 @@
 // The deliveries (the outbox) and delivery_attempts tables: inserts in the dispatcher's
 // transaction, leased claims of due rows, attempt records, state changes and pruning.
-// Claims assume one daemon per database (SQLite); Postgres will need FOR UPDATE SKIP LOCKED.
+// A claim names its daemon (claimed_by), so several daemons on one database renew and release
+// only their own leases; PostgreSQL's claimers skip rows another is locking (SKIP LOCKED).
 import type { Knex } from 'knex';
-import { storableText } from './dialect.ts';
+import { dialectOf, storableText } from './dialect.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -51,6 +52,7 @@ interface DeliveryRow {
   attempts: number;
   next_attempt_at: number;
   claimed_until: number | null;
+  claimed_by?: string | null;
   last_status_code: number | null;
   last_error: string | null;
   created_at: number;
@@ -108,6 +110,8 @@ const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
 export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'>;
 
 export interface ClaimQuery {
+  /** The claiming daemon's instance id (claimed_by). */
+  owner: string;
   now: number;
   leaseUntil: number;
   /** Rows looked at; `pick` chooses which of them to claim. */
@@ -200,8 +204,11 @@ export function createDeliveriesStore(db: Knex) {
       const rows = (await candidates) as Array<{ id: string; webhook_id: string }>;
       const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id })));
       if (picked.length === 0) return [];
-      const claimed = (await due(deliveries().whereIn('id', picked.map((d) => d.id)))
-        .update({ claimed_until: q.leaseUntil })
+      // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
+      // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
+      const locked = dialectOf(db).skipLocked(due(deliveries().select('id').whereIn('id', picked.map((d) => d.id))));
+      const claimed = (await due(deliveries().whereIn('id', locked))
+        .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
         .returning('*')) as DeliveryRow[];
       // RETURNING's order is unspecified: back to due order.
       const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
@@ -225,13 +232,35 @@ export function createDeliveriesStore(db: Knex) {
       return { pending: Number(row?.pending ?? 0), retrying: Number(row?.retrying ?? 0) };
     },
 
-    /** At start every lease belongs to a previous run of this daemon (one daemon per SQLite file). */
+    /** At start on SQLite every lease belongs to a previous run of this daemon (one daemon per file). */
     async releaseAllClaims(): Promise<number> {
-      return deliveries().whereNotNull('claimed_until').update({ claimed_until: null });
+      return deliveries().whereNotNull('claimed_until').update({ claimed_until: null, claimed_by: null });
     },
 
-    async releaseClaims(ids: readonly string[]): Promise<void> {
-      if (ids.length > 0) await deliveries().whereIn('id', [...ids]).update({ claimed_until: null });
+    /**
+     * Extends `owner`'s live claims on pending rows to `until`; returns the ids still held. A row
+     * missing from the answer was finished, released, or (its lease expired) taken by another daemon.
+     */
+    async renewClaims(owner: string, until: number): Promise<string[]> {
+      const rows = (await deliveries()
+        .where('status', 'pending')
+        .andWhere('claimed_by', owner)
+        .whereNotNull('claimed_until')
+        .update({ claimed_until: until })
+        .returning('id')) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    },
+
+    /** Gives back every claim `owner` holds (its stop, or a restart under the same instance name). */
+    async releaseOwnClaims(owner: string): Promise<number> {
+      return deliveries().where('claimed_by', owner).whereNotNull('claimed_until').update({ claimed_until: null });
+    },
+
+    /** Gives back the listed rows while `owner` still holds them (never another daemon's claim). */
+    async releaseClaims(ids: readonly string[], owner: string): Promise<void> {
+      for (let i = 0; i < ids.length; i += 500) {
+        await deliveries().whereIn('id', ids.slice(i, i + 500)).andWhere('claimed_by', owner).update({ claimed_until: null });
+      }
     },
 
     async insertAttempt(a: Omit<AttemptRecord, 'id'>, trx?: Knex.Transaction): Promise<void> {

@@ -19,6 +19,12 @@ export interface Dialect {
   rows<T>(raw: unknown): T[];
   /** SQLite's room under storage.maxSize; undefined where the server, not hookd, owns the limit. */
   pageRoom(db: Knex): Promise<PageRoom | undefined>;
+  /**
+   * A claim's row selection, locking what it picks and passing over rows another daemon is
+   * claiming now (PostgreSQL's FOR UPDATE SKIP LOCKED: no lock waits between claimers). SQLite
+   * has one writer at a time and no row locks: the query as it is.
+   */
+  skipLocked<Q extends Knex.QueryBuilder>(query: Q): Q;
 }
 
 const SQLITE: Dialect = {
@@ -32,6 +38,7 @@ const SQLITE: Dialect = {
     const r = row!;
     return { pageSize: r.page_size, pagesLeft: Math.max(0, r.max_page_count - r.page_count) + r.freelist_count };
   },
+  skipLocked: (query) => query,
 };
 
 const POSTGRES: Dialect = {
@@ -39,6 +46,7 @@ const POSTGRES: Dialect = {
   knexClient: 'pg',
   rows: <T>(raw: unknown) => (raw as { rows: T[] }).rows,
   pageRoom: async () => undefined,
+  skipLocked: (query) => query.forUpdate().skipLocked() as typeof query,
 };
 
 export const DIALECTS: Record<StorageClient, Dialect> = { sqlite: SQLITE, postgres: POSTGRES };

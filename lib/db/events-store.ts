@@ -82,6 +82,8 @@ interface EventRow {
   causation_id: string | null;
   depth: number;
   emitted_by: string | null;
+  claimed_by?: string | null;
+  claim_expires_at?: number | null;
 }
 
 function fromRow(row: EventRow): EventRecord {
@@ -109,7 +111,9 @@ const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 // One SQL text per row count, built once: the hot insert skips knex's query compiler.
 const insertSql: string[] = [];
 function insertSqlFor(rows: number): string {
-  return (insertSql[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} RETURNING id, seq`);
+  // ON CONFLICT: another daemon on the same database may store the same client id between this
+  // one's lookup and its insert; that row is left alone and reported as not inserted.
+  return (insertSql[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (id) DO NOTHING RETURNING id, seq`);
 }
 
 interface FreshEvent {
@@ -142,14 +146,20 @@ function toRecord(e: NewEvent): EventRecord {
   };
 }
 
-/** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING. */
-async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<void> {
+/** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING; returns the ids that already existed. */
+async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<string[]> {
   const bindings: Knex.Value[] = [];
   for (const e of chunk) pushBindings(bindings, e);
   const rows = dialectOf(runner).rows<{ id: string; seq: number }>(await runner.raw(insertSqlFor(chunk.length), bindings));
   // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
-  for (const { event } of chunk) event.seq = seqs.get(event.id)!;
+  const existed: string[] = [];
+  for (const { event } of chunk) {
+    const seq = seqs.get(event.id);
+    if (seq === undefined) existed.push(event.id);
+    else event.seq = seq;
+  }
+  return existed;
 }
 
 export interface ListQuery {
@@ -189,8 +199,12 @@ export function createEventsStore(db: Knex) {
           results.push({ event: item.event, created: true });
         }
         // Multi-row INSERTs: one statement per chunk instead of a round trip per event.
-        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK));
-        return results;
+        const raced: string[] = [];
+        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) raced.push(...(await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK))));
+        if (raced.length === 0) return results;
+        // Stored meanwhile by another daemon (a client retrying through another): not created here.
+        const stored = new Map((await table(trx).whereIn('id', raced)).map((row) => [row.id, fromRow(row)]));
+        return results.map((r) => (stored.has(r.event.id) ? { event: stored.get(r.event.id)!, created: false } : r));
       }
     },
 
@@ -205,7 +219,7 @@ export function createEventsStore(db: Knex) {
         throw new Error('insertGenerated takes at most INSERT_CHUNK events with generated ids');
       }
       const fresh = events.map(toFresh);
-      await insertChunk(db, fresh);
+      if ((await insertChunk(db, fresh)).length > 0) throw new Error('insertGenerated: a generated id already existed');
       return fresh.map(({ event }) => ({ event, created: true }));
     },
 
@@ -242,6 +256,48 @@ export function createEventsStore(db: Knex) {
     async countPending(): Promise<number> {
       const row = (await table().where('status', 'pending').count({ n: '*' }).first()) as { n: number | string } | undefined;
       return Number(row?.n ?? 0);
+    },
+
+    /**
+     * Several daemons on one database: leases pending events to `owner` until `until` and returns
+     * the ids it got. A row is taken only while unleased or its lease expired (`now`), checked in
+     * the UPDATE itself, so two claimers never both get one; PostgreSQL's claimers pass over rows
+     * another is locking (SKIP LOCKED) instead of waiting for them.
+     */
+    async claim(ids: readonly string[], q: { owner: string; now: number; until: number }): Promise<Set<string>> {
+      const got = new Set<string>();
+      const claimable = (query: Knex.QueryBuilder) =>
+        query.where('status', 'pending').andWhere((w) => w.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', q.now));
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const locked = dialectOf(db).skipLocked(claimable(db('events').select('id').whereIn('id', chunk)));
+        const rows = (await claimable(table().whereIn('id', locked))
+          .update({ claimed_by: q.owner, claim_expires_at: q.until })
+          .returning('id')) as Array<{ id: string }>;
+        for (const r of rows) got.add(r.id);
+      }
+      return got;
+    },
+
+    /** Extends every lease `owner` holds on a pending event; returns how many. */
+    async renewClaims(owner: string, until: number): Promise<number> {
+      return table().where('status', 'pending').andWhere('claimed_by', owner).whereNotNull('claim_expires_at').update({ claim_expires_at: until });
+    },
+
+    /** Gives back `owner`'s leases on pending events (a stop): another daemon may run them at once. */
+    async releaseClaims(owner: string): Promise<number> {
+      return table().where('status', 'pending').andWhere('claimed_by', owner).update({ claimed_by: null, claim_expires_at: null });
+    },
+
+    /** Pending events no daemon holds a live lease on, in arrival order: what a daemon may claim. */
+    async listClaimable(limit: number, afterSeq: number, now: number): Promise<EventRecord[]> {
+      const rows = await table()
+        .where('status', 'pending')
+        .andWhere('seq', '>', afterSeq)
+        .andWhere((w) => w.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now))
+        .orderBy('seq')
+        .limit(limit);
+      return rows.map(fromRow);
     },
 
     async markDone(ids: string[], trx?: Knex.Transaction): Promise<void> {

@@ -4,6 +4,10 @@
 // left pending by a stop) and after an overflow. Webhook deliveries are not written here:
 // they commit with the event itself (see db/event-writer.ts). A done-mark the storage refuses
 // (a full disk) is retried later; the event stays pending meanwhile and is not run again.
+// Several daemons on one database (`claims` given): an event is leased to one daemon before its
+// hooks run (renewed every third of the lease while held), the database is scanned for events
+// nobody holds as often, and a dead daemon's leases expire and are taken over: hooks run
+// once when nobody dies, at least once when a daemon dies mid-hook.
 import type { Knex } from 'knex';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
@@ -20,6 +24,8 @@ export interface DispatcherDeps {
   runActions: (event: EventRecord, payload: unknown) => Promise<void>;
   /** Aborted at stop: a done-mark's storage retries end (the event stays pending for the next start). */
   stopSignal: AbortSignal;
+  /** Set when other daemons share the database: this one's instance id and lease length. */
+  claims?: { owner: string; leaseTtlMs: number };
 }
 
 const PAGE = 200;
@@ -43,9 +49,24 @@ export function createDispatcher(deps: DispatcherDeps) {
     },
   });
 
+  const claims = deps.claims;
+  let claimTimer: NodeJS.Timeout | undefined;
+  let renewing: Promise<unknown> | undefined;
+  // Leases taken together for the events starting at once: one UPDATE serves them all.
+  const claiming = createGroupCommit<string, boolean>({
+    maxBatchWeight: 500,
+    flush: async (ids) => {
+      const now = Date.now();
+      const got = await deps.events.claim(ids, { owner: claims!.owner, now, until: now + claims!.leaseTtlMs });
+      return ids.map((id) => got.has(id));
+    },
+  });
+
   async function dispatchOne(event: EventRecord): Promise<void> {
     const payload = payloadAt(event, 'final');
     try {
+      // Another daemon holds it (or has done it): it is that daemon's to run.
+      if (claims && !(await claiming.add(event.id))) return;
       await deps.runActions(event, payload);
       await retryOnStorageFailure(() => completions.add(event.id), {
         signal: deps.stopSignal,
@@ -91,7 +112,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     scanning = (async () => {
       let afterSeq = 0;
       while (!stopped && queue.length < MAX_QUEUED) {
-        const page = await deps.events.listPending(PAGE, afterSeq);
+        const page = claims ? await deps.events.listClaimable(PAGE, afterSeq, Date.now()) : await deps.events.listPending(PAGE, afterSeq);
         if (page.length === 0) return;
         afterSeq = page.at(-1)!.seq;
         submit(page.filter((e) => !known.has(e.id)));
@@ -105,10 +126,29 @@ export function createDispatcher(deps: DispatcherDeps) {
       });
   }
 
+  /** Shared database: renews this daemon's leases, and looks for events nobody holds (a dead daemon's, another's overflow). */
+  function tickClaims(): void {
+    const every = Math.max(1, Math.floor(claims!.leaseTtlMs / 3));
+    claimTimer = setTimeout(() => {
+      renewing = deps.events
+        .renewClaims(claims!.owner, Date.now() + claims!.leaseTtlMs)
+        .catch((err: unknown) => deps.log.warn({ err }, 'renewing event leases failed; another daemon may run these events once they expire'))
+        .finally(() => {
+          renewing = undefined;
+          if (stopped) return;
+          scan();
+          tickClaims();
+        });
+    }, every);
+  }
+
   return {
     submit,
-    /** Dispatches what an earlier run left pending. */
-    start: scan,
+    /** Dispatches what an earlier run left pending (and, on a shared database, keeps claiming). */
+    start(): void {
+      scan();
+      if (claims) tickClaims();
+    },
     /** Whether anything is queued, scanning or in flight now. */
     busy: () => scanning !== undefined || inFlight.size > 0 || queue.length > 0,
     /** Resolves when nothing is queued, scanning or in flight (tests and graceful stop). */
@@ -121,10 +161,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     /** Finishes what is in flight; queued events stay pending in the database for the next start. */
     async stop(): Promise<void> {
       stopped = true;
+      clearTimeout(claimTimer);
       queue.length = 0;
       await scanning;
       await Promise.all(inFlight);
       await completions.drain();
+      await renewing;
+      // What this daemon still holds (a done-mark the storage refused) is another's to run at once.
+      if (claims) await deps.events.releaseClaims(claims.owner).catch((err: unknown) => deps.log.warn({ err }, 'releasing event leases at stop failed; they expire'));
     },
   };
 }

@@ -11,6 +11,7 @@ import type { EnvGrants } from '../env-grants.ts';
 import { createHooksStore } from '../db/hooks-store.ts';
 import { createInvocationsStore } from '../db/invocations-store.ts';
 import { createLimiter } from '../limiter.ts';
+import type { Instance } from '../instance.ts';
 import type { Logger } from '../log.ts';
 import type { HookMetrics } from '../metrics/index.ts';
 import type { PruneTask } from '../retention.ts';
@@ -42,6 +43,8 @@ export interface DispatchDeps {
   integrations: Readonly<Record<string, IntegrationConfig>>;
   /** Where hook runs and filter chains are counted (GET /metrics). */
   metrics: HookMetrics;
+  /** This daemon among others on the database: events are claimed first when it is shared. */
+  instance: Instance;
   /** Optional parts later subsystems plug in (the command runner). */
   invokerExtras?: Pick<InvokerDeps, 'runCommand'>;
   checkCommand?: (argv: string[]) => Promise<void>;
@@ -101,6 +104,7 @@ export function createDispatch(deps: DispatchDeps) {
     concurrency: deps.hooksConfig.actionConcurrency,
     runActions,
     stopSignal: stopping.signal,
+    claims: deps.instance.shared ? { owner: deps.instance.id, leaseTtlMs: deps.instance.leaseTtlMs } : undefined,
   });
   const filtering = createFiltering({ invocations, registry, runFilterChain });
 

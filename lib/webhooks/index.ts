@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.ts';
 import type { Config } from '../config/index.ts';
 import { createDeliveriesStore } from '../db/deliveries-store.ts';
 import { createWebhooksStore } from '../db/webhooks-store.ts';
+import type { Instance } from '../instance.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookAttempt } from '../metrics/index.ts';
 import type { PruneTask } from '../retention.ts';
@@ -24,6 +25,8 @@ export interface WebhooksDeps {
   log: Logger;
   catalog: Catalog;
   config: Config['webhooks'];
+  /** This daemon among others on the database: its claims' name and length. */
+  instance: Instance;
   /** Told of every recorded delivery attempt (GET /metrics). */
   observeAttempt: (attempt: WebhookAttempt) => void;
 }
@@ -62,6 +65,9 @@ export function createWebhooks(deps: WebhooksDeps) {
     maxConcurrency: config.maxConcurrency,
     maxConcurrencyPerEndpoint: config.maxConcurrencyPerEndpoint,
     pollIntervalMs: config.pollIntervalMs,
+    owner: deps.instance.id,
+    leaseTtlMs: deps.instance.leaseTtlMs,
+    shared: deps.instance.shared,
     observeAttempt: deps.observeAttempt,
   });
   const outbox = createOutbox({ webhooks, deliveries, onCommitted: () => sender.wake() });
@@ -92,6 +98,11 @@ export function createWebhooks(deps: WebhooksDeps) {
     /** Subscribes to the notices to store (awaited: a notice is stored before its attempts' batch is done). */
     onNotice(listener: NoticeListener): void {
       noticeListeners.push(listener);
+    },
+    /** Another daemon changed an endpoint (undefined: some endpoint): what is cached or queued of it is dropped. */
+    changedElsewhere(webhookId?: string): void {
+      outbox.forget(webhookId);
+      if (webhookId !== undefined) sender.forget(webhookId);
     },
     start: () => sender.start(),
     async stop(): Promise<void> {

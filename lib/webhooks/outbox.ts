@@ -42,8 +42,10 @@ export function createOutbox(deps: OutboxDeps) {
     return list;
   }
 
-  function forget(webhookId: string): void {
-    matchers.delete(webhookId);
+  /** Drops what is cached of one endpoint (undefined: of all, when another daemon changed some). */
+  function forget(webhookId?: string): void {
+    if (webhookId === undefined) matchers.clear();
+    else matchers.delete(webhookId);
     enabled = undefined;
     generation += 1;
   }

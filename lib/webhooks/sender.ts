@@ -1,6 +1,8 @@
-// The sender loop: claims due deliveries (a lease in claimed_until), sends each one signed,
-// and hands the result to the outcome recorder. Concurrency is bounded overall and per
-// endpoint, so a slow or dead endpoint holds only its own slots and never delays another's.
+// The sender loop: claims due deliveries (a lease in claimed_until, named by claimed_by), sends
+// each one signed, and hands the result to the outcome recorder. Concurrency is bounded overall
+// and per endpoint (per daemon), so a slow or dead endpoint holds only its own slots. Leases are
+// renewed every third of their length while held; a row whose lease this daemon may have lost
+// is never sent, and its send in flight is cut: one delivery is never sent by two daemons at once.
 import type { DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
@@ -12,9 +14,11 @@ import type { OutcomeRecorder } from './outcome-recorder.ts';
 /** The longest timeout an endpoint may set. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 120_000;
 // Rows are claimed ahead of their send (a claim per row would cost a transaction per
-// delivery), so a lease covers waiting in the local queue too. A row held here is never
-// claimed twice in this process whatever its lease; leases left by a crash are released at start.
-const LEASE_MS = 3_600_000;
+// delivery), so a lease covers waiting in the local queue too, renewed while the row is held.
+// A row held here is never claimed twice in this process; a crashed daemon's leases expire
+// (on SQLite, one daemon per file, they are released at start, and a lease is an hour, never
+// renewed: it only keeps a claim from being taken again while this process holds the row).
+const LOCAL_LEASE_MS = 3_600_000;
 // Claimed ahead per endpoint slot, and overall per sender slot: the overall bound is at least
 // what endpoints can hold (HELD_PER_SENDER_SLOT >= HELD_PER_ENDPOINT_SLOT), so endpoints stuck
 // on timeouts exhaust the send slots (raise maxConcurrency) before they could starve the
@@ -37,6 +41,16 @@ export interface SenderDeps {
   maxConcurrency: number;
   maxConcurrencyPerEndpoint: number;
   pollIntervalMs: number;
+  /** This daemon's instance id: its claims carry it. */
+  owner: string;
+  /** How long a claim lasts unless renewed (storage.leaseTtl). */
+  leaseTtlMs: number;
+  /**
+   * Other daemons share the database (PostgreSQL): leases are renewed while held and a row whose
+   * lease may lapse is not sent. Otherwise (SQLite, one daemon per file) a held row is this
+   * process's until it is recorded, and every lease is released at start.
+   */
+  shared: boolean;
   /** Told of every attempt whose outcome was recorded (GET /metrics). */
   observeAttempt: (attempt: WebhookAttempt) => void;
 }
@@ -60,6 +74,14 @@ interface Queued {
   webhook: WebhookRecord;
 }
 
+interface Held {
+  webhookId: string;
+  /** Until when the lease is known to hold (the claim's or the last renewal's). */
+  until: number;
+  /** Cuts the send when the lease may be lost (set while the HTTP request is in flight). */
+  cut?: AbortController;
+}
+
 export function createSender(deps: SenderDeps) {
   const perEndpointHeld = deps.maxConcurrencyPerEndpoint * HELD_PER_ENDPOINT_SLOT;
   const totalHeld = deps.maxConcurrency * HELD_PER_SENDER_SLOT;
@@ -67,7 +89,11 @@ export function createSender(deps: SenderDeps) {
   let sending = 0; // HTTP requests in flight
   const busy = new Map<string, number>(); // HTTP requests in flight per webhook
   const queues = new Map<string, Queued[]>(); // claimed, waiting for one of the webhook's slots
-  const held = new Set<string>(); // every delivery id claimed and not yet recorded
+  const held = new Map<string, Held>(); // every delivery claimed and not yet recorded
+  const leaseMs = deps.shared ? deps.leaseTtlMs : LOCAL_LEASE_MS;
+  const renewEveryMs = Math.max(1, Math.floor(leaseMs / 3));
+  let renewTimer: NodeJS.Timeout | undefined;
+  let renewing: Promise<void> | undefined;
   const aborter = new AbortController();
   let running = false;
   let pumping: Promise<void> | undefined;
@@ -120,8 +146,9 @@ export function createSender(deps: SenderDeps) {
       const counts = new Map([...new Set([...busy.keys(), ...queues.keys()])].map((id) => [id, heldBy(id)]));
       const now = Date.now();
       const claimed = await deps.deliveries.claimDue({
+        owner: deps.owner,
         now,
-        leaseUntil: now + LEASE_MS,
+        leaseUntil: now + leaseMs,
         candidates: Math.min(room, 500),
         excludeWebhookIds: [...counts].filter(([, n]) => n >= perEndpointHeld).map(([id]) => id),
         pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
@@ -139,12 +166,12 @@ export function createSender(deps: SenderDeps) {
           disabled.push(d.id); // disabled while it was claimed: given back, not sent
           continue;
         }
-        held.add(d.id);
+        held.set(d.id, { webhookId: d.webhookId, until: d.claimedUntil ?? now + leaseMs });
         const queue = queues.get(d.webhookId);
         if (queue) queue.push({ delivery: d, webhook });
         else queues.set(d.webhookId, [{ delivery: d, webhook }]);
       }
-      if (disabled.length > 0) await deps.deliveries.releaseClaims(disabled);
+      if (disabled.length > 0) await deps.deliveries.releaseClaims(disabled, deps.owner);
     }
     startQueued();
     if (!running) return;
@@ -164,13 +191,21 @@ export function createSender(deps: SenderDeps) {
   function startQueued(): void {
     for (const [webhookId, queue] of queues) {
       while (running && queue.length > 0 && sending < deps.maxConcurrency && (busy.get(webhookId) ?? 0) < deps.maxConcurrencyPerEndpoint) {
-        start(queue.shift()!);
+        const next = queue.shift()!;
+        // A lease that may lapse before the next renewal is not used: the row is dropped here and
+        // comes due to whichever daemon claims it after it expires.
+        if (!leaseHolds(next.delivery.id)) held.delete(next.delivery.id);
+        else start(next);
       }
       if (queue.length === 0) queues.delete(webhookId);
     }
   }
 
+  const leaseHolds = (id: string) => !deps.shared || (held.get(id)?.until ?? 0) - Date.now() > renewEveryMs;
+
   function start({ delivery: d, webhook }: Queued): void {
+    const cut = new AbortController();
+    held.get(d.id)!.cut = cut;
     sending += 1;
     busy.set(d.webhookId, (busy.get(d.webhookId) ?? 0) + 1);
     let freed = false;
@@ -188,7 +223,7 @@ export function createSender(deps: SenderDeps) {
       startQueued();
       wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
     };
-    const done = sendOne(d, webhook, freeSlot)
+    const done = sendOne(d, webhook, cut.signal, freeSlot)
       .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: an attempt failed unexpectedly'))
       .finally(() => {
         freeSlot();
@@ -199,19 +234,20 @@ export function createSender(deps: SenderDeps) {
     tasks.set(d.id, done);
   }
 
-  async function sendOne(d: DeliveryRecord, webhook: WebhookRecord, freeSlot: () => void): Promise<void> {
+  async function sendOne(d: DeliveryRecord, webhook: WebhookRecord, cut: AbortSignal, freeSlot: () => void): Promise<void> {
     const { attemptedAt, result } = await attemptDelivery(deps.http, {
       webhook,
       id: d.id,
       body: d.body,
       eventType: d.eventType,
       timeoutMs: webhook.timeoutMs ?? deps.defaultTimeoutMs,
-      signal: aborter.signal,
+      signal: AbortSignal.any([aborter.signal, cut]),
     });
     freeSlot();
     if (result.aborted) {
-      // Cut by stop(): not an attempt. The claim is released so the next start sends it again.
-      await deps.deliveries.releaseClaims([d.id]).catch(() => {});
+      // Cut by stop() or a lease this daemon may have lost: not an attempt. The claim, if still
+      // this daemon's, is released so that another daemon (or the next start) sends it again.
+      await deps.deliveries.releaseClaims([d.id], deps.owner).catch(() => {});
       return;
     }
     const decision = await deps.recorder.record({ delivery: d, result, attemptedAt }).catch(async (err: unknown) => {
@@ -230,6 +266,47 @@ export function createSender(deps: SenderDeps) {
     );
   }
 
+  /**
+   * Renews this daemon's leases; a held row the database no longer lists as ours (or, when the
+   * renewal fails, one whose lease may lapse before the next) is dropped from its queue and its
+   * send in flight is cut, before another daemon could take it over.
+   */
+  async function renewLeases(): Promise<void> {
+    if (held.size === 0) return;
+    const before = [...held.keys()];
+    const until = Date.now() + leaseMs;
+    try {
+      const mine = new Set(await deps.deliveries.renewClaims(deps.owner, until));
+      for (const id of before) {
+        const h = held.get(id);
+        if (h && mine.has(id)) h.until = until;
+      }
+    } catch (err) {
+      deps.log.warn({ err }, 'webhook sender: renewing delivery leases failed; a lease that may lapse is given up');
+    }
+    for (const id of before) {
+      const h = held.get(id);
+      if (!h || leaseHolds(id)) continue;
+      // Recording may have finished it (claimed_until cleared) just before: cutting an answered send is a no-op.
+      h.cut?.abort();
+      const queue = queues.get(h.webhookId);
+      const at = queue?.findIndex((q) => q.delivery.id === id) ?? -1;
+      if (at >= 0) {
+        queue!.splice(at, 1);
+        held.delete(id);
+      }
+    }
+  }
+
+  function scheduleRenewal(): void {
+    renewTimer = setTimeout(() => {
+      renewing = renewLeases().finally(() => {
+        renewing = undefined;
+        if (running) scheduleRenewal();
+      });
+    }, renewEveryMs);
+  }
+
   /** Frees claimed rows to come due after a pause; failing that, they keep their lease until the next start. */
   async function releaseLater(ids: string[]): Promise<void> {
     const now = Date.now();
@@ -242,10 +319,12 @@ export function createSender(deps: SenderDeps) {
 
   return {
     wake,
-    /** Releases leases left by a previous run, then starts claiming. */
+    /** Releases leases left by a previous run (see releaseAtStart), then starts claiming. */
     async start(): Promise<void> {
-      await deps.deliveries.releaseAllClaims();
+      if (deps.shared) await deps.deliveries.releaseOwnClaims(deps.owner);
+      else await deps.deliveries.releaseAllClaims();
       running = true;
+      if (deps.shared) scheduleRenewal();
       wake();
     },
     /** Drops what is queued for a webhook (changed, disabled or deleted); it is claimed afresh. */
@@ -253,7 +332,7 @@ export function createSender(deps: SenderDeps) {
       const queue = queues.get(webhookId) ?? [];
       queues.delete(webhookId);
       for (const q of queue) held.delete(q.delivery.id);
-      deps.deliveries.releaseClaims(queue.map((q) => q.delivery.id)).then(
+      deps.deliveries.releaseClaims(queue.map((q) => q.delivery.id), deps.owner).then(
         () => wake(),
         (err: unknown) => deps.log.error({ err, webhookId }, 'webhook sender: releasing claims failed'),
       );
@@ -262,11 +341,14 @@ export function createSender(deps: SenderDeps) {
     async stop(): Promise<void> {
       running = false;
       clearTimeout(timer);
+      clearTimeout(renewTimer);
       aborter.abort();
       await pumping;
+      await renewing;
       await Promise.all(tasks.values());
       await deps.recorder.drain();
-      // Queued rows keep their lease; the next start releases it.
+      // Queued rows are given back at once, for another daemon or the next start.
+      await deps.deliveries.releaseOwnClaims(deps.owner).catch((err: unknown) => deps.log.warn({ err }, 'webhook sender: releasing leases at stop failed; they expire'));
     },
     /** Requests in flight now. */
     sendingCount: () => sending,

@@ -2,6 +2,7 @@
 // real webhooks subsystem over temp SQLite, its sender not started, and a local receiver for
 // what is sent at once (pings).
 import { createDeliveriesRouter } from '../../lib/api/deliveries-router.ts';
+import { describeInstance } from '../../lib/instance.ts';
 import { createWebhooksRouter } from '../../lib/api/webhooks-router.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { createWebhooks, type Webhooks } from '../../lib/webhooks/index.ts';
@@ -21,7 +22,8 @@ export async function serveWebhooksApi(): Promise<WebhooksApi> {
   const t = await openTestDb();
   const receiver = await startWebhookReceiver();
   const { log } = createTestLogger();
-  const webhooks = createWebhooks({ db: t.db, log, catalog: defaultCatalog(), config: loadConfig({ env: {} }).webhooks, observeAttempt: () => {} });
+  const config = loadConfig({ env: {} });
+  const webhooks = createWebhooks({ db: t.db, log, catalog: defaultCatalog(), config: config.webhooks, instance: describeInstance(config.storage), observeAttempt: () => {} });
   const { endpoints } = webhooks;
   const api = await serveRouters({
     db: t.db,

@@ -7,6 +7,8 @@ import * as healthProbe from './003_health_probe.ts';
 import * as hookArrScript from './004_hook_arr_script.ts';
 import * as finishFiltering from './005_finish_filtering.ts';
 import * as sessions from './006_sessions.ts';
+import * as eventClaims from './007_event_claims.ts';
+import * as registryNotify from './008_registry_notify.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_initial.ts': initial,
@@ -15,6 +17,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '004_hook_arr_script.ts': hookArrScript,
   '005_finish_filtering.ts': finishFiltering,
   '006_sessions.ts': sessions,
+  '007_event_claims.ts': eventClaims,
+  '008_registry_notify.ts': registryNotify,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -43,6 +43,13 @@ test('postgres takes its URL from the file or from HOOKD_DATABASE_URL, which win
   assert.equal(loadConfig({ file, env: { HOOKD_DATABASE_URL: 'postgresql://b@db2/y' } }).storage.url, 'postgresql://b@db2/y');
 });
 
+test('leases default to 30 s and a random instance id per start; storage.instance names this daemon in its leases', () => {
+  const d = loadConfig({ env: {} });
+  assert.deepEqual([d.storage.leaseTtlMs, d.storage.instance], [30_000, null]);
+  const c = loadConfig({ file: yaml('storage:\n  instance: node-1\n  leaseTtl: 5s\n'), env: {} });
+  assert.deepEqual([c.storage.leaseTtlMs, c.storage.instance], [5000, 'node-1']);
+});
+
 const refused: Array<[string, string, Record<string, string>, RegExp]> = [
   ['postgres without a URL', 'storage:\n  client: postgres\n', {}, /storage\.url: is required when storage\.client is postgres/],
   ['a URL that is not one', 'storage:\n  client: postgres\n', { HOOKD_DATABASE_URL: `not a url ${SECRET}` }, /storage\.url: is not a URL/],
@@ -50,6 +57,8 @@ const refused: Array<[string, string, Record<string, string>, RegExp]> = [
   ['a URL with sqlite', 'storage:\n  client: sqlite\n', { HOOKD_DATABASE_URL: `postgres://u:${SECRET}@h/d` }, /storage\.url: is set .* but storage\.client is sqlite/],
   ['an unknown client', 'storage:\n  client: mysql\n', {}, /storage\.client/],
   ['a pool of 0', 'storage:\n  pool: 0\n', {}, /storage\.pool/],
+  ['a lease under a second', 'storage:\n  leaseTtl: 500ms\n', {}, /storage\.leaseTtl: must be at least 1s/],
+  ['an instance name with a space', 'storage:\n  instance: node 1\n', {}, /storage\.instance/],
 ];
 for (const [name, text, env, pattern] of refused) {
   test(`refused: ${name}, naming the key and never the password`, () => {

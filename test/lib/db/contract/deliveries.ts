@@ -25,17 +25,17 @@ export function deliveriesStoreContract(open: OpenDb): void {
       await db.transaction((trx) =>
         store.insertMany([delivery('late', { nextAttemptAt: 300 }), delivery('first', { nextAttemptAt: 50 }), delivery('future', { nextAttemptAt: 5000 }), delivery('w2', { webhookId: 'w2' }), delivery('off', { webhookId: 'off' })], trx),
       );
-      const claimed = await store.claimDue({ now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: ['w2'], pick: everything });
+      const claimed = await store.claimDue({ owner: 'a', now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: ['w2'], pick: everything });
       assert.deepEqual(claimed.map((d) => d.id), ['first', 'late']);
       assert.ok(claimed.every((d) => d.claimedUntil === 2000));
       assert.equal((await store.get('first'))?.claimedUntil, 2000);
-      assert.deepEqual((await store.claimDue({ now: 1500, leaseUntil: 2500, candidates: 10, excludeWebhookIds: [], pick: everything })).map((d) => d.id), ['w2']);
-      assert.deepEqual(await store.claimDue({ now: 1600, leaseUntil: 2600, candidates: 10, excludeWebhookIds: [], pick: everything }), []);
+      assert.deepEqual((await store.claimDue({ owner: 'a', now: 1500, leaseUntil: 2500, candidates: 10, excludeWebhookIds: [], pick: everything })).map((d) => d.id), ['w2']);
+      assert.deepEqual(await store.claimDue({ owner: 'a', now: 1600, leaseUntil: 2600, candidates: 10, excludeWebhookIds: [], pick: everything }), []);
       // An expired lease is claimed again; `pick` chooses among the candidates.
-      const again = await store.claimDue({ now: 2100, leaseUntil: 3000, candidates: 10, excludeWebhookIds: [], pick: (due) => due.slice(0, 1) });
+      const again = await store.claimDue({ owner: 'a', now: 2100, leaseUntil: 3000, candidates: 10, excludeWebhookIds: [], pick: (due) => due.slice(0, 1) });
       assert.deepEqual(again.map((d) => d.id), ['first']);
       assert.equal(await store.nextDueAt(), 100, 'the earliest unclaimed pending row (of the disabled webhook: nextDueAt does not join)');
-      await store.releaseClaims(['first']);
+      await store.releaseClaims(['first'], 'a');
       assert.equal((await store.get('first'))?.claimedUntil, null);
       assert.ok((await store.releaseAllClaims()) >= 2);
       assert.deepEqual(await store.countBacklog(), { pending: 5, retrying: 0 });

@@ -2,6 +2,7 @@
 // functions only. A runner per backend hands in a factory of fresh migrated databases.
 import { describe } from 'node:test';
 import type { Knex } from 'knex';
+import { claimsContract } from './claims.ts';
 import { deliveriesStoreContract } from './deliveries.ts';
 import { eventsStoreContract } from './events.ts';
 import { hooksStoreContract } from './hooks.ts';
@@ -25,5 +26,6 @@ export function runStoreContract(backend: string, open: OpenDb): void {
     describe('webhooks', () => webhooksStoreContract(open));
     describe('invocations', () => invocationsStoreContract(open));
     describe('tokens and health probe', () => probeAndTokensContract(open));
+    describe('claims and leases (several daemons)', () => claimsContract(open));
   });
 }

@@ -1,0 +1,197 @@
+// Three daemons on one PostgreSQL schema (`hookd serve` child processes, each with its own data
+// and hooks dir): events posted round-robin have their action hook run once by one of them and
+// each webhook delivery sent once; a kill -9 of one daemon in the middle of a webhook burst and
+// of owed hooks loses nothing (its leases expire and the others finish its work). Skipped with
+// a message when PostgreSQL is unreachable. Hooks and webhooks are registered before the other
+// daemons start: a registry change made later reaches them only at their next reload.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import knex from 'knex';
+import { ADMIN_TOKEN, spawnDaemon, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
+import { request, type Reply } from '../helpers/http.ts';
+import { createTestSchema, postgresReachable, shownUrl, type TestSchema } from '../helpers/postgres.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
+
+const reachable = await postgresReachable();
+const call = (d: ChildDaemon, method: string, path: string, body?: unknown): Promise<Reply> => request(d.url, method, path, body, { token: ADMIN_TOKEN });
+
+interface EventView {
+  status: string;
+  invocations: Array<{ hookId: string; status: string }>;
+}
+
+describe('three daemons on one PostgreSQL database', { skip: reachable ? false : `PostgreSQL unreachable at ${shownUrl()}: set HOOKD_TEST_DATABASE_URL` }, () => {
+  const temp = makeTempDir();
+  let schema: TestSchema;
+  let receiver: WebhookReceiver;
+  const daemons: ChildDaemon[] = [];
+  const hookIds: Record<string, string> = {};
+
+  function spawnNode(name: string): Promise<ChildDaemon> {
+    const configFile = writeTestConfig(`${temp.dir}/${name}`, {
+      log: { level: 'info' },
+      // Short leases: a killed daemon's work is taken over within about two seconds.
+      storage: { client: 'postgres', url: schema.url, pool: 4, leaseTtl: '2s', instance: name },
+      hooks: { watch: false, actionConcurrency: 1 },
+      webhooks: { retrySchedule: ['100ms', '200ms', '400ms'], jitter: 0, pollInterval: '100ms', timeout: '5s', allowPrivateNetworks: true, maxConcurrency: 4, maxConcurrencyPerEndpoint: 2 },
+    });
+    return spawnDaemon(configFile);
+  }
+
+  /** Each event's view, read through a live daemon, once every one is dispatched. */
+  async function waitDispatched(via: ChildDaemon, ids: readonly string[]): Promise<Map<string, EventView>> {
+    return waitFor(async () => {
+      const views = new Map<string, EventView>();
+      for (const id of ids) {
+        const r = await call(via, 'GET', `/events/${id}`);
+        assert.equal(r.status, 200, r.text);
+        if (r.body.status !== 'done') return false;
+        views.set(id, r.body);
+      }
+      return views;
+    }, `${ids.length} events dispatched`, 60_000);
+  }
+
+  /** Requests received per event id (one delivery an event: one webhook subscribes). */
+  function receivedByEvent(requests: readonly ReceivedRequest[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const r of requests) {
+      const id = JSON.parse(r.body).id as string;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  async function waitDelivered(via: ChildDaemon, webhookId: string, count: number): Promise<void> {
+    await waitFor(async () => {
+      const r = await call(via, 'GET', `/webhooks/${webhookId}/deliveries?limit=1000`);
+      assert.equal(r.status, 200, r.text);
+      const items = r.body.items as Array<{ status: string }>;
+      return items.length === count && items.every((d) => d.status === 'succeeded');
+    }, `${count} deliveries recorded as succeeded`, 60_000);
+  }
+
+  before(async () => {
+    schema = await createTestSchema();
+    receiver = await startWebhookReceiver(() => undefined);
+    daemons.push(await spawnNode('a')); // migrates the schema first
+    const a = daemons[0]!;
+    for (const [name, type, source] of [
+      ['count', 'media.added', 'export default (e, ctx) => { ctx.log.info("ran " + e.id); }'],
+      // No timers in the sandbox: a busy wait keeps the daemon's one action slot taken a while.
+      ['slow', 'download.completed', 'export default (e, ctx) => { const end = Date.now() + 150; while (Date.now() < end) {} ctx.log.info("ran " + e.id); }'],
+    ]) {
+      const hook = await call(a, 'POST', '/hooks', { name, mode: 'action', events: [type], source });
+      assert.equal(hook.status, 201, hook.text);
+      hookIds[name!] = hook.body.id;
+    }
+    daemons.push(...(await Promise.all([spawnNode('b'), spawnNode('c')])));
+  });
+
+  after(async () => {
+    for (const d of daemons) {
+      if (d.child.exitCode === null && d.child.signalCode === null) {
+        d.child.kill('SIGTERM');
+        await d.exited;
+      }
+    }
+    await receiver?.close();
+    await schema?.drop();
+    temp.remove();
+  });
+
+  test('events posted round-robin run their action hook exactly once, and each delivery is sent exactly once', async () => {
+    const wh = await call(daemons[1]!, 'POST', '/webhooks', { url: `${receiver.url}/round-robin`, events: ['media.added'] });
+    assert.equal(wh.status, 201, wh.text);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const r = await call(daemons[i % 3]!, 'POST', '/events', { type: 'media.added', payload: { title: `t${i}` } });
+      assert.equal(r.status, 202, r.text);
+      ids.push(r.body.id);
+    }
+    const views = await waitDispatched(daemons[2]!, ids);
+    for (const [id, view] of views) {
+      const runs = view.invocations.filter((i) => i.hookId === hookIds.count);
+      assert.equal(runs.length, 1, `event ${id} ran its action hook ${runs.length} times`);
+      assert.equal(runs[0]!.status, 'ok');
+    }
+    // Every attempt is recorded after its answer: once all are recorded, no send can follow.
+    await waitDelivered(daemons[0]!, wh.body.id, ids.length);
+    const counts = receivedByEvent(receiver.requests.filter((r) => r.path === '/round-robin'));
+    assert.deepEqual(ids.filter((id) => counts.get(id) !== 1), [], 'events delivered other than exactly once');
+  });
+
+  test('a hook registered, then disabled, on one daemon, and a webhook added on another, reach the others (NOTIFY, then a periodic check)', async () => {
+    const [a, b, c] = daemons as [ChildDaemon, ChildDaemon, ChildDaemon];
+    const hook = await call(a, 'POST', '/hooks', { name: 'late', mode: 'action', events: ['download.grabbed'], source: 'export default (e, ctx) => { ctx.log.info("late " + e.id); }' });
+    assert.equal(hook.status, 201, hook.text);
+    const wh = await call(c, 'POST', '/webhooks', { url: `${receiver.url}/late`, events: ['download.grabbed'] });
+    assert.equal(wh.status, 201, wh.text);
+    // Each probe is a fresh event posted to b: the first that runs the hook shows b has it.
+    const ranOn = async (d: ChildDaemon, title: string): Promise<boolean> => {
+      const r = await call(d, 'POST', '/events?wait=true', { type: 'download.grabbed', payload: { title } });
+      assert.ok(r.status < 300, r.text);
+      const [view] = (await waitDispatched(d, [r.body.id])).values();
+      return view!.invocations.some((i) => i.hookId === hook.body.id);
+    };
+    let probe = 0;
+    await waitFor(async () => ranOn(b, `on-${probe++}`), 'the hook registered on a to run on b');
+    await receiver.waitFor((rs) => rs.some((r) => r.path === '/late'), 15_000);
+
+    const off = await call(a, 'PATCH', `/hooks/${hook.body.id}`, { enabled: false });
+    assert.equal(off.status, 200, off.text);
+    await waitFor(async () => !(await ranOn(b, `off-${probe++}`)), 'the hook disabled on a to stop running on b');
+  });
+
+  test('kill -9 of one daemon in the middle of a webhook burst and of owed hooks: the others finish its work, nothing is lost', async () => {
+    // A slow endpoint keeps deliveries claimed and in flight when the kill lands.
+    receiver.respondWith((req) => (req.path === '/burst' ? { delayMs: 150 } : undefined));
+    const [victim, b, c] = daemons as [ChildDaemon, ChildDaemon, ChildDaemon];
+    const wh = await call(victim, 'POST', '/webhooks', { url: `${receiver.url}/burst`, events: ['download.completed'] });
+    assert.equal(wh.status, 201, wh.text);
+    const acknowledged: string[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const events = Array.from({ length: 10 }, (_, i) => ({ type: 'download.completed', payload: { title: `b${batch}-${i}` } }));
+      const r = await call(victim, 'POST', '/events', events);
+      assert.equal(r.status, 207, r.text);
+      for (const item of r.body.results) if (item.status === 202) acknowledged.push(item.id);
+    }
+    assert.equal(acknowledged.length, 60);
+    await receiver.waitFor((rs) => rs.filter((r) => r.path === '/burst').length >= 5, 30_000);
+    victim.child.kill('SIGKILL');
+    assert.equal((await victim.exited).signal, 'SIGKILL');
+    // What the victim held when it died: leases the others may take only once they expire.
+    const db = knex({ client: 'pg', connection: schema.url, pool: { min: 0, max: 1 } });
+    let heldDeliveries: number;
+    let owedEvents: number;
+    try {
+      heldDeliveries = (await db('deliveries').where({ claimed_by: 'a', status: 'pending' }).whereNotNull('claimed_until').pluck('id')).length;
+      owedEvents = (await db('events').whereIn('id', acknowledged).andWhere('status', 'pending').pluck('id')).length;
+    } finally {
+      await db.destroy();
+    }
+    assert.ok(heldDeliveries > 0, 'the victim held no delivery lease at the kill: the test proved nothing');
+    assert.ok(owedEvents > 0, 'no action hook was owed at the kill: the test proved nothing');
+    const sentBeforeKill = new Set(receiver.requests.filter((r) => r.path === '/burst').map((r) => JSON.parse(r.body).id));
+    assert.ok(sentBeforeKill.size < acknowledged.length, 'everything was delivered before the kill: the test proved nothing');
+
+    const views = await waitDispatched(b, acknowledged);
+    let ranTwice = 0;
+    for (const [id, view] of views) {
+      const runs = view.invocations.filter((i) => i.hookId === hookIds.slow).length;
+      assert.ok(runs >= 1, `event ${id}'s action hook never ran`);
+      if (runs > 1) ranTwice += 1;
+    }
+    // At least once: only the hook the victim had in flight (actionConcurrency 1) may run again.
+    assert.ok(ranTwice <= 1, `${ranTwice} events ran their hook twice`);
+
+    await waitDelivered(c, wh.body.id, acknowledged.length);
+    const counts = receivedByEvent(receiver.requests.filter((r) => r.path === '/burst'));
+    assert.deepEqual(acknowledged.filter((id) => !counts.has(id)), [], 'acknowledged events never delivered');
+    // Only the victim's sends in flight at the kill (webhooks.maxConcurrency 4) may be sent again.
+    const resent = acknowledged.filter((id) => counts.get(id)! > 1);
+    assert.ok(resent.length <= 4, `${resent.length} deliveries were sent more than once`);
+  });
+});
