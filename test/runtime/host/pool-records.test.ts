@@ -43,10 +43,16 @@ describe('compiled records between the host and its workers', () => {
     const p = await pools(2);
     const hook = await compileFixture(compiler, 'counter.js');
     assert.equal((await p.run(taskFor(hook))).status, 'ok');
-    // Concurrent calls reach the second worker too, which never saw this hook.
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => p.run(taskFor(hook))));
-    const counts = outcomes.map((o) => valueOf(o).calls);
-    // Each worker's instance counts its own calls: over two instances no count reaches 9.
-    assert.ok(Math.max(...counts) < 9, `counts ${counts}: both workers ran the hook`);
+    // Concurrent calls reach the second worker too, which never saw this hook. Each worker's
+    // instance counts its own calls, so once two instances ran it the highest count is below the
+    // number of calls made. A loaded machine may let one worker take a whole round: go on, bounded.
+    let made = 1;
+    let highest = 1;
+    for (let round = 0; round < 50 && highest === made; round++) {
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => p.run(taskFor(hook))));
+      made += outcomes.length;
+      highest = Math.max(highest, ...outcomes.map((o) => valueOf(o).calls));
+    }
+    assert.ok(highest < made, `${made} calls, highest count ${highest}: the second worker never ran the hook`);
   });
 });
