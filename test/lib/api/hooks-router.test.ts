@@ -9,7 +9,7 @@ import { createHooksStore, type HookRecord, type HooksStore } from '../../../lib
 import { createInvocationsStore } from '../../../lib/db/invocations-store.ts';
 import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts';
 import { createHookRegistry } from '../../../lib/dispatch/hook-registry.ts';
-import type { Invoker } from '../../../lib/dispatch/invoke.ts';
+import type { CheckVerdict, Invoker } from '../../../lib/dispatch/invoke.ts';
 import { serveRouters, UNIT_PRODUCER, type ServedRouters } from '../../helpers/serve-routers.ts';
 import { createFakeCompiler, createTestLogger, defaultCatalog, hookFields, openTestDb, type TestDb } from '../../helpers/unit-parts.ts';
 
@@ -26,9 +26,9 @@ before(async () => {
   const compiler = createFakeCompiler();
   store = createHooksStore(t.db);
   const invoker = {
-    async invoke(hook: HookRecord, _event: unknown, options: { dryRun?: boolean; check?: (v: unknown) => string | undefined }) {
+    async invoke(hook: HookRecord, _event: unknown, options: { dryRun?: boolean; check?: (v: unknown) => CheckVerdict }) {
       dryRuns.push({ hook: hook.name, dryRun: options.dryRun });
-      const refused = options.check?.(nextValue);
+      const refused = options.check?.(nextValue).refused;
       return {
         hook,
         status: refused ? 'invalid-output' : 'ok',
