@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import type { EventsStore } from '../db/events-store.ts';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
-import { EVENT_INPUT_SCHEMA, payloadAt, type AcceptResult, type CheckedItem, type EventService } from '../events/index.ts';
+import { EVENT_INPUT_SCHEMA, payloadAt, payloadChanged, type AcceptResult, type CheckedItem, type EventService } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 import type { EventMetrics } from '../metrics/index.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
@@ -224,7 +224,7 @@ function answerSingle(ctx: Context, result: AcceptResult, wait: boolean): void {
       id: e.id,
       type: e.type,
       payload,
-      changed: JSON.stringify(payload) !== JSON.stringify(payloadAt(e, 'received')),
+      changed: payloadChanged(payloadAt(e, 'received'), payload),
       results: [],
       ...(result.created ? {} : { duplicate: true }),
     };

@@ -9,6 +9,7 @@ import { HOOK_FIELDS, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, type HookDefinitions }
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
+import { payloadChanged } from '../events/payload.ts';
 import type { Compiler } from '../../runtime/index.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { JSON_VALUE } from '../value-schemas.ts';
@@ -225,7 +226,7 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     return {
       status,
       result: outcome.value,
-      ...(payload === undefined ? {} : { payload, changed: JSON.stringify(payload) !== JSON.stringify(event.payload) }),
+      ...(payload === undefined ? {} : { payload, changed: payloadChanged(event.payload, payload) }),
       ...(outcome.error ? { error: outcome.error } : {}),
       logs: outcome.logs,
       durationMs: outcome.durationMs,

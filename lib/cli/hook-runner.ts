@@ -12,6 +12,7 @@ import { findTooDeep } from '../json-bounds.ts';
 import { createHookDefinitions, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import { createGrants } from '../dispatch/hook-grants.ts';
 import { createEnvGrants } from '../env-grants.ts';
+import { payloadChanged } from '../events/payload.ts';
 import { keepResultAsJson, type InvocationStatus } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -171,7 +172,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
       status,
       durationMs: outcome.durationMs,
       ...(result === undefined ? {} : { result }),
-      ...(payload === undefined ? {} : { payload, changed: JSON.stringify(payload) !== JSON.stringify(event.payload) }),
+      ...(payload === undefined ? {} : { payload, changed: payloadChanged(event.payload, payload) }),
       ...(error ? { error } : {}),
       logs: [...outcome.logs, ...(outcome.denials ?? []).map((d) => ({ level: 'warn' as const, message: `permission denied: ${d.message}`, at: d.at }))],
       progress: [...progress],

@@ -2,12 +2,11 @@
 // (nothing stored, no webhook, nothing raised: what it emits is collected). The network
 // (ctx.fetch, ctx.apps) is withheld unless the caller opts in, and progress never leaves.
 // Each result sets the draft's payload beside what the saved version produced.
-import { isDeepStrictEqual } from 'node:util';
 import type { Catalog } from '../catalog.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
-import { payloadAt } from '../events/payload.ts';
+import { payloadAt, payloadChanged } from '../events/payload.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { filterOutputCheck } from './filter-chain.ts';
 import type { Invoker } from './invoke.ts';
@@ -91,7 +90,7 @@ export function createReplay(deps: ReplayDeps) {
         ...(outcome.error ? { error: outcome.error } : {}),
         emitted: (outcome.emitted ?? []).map((e) => ({ type: e.type, payload: e.payload })),
       },
-      changed: !isDeepStrictEqual(payload, current.payload),
+      changed: payloadChanged(current.payload, payload),
     };
   }
 
