@@ -106,7 +106,7 @@ function describeErrors(list: ErrorObject[]): SchemaProblem[] {
   });
 }
 
-function escapePointer(segment: string): string {
+export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -6,9 +6,20 @@ import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError, type HookdError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
-/** Any error as the HookdError it is answered as: itself, a typed storage failure, or INTERNAL. */
+// PostgreSQL refusing a text value's characters: U+0000 (22021) or one its encoding lacks (22P05).
+// The request's own text is checked before (nul-text.ts); this answers any text that still
+// reaches the database as the client's problem it is, not a 500.
+const PG_REFUSED_TEXT = new Set(['22021', '22P05']);
+
+function refusedText(caught: unknown): HookdError | undefined {
+  const code = (caught as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !PG_REFUSED_TEXT.has(code)) return undefined;
+  return errors.validation('the request holds text the database cannot store (the NUL character U+0000, or an invalid character)');
+}
+
+/** Any error as the HookdError it is answered as: itself, a typed storage failure, refused text, or INTERNAL. */
 export function asHookdError(caught: unknown): HookdError {
-  return isHookdError(caught) ? caught : (toStorageError(caught) ?? errors.internal(caught));
+  return isHookdError(caught) ? caught : (toStorageError(caught) ?? refusedText(caught) ?? errors.internal(caught));
 }
 
 export function createErrorMiddleware(deps: { log: Logger }): Middleware {

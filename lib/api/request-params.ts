@@ -3,10 +3,13 @@
 // an array), and every problem a 400 whose details name the parameter.
 import type { Context } from 'koa';
 import { errors } from '../errors.ts';
+import { hasNul } from './nul-text.ts';
 
 // Ids are UUIDs, "file-…", "wh_…", "msg_…" or a client's event id (at most 200 characters).
 export const MAX_ID_LENGTH = 200;
 const MAX_QUERY_VALUE = 1024;
+// No id, name or filter hookd stores holds U+0000 (nul-text.ts): say so rather than look one up.
+const NUL_MESSAGE = 'holds the NUL character (U+0000), which no id or name hookd stores may hold';
 
 function invalid(name: string, message: string) {
   return errors.validation(`query parameter "${name}" ${message}`, { parameter: name });
@@ -18,6 +21,7 @@ function queryString(ctx: Context, name: string, maxLength = MAX_QUERY_VALUE): s
   if (value === undefined) return undefined;
   if (Array.isArray(value)) throw invalid(name, `is given ${value.length} times; give it once`);
   if (value.length > maxLength) throw invalid(name, `is ${value.length} characters long; the limit is ${maxLength}`);
+  if (hasNul(value)) throw invalid(name, NUL_MESSAGE);
   return value;
 }
 
@@ -55,6 +59,7 @@ function queryList(ctx: Context, name: string, maxLength = MAX_QUERY_VALUE * 8):
   const list = Array.isArray(value) ? value : [value];
   const total = list.reduce((n, v) => n + v.length, 0);
   if (total > maxLength) throw invalid(name, `is ${total} characters long; the limit is ${maxLength}`);
+  if (list.some(hasNul)) throw invalid(name, NUL_MESSAGE);
   return list;
 }
 
@@ -109,6 +114,7 @@ function paramReader(name: string, p: ParamSchema, where: 'path' | 'query' | 'he
       if (value.length > max) {
         throw errors.validation(`path parameter "${name}" is ${value.length} characters long; the limit is ${max}`, { parameter: name });
       }
+      if (hasNul(value)) throw errors.validation(`path parameter "${name}" ${NUL_MESSAGE}`, { parameter: name });
       return value;
     };
   }

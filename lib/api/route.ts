@@ -10,6 +10,7 @@ import { errors, type ErrorCode } from '../errors.ts';
 import { compileOwnSchema } from '../json-schema.ts';
 import { requireScope } from './auth.ts';
 import { readJsonObject, readOptionalJsonObject } from './body.ts';
+import { findNulText } from './nul-text.ts';
 import { compileParamsReader, type ParamsSchema } from './request-params.ts';
 
 export type { ParamsSchema } from './request-params.ts';
@@ -141,7 +142,11 @@ function compileBodyReader(body: BodySpec | undefined, limits: BodyLimits | unde
     const value = body.read === 'object' ? await readJsonObject(ctx, options, body.expects) : await readOptionalJsonObject(ctx, options, body.expects);
     if (value === undefined) return undefined;
     const problems = validate(value);
-    if (problems.length === 0) return value;
+    if (problems.length === 0) {
+      const nul = findNulText(value, body.schema);
+      if (nul === undefined) return value;
+      throw errors.validation(`invalid ${body.name}: ${nul || '/'} holds the NUL character (U+0000), which no text hookd stores may hold`, { pointer: nul });
+    }
     const message = `invalid ${body.name}: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`;
     const details = { pointer: problems[0]!.pointer, problems };
     const unprocessable = body.unprocessable?.some((at) => problems[0]!.pointer === at || problems[0]!.pointer.startsWith(`${at}/`));

@@ -82,6 +82,13 @@ export function createHookDefinitions(deps: HookDefinitionDeps) {
   }
 
   async function compile(source: string, filename: string) {
+    // PostgreSQL's text cannot hold U+0000 (nul-text.ts); JavaScript source has no need of it
+    // raw (a string literal writes \0), so it is refused on every backend, at its place.
+    const nul = source.indexOf('\u0000');
+    if (nul >= 0) {
+      const before = source.slice(0, nul).split('\n');
+      throw errors.compile(filename, 'the source holds the NUL character (U+0000); write it as \\0 inside a string', before.length, before.at(-1)!.length + 1);
+    }
     const result = await deps.compiler.compile(source, filename);
     if (!result.ok) throw errors.compile(filename, result.error.message, result.error.line, result.error.column);
     return result.hook;

@@ -90,4 +90,24 @@ describe('the daemon on PostgreSQL', { skip: reachable ? false : `PostgreSQL unr
     assert.equal(out.status, 204);
     assert.equal((await d.call('GET', '/events', undefined, { token: null, headers: { cookie } })).status, 401);
   });
+
+  test('U+0000, which PostgreSQL text refuses: a 400 naming where in an id, a name, a source or a description; kept inside a payload', async () => {
+    const NUL = '\u0000';
+    const refused: Array<[string, string, unknown, RegExp]> = [
+      ['GET', `/events/a${encodeURIComponent(NUL)}`, undefined, /path parameter "id" holds the NUL character/],
+      ['GET', `/hooks/a${encodeURIComponent(NUL)}`, undefined, /path parameter "id"/],
+      ['GET', `/webhooks/a${encodeURIComponent(NUL)}`, undefined, /path parameter "id"/],
+      ['POST', '/hooks', { name: 'nul', mode: 'action', events: ['media.added'], source: `export default () => "${NUL}"` }, /\/source holds the NUL character/],
+      ['POST', '/webhooks', { url: `${receiver.url}/nul`, events: ['media.*'], description: `a${NUL}` }, /\/description holds the NUL character/],
+    ];
+    for (const [method, path, body, message] of refused) {
+      const r = await d.call(method, path, body);
+      assert.equal(r.status, 400, `${method} ${path}: ${r.text}`);
+      assert.match(r.body.error.message, message);
+    }
+    const kept = await d.call('POST', '/events', { type: 'media.added', payload: { title: `a${NUL}b` }, id: 'pg-nul-payload' });
+    assert.equal(kept.status, 202, kept.text);
+    const read = await d.call('GET', '/events/pg-nul-payload');
+    assert.equal(read.body.payload.title, `a${NUL}b`);
+  });
 });

@@ -77,6 +77,13 @@ describe('a new hook is refused with the field at fault', () => {
     assert.match(got.message, /tidy\.js/);
   });
 
+  test('a source holding U+0000 is refused at its line and column, before compiling', async () => {
+    const got = await refusal(definitions().defs.forCreate({ ...base, source: 'export default () => {\n  return "a\u0000b";\n};' }, 'file', '/hooks/tidy.js'));
+    assert.equal(got.code, 'COMPILE_ERROR');
+    assert.equal(got.status, 400);
+    assert.match(got.message, /tidy\.js:2:12: .*NUL character/);
+  });
+
   test('command hooks are refused when the build has no command runner', async () => {
     const got = await refusal(definitions({ commands: false }).defs.forCreate({ ...base, source: undefined, command: ['/bin/true'] }, 'api'));
     assert.equal(got.code, 'UNPROCESSABLE');
