@@ -292,12 +292,13 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         metrics: metrics.events,
         isSync: (type) => catalog.get(type)?.sync === true,
         describeEvent: async (id) => ({
-          invocations: (await dispatch.invocations.listForEvent(id)).map(presentInvocation),
+          invocations: (await dispatch.invocations.listForEvent(id)).map((i) => presentInvocation(i, dispatch.registry.get(i.hookId)?.name)),
           ...(await webhooks.describeEvent(id)),
         }),
       }),
       createHooksRouter({
         store: dispatch.hooks,
+        events,
         registry: dispatch.registry,
         definitions: dispatch.definitions,
         invocations: dispatch.invocations,

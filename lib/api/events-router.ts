@@ -2,7 +2,7 @@
 // paged): their declarations (what the OpenAPI document shows) and their handlers, which only
 // translate HTTP to the event service's calls (lib/events) and its results to HTTP.
 import type { Context } from 'koa';
-import type { EventsStore } from '../db/events-store.ts';
+import type { EventStatus, EventsStore } from '../db/events-store.ts';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
 import { EVENT_INPUT_SCHEMA, payloadAt, payloadChanged, type AcceptResult, type CheckedItem, type EventService } from '../events/index.ts';
@@ -13,6 +13,7 @@ import type { DeliveryView } from '../webhooks/views.ts';
 import type { Principal } from './auth.ts';
 import { readBody, type BodyItem } from './body.ts';
 import { ID_PARAMS, pageOf } from './common-schemas.ts';
+import { MAX_ID_LENGTH } from './request-params.ts';
 import { BATCH_RESULT, EVENT_ACCEPTED, EVENT_DETAIL, EVENT_VIEW, FILTER_RESULT, PROGRESS_ACCEPTED, presentEvent } from './event-view.ts';
 import type { InvocationView } from './hook-view.ts';
 import { TYPES_PARAM } from './progress-router.ts';
@@ -20,6 +21,19 @@ import { asHookdError } from './error-middleware.ts';
 import { createRouteTable, defineRoute } from './route.ts';
 
 const EVENT_PAGE = pageOf(EVENT_VIEW, { field: 'nextCursor', param: 'cursor', type: 'string' });
+const EVENT_STATUSES: readonly EventStatus[] = ['pending', 'done'];
+/** Bounds the text search's LIKE patterns (each a scan over the text columns). */
+export const MAX_SEARCH_TEXT = 200;
+
+const EMITTED_TREE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items', 'truncated'],
+  properties: {
+    items: { type: 'array', items: EVENT_VIEW },
+    truncated: { type: 'boolean', description: 'More emitted events exist than the answer holds.' },
+  },
+} as const;
 
 export const EVENT_ROUTES = {
   post: defineRoute({
@@ -80,12 +94,47 @@ export const EVENT_ROUTES = {
       type: 'object',
       properties: {
         type: TYPES_PARAM,
-        since: { type: 'string', maxLength: 64, format: 'date-time', description: 'Only events that occurred at or after this ISO 8601 time.' },
+        since: { type: 'string', maxLength: 64, format: 'date-time', description: 'Only events received at or after this ISO 8601 time.' },
+        until: { type: 'string', maxLength: 64, format: 'date-time', description: 'Only events received at or before this ISO 8601 time.' },
+        status: {
+          type: 'array',
+          items: { enum: EVENT_STATUSES },
+          description: `Only events in these statuses (${EVENT_STATUSES.join(', ')}), comma-separated or repeated.`,
+        },
+        q: {
+          type: 'string',
+          maxLength: MAX_SEARCH_TEXT,
+          description:
+            `Text to find in the id, type, source or payload (as received or as stored), case-insensitively (ASCII letters only on SQLite); at most ${MAX_SEARCH_TEXT} characters. ` +
+            'Wildcards are literal. Scans the events newest first until a page is full: narrow with type, status or a time range on large stores.',
+        },
+        causation: { type: 'string', maxLength: MAX_ID_LENGTH, description: 'Only the events hooks emitted for this event (its direct children).' },
         limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Page size (default events.pageSize).' },
-        cursor: { type: 'string', maxLength: 64, description: 'The nextCursor of the previous page.' },
+        cursor: { type: 'string', maxLength: 64, description: 'The nextCursor of the previous page; the next page of the same filters.' },
       },
     },
     responses: { 200: { description: 'A page of events.', schema: EVENT_PAGE } },
+  }),
+  emitted: defineRoute({
+    operationId: 'listEmittedEvents',
+    method: 'GET',
+    path: '/events/:id/emitted',
+    tag: 'events',
+    summary: "The events an event's hooks emitted (ctx.emit), and theirs, level by level",
+    description:
+      'Breadth first, each level in arrival order; every item names its parent in `causationId` and its `depth`. ' +
+      '`truncated` is true when more exist past `levels` or `limit` (page through one parent\'s children with GET /events?causation=).',
+    auth: { scope: 'events' },
+    params: ID_PARAMS,
+    query: {
+      type: 'object',
+      properties: {
+        levels: { type: 'integer', minimum: 1, maximum: 20, description: 'How many levels down (default 5; events.maxEmitDepth bounds how deep chains grow).' },
+        limit: { type: 'integer', minimum: 1, maximum: 500, description: 'At most this many events in all (default 100).' },
+      },
+    },
+    responses: { 200: { description: 'The emitted events.', schema: EMITTED_TREE } },
+    errors: ['NOT_FOUND'],
   }),
 } as const;
 
@@ -150,16 +199,25 @@ export function createEventsRouter(deps: EventsRouterDeps) {
 
   routes.add(EVENT_ROUTES.list, async (ctx, { query }) => {
     const limit = query.limit ?? deps.pageSize;
-    const since = query.since === undefined ? undefined : Date.parse(query.since);
-    if (since !== undefined && Number.isNaN(since)) {
-      throw errors.validation(`query parameter "since" must be an ISO 8601 time, not ${JSON.stringify(query.since)}`, { parameter: 'since' });
+    const since = parseTime('since', query.since);
+    const until = parseTime('until', query.until);
+    if (since !== undefined && until !== undefined && until < since) {
+      throw errors.validation(`query parameter "until" (${query.until}) is before "since" (${query.since})`, { parameter: 'until' });
     }
     const afterSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // ?type= takes event patterns like ?types= of /stream: a pattern stands for the catalog types it matches.
     const { types } = parseTypeFilter(query.type, { parameter: 'type', catalogTypes: deps.catalogTypes });
-    const items = await deps.events.list({ types, since, afterSeq, limit });
+    const text = parseSearchText(query.q);
+    const statuses = parseStatuses(query.status);
+    const items = await deps.events.list({ types, statuses, since, until, text, causationId: query.causation, afterSeq, limit });
     const last = items.at(-1);
     ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
+  });
+
+  routes.add(EVENT_ROUTES.emitted, async (ctx, { params, query }) => {
+    if (!(await deps.events.get(params.id))) throw errors.notFound('event', params.id);
+    const tree = await deps.events.listEmitted(params.id, { levels: query.levels ?? 5, limit: query.limit ?? 100 });
+    ctx.body = { items: tree.items.map(presentEvent), truncated: tree.truncated };
   });
 
   async function answerBatch(ctx: Context, raw: BodyItem[], source: string) {
@@ -249,6 +307,34 @@ function toItemError(e: unknown, at: string): ItemError {
   const error = asHookdError(e);
   if (!error.expose) return { status: error.status, code: error.code, message: 'internal error; see the daemon log' };
   return { status: error.status, code: error.code, message: at.startsWith('line') ? `${at}: ${error.message}` : error.message, details: error.details };
+}
+
+/** An ISO 8601 time parameter as ms since the epoch; undefined when absent. */
+function parseTime(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw errors.validation(`query parameter "${name}" must be an ISO 8601 time, not ${JSON.stringify(text)}`, { parameter: name });
+  return at;
+}
+
+/** ?status=, repeated or comma-separated, each a known status; undefined: any. */
+function parseStatuses(values: readonly string[] | undefined): EventStatus[] | undefined {
+  if (values === undefined) return undefined;
+  const list = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const v of list) {
+    if (!(EVENT_STATUSES as readonly string[]).includes(v)) {
+      throw errors.validation(`query parameter "status" must be one of ${EVENT_STATUSES.join(', ')}, not ${JSON.stringify(v.slice(0, 64))}`, { parameter: 'status' });
+    }
+  }
+  return list.length > 0 ? [...new Set(list as EventStatus[])] : undefined;
+}
+
+/** ?q= trimmed (blank: no search). U+0000 is refused: PostgreSQL refuses it in a text parameter, and stored text never holds it. */
+function parseSearchText(q: string | undefined): string | undefined {
+  const text = q?.trim();
+  if (!text) return undefined;
+  if (text.includes('\u0000')) throw errors.validation('query parameter "q" must not contain U+0000', { parameter: 'q' });
+  return text;
 }
 
 function encodeCursor(seq: number): string {

@@ -78,6 +78,7 @@ export const INVOCATION_VIEW = {
     id: { type: 'integer' },
     eventId: { type: 'string' },
     hookId: { type: 'string' },
+    hookName: { type: 'string', description: "The hook's current name (absent once the hook is deleted). Names are not secret: an events token sees them in GET /events/:id." },
     hookVersion: { type: 'integer' },
     mode: { enum: ['filter', 'action'] },
     status: { enum: INVOCATION_STATUSES },
@@ -115,11 +116,13 @@ export function presentHook(h: HookRecord): HookView {
   };
 }
 
-export function presentInvocation(i: InvocationRecord): InvocationView {
+/** An invocation as the API shows it; `hookName` where the caller knows the hook's name. */
+export function presentInvocation(i: InvocationRecord, hookName?: string): InvocationView {
   return {
     id: i.id,
     eventId: i.eventId,
     hookId: i.hookId,
+    ...(hookName === undefined ? {} : { hookName }),
     hookVersion: i.hookVersion,
     mode: i.mode,
     status: i.status as InvocationView['status'],

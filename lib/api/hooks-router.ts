@@ -3,37 +3,46 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
+import type { EventsStore } from '../db/events-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
 import { filterOutputCheck } from '../dispatch/filter-chain.ts';
 import { HOOK_FIELDS, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, type HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Invoker } from '../dispatch/invoke.ts';
 import { errors } from '../errors.ts';
-import { payloadChanged } from '../events/payload.ts';
+import { payloadChanged, payloadForMode } from '../events/payload.ts';
 import type { Compiler } from '../../runtime/index.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { JSON_VALUE } from '../value-schemas.ts';
 import { ID_PARAMS, listOf, pageOf } from './common-schemas.ts';
+import { MAX_ID_LENGTH } from './request-params.ts';
 import { HOOK_ERROR, HOOK_VIEW, INVOCATION_STATUSES, INVOCATION_VIEW, LOG_LINE, presentHook, presentInvocation } from './hook-view.ts';
 import { createRouteTable, defineRoute } from './route.ts';
 
 const TEST_EVENT_FIELDS = {
-  type: { type: 'string', description: 'The event type to test with (a catalog type).' },
+  type: { type: 'string', description: 'The event type to test with (a catalog type). Required unless eventId is given.' },
   payload: { ...JSON_VALUE, description: "The payload ({} when left out), checked against the type's schema in the catalog." },
+  eventId: {
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_ID_LENGTH,
+    description:
+      'Run against this stored event instead (GET /events/:id): the hook sees its id, type, time and payload (as received for a filter, ' +
+      'as stored after the filters for an action). Leave type and payload out.',
+  },
 } as const;
 
+// Either a test event (type, payload) or a stored one (eventId): the handler says which is missing.
 const TEST_EVENT_SCHEMA = {
   type: 'object',
-  required: ['type'],
-  description: 'A test event; other fields are ignored.',
+  description: 'A test event (type and payload) or a stored event (eventId); other fields are ignored.',
   properties: TEST_EVENT_FIELDS,
 } as const;
 
 const UNSAVED_HOOK_TEST_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['type'],
-  description: 'Any hook field (name, events and mode may be left out: a filter for every type) plus the test event\'s type and payload.',
+  description: 'Any hook field (name, events and mode may be left out: a filter for every type) plus the test event\'s type and payload, or a stored event\'s eventId.',
   properties: { ...HOOK_FIELDS, ...TEST_EVENT_FIELDS },
 } as const;
 
@@ -98,11 +107,11 @@ export const HOOK_ROUTES = {
     method: 'POST',
     path: '/hooks/test',
     tag: 'hooks',
-    summary: 'Dry-run unsaved hook source against a test event',
+    summary: 'Dry-run unsaved hook source against a test event or a stored one',
     auth: admin,
     body: { schema: UNSAVED_HOOK_TEST_SCHEMA, read: 'object', name: 'hook test', expects: 'a hook definition with "type" and "payload"' },
     responses: { 200: { description: 'What the hook did.', schema: DRY_RUN_RESULT } },
-    errors: [...DEFINITION_ERRORS, ...TEST_EVENT_ERRORS],
+    errors: [...DEFINITION_ERRORS, ...TEST_EVENT_ERRORS, 'NOT_FOUND'],
   }),
   compile: defineRoute({
     operationId: 'compileHookSource',
@@ -174,7 +183,7 @@ export const HOOK_ROUTES = {
     method: 'POST',
     path: '/hooks/:id/test',
     tag: 'hooks',
-    summary: 'Dry-run a saved hook against a test event: nothing stored, no webhooks',
+    summary: 'Dry-run a saved hook against a test event or a stored one: nothing stored, no webhooks',
     auth: admin,
     params: ID_PARAMS,
     body: { schema: TEST_EVENT_SCHEMA, read: 'object', name: 'test event', expects: 'a test event with "type" and "payload"' },
@@ -183,8 +192,12 @@ export const HOOK_ROUTES = {
   }),
 } as const;
 
+type TestEventInput = { type?: string; payload?: unknown; eventId?: string };
+
 export interface HooksRouterDeps {
   store: HooksStore;
+  /** Stored events a dry run may be run against ({ eventId }). */
+  events: Pick<EventsStore, 'get'>;
   registry: HookRegistry;
   definitions: HookDefinitions;
   invocations: InvocationsStore;
@@ -208,8 +221,20 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     return hook;
   }
 
-  /** The event a dry run uses: a known type and a payload that fits its schema. */
-  function testEvent(input: { type: string; payload?: unknown }) {
+  /**
+   * The event a dry run uses: a stored one as this hook's mode would get it (it was checked when
+   * it arrived), or a test event of a known type whose payload fits its schema.
+   */
+  async function testEvent(input: TestEventInput, mode: HookRecord['mode']) {
+    if (input.eventId !== undefined) {
+      if (input.type !== undefined || input.payload !== undefined) {
+        throw errors.validation('give either "eventId" (a stored event) or "type" and "payload" (a test event), not both', { pointer: '/eventId' });
+      }
+      const stored = await deps.events.get(input.eventId);
+      if (!stored) throw errors.notFound('event', input.eventId);
+      return { id: stored.id, type: stored.type, occurredAt: stored.occurredAt, payload: payloadForMode(stored, mode) };
+    }
+    if (input.type === undefined) throw errors.validation('give "type" (and "payload") for a test event, or "eventId" for a stored one', { pointer: '/type' });
     if (!deps.catalog.get(input.type)) throw errors.unknownEventType(input.type);
     const payload = input.payload ?? {};
     const problems = deps.catalog.validate(input.type, payload);
@@ -217,8 +242,8 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     return { id: `test-${randomUUID()}`, type: input.type, occurredAt: new Date().toISOString(), payload };
   }
 
-  async function dryRun(hook: HookRecord, input: { type: string; payload?: unknown }) {
-    const event = testEvent(input);
+  async function dryRun(hook: HookRecord, input: TestEventInput) {
+    const event = await testEvent(input, hook.mode);
     // A filter's output is judged as the chain would judge it (invalid-output when refused).
     let payload: unknown;
     const check = filterOutputCheck(deps.catalog, event.type, event.payload, deps.payloadLimits, (accepted) => (payload = accepted));
@@ -247,10 +272,10 @@ export function createHooksRouter(deps: HooksRouterDeps) {
   });
 
   routes.add(HOOK_ROUTES.testUnsaved, async (ctx, { body }) => {
-    const { type, payload, ...definition } = body;
+    const { type, payload, eventId, ...definition } = body;
     const fields = await deps.definitions.forCreate({ name: 'dry-run', events: ['*'], mode: 'filter', ...definition }, 'api');
     const hook: HookRecord = { ...fields, id: 'dry-run', version: 0, consecutiveFailures: 0, createdAt: Date.now(), updatedAt: Date.now() };
-    ctx.body = await dryRun(hook, { type, payload });
+    ctx.body = await dryRun(hook, { type, payload, eventId });
   });
 
   routes.add(HOOK_ROUTES.compile, async (ctx, { body }) => {
@@ -293,7 +318,7 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     const hook = await load(params.id);
     const limit = query.limit ?? INVOCATIONS_PAGE_SIZE;
     const items = await deps.invocations.listForHook(hook.id, limit, query.before);
-    ctx.body = { items: items.map(presentInvocation), nextBefore: items.length === limit ? items.at(-1)!.id : null };
+    ctx.body = { items: items.map((i) => presentInvocation(i, hook.name)), nextBefore: items.length === limit ? items.at(-1)!.id : null };
   });
 
   routes.add(HOOK_ROUTES.test, async (ctx, { params, body }) => {

@@ -25,6 +25,8 @@ export interface Dialect {
    * has one writer at a time and no row locks: the query as it is.
    */
   skipLocked<Q extends Knex.QueryBuilder>(query: Q): Q;
+  /** The operator of a case-insensitive LIKE: SQLite's LIKE ignores the case of ASCII letters; PostgreSQL needs ILIKE. */
+  caseInsensitiveLike: 'LIKE' | 'ILIKE';
 }
 
 const SQLITE: Dialect = {
@@ -39,6 +41,7 @@ const SQLITE: Dialect = {
     return { pageSize: r.page_size, pagesLeft: Math.max(0, r.max_page_count - r.page_count) + r.freelist_count };
   },
   skipLocked: (query) => query,
+  caseInsensitiveLike: 'LIKE',
 };
 
 const POSTGRES: Dialect = {
@@ -47,6 +50,7 @@ const POSTGRES: Dialect = {
   rows: <T>(raw: unknown) => (raw as { rows: T[] }).rows,
   pageRoom: async () => undefined,
   skipLocked: (query) => query.forUpdate().skipLocked() as typeof query,
+  caseInsensitiveLike: 'ILIKE',
 };
 
 export const DIALECTS: Record<StorageClient, Dialect> = { sqlite: SQLITE, postgres: POSTGRES };

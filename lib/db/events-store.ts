@@ -165,9 +165,43 @@ async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[])
 export interface ListQuery {
   /** Only these types (`type IN`); undefined: every type. */
   types?: readonly string[];
+  /** Only these statuses; undefined: any. */
+  statuses?: readonly EventStatus[];
+  /** Received at or after / at or before (ms since epoch). */
   since?: number;
+  until?: number;
+  /** Text found in the id, type, source or payload JSON (see matchText). */
+  text?: string;
+  /** Only events emitted for this one (its direct children). */
+  causationId?: string;
   afterSeq?: number;
   limit: number;
+}
+
+export interface EmittedTree {
+  /** Descendants breadth first, each level in arrival order; each names its parent in causationId. */
+  items: EventRecord[];
+  /** More descendants exist beyond `limit` or `levels`. */
+  truncated: boolean;
+}
+
+// A LIKE pattern for "contains `text`": '!' escapes the wildcards (and itself) on both backends,
+// where a backslash would mean different things to PostgreSQL's string rules and to knex.
+const likeContaining = (text: string) => `%${text.replace(/[!%_]/g, '!$&')}%`;
+
+/**
+ * Narrows `query` to events whose id, type, source or payload (as received or as stored after the
+ * filters) contains `text`, case-insensitively (ASCII letters only on SQLite). Payloads are JSON
+ * text, where a quote or a newline is escaped: the text is also looked for in that spelling.
+ */
+function matchText<Q extends Knex.QueryBuilder>(db: Knex, query: Q, text: string): Q {
+  const like = dialectOf(db).caseInsensitiveLike;
+  const plain = likeContaining(text);
+  const inJson = likeContaining(JSON.stringify(text).slice(1, -1));
+  return query.where((w) => {
+    for (const column of ['id', 'type', 'source', 'payload', 'final_payload']) w.orWhereRaw(`?? ${like} ? ESCAPE '!'`, [column, plain]);
+    if (inJson !== plain) for (const column of ['payload', 'final_payload']) w.orWhereRaw(`?? ${like} ? ESCAPE '!'`, [column, inJson]);
+  }) as Q;
 }
 
 export function createEventsStore(db: Knex) {
@@ -231,9 +265,36 @@ export function createEventsStore(db: Knex) {
     async list(q: ListQuery): Promise<EventRecord[]> {
       let query = table().orderBy('seq', 'desc').limit(q.limit);
       if (q.types) query = query.whereIn('type', q.types);
+      if (q.statuses) query = query.whereIn('status', q.statuses);
       if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('received_at', '<=', q.until);
+      if (q.causationId !== undefined) query = query.where('causation_id', q.causationId);
+      if (q.text) query = matchText(db, query, q.text);
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
       return (await query).map(fromRow);
+    },
+
+    /** What hooks emitted for `id`, and for those, down to `levels` levels: at most `limit` events (the causation index). */
+    async listEmitted(id: string, bounds: { levels: number; limit: number }): Promise<EmittedTree> {
+      const childrenOf = async (parents: string[], max: number) => {
+        const out: EventRecord[] = [];
+        for (let i = 0; i < parents.length && out.length < max; i += 500) {
+          const rows = await table().whereIn('causation_id', parents.slice(i, i + 500)).orderBy('seq').limit(max - out.length);
+          out.push(...rows.map(fromRow));
+        }
+        return out;
+      };
+      const items: EventRecord[] = [];
+      let parents = [id];
+      for (let level = 1; parents.length > 0; level++) {
+        // Past the last level, or with no room left, one row only says whether more exist.
+        const room = level > bounds.levels ? 0 : bounds.limit - items.length;
+        const children = await childrenOf(parents, room + 1);
+        if (children.length > room) return { items: [...items, ...children.slice(0, room)], truncated: true };
+        items.push(...children);
+        parents = children.map((e) => e.id);
+      }
+      return { items, truncated: false };
     },
 
     /**

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
-import { payloadAt, payloadChanged } from '../events/payload.ts';
+import { payloadAt, payloadChanged, payloadForMode } from '../events/payload.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { filterOutputCheck } from './filter-chain.ts';
 import type { Invoker } from './invoke.ts';
@@ -58,8 +58,7 @@ export function createReplay(deps: ReplayDeps) {
 
   async function runDraft(request: ReplayRequest, event: EventRecord): Promise<ReplayResult> {
     const { draft } = request;
-    // What dispatch hands this mode: a filter gets the payload as received, an action the stored final one.
-    const received = payloadAt(event, draft.mode === 'filter' ? 'received' : 'final');
+    const received = payloadForMode(event, draft.mode);
     let candidate: unknown = received;
     const check = filterOutputCheck(deps.catalog, event.type, received, deps.payloadLimits, (accepted) => (candidate = accepted));
     const narrowGrants = (grants: Record<string, unknown>) => {

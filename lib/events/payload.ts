@@ -14,6 +14,11 @@ export function payloadAt(event: WithPayloads, stage: PayloadStage): unknown {
   return event.payload;
 }
 
+/** What dispatch hands a hook of this mode: a filter the payload as received, an action the stored final one. */
+export function payloadForMode(event: WithPayloads, mode: 'filter' | 'action'): unknown {
+  return payloadAt(event, mode === 'filter' ? 'received' : 'final');
+}
+
 /** Whether a filter chain ran before the event was stored (only then does it have a final payload of its own). */
 export function wasFiltered(event: WithPayloads): boolean {
   return event.finalPayload !== undefined;

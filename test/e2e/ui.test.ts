@@ -3,17 +3,13 @@
 // where /usr/bin/chromium is missing. Screenshots of each page go to a temp folder (named in
 // the test output); HOOKD_UPDATE_SCREENSHOTS=1 also copies a few into docs/screenshots/.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserMissing as missing, createShooter, launchBrowser, signIn as signInAt } from '../helpers/browser.ts';
 import { ADMIN_TOKEN, EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}: install it to run the dashboard's browser tests (apt-get install chromium)`;
 const README_SHOTS = ['events', 'trace', 'hook-error', 'replay', 'live'];
 
 describe('the dashboard in a browser', { skip: missing }, () => {
@@ -21,31 +17,13 @@ describe('the dashboard in a browser', { skip: missing }, () => {
   let receiver: WebhookReceiver;
   let browser: Browser;
   let page: Page;
-  const shots = mkdtempSync(join(tmpdir(), 'hookd-ui-screenshots-'));
-
-  async function shoot(p: Page, name: string): Promise<void> {
-    const file = join(shots, `${name}.png`);
-    await p.screenshot({ path: file, fullPage: true });
-    if (process.env.HOOKD_UPDATE_SCREENSHOTS === '1' && README_SHOTS.includes(name)) {
-      mkdirSync('docs/screenshots', { recursive: true });
-      copyFileSync(file, join('docs/screenshots', `${name}.png`));
-    }
-  }
-
-  async function signIn(p: Page, token: string): Promise<void> {
-    await p.goto(`${hookd.url}/ui/`);
-    await p.locator('#token').fill(token);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'Events' }).waitFor();
-  }
+  const { dir: shots, shoot } = createShooter('hookd-ui-screenshots-', README_SHOTS);
+  const signIn = (p: Page, token: string) => signInAt(p, hookd.url, token);
 
   before(async () => {
     hookd = await startTestDaemon({ config: { webhooks: { pollInterval: '50ms', jitter: 0 } } });
     receiver = await startWebhookReceiver(() => ({ status: 200, body: 'thanks' }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     // Anything the page could not load or run fails the test that caused it.
     page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHooksRouter } from '../../../lib/api/hooks-router.ts';
+import { createEventsStore } from '../../../lib/db/events-store.ts';
 import { createHooksStore, type HookRecord, type HooksStore } from '../../../lib/db/hooks-store.ts';
 import { createInvocationsStore } from '../../../lib/db/invocations-store.ts';
 import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts';
@@ -39,6 +40,7 @@ before(async () => {
   } as unknown as Invoker;
   const router = createHooksRouter({
     store,
+    events: createEventsStore(t.db),
     registry: createHookRegistry({ store }),
     definitions: createHookDefinitions({ catalog, compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined }),
     invocations: createInvocationsStore(t.db),

@@ -10,6 +10,7 @@ import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
 import type { HookView } from './hooks.tsx';
 import { ReplayPanel } from './replay-panel.tsx';
+import { chosenEventId, ChosenEvent, SavedHookDryRun } from './stored-event-dry-run.tsx';
 
 const TEMPLATE = `// A filter returns { patch } to change the payload; an action does something with it.
 export default async function (event, ctx) {
@@ -43,6 +44,7 @@ function ReadOnlyHook(props: { hook: HookView }) {
       </dl>
       <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
       {h.source ? <pre class="code">{h.source}</pre> : h.command ? <pre class="code">{h.command.join(' ')}</pre> : null}
+      {chosenEventId() ? <SavedHookDryRun hookId={h.id} eventId={chosenEventId()!} /> : null}
     </>
   );
 }
@@ -70,6 +72,7 @@ function Editor(props: { hook?: HookView }) {
   const [saved, setSaved] = useState(() => h !== undefined && new URLSearchParams(location.search).has('saved'));
   const [dryRun, setDryRun] = useState<unknown>();
   const [testType, setTestType] = useState(h?.events.find((e) => !e.includes('*')) ?? '');
+  const [eventId] = useState(chosenEventId); // opened from a trace: dry runs use that stored event
   const set = (field: keyof Draft) => (e: { currentTarget: { value: string } }) => {
     setSaved(false);
     setDraft({ ...draft, [field]: e.currentTarget.value });
@@ -108,7 +111,7 @@ function Editor(props: { hook?: HookView }) {
     setDryRun(undefined);
     const b = body();
     const type = testType || b.events.find((e) => !e.includes('*')) || '';
-    api('POST', '/hooks/test', { ...b, type, payload: {} }).then(setDryRun, setError);
+    api('POST', '/hooks/test', eventId ? { ...b, eventId } : { ...b, type, payload: {} }).then(setDryRun, setError);
   }
   const types = body().events.filter((e) => !e.includes('*'));
   return (
@@ -143,8 +146,9 @@ function Editor(props: { hook?: HookView }) {
       {compile?.line ? <pre class="code excerpt">{excerpt(draft.source, compile.line)}</pre> : null}
       <div class="actions">
         <button type="submit">{h ? 'Save' : 'Create'}</button>
-        <label class="inline">Test type <input name="testType" placeholder="media.added" value={testType} onInput={(e) => setTestType(e.currentTarget.value)} /></label>
+        {eventId ? null : <label class="inline">Test type <input name="testType" placeholder="media.added" value={testType} onInput={(e) => setTestType(e.currentTarget.value)} /></label>}
         <button type="button" onClick={test}>Dry run</button>
+        {eventId ? <ChosenEvent eventId={eventId} /> : null}
         {saved ? <span class="ok" role="status">Saved.</span> : null}
       </div>
       {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}

@@ -4,6 +4,7 @@ import { describe } from 'node:test';
 import type { Knex } from 'knex';
 import { claimsContract } from './claims.ts';
 import { deliveriesStoreContract } from './deliveries.ts';
+import { eventSearchContract } from './event-search.ts';
 import { eventsStoreContract } from './events.ts';
 import { hooksStoreContract } from './hooks.ts';
 import { invocationsStoreContract } from './invocations.ts';
@@ -21,6 +22,7 @@ export type OpenDb = () => Promise<OpenedDb>;
 export function runStoreContract(backend: string, open: OpenDb): void {
   describe(`store contract (${backend})`, () => {
     describe('events', () => eventsStoreContract(open));
+    describe('finding events', () => eventSearchContract(open));
     describe('deliveries', () => deliveriesStoreContract(open));
     describe('hooks', () => hooksStoreContract(open));
     describe('webhooks', () => webhooksStoreContract(open));
