@@ -9,6 +9,7 @@ import * as finishFiltering from './005_finish_filtering.ts';
 import * as sessions from './006_sessions.ts';
 import * as eventClaims from './007_event_claims.ts';
 import * as registryNotify from './008_registry_notify.ts';
+import * as streamFrames from './009_stream_frames.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_initial.ts': initial,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '006_sessions.ts': sessions,
   '007_event_claims.ts': eventClaims,
   '008_registry_notify.ts': registryNotify,
+  '009_stream_frames.ts': streamFrames,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
