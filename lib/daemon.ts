@@ -256,7 +256,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   let stopping = false;
   const readiness = createReadiness({
     checks: {
-      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir }),
+      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir, client: config.storage.client }),
       migrations: createMigrationsCheck({ db }),
       sandbox: createSandboxCheck({ sandbox, timeoutMs: READINESS_CHECK_TIMEOUT_MS }),
     },
@@ -273,6 +273,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       createServiceRouter({
         isStopping: () => stopping,
         readiness,
+        storage: { client: config.storage.client, ...(instance.shared ? { instance: instance.id } : {}) },
         // Built on first request, not at start: most daemons never serve it.
         document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
         metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
