@@ -10,6 +10,8 @@ export interface BusMessage {
   key?: string;
   data: unknown;
   at: string;
+  /** Set when another daemon on the same database sent it (its instance id): it is not sent back. */
+  origin?: string;
 }
 
 export interface BusEvents {

@@ -23,12 +23,13 @@ import { packageRoot } from './package-info.ts';
 import { createSessions } from './api/sessions.ts';
 import { createProgressRouter } from './api/progress-router.ts';
 import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
-import { createBus } from './bus.ts';
+import { createBus, type BusMessage } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
 import { describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createRegistryWatch } from './db/registry-watch.ts';
+import { createStreamFanout } from './db/stream-fanout.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHealthProbe } from './db/health-probe.ts';
 import { createHooksStore } from './db/hooks-store.ts';
@@ -57,6 +58,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
+import { createStreamRelay } from './progress/stream-relay.ts';
 import { createReadiness, READINESS_CACHE_MS, READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
 import { createDatabaseCheck, createMigrationsCheck, createSandboxCheck } from './readiness/checks.ts';
 import { createPruner } from './retention.ts';
@@ -162,6 +164,13 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   // What a hook may hand back to be stored (a filter's output, an emitted event's payload).
   const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const streams = createStreamHub({ bus, config: config.stream });
+  // Its leases' name when several daemons share a PostgreSQL database.
+  const instance = describeInstance(config.storage);
+  // Several daemons on one database: each one's live stream reaches the others' /stream clients.
+  const relay = instance.shared ? createStreamRelay({ bus, remember: progress.remember }) : undefined;
+  const fanout = relay
+    ? createStreamFanout<BusMessage>({ db, instanceId: instance.id, deliver: relay.receive, onError: (err, what) => log.warn({ err }, what) })
+    : undefined;
   const events = createEventsStore(db);
   // What other parts already count or store is read when Prometheus scrapes (the stores, the
   // sandbox, /stats' counters); the parts built below are handed only their observe ports.
@@ -174,9 +183,9 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     sandbox: { stats: sandbox.stats, ping: sandbox.ping, pingTimeoutMs: READINESS_CHECK_TIMEOUT_MS },
     progressStats: progress.stats,
     streamStats: streams.stats,
+    fanoutStats: fanout?.stats,
+    instanceLabel: instance.label,
   });
-  // Its leases' name when several daemons share a PostgreSQL database.
-  const instance = describeInstance(config.storage);
   const webhooks = createWebhooks({
     db,
     log,
@@ -247,7 +256,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   let stopping = false;
   const readiness = createReadiness({
     checks: {
-      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir }),
+      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir, client: config.storage.client }),
       migrations: createMigrationsCheck({ db }),
       sandbox: createSandboxCheck({ sandbox, timeoutMs: READINESS_CHECK_TIMEOUT_MS }),
     },
@@ -264,6 +273,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       createServiceRouter({
         isStopping: () => stopping,
         readiness,
+        storage: { client: config.storage.client, ...(instance.shared ? { instance: instance.id } : {}) },
         // Built on first request, not at start: most daemons never serve it.
         document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
         metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
@@ -354,6 +364,11 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
   pruneTimer.unref();
 
+  if (relay && fanout) {
+    await fanout.start();
+    relay.start(fanout.send);
+  }
+
   const server = createServer(app.callback());
   server.on('clientError', answerClientError);
   server.on('checkExpectation', answerUnmetExpectation);
@@ -400,6 +415,8 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     await dispatch.stop();
     await webhooks.stop();
     await eventService.close();
+    relay?.stop();
+    await fanout?.stop();
     await commands.close();
     await sandbox.close();
     await compiler.close();

@@ -11,12 +11,16 @@ export interface Instance {
   leaseTtlMs: number;
   /** Whether other daemons may share the database (PostgreSQL): events are then claimed before their hooks run. */
   shared: boolean;
+  /**
+   * The `instance` label on every metric: storage.instance, else the generated id on a shared
+   * database (daemons must be told apart); none for a lone SQLite daemon with no name, whose
+   * series would otherwise change at every start.
+   */
+  label: string | undefined;
 }
 
 export function describeInstance(storage: Pick<Config['storage'], 'client' | 'instance' | 'leaseTtlMs'>): Instance {
-  return {
-    id: storage.instance ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
-    leaseTtlMs: storage.leaseTtlMs,
-    shared: storage.client === 'postgres',
-  };
+  const id = storage.instance ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const shared = storage.client === 'postgres';
+  return { id, leaseTtlMs: storage.leaseTtlMs, shared, label: storage.instance ?? (shared ? id : undefined) };
 }

@@ -22,6 +22,13 @@ const READINESS = {
     status: { enum: ['ready', 'not-ready', 'stopping'] },
     reason: { type: 'string', description: "The first failing check's reason." },
     checks: { type: 'object', additionalProperties: { type: 'string' }, description: '"ok", or why not, per check (database, migrations, sandbox).' },
+    storage: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['client'],
+      description: 'Which database the checks ran against: its client, and on PostgreSQL this daemon\'s instance id (its leases\' and metrics\' name).',
+      properties: { client: { enum: ['sqlite', 'postgres'] }, instance: { type: 'string' } },
+    },
   },
 } as const;
 
@@ -78,6 +85,8 @@ export interface ServiceRouterDeps {
   /** true while shutting down. */
   isStopping: () => boolean;
   readiness: Readiness;
+  /** Shown with each readiness report (no URL, no path: the route needs no token). */
+  storage: { client: 'sqlite' | 'postgres'; instance?: string };
   /** The OpenAPI document as JSON text. */
   document: () => string;
   metrics: {
@@ -102,7 +111,7 @@ export function createServiceRouter(deps: ServiceRouterDeps) {
     const report = await deps.readiness.report().catch(() => ({ status: 'not-ready' as const, reason: 'readiness could not be determined; see the daemon log', checks: {} }));
     ctx.set('cache-control', 'no-store');
     ctx.status = report.status === 'ready' ? 200 : 503;
-    ctx.body = report;
+    ctx.body = { ...report, storage: deps.storage };
   });
   open.add(SERVICE_ROUTES.openapi, (ctx) => {
     ctx.set('access-control-allow-origin', '*');

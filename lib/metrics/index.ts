@@ -18,6 +18,8 @@ export { MAX_LABEL_VALUES, OTHER_LABEL } from './label-cap.ts';
 
 export interface MetricsDeps extends HookMetricsDeps, WebhookMetricsDeps, LiveMetricsDeps {
   sandbox: SandboxMetricsDeps;
+  /** Set on every metric as `instance` (several daemons on one database); none when undefined. */
+  instanceLabel?: string;
 }
 
 export interface Metrics extends HookMetrics, WebhookMetrics {
@@ -31,6 +33,7 @@ export interface Metrics extends HookMetrics, WebhookMetrics {
 
 export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
+  if (deps.instanceLabel !== undefined) registry.setDefaultLabels({ instance: deps.instanceLabel });
   collectDefaultMetrics({ register: registry, prefix: 'hookd_' });
   const events = defineEventMetrics(registry, { catalogTypes: deps.catalogTypes });
   const integrations = defineIntegrationMetrics(registry);

@@ -7,6 +7,8 @@ import { counterReadAtScrape } from './read-at-scrape.ts';
 export interface LiveMetricsDeps {
   progressStats: () => Pick<ProgressStats, 'received' | 'coalesced' | 'rejected'>;
   streamStats: () => { clients: number; dropped: number };
+  /** Several daemons on one database: the stream fan-out's counters (absent on SQLite: no metrics). */
+  fanoutStats?: () => { sent: number; sentByReference: number; received: number; dropped: number; missed: number };
 }
 
 export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): void {
@@ -21,5 +23,13 @@ export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): vo
       this.set(deps.streamStats().clients);
     },
   });
+  const fanout = deps.fanoutStats;
+  if (fanout) {
+    counterReadAtScrape({ registry, name: 'hookd_stream_fanout_sent_total', help: 'Live stream messages sent to the other daemons on the database (NOTIFY).', read: () => fanout().sent });
+    counterReadAtScrape({ registry, name: 'hookd_stream_fanout_large_total', help: 'Of those, sent through stream_frames because they were too large for a NOTIFY payload.', read: () => fanout().sentByReference });
+    counterReadAtScrape({ registry, name: 'hookd_stream_fanout_received_total', help: 'Live stream messages received from the other daemons.', read: () => fanout().received });
+    counterReadAtScrape({ registry, name: 'hookd_stream_fanout_dropped_total', help: 'Live stream messages not sent to the other daemons: the send queue was full or the connection failed.', read: () => fanout().dropped });
+    counterReadAtScrape({ registry, name: 'hookd_stream_fanout_missed_total', help: 'Live stream messages of other daemons known missed (gaps in their numbering, a full receive queue, a pruned body).', read: () => fanout().missed });
+  }
   counterReadAtScrape({ registry, name: 'hookd_sse_clients_dropped_total', help: 'GET /stream clients dropped because they did not keep up (SLOW_CLIENT).', read: () => deps.streamStats().dropped });
 }

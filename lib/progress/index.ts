@@ -5,7 +5,7 @@
 import type { Bus } from '../bus.ts';
 import type { Config } from '../config/index.ts';
 import { toJsonData } from '../json-bounds.ts';
-import { createCoalescer, progressKeyOf, type CoalescerStats } from './coalescer.ts';
+import { createCoalescer, progressKeyOf, type CoalescerStats, type ProgressUpdate } from './coalescer.ts';
 import { createLatestStore, type LatestEntry } from './latest.ts';
 
 export { progressKeyOf, type ProgressUpdate } from './coalescer.ts';
@@ -116,6 +116,15 @@ export function createProgress(deps: ProgressDeps) {
     return latest.list(now(), matches);
   }
 
+  /**
+   * A value another daemon on the same database sent out (already coalesced there): GET
+   * /progress shows it too. Not coalesced again and not put on the bus (the relay does that).
+   */
+  function remember(update: Omit<ProgressUpdate, 'bytes'>): void {
+    if (stopped) return;
+    latest.set({ ...update, bytes: Buffer.byteLength(JSON.stringify(update.data) ?? '') }, now());
+  }
+
   /** Sends what is held, stops the timer and ignores later updates. */
   function stop(): void {
     if (stopped) return;
@@ -125,7 +134,7 @@ export function createProgress(deps: ProgressDeps) {
     coalescer.flush();
   }
 
-  return { publish, stats, latest: current, stop, ttlMs: deps.config.latestTtlMs };
+  return { publish, remember, stats, latest: current, stop, ttlMs: deps.config.latestTtlMs };
 }
 
 export type Progress = ReturnType<typeof createProgress>;

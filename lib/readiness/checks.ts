@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
 import { pendingMigrations, type Db } from '../db/connect.ts';
+import type { StorageClient } from '../db/dialect.ts';
 import type { HealthProbe } from '../db/health-probe.ts';
 import { describeStorageFailure } from '../db/storage-errors.ts';
 import type { Sandbox } from '../../runtime/index.ts';
@@ -24,7 +25,10 @@ function whyUnwritable(err: unknown): string {
   return `an unexpected error${typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : ''}; see the daemon log`;
 }
 
-export function createDatabaseCheck(deps: { probe: HealthProbe; dataDir: string; reserveBytes?: number }): ReadinessCheck {
+export function createDatabaseCheck(deps: { probe: HealthProbe; dataDir: string; reserveBytes?: number; client?: StorageClient }): ReadinessCheck {
+  // On PostgreSQL the data directory holds only the daemon's own files (command runs, the lock):
+  // its disk still matters, but it is not the database's.
+  const diskName = deps.client === 'postgres' ? 'data directory disk' : 'database disk';
   const reserve = deps.reserveBytes ?? STORAGE_RESERVE_BYTES;
   return async () => {
     const nonce = randomUUID();
@@ -43,10 +47,10 @@ export function createDatabaseCheck(deps: { probe: HealthProbe; dataDir: string;
       throw new Error(`database is full: ${kib(left)} left under storage.maxSize, below the ${kib(reserve)} kept for writes`);
     }
     const disk = await statfs(deps.dataDir).catch((err: unknown) => {
-      throw new Error(`database disk cannot be inspected: ${whyUnwritable(err)}`);
+      throw new Error(`${diskName} cannot be inspected: ${whyUnwritable(err)}`);
     });
     const free = disk.bavail * disk.bsize;
-    if (free < reserve) throw new Error(`database disk is full: ${kib(free)} free in the data directory's file system`);
+    if (free < reserve) throw new Error(`${diskName} is full: ${kib(free)} free in the data directory's file system`);
   };
 }
 

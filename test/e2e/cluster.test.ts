@@ -13,6 +13,8 @@ import { createTestSchema, postgresReachable, shownUrl, type TestSchema } from '
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.ts';
+import { openStream } from '../lib/progress/sse-reader.ts';
 
 const reachable = await postgresReachable();
 const call = (d: ChildDaemon, method: string, path: string, body?: unknown): Promise<Reply> => request(d.url, method, path, body, { token: ADMIN_TOKEN });
@@ -143,6 +145,56 @@ describe('three daemons on one PostgreSQL database', { skip: reachable ? false :
     const off = await call(a, 'PATCH', `/hooks/${hook.body.id}`, { enabled: false });
     assert.equal(off.status, 200, off.text);
     await waitFor(async () => !(await ranOn(b, `off-${probe++}`)), 'the hook disabled on a to stop running on b');
+  });
+
+  test('an SSE client on c sees progress posted to a (one past the NOTIFY limit too), a hook outcome of a run on b, and resumes after an event posted to a', async () => {
+    const [a, b, c] = daemons as [ChildDaemon, ChildDaemon, ChildDaemon];
+    const first = await call(a, 'POST', '/events', { type: 'media.updated', payload: { title: 'before' } });
+    assert.equal(first.status, 202, first.text);
+    const s = await openStream(c.url, '/stream?types=download.progress,hook.executed,media.updated', { token: ADMIN_TOKEN, headers: { 'last-event-id': first.body.id } });
+    try {
+      assert.equal(s.status, 200);
+      // Live from here: an event posted to a while the stream is open arrives by NOTIFY.
+      const second = await call(a, 'POST', '/events', { type: 'media.updated', payload: { title: 'after' } });
+      assert.equal(second.status, 202, second.text);
+      await s.waitFor((e) => e.lastEventId === second.body.id);
+
+      const progress = await call(a, 'POST', '/events', { type: 'download.progress', payload: { downloadId: 'cluster-1', pct: 42 } });
+      assert.equal(progress.status, 202, progress.text);
+      const seen = await s.waitFor((e) => e.event === 'download.progress' && e.json.payload.downloadId === 'cluster-1');
+      assert.equal(seen.json.payload.pct, 42);
+
+      // Past 8000 bytes as JSON: NOTIFY cannot carry it, stream_frames does.
+      const big = 'p'.repeat(20_000);
+      const large = await call(a, 'POST', '/events', { type: 'download.progress', payload: { downloadId: 'cluster-big', note: big } });
+      assert.equal(large.status, 202, large.text);
+      const bigSeen = await s.waitFor((e) => e.event === 'download.progress' && e.json.payload.downloadId === 'cluster-big');
+      assert.equal(bigSeen.json.payload.note, big, 'the large progress value arrives whole');
+      // GET /progress on c knows a's latest values too.
+      const current = await call(c, 'GET', '/progress?types=download.progress');
+      assert.equal(current.status, 200, current.text);
+      assert.ok(JSON.stringify(current.body).includes('cluster-big'), current.text.slice(0, 300));
+
+      // A filter chain runs on the daemon the event is posted to (?wait=true): the hook runs on b.
+      const hook = await call(b, 'POST', '/hooks', { name: 'stamp-on-b', mode: 'filter', events: ['download.failed'], source: 'export default () => ({ patch: { stamped: true } })' });
+      assert.equal(hook.status, 201, hook.text);
+      const waited = await call(b, 'POST', '/events?wait=true', { type: 'download.failed', payload: { title: 'x' } });
+      assert.equal(waited.status, 200, waited.text);
+      const outcome = await s.waitFor((e) => e.event === 'hook.executed' && e.json.payload.hook?.id === hook.body.id);
+      assert.equal(outcome.json.payload.eventId, waited.body.id);
+      assert.equal(outcome.json.payload.status, 'ok');
+
+      const metric = async (d: ChildDaemon, name: string) => {
+        const r = await call(d, 'GET', '/metrics');
+        assert.equal(r.status, 200, r.text);
+        return sampleValue(parsePrometheusText(r.text), name, { instance: d === a ? 'a' : d === b ? 'b' : 'c' });
+      };
+      assert.ok((await metric(a, 'hookd_stream_fanout_large_total'))! >= 1, 'a sent the large value through stream_frames');
+      assert.ok((await metric(c, 'hookd_stream_fanout_received_total'))! >= 4);
+      assert.equal(await metric(c, 'hookd_stream_fanout_missed_total'), 0);
+    } finally {
+      s.close();
+    }
   });
 
   test('kill -9 of one daemon in the middle of a webhook burst and of owed hooks: the others finish its work, nothing is lost', async () => {

@@ -37,6 +37,8 @@ describe('the daemon on PostgreSQL', { skip: reachable ? false : `PostgreSQL unr
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.checks.database, 'ok');
     assert.equal(r.body.checks.migrations, 'ok');
+    assert.equal(r.body.storage.client, 'postgres');
+    assert.equal(typeof r.body.storage.instance, 'string', 'the instance id its leases and metrics carry');
     assert.ok(d.logs.lines().some((l) => l.msg === 'hookd listening' && String(l.storage).startsWith('postgres://')), 'the log names the backend');
   });
 

@@ -17,6 +17,7 @@ interface ReadyBody {
   status: 'ready' | 'not-ready' | 'stopping';
   reason?: string;
   checks: Record<string, string>;
+  storage: { client: string; instance?: string };
 }
 
 const readyz = (d: TestDaemon) => request<ReadyBody>(d.url, 'GET', '/readyz');
@@ -52,7 +53,7 @@ describe('GET /readyz', () => {
   it('needs no token and answers 200 ready with every check, GET and HEAD; /healthz still answers alive', async () => {
     d = await startTestDaemon({ config: { hooks: { watch: false } } });
     const r = await readyzUntil(d, isReady, 'ready');
-    assert.deepEqual(r.body, { status: 'ready', checks: { database: 'ok', migrations: 'ok', sandbox: 'ok' } });
+    assert.deepEqual(r.body, { status: 'ready', checks: { database: 'ok', migrations: 'ok', sandbox: 'ok' }, storage: { client: 'sqlite' } });
     assert.equal(r.headers.get('cache-control'), 'no-store');
     const head = await fetch(`${d.url}/readyz`, { method: 'HEAD' });
     assert.equal(head.status, 200);

@@ -10,6 +10,7 @@ import * as sessions from './006_sessions.ts';
 import * as eventClaims from './007_event_claims.ts';
 import * as registryNotify from './008_registry_notify.ts';
 import * as eventCausation from './009_event_causation.ts';
+import * as streamFrames from './010_stream_frames.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_initial.ts': initial,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '007_event_claims.ts': eventClaims,
   '008_registry_notify.ts': registryNotify,
   '009_event_causation.ts': eventCausation,
+  '010_stream_frames.ts': streamFrames,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

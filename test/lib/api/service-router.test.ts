@@ -22,7 +22,7 @@ async function serve(isStopping: () => boolean, report: Readiness['report'], met
     await next();
   };
   const metrics = { public: metricsPublic, authenticate, contentType: 'text/plain; version=0.0.4', render: async () => 'hookd_up 1\n' };
-  app.use(createServiceRouter({ isStopping, readiness: { report }, document: () => '{}', metrics }).routes());
+  app.use(createServiceRouter({ isStopping, readiness: { report }, storage: { client: 'sqlite' }, document: () => '{}', metrics }).routes());
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,7 +53,8 @@ describe('the service router', () => {
         const health = await fetch(`${s.url}/healthz`);
         assert.deepEqual([health.status, await health.json()], [healthStatus, healthBody]);
         const readyz = await fetch(`${s.url}/readyz`);
-        assert.deepEqual([readyz.status, await readyz.json()], [readyStatus, readyBody]);
+        // Every answer names the database the checks ran against.
+        assert.deepEqual([readyz.status, await readyz.json()], [readyStatus, { ...(readyBody as object), storage: { client: 'sqlite' } }]);
         const head = await fetch(`${s.url}/readyz`, { method: 'HEAD' });
         assert.equal(head.status, readyStatus);
       } finally {

@@ -1,0 +1,329 @@
+// Several daemons on one PostgreSQL database against one daemon on SQLite, one run: ingest
+// (POST /events, autocannon spread over the daemons, 32 connections in all) and webhook
+// throughput (events posted round-robin, each delivered once to a local receiver in its own
+// process) for SQLite x1 and PostgreSQL x1, x2, x3. Checks nothing is lost (every acknowledged
+// event stored, every one delivered) and prints ratios, the daemons' CPU time per event,
+// PostgreSQL transactions per event (pg_stat_database xact_commit in a database of its own) and
+// lock waits (pg_stat_activity sampled every 20 ms, pg_stat_database deadlocks). On a 2-core
+// machine daemons share the cores: the aim is that coordination costs little, not a speed-up.
+// `npx tsx bench/scale.bench.ts`; HOOKD_TEST_DATABASE_URL names the server (default the local one).
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import { ADMIN_TOKEN, spawnDaemon, writeTestConfig, type ChildDaemon } from '../test/helpers/daemon.ts';
+import { request } from '../test/helpers/http.ts';
+import { POSTGRES_TEST_URL, postgresReachable } from '../test/helpers/postgres.ts';
+import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { processCpuMicros, ratio, runLoad } from './load.ts';
+
+const INGEST_SECONDS = Number(process.env.SCALE_INGEST_SECONDS ?? 6);
+const DELIVERIES = Number(process.env.SCALE_DELIVERIES ?? 2000);
+const BATCH = 250;
+const CONNECTIONS = 32;
+
+interface Setup {
+  name: string;
+  client: 'sqlite' | 'postgres';
+  daemons: number;
+}
+
+interface DbCounters {
+  xact: number;
+  deadlocks: number;
+  inserted: number;
+  updated: number;
+}
+
+interface PhaseResult {
+  perSecond: number;
+  events: number;
+  cpuUsPerEvent: number;
+  xactPerEvent?: number;
+  rowsWrittenPerEvent?: number;
+  lockWaitSamples?: string;
+  deadlocks?: number;
+  lost: number;
+  duplicates?: number;
+}
+
+const SETUPS: Setup[] = [
+  { name: 'sqlite x1', client: 'sqlite', daemons: 1 },
+  { name: 'postgres x1', client: 'postgres', daemons: 1 },
+  { name: 'postgres x2', client: 'postgres', daemons: 2 },
+  { name: 'postgres x3', client: 'postgres', daemons: 3 },
+];
+
+async function main(): Promise<void> {
+  if (!(await postgresReachable())) {
+    console.log('scale: PostgreSQL unreachable (set HOOKD_TEST_DATABASE_URL): skipped');
+    return;
+  }
+  const receiver = fork(fileURLToPath(import.meta.url), ['--receiver'], { execArgv: process.execArgv });
+  const [{ url: receiverUrl }] = (await once(receiver, 'message')) as [{ url: string }];
+  const loadBefore = loadavg();
+  const results: Array<{ setup: Setup; ingest: PhaseResult; webhooks: PhaseResult }> = [];
+  try {
+    for (const setup of SETUPS) results.push({ setup, ...(await runSetup(setup, receiver, receiverUrl)) });
+  } finally {
+    receiver.send('stop');
+    await once(receiver, 'exit');
+  }
+  const loadAfter = loadavg();
+
+  console.log(`\nscale: ingest ${INGEST_SECONDS} s of POST /events (${CONNECTIONS} connections spread over the daemons); webhooks: ${DELIVERIES} events posted round-robin in batches of ${BATCH}, one delivery each`);
+  const row = (setup: Setup, r: PhaseResult, rate: string) => ({
+    setup: setup.name,
+    [rate]: Math.round(r.perSecond),
+    'CPU us/event (daemons)': r.cpuUsPerEvent,
+    'xact/event': r.xactPerEvent ?? '-',
+    'rows written/event': r.rowsWrittenPerEvent ?? '-',
+    'lock-wait samples': r.lockWaitSamples ?? '-',
+    deadlocks: r.deadlocks ?? '-',
+    lost: r.lost,
+    ...(r.duplicates === undefined ? {} : { 'sent twice': r.duplicates }),
+  });
+  console.table(results.map(({ setup, ingest }) => row(setup, ingest, 'ingest events/s')));
+  console.table(results.map(({ setup, webhooks }) => row(setup, webhooks, 'deliveries/s')));
+  const by = (name: string) => results.find((r) => r.setup.name === name)!;
+  for (const phase of ['ingest', 'webhooks'] as const) {
+    const sqlite = by('sqlite x1')[phase].perSecond;
+    const pg1 = by('postgres x1')[phase].perSecond;
+    console.log(
+      `${phase}: postgres x1 / sqlite x1 ${ratio(pg1, sqlite)}; postgres x2 / x1 ${ratio(by('postgres x2')[phase].perSecond, pg1)}; postgres x3 / x1 ${ratio(by('postgres x3')[phase].perSecond, pg1)}`,
+    );
+  }
+  const lost = results.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
+  console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups)`);
+  console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  if (lost > 0) process.exitCode = 1;
+}
+
+/** A database of its own, so pg_stat_database counts only this setup's daemons. */
+async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `hookd_bench_${process.pid}_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: POSTGRES_TEST_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  await admin.destroy();
+  const u = new URL(POSTGRES_TEST_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = knexFactory({ client: 'pg', connection: POSTGRES_TEST_URL, pool: { min: 0, max: 1 } });
+      await a.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.destroy();
+    },
+  };
+}
+
+async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: string): Promise<{ ingest: PhaseResult; webhooks: PhaseResult }> {
+  const temp = makeTempDir('hookd-bench-scale-');
+  const database = setup.client === 'postgres' ? await createBenchDatabase() : undefined;
+  const stats = database ? knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 1 } }) : undefined;
+  const daemons: ChildDaemon[] = [];
+  try {
+    const spawnNode = (i: number) =>
+      spawnDaemon(
+        writeTestConfig(`${temp.dir}/d${i}`, {
+          log: { level: 'info' },
+          storage: database ? { client: 'postgres', url: database.url, pool: 10, instance: `bench-${i}` } : {},
+          hooks: { watch: false },
+          progress: { rateLimit: 0 },
+          webhooks: { allowPrivateNetworks: true, maxConcurrencyPerEndpoint: 4, pollInterval: '200ms' },
+        }),
+      );
+    daemons.push(await spawnNode(0)); // migrates first
+    for (let i = 1; i < setup.daemons; i++) daemons.push(await spawnNode(i));
+    const call = (d: ChildDaemon, method: string, path: string, body?: unknown) => request(d.url, method, path, body, { token: ADMIN_TOKEN });
+    const wh = await call(daemons[0]!, 'POST', '/webhooks', { url: `${receiverUrl}/in`, events: ['media.added'] });
+    if (wh.status !== 201) throw new Error(`POST /webhooks answered ${wh.status}`);
+    // Every daemon knows the webhook (registry NOTIFY) before anything is measured.
+    for (const d of daemons) await waitUntil(async () => ((await call(d, 'GET', `/webhooks/${wh.body.id}`)).status === 200));
+    await ingestOnce(daemons, 2, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
+
+    // Acknowledged (2xx) against stored, counted outside the measured window.
+    const storedBefore = await countEvents(daemons[0]!, 'media.updated');
+    let acked = 0;
+    const ingest = await measure(daemons, stats, async () => {
+      acked = await ingestOnce(daemons, INGEST_SECONDS, 'media.updated');
+      return { events: acked, seconds: INGEST_SECONDS, lost: 0 };
+    });
+    ingest.lost = Math.max(0, acked - ((await countEvents(daemons[0]!, 'media.updated')) - storedBefore));
+    const webhooks = await measure(daemons, stats, async () => {
+      receiver.send('reset');
+      const started = performance.now();
+      const posted: string[] = [];
+      for (let i = 0, n = 0; i < DELIVERIES; i += BATCH, n++) {
+        const events = Array.from({ length: Math.min(BATCH, DELIVERIES - i) }, (_, j) => ({ type: 'media.added', payload: { title: `t${i + j}` } }));
+        const r = await call(daemons[n % daemons.length]!, 'POST', '/events', events);
+        if (r.status !== 207) throw new Error(`POST /events answered ${r.status}`);
+        for (const item of r.body.results as Array<{ status: number; id: string }>) if (item.status === 202) posted.push(item.id);
+      }
+      const until = Date.now() + 120_000;
+      let got = { count: 0, unique: 0 };
+      while ((got = await receiverCount(receiver)).unique < posted.length && Date.now() < until) await sleep(10);
+      const seconds = (performance.now() - started) / 1000;
+      const ids = new Set(await receiverIds(receiver));
+      return { events: posted.length, seconds, lost: posted.filter((id) => !ids.has(id)).length, duplicates: got.count - got.unique };
+    });
+    return { ingest, webhooks };
+  } finally {
+    for (const d of daemons) {
+      d.child.kill('SIGTERM');
+      await d.exited;
+    }
+    await stats?.destroy();
+    await database?.drop();
+    temp.remove();
+  }
+}
+
+/** autocannon against every daemon at once, the connections split between them; returns the 2xx answers. */
+async function ingestOnce(daemons: ChildDaemon[], seconds: number, type: string): Promise<number> {
+  const body = JSON.stringify({ type, payload: { title: 'Dune', year: 2021, genres: ['sci-fi'] } });
+  const results = await Promise.all(
+    daemons.map((d) =>
+      runLoad(d.url, {
+        url: `${d.url}/events`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body,
+        duration: seconds,
+        connections: Math.ceil(CONNECTIONS / daemons.length),
+      }),
+    ),
+  );
+  return results.reduce((n, r) => n + r.requests - r.non2xx - r.errors, 0);
+}
+
+/** Stored events of a type, through GET /events (every daemon sees the same database). */
+async function countEvents(d: ChildDaemon, type: string): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const r = await request(d.url, 'GET', `/events?type=${type}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, { token: ADMIN_TOKEN });
+    if (r.status !== 200) throw new Error(`GET /events answered ${r.status}: ${r.text}`);
+    count += (r.body.items as unknown[]).length;
+    cursor = r.body.nextCursor ?? undefined;
+    if (!cursor) return count;
+  }
+}
+
+/** Runs a phase; adds the daemons' CPU per event and, on PostgreSQL, transactions, rows and lock waits. */
+async function measure(
+  daemons: ChildDaemon[],
+  stats: Knex | undefined,
+  phase: () => Promise<{ events: number; seconds: number; lost: number; duplicates?: number }>,
+): Promise<PhaseResult> {
+  const cpu = () => daemons.reduce((n, d) => n + (processCpuMicros(d.child.pid!) ?? 0), 0);
+  const before = stats ? await dbCounters(stats) : undefined;
+  const sampler = stats ? sampleLockWaits(stats) : undefined;
+  const cpuBefore = cpu();
+  const r = await phase();
+  const cpuAfter = cpu();
+  const waits = await sampler?.stop();
+  const after = stats ? await dbCounters(stats) : undefined;
+  const result: PhaseResult = {
+    perSecond: r.events / r.seconds,
+    events: r.events,
+    cpuUsPerEvent: Math.round((cpuAfter - cpuBefore) / Math.max(1, r.events)),
+    lost: r.lost,
+    duplicates: r.duplicates,
+  };
+  if (before && after && waits) {
+    result.xactPerEvent = Number(((after.xact - before.xact) / Math.max(1, r.events)).toFixed(2));
+    result.rowsWrittenPerEvent = Number(((after.inserted + after.updated - before.inserted - before.updated) / Math.max(1, r.events)).toFixed(2));
+    result.deadlocks = after.deadlocks - before.deadlocks;
+    result.lockWaitSamples = `${waits.withWait}/${waits.samples} (max ${waits.max})`;
+  }
+  return result;
+}
+
+async function dbCounters(db: Knex): Promise<DbCounters> {
+  // The statistics collector publishes at most every 500 ms or so: take a fresh snapshot.
+  await db.raw('SELECT pg_stat_clear_snapshot()');
+  await sleep(600);
+  const { rows } = (await db.raw('SELECT xact_commit + xact_rollback AS xact, deadlocks, tup_inserted, tup_updated FROM pg_stat_database WHERE datname = current_database()')) as {
+    rows: Array<{ xact: string; deadlocks: string; tup_inserted: string; tup_updated: string }>;
+  };
+  const row = rows[0]!;
+  return { xact: Number(row.xact), deadlocks: Number(row.deadlocks), inserted: Number(row.tup_inserted), updated: Number(row.tup_updated) };
+}
+
+/** Samples how many of this database's sessions wait on a lock (heavyweight: row, tuple, transaction id). */
+function sampleLockWaits(db: Knex) {
+  let samples = 0;
+  let withWait = 0;
+  let max = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = (await db.raw("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) as { rows: Array<{ n: string }> };
+      const n = Number(rows[0]!.n);
+      samples++;
+      if (n > 0) withWait++;
+      max = Math.max(max, n);
+      await sleep(20);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { samples, withWait, max };
+    },
+  };
+}
+
+function receiverCount(receiver: ChildProcess): Promise<{ count: number; unique: number }> {
+  receiver.send('count');
+  return once(receiver, 'message').then(([m]) => m as { count: number; unique: number });
+}
+
+function receiverIds(receiver: ChildProcess): Promise<string[]> {
+  receiver.send('ids');
+  return once(receiver, 'message').then(([m]) => (m as { ids: string[] }).ids);
+}
+
+async function waitUntil(probe: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + 15_000;
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await sleep(25);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// Last: main() uses the constants above.
+if (process.argv.includes('--receiver')) {
+  // Counts POSTs and the distinct event ids they carry (a resend is counted, not lost).
+  const ids = new Set<string>();
+  let count = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      count += 1;
+      ids.add((JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id);
+      res.writeHead(204).end();
+    });
+  }).listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  process.on('message', (m: string) => {
+    if (m === 'count') process.send!({ count, unique: ids.size });
+    if (m === 'ids') process.send!({ ids: [...ids] });
+    if (m === 'reset') {
+      count = 0;
+      ids.clear();
+    }
+    if (m === 'stop') server.close(() => process.exit(0));
+  });
+} else {
+  await main();
+}

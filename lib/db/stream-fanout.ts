@@ -1,0 +1,277 @@
+// Several daemons on one PostgreSQL database: carries each daemon's live stream messages (what
+// its bus sends GET /stream: coalesced progress, business events, hook outcomes) to the others
+// by NOTIFY on hookd_stream, and theirs to it. NOTIFY refuses payloads of 8000 bytes or more:
+// a larger message is written to stream_frames (migration 010) and its row id is notified, so
+// it still arrives. Side effects: one connection of its own (outside the pool, so a busy pool
+// never delays the stream and the stream never takes a slot from ingest), a prune timer.
+import type { Knex } from 'knex';
+
+export const STREAM_CHANNEL = 'hookd_stream';
+/** PostgreSQL's limit: a NOTIFY payload must be shorter than 8000 bytes. */
+export const NOTIFY_MAX_BYTES = 7999;
+
+export interface StreamFanoutLimits {
+  /** Messages waiting to be sent, or received and waiting for an oversize body; past it, dropped and counted. */
+  maxQueue: number;
+  /** Their bytes together. */
+  maxQueueBytes: number;
+  /** How long an oversize message's body stays in stream_frames for the others to read. */
+  frameTtlMs: number;
+  /** How long to wait before opening a lost connection again. */
+  reconnectMs: number;
+}
+
+export const DEFAULT_FANOUT_LIMITS: StreamFanoutLimits = { maxQueue: 10_000, maxQueueBytes: 16 * 1024 * 1024, frameTtlMs: 60_000, reconnectMs: 1_000 };
+
+export interface StreamFanoutDeps<M> {
+  db: Knex;
+  /** This daemon's name (instance id): its own notifications come back to it and are ignored. */
+  instanceId: string;
+  /** A message another daemon (`from`, its instance id) sent, in the order it sent them; must not throw. */
+  deliver: (message: M, from: string) => void;
+  onError: (err: unknown, what: string) => void;
+  limits?: Partial<StreamFanoutLimits>;
+}
+
+export interface StreamFanoutStats {
+  sent: number;
+  /** Of those, sent as a stream_frames row id because the payload was too large for NOTIFY. */
+  sentByReference: number;
+  received: number;
+  receivedByReference: number;
+  /** Messages this daemon could not send: its send queue was full (the connection slow or lost). */
+  dropped: number;
+  /** Messages of others this daemon knows it missed: gaps in a sender's numbering, a receive queue full, a body already pruned. */
+  missed: number;
+  queued: number;
+}
+
+/** What the notification carries: schema, sender, the sender's message number, and the message or its row id. */
+interface Envelope {
+  s: string;
+  f: string;
+  n: number;
+  m?: unknown;
+  r?: string;
+}
+
+interface RawConnection {
+  query(sql: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): void;
+  on(event: 'error' | 'end', listener: (err?: Error) => void): void;
+  removeAllListeners(event?: string): void;
+}
+
+interface RawClient {
+  acquireRawConnection(): Promise<RawConnection>;
+  destroyRawConnection(conn: RawConnection): Promise<void>;
+}
+
+// Senders remembered for gap counting; past it the map starts over (restarts bring new ids).
+const MAX_SENDERS = 1_000;
+
+export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
+  const limits = { ...DEFAULT_FANOUT_LIMITS, ...deps.limits };
+  const raw = deps.db.client as RawClient;
+  const stats = { sent: 0, sentByReference: 0, received: 0, receivedByReference: 0, dropped: 0, missed: 0 };
+  // Outgoing: each message's JSON text, sent in order by one pump at a time.
+  let outgoing: string[] = [];
+  let outgoingBytes = 0;
+  // Incoming: kept in order while an oversize body is read; small messages pass at once otherwise.
+  const incoming: Array<{ from: string; message?: M; ref?: string; bytes: number }> = [];
+  let incomingBytes = 0;
+  const lastNumber = new Map<string, number>();
+  let conn: RawConnection | undefined;
+  let connecting: Promise<void> | undefined;
+  let pumping: Promise<void> | undefined;
+  let draining: Promise<void> | undefined;
+  let schema = '';
+  let number = 0;
+  let running = false;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  async function connect(): Promise<void> {
+    const c = await raw.acquireRawConnection();
+    try {
+      schema = String((await c.query('SELECT current_schema() AS s')).rows[0]?.s ?? '');
+      c.on('notification', (msg) => msg.channel === STREAM_CHANNEL && onNotification(msg.payload ?? ''));
+      const lost = (err?: Error) => {
+        if (conn !== c) return;
+        conn = undefined;
+        deps.onError(err ?? new Error('connection ended'), 'the stream fan-out connection was lost; reconnecting (messages meanwhile are missed)');
+        scheduleReconnect();
+      };
+      c.on('error', lost);
+      c.on('end', lost);
+      await c.query(`LISTEN ${STREAM_CHANNEL}`);
+      if (!running) throw new Error('stopped');
+      conn = c;
+    } catch (err) {
+      c.removeAllListeners();
+      await raw.destroyRawConnection(c).catch(() => {});
+      throw err;
+    }
+    pump();
+  }
+
+  function scheduleReconnect(): void {
+    if (!running || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      connecting ??= connect()
+        .catch((err: unknown) => {
+          if (running) deps.onError(err, 'opening the stream fan-out connection failed; retrying');
+          scheduleReconnect();
+        })
+        .finally(() => (connecting = undefined));
+    }, limits.reconnectMs);
+    reconnectTimer.unref();
+  }
+
+  function onNotification(payload: string): void {
+    let env: Envelope;
+    try {
+      env = JSON.parse(payload) as Envelope;
+    } catch {
+      return; // not ours: someone else notifying on the channel
+    }
+    if (env.s !== schema || env.f === deps.instanceId || typeof env.n !== 'number') return;
+    const last = lastNumber.get(env.f);
+    if (last !== undefined && env.n > last + 1) stats.missed += env.n - last - 1;
+    if (lastNumber.size >= MAX_SENDERS && last === undefined) lastNumber.clear();
+    lastNumber.set(env.f, env.n);
+    const bytes = Buffer.byteLength(payload);
+    if (env.r === undefined && incoming.length === 0) return take(env.m as M, env.f);
+    if (incoming.length >= limits.maxQueue || incomingBytes + bytes > limits.maxQueueBytes) {
+      stats.missed++;
+      return;
+    }
+    incoming.push(env.r === undefined ? { from: env.f, message: env.m as M, bytes } : { from: env.f, ref: env.r, bytes });
+    incomingBytes += bytes;
+    draining ??= drainIncoming().finally(() => (draining = undefined));
+  }
+
+  function take(message: M, from: string, byReference = false): void {
+    stats.received++;
+    if (byReference) stats.receivedByReference++;
+    deps.deliver(message, from);
+  }
+
+  // Reads oversize bodies in turn, so every sender's messages keep their order.
+  async function drainIncoming(): Promise<void> {
+    while (incoming.length > 0) {
+      const item = incoming[0]!;
+      if (item.ref !== undefined) {
+        const row = await deps.db('stream_frames').where({ id: item.ref }).first('body').catch((err: unknown) => {
+          deps.onError(err, 'reading a large stream message failed; it is missed');
+          return undefined;
+        });
+        if (row) take(JSON.parse((row as { body: string }).body) as M, item.from, true);
+        else stats.missed++;
+      } else take(item.message!, item.from);
+      incoming.shift();
+      incomingBytes -= item.bytes;
+    }
+  }
+
+  /** Queues a message of this daemon's for the others; never waits (a full queue drops it, counted). */
+  function send(message: M): void {
+    if (!running) return;
+    const text = JSON.stringify(message);
+    const bytes = Buffer.byteLength(text);
+    if (outgoing.length >= limits.maxQueue || outgoingBytes + bytes > limits.maxQueueBytes) {
+      stats.dropped++;
+      return;
+    }
+    outgoing.push(text);
+    outgoingBytes += bytes;
+    pump();
+  }
+
+  function pump(): void {
+    if (pumping || !conn || outgoing.length === 0) return;
+    pumping = pumpOnce(conn)
+      .catch((err: unknown) => deps.onError(err, 'sending stream messages to the other daemons failed; they are dropped'))
+      .finally(() => {
+        pumping = undefined;
+        pump();
+      });
+  }
+
+  // One round trip for every small message queued now (one pg_notify per array element, in
+  // array order), one for each large message (its row and its notification in one statement).
+  async function pumpOnce(c: RawConnection): Promise<void> {
+    const batch = outgoing;
+    outgoing = [];
+    outgoingBytes = 0;
+    let small: string[] = [];
+    let done = 0;
+    const flushSmall = async () => {
+      if (small.length === 0) return;
+      await c.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [STREAM_CHANNEL, small]);
+      done += small.length;
+      small = [];
+    };
+    try {
+      for (const text of batch) {
+        const head = `{"s":${JSON.stringify(schema)},"f":${JSON.stringify(deps.instanceId)},"n":${++number},`;
+        const payload = `${head}"m":${text}}`;
+        if (Buffer.byteLength(payload) <= NOTIFY_MAX_BYTES) {
+          small.push(payload);
+          continue;
+        }
+        await flushSmall();
+        await c.query(
+          `WITH f AS (INSERT INTO stream_frames (body) VALUES ($1) RETURNING id) SELECT pg_notify($2, $3 || f.id || '"}') FROM f`,
+          [text, STREAM_CHANNEL, `${head}"r":"`],
+        );
+        done++;
+        stats.sentByReference++;
+      }
+      await flushSmall();
+    } finally {
+      stats.sent += done;
+      stats.dropped += batch.length - done;
+    }
+  }
+
+  async function prune(): Promise<void> {
+    await deps.db('stream_frames').where('created_at', '<', deps.db.raw(`now() - make_interval(secs => ?)`, [limits.frameTtlMs / 1000])).delete();
+  }
+
+  return {
+    send,
+    async start(): Promise<void> {
+      running = true;
+      await (connecting = connect().finally(() => (connecting = undefined))).catch((err: unknown) => {
+        deps.onError(err, 'opening the stream fan-out connection failed; retrying');
+        scheduleReconnect();
+      });
+      pruneTimer = setInterval(() => void prune().catch((err: unknown) => deps.onError(err, 'pruning stream_frames failed')), limits.frameTtlMs);
+      pruneTimer.unref();
+    },
+    /** Sends what is queued (within the connection's life), then closes it. */
+    async stop(): Promise<void> {
+      running = false;
+      clearTimeout(reconnectTimer);
+      clearInterval(pruneTimer);
+      await connecting?.catch(() => {});
+      while (pumping) await pumping;
+      await draining;
+      const c = conn;
+      conn = undefined;
+      if (c) {
+        c.removeAllListeners('notification');
+        await raw.destroyRawConnection(c).catch(() => {});
+      }
+    },
+    stats: (): StreamFanoutStats => ({ ...stats, queued: outgoing.length + incoming.length }),
+    /** Resolves when nothing is queued to send or waiting to be read (tests). */
+    async settled(): Promise<void> {
+      while (pumping || draining) await (pumping ?? draining);
+    },
+  };
+}
+
+export type StreamFanout<M> = ReturnType<typeof createStreamFanout<M>>;
