@@ -1,5 +1,5 @@
 // Shared benchmark plumbing: run autocannon against a URL and print side-by-side tables.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -27,11 +27,33 @@ export function processCpuMicros(pid: number): number | undefined {
   }
 }
 
-export async function runLoad(name: string, options: autocannon.Options, serverPid?: number): Promise<LoadResult> {
-  const cpuBefore = serverPid === undefined ? undefined : processCpuMicros(serverPid);
+/**
+ * CPU time of a process and every live descendant (the daemon and its sandbox host), in
+ * microseconds; a child that exits in between takes its share with it.
+ */
+export function processTreeCpuMicros(pid: number): number | undefined {
+  const own = processCpuMicros(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const child of childrenOf(pid)) total += processTreeCpuMicros(child) ?? 0;
+  return total;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
+/** `cpu`: whose CPU time to count per request (default: the serverPid process alone). */
+export async function runLoad(name: string, options: autocannon.Options, serverPid?: number, cpu: (pid: number) => number | undefined = processCpuMicros): Promise<LoadResult> {
+  const cpuBefore = serverPid === undefined ? undefined : cpu(serverPid);
   const result = await autocannon({ connections: 32, duration: 8, ...options });
-  const cpuAfter = serverPid === undefined ? undefined : processCpuMicros(serverPid);
-  const cpu = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0
+  const cpuAfter = serverPid === undefined ? undefined : cpu(serverPid);
+  const used = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0
     ? { cpuUsPerReq: Math.round((cpuAfter - cpuBefore) / result.requests.total) }
     : {};
   return {
@@ -42,7 +64,7 @@ export async function runLoad(name: string, options: autocannon.Options, serverP
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-    ...cpu,
+    ...used,
   };
 }
 

@@ -1,25 +1,17 @@
-// JSON Schema validation (ajv) shared by the config loader, the event catalog and the API: one
-// place that builds validators and turns ajv's errors into { pointer, message } problems.
-// Users' schemas (config, catalog) are read as draft-07; hookd's own API schemas as 2020-12,
-// the dialect OpenAPI 3.1 documents them in.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// JSON Schema validation (ajv) shared by the config loader, the event catalog and the API.
+// Users' schemas (config, catalog) are read as draft-07 by the ajv of
+// runtime/chain/payload-schema.ts (the sandbox host checks filter outputs with it too);
+// hookd's own API schemas as 2020-12, the dialect OpenAPI 3.1 documents them in.
+import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
-import { DURATION_PATTERN, SIZE_PATTERN } from './config/units.ts';
+import { createUsersAjv, describeErrors, escapePointer, validatorFrom, type SchemaProblem, type Validator } from '../runtime/index.ts';
 import { checkUsersSchema } from './users-meta-schema.ts';
 
+export { createUsersAjv, escapePointer, validatorFrom, type SchemaProblem, type Validator };
+
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as <A extends Ajv | Ajv2020>(
-  ajv: A,
-) => A;
-
-export interface SchemaProblem {
-  /** RFC 6901 JSON pointer of the failing value ('' is the root). */
-  pointer: string;
-  message: string;
-}
-
-export type Validator = (value: unknown) => SchemaProblem[];
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as <A extends Ajv2020>(ajv: A) => A;
 
 /**
  * Validators of users' schemas. `lazy`: the schema is checked against the JSON Schema
@@ -38,23 +30,6 @@ export function createSchemaCompiler(options: { lazy?: boolean } = {}): (schema:
       return validate(value) ? [] : describeErrors(validate.errors ?? []);
     };
   };
-}
-
-/**
- * The ajv users' schemas are read with (draft-07, every error, hookd's formats). `source`: keep
- * the generated code, for ajv's standalone output (scripts/build.js precompiles the config's).
- */
-export function createUsersAjv(options: { source?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, ...(options.source ? { code: { source: true, esm: true } } : {}) });
-  addFormats(ajv);
-  ajv.addFormat('duration', new RegExp(DURATION_PATTERN));
-  ajv.addFormat('size', new RegExp(SIZE_PATTERN));
-  return ajv;
-}
-
-/** A Validator from a compiled (or standalone, precompiled) ajv function. */
-export function validatorFrom(validate: ValidateFunction): Validator {
-  return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
 }
 
 let ownAjv: Ajv2020 | undefined;
@@ -85,29 +60,6 @@ function compileOwn(schema: object): ValidateFunction {
   const validate = ownAjv.compile(schema);
   ownCompiled.set(schema, validate);
   return validate;
-}
-
-function describeErrors(list: ErrorObject[]): SchemaProblem[] {
-  return list.map((e) => {
-    // Point at the missing or unexpected property itself, not its parent object.
-    const property =
-      (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
-      (e.params as { additionalProperty?: string }).additionalProperty;
-    const pointer = property === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(property)}`;
-    const message =
-      e.keyword === 'additionalProperties'
-        ? 'is not a known property'
-        : e.keyword === 'required'
-          ? 'is required'
-          : e.keyword === 'enum'
-            ? `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`
-            : (e.message ?? 'is invalid');
-    return { pointer, message };
-  });
-}
-
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function parsePointer(pointer: string): string[] {

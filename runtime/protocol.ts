@@ -110,6 +110,9 @@ export interface HookTask {
 
 export type OutcomeStatus = 'ok' | 'error' | 'timeout' | 'oom' | 'crashed' | 'invalid-result';
 
+/** An outcome as recorded: the runtime's, or `invalid-output` for a filter result the judge refused. */
+export type StepStatus = OutcomeStatus | 'invalid-output';
+
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
@@ -154,6 +157,44 @@ export interface HookOutcome {
   emitted?: EmittedEvent[];
   /** Refused capability uses, at most 20 per call; absent when there were none. */
   denials?: HookDenial[];
+}
+
+/** Bounds of a payload a hook produces: nesting depth, and a lower bound of its JSON text's length. */
+export interface PayloadLimits {
+  maxDepth: number;
+  maxBytes: number;
+}
+
+/**
+ * A filter chain of module hooks, run by the sandbox host in one crossing: each step gets the
+ * previous accepted payload, judged there (chain/filter-judge.ts) against `schema`.
+ */
+export interface ChainTask {
+  /** The event; its payload is the chain's input. */
+  event: HookEvent;
+  /** The hooks in order; each step's `timeoutMs` is bounded by what is left of `deadline`. */
+  steps: Array<Omit<HookTask, 'event'>>;
+  /** Epoch ms after which no step starts (those left are `skipped`). */
+  deadline: number;
+  limits: PayloadLimits;
+  /** The event type's payload schema (draft-07); absent: any JSON payload is accepted. */
+  schema?: object | boolean;
+}
+
+/** One step of a chain: skipped (the deadline passed), or its outcome as recorded (value kept as JSON data). */
+export type ChainStepResult =
+  | { status: 'skipped' }
+  | {
+      status: StepStatus;
+      outcome: HookOutcome;
+      /** The payload after this step, present only when the step's accepted output changed it. */
+      payload?: unknown;
+    };
+
+export interface ChainOutcome {
+  /** The payload after the last step. */
+  payload: unknown;
+  steps: ChainStepResult[];
 }
 
 export interface SandboxOptions {
@@ -277,6 +318,15 @@ export interface WireTask extends Omit<HookTask, 'hook'> {
   hook: HookRef;
 }
 
+/**
+ * A chain on the wire: records as in WireTask; the schema travels once per host like a record
+ * (`key` names it, the host answers `miss` when it lacks it).
+ */
+export interface WireChain extends Omit<ChainTask, 'steps' | 'schema'> {
+  steps: Array<Omit<WireTask, 'event'>>;
+  schema?: { key: string; schema?: object | boolean };
+}
+
 /** One piscina pool of the host (one per limit profile in use). */
 export interface PoolStatus {
   threads: number;
@@ -293,6 +343,7 @@ export interface HostStatus {
 export type HostRequest =
   | { t: 'init'; options: SandboxOptions }
   | { t: 'run'; id: number; task: WireTask }
+  | { t: 'chain'; id: number; chain: WireChain }
   /** A round trip that runs no hook (readiness, metrics): the host answers `pong`. */
   | { t: 'ping'; id: number }
   | { t: 'close' }
@@ -306,7 +357,8 @@ export interface WireOutcome extends Omit<HookOutcome, 'value'> {
 export type HostMessage =
   | { t: 'ready' }
   | { t: 'outcome'; id: number; outcome: WireOutcome }
-  /** The host does not have this call's record (it restarted or evicted it): send it again. */
+  | { t: 'chain-outcome'; id: number; outcome: ChainOutcome }
+  /** The host does not have this call's record (or a chain's records or schema; it restarted or evicted them): send it again. */
   | { t: 'miss'; id: number }
   | { t: 'event'; event: SandboxEvent }
   | { t: 'pong'; id: number; status: HostStatus }

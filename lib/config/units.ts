@@ -18,8 +18,8 @@ const SIZE_UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-export const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*$';
-export const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])\\s*$';
+// The patterns are the users' schema formats `duration` and `size`, declared with their ajv.
+export { DURATION_PATTERN, SIZE_PATTERN } from '../../runtime/index.ts';
 
 /** A number is taken as milliseconds; a string needs a unit. Returns undefined when malformed. */
 export function parseDuration(value: number | string): number | undefined {

@@ -1,19 +1,44 @@
-// Runs one hook for one event and records it: the sandbox (module) or the command runner,
-// the invocation log (group-committed, retried while the storage fails), the failure count
-// with auto-disable, and a hook.executed notice on the bus. Never throws: every failure is
-// an outcome. A run's value is kept only as bounded JSON data (else it is invalid-result).
+// Runs one hook for one event, or a filter chain's hooks, and records each run: the sandbox
+// (module; a chain's consecutive module hooks in one crossing) or the command runner, the
+// invocation log (group-committed, retried while the storage fails), the failure count with
+// auto-disable, and a hook.executed notice on the bus. Never throws: every failure is an
+// outcome. A run's value is kept only as bounded JSON data (else it is invalid-result).
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
-import { toJsonData, type JsonLimits } from '../json-bounds.ts';
+import type { JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { HookCall } from '../metrics/index.ts';
-import type { HookEvent, HookOutcome, Sandbox } from '../../runtime/index.ts';
+import {
+  keepResultAsJson,
+  runChainSteps,
+  settleOutcome,
+  type ChainOutcome,
+  type ChainStepResult,
+  type CheckVerdict,
+  type HookEvent,
+  type HookOutcome,
+  type PayloadType,
+  type Sandbox,
+  type StepStatus,
+} from '../../runtime/index.ts';
 import type { HookRegistry } from './hook-registry.ts';
 
+export { keepResultAsJson, type CheckVerdict };
+
 /** An outcome as dispatch records it: the runtime's, or `invalid-output` for a filter result the schema refused. */
-export type InvocationStatus = HookOutcome['status'] | 'invalid-output';
+export type InvocationStatus = StepStatus;
+
+/** What a filter chain's hooks are judged against, and until when they may start. */
+export interface ChainSpec {
+  type: PayloadType;
+  /** The type's schema as the sandbox host compiles it (the same as `type.validate` checks). */
+  schema: object | boolean | undefined;
+  limits: JsonLimits;
+  /** Epoch ms after which no hook starts. */
+  deadline: number;
+}
 
 export interface Invocation {
   hook: HookRecord;
@@ -33,13 +58,6 @@ export interface InvokeOptions {
   /** Narrows what the hook's permissions grant for this call (a replay withholds the network and progress). */
   narrowGrants?: (grants: Record<string, unknown>) => Record<string, unknown>;
 }
-
-/**
- * A check's word on an ok value: refused (recorded as invalid-output with the message), or
- * accepted; `asJson` is the value as JSON data when the check already made exactly the copy
- * keepResultAsJson would, so it is not made twice.
- */
-export type CheckVerdict = { refused: string; asJson?: undefined } | { refused?: undefined; asJson?: { value: unknown } };
 
 export interface InvokerDeps {
   sandbox: Sandbox;
@@ -72,7 +90,10 @@ export function createInvoker(deps: InvokerDeps) {
     },
   });
 
-  async function run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined, options: InvokeOptions): Promise<HookOutcome> {
+  const grantsOf = (hook: HookRecord, event: HookEvent, options: Pick<InvokeOptions, 'narrowGrants'>) =>
+    (options.narrowGrants ?? ((g) => g))(deps.grantsFor?.(hook, event) ?? {});
+
+  async function run(hook: HookRecord, event: HookEvent, timeoutMs: number | undefined, options: Pick<InvokeOptions, 'narrowGrants'>): Promise<HookOutcome> {
     if (hook.kind === 'command') {
       if (deps.runCommand) return deps.runCommand(hook, event, timeoutMs);
       return { status: 'error', error: { message: 'command hooks are not available' }, logs: [], durationMs: 0 };
@@ -87,8 +108,54 @@ export function createInvoker(deps: InvokerDeps) {
       event,
       timeoutMs,
       limits: hook.limits ?? undefined,
-      grants: (options.narrowGrants ?? ((g) => g))(deps.grantsFor?.(hook, event) ?? {}),
+      grants: grantsOf(hook, event, options),
     });
+  }
+
+  /** Whether a chain step runs in the sandbox host (with its neighbours) rather than here. */
+  const inSandbox = (hook: HookRecord) => hook.kind !== 'command' && hook.compiled !== null && hook.compiled !== undefined;
+
+  /**
+   * A filter chain's hooks on `event.payload`, in order: each run of consecutive module hooks
+   * crosses into the sandbox host once (host/chain.ts runs and judges them there); command
+   * hooks and hooks without a module run here, by the same step loop and judge.
+   */
+  async function runChain(hooks: readonly HookRecord[], event: HookEvent, spec: ChainSpec): Promise<ChainOutcome> {
+    let payload = event.payload;
+    const steps: ChainStepResult[] = [];
+    for (let start = 0; start < hooks.length; ) {
+      const sandboxed = inSandbox(hooks[start]!);
+      let end = start + 1;
+      while (end < hooks.length && inSandbox(hooks[end]!) === sandboxed) end += 1;
+      const segment = hooks.slice(start, end);
+      const at = { ...event, payload };
+      const out = sandboxed
+        ? await deps.sandbox.runChain({
+            event: at,
+            steps: segment.map((hook) => ({
+              hookId: hook.id,
+              hookName: hook.name,
+              hook: hook.compiled!,
+              ...(hook.timeoutMs != null ? { timeoutMs: hook.timeoutMs } : {}),
+              ...(hook.limits ? { limits: hook.limits } : {}),
+              grants: grantsOf(hook, at, {}),
+            })),
+            deadline: spec.deadline,
+            limits: spec.limits,
+            ...(spec.schema === undefined ? {} : { schema: spec.schema }),
+          })
+        : await runChainSteps(segment, payload, {
+            type: spec.type,
+            limits: spec.limits,
+            deadline: spec.deadline,
+            timeoutOf: (hook) => hook.timeoutMs ?? undefined,
+            run: (hook, input, timeoutMs) => run(hook, { ...event, payload: input }, timeoutMs, {}),
+          });
+      steps.push(...out.steps);
+      payload = out.payload;
+      start = end;
+    }
+    return { payload, steps };
   }
 
   async function countOutcome(hook: HookRecord, ok: boolean, reason: string): Promise<void> {
@@ -116,14 +183,15 @@ export function createInvoker(deps: InvokerDeps) {
   async function invoke(hook: HookRecord, event: HookEvent, options: InvokeOptions): Promise<Invocation> {
     const timeoutMs = options.timeoutMs ?? hook.timeoutMs ?? undefined;
     const outcome = await run(hook, event, timeoutMs, options);
-    let status: InvocationStatus = outcome.status;
-    const verdict = status === 'ok' ? options.check?.(outcome.value) : undefined;
-    if (verdict?.refused !== undefined) {
-      status = 'invalid-output';
-      outcome.error = { message: verdict.refused };
-    }
-    if (verdict?.asJson) outcome.value = verdict.asJson.value;
-    else status = keepResultAsJson(outcome, status, deps.payloadLimits);
+    const status = settleOutcome(outcome, options.check, deps.payloadLimits);
+    return record(hook, event, status, outcome, options);
+  }
+
+  /**
+   * Records a settled run (invocation log or `collect`, failure count, metrics) and tells the
+   * listeners; `event` carries the payload the hook was given.
+   */
+  async function record(hook: HookRecord, event: HookEvent, status: InvocationStatus, outcome: HookOutcome, options: InvokeOptions): Promise<Invocation> {
     const invocation: Invocation = { hook, status, outcome };
     if (!options.dryRun) {
       deps.observeCall({ hook: hook.name, mode: options.mode, status, durationMs: outcome.durationMs });
@@ -159,28 +227,7 @@ export function createInvoker(deps: InvokerDeps) {
     return invocation;
   }
 
-  return { invoke, drain: () => log.drain() };
+  return { invoke, runChain, record, drain: () => log.drain() };
 }
 
 export type Invoker = ReturnType<typeof createInvoker>;
-
-/**
- * A run's value goes on to dry-run answers, the CLI and the judge, so it is kept only as
- * bounded JSON data. An ok run whose value is not (a BigInt, a Map, too deep) is
- * `invalid-result`, as the runtime already says of a function or a symbol (a filter's judge,
- * run first, has refused it as invalid-output). Returns the status to record.
- */
-export function keepResultAsJson(outcome: HookOutcome, status: InvocationStatus, payloadLimits: JsonLimits): InvocationStatus {
-  if (outcome.value === undefined) return status;
-  // One level more than a payload: a filter's { patch } wraps one.
-  const data = toJsonData(outcome.value, { ...payloadLimits, maxDepth: payloadLimits.maxDepth + 1 });
-  if (data.ok) {
-    outcome.value = data.value;
-    return status;
-  }
-  outcome.value = undefined;
-  if (status !== 'ok') return status;
-  const where = data.pointer ? ` (at ${data.pointer})` : '';
-  outcome.error = { name: 'InvalidResultError', message: `the hook's result cannot be kept as JSON: ${data.message}${where}` };
-  return 'invalid-result';
-}

@@ -1,11 +1,11 @@
 // The daemon's side of the runtime: one sandbox-host child, the calls in flight to it, and
 // its replacement when it dies (those calls end as `crashed`). run() never rejects.
 import type { ChildProcess } from 'node:child_process';
-import { deserialize } from 'node:v8';
 import { createSentRecords } from '../channel/hook-records.ts';
 import { createCoalescingSender, type CoalescingSender } from '../channel/ipc-coalesce.ts';
+import { toOutcome } from '../channel/wire-outcome.ts';
 import { KILL_GRACE_MS } from '../host/pool.ts';
-import type { HookOutcome, HookTask, HostMessage, HostRequest, HostStatus, SandboxEvent, SandboxOptions, WireOutcome } from '../protocol.ts';
+import type { ChainOutcome, ChainTask, HookOutcome, HookTask, HostMessage, HostRequest, HostStatus, SandboxEvent, SandboxOptions, WireChain } from '../protocol.ts';
 import { spawnSandboxHost, ULIMIT_FAILED_EXIT } from './spawn-host.ts';
 
 export interface SandboxStats {
@@ -18,6 +18,12 @@ export interface SandboxStats {
 export interface Sandbox {
   start(): Promise<void>;
   run(task: HookTask): Promise<HookOutcome>;
+  /**
+   * A filter chain of module hooks in one crossing to the host (see ChainTask). Never rejects:
+   * when the host dies or stops answering during the chain, every step ends with that failure
+   * and the payload is the chain's input.
+   */
+  runChain(chain: ChainTask): Promise<ChainOutcome>;
   /**
    * A round trip to the running host that runs no hook; rejects, with the reason as message,
    * when no host is ready (starting, restarting, closed) or it does not answer within timeoutMs.
@@ -35,25 +41,24 @@ const HOST_ANSWER_GRACE_MS = 2_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 const MAX_RESTART_DELAY_MS = 5_000;
 
+/** A call or a chain in flight to the host. */
 interface Call {
-  resolve(outcome: HookOutcome): void;
+  resolve(answer: HookOutcome | ChainOutcome): void;
   timer: NodeJS.Timeout;
   started: number;
-  task: HookTask;
+  /** Puts the request on the wire; `withRecords` after a `miss`. */
+  send(withRecords: boolean): void;
+  /** What the caller gets when the call fails before the host answers. */
+  failure(outcome: HookOutcome): HookOutcome | ChainOutcome;
 }
 
 function failed(status: HookOutcome['status'], message: string, started: number): HookOutcome {
   return { status, error: { name: 'Error', message }, logs: [], durationMs: Math.round((Date.now() - started) * 1000) / 1000 };
 }
 
-function toOutcome(wire: WireOutcome): HookOutcome {
-  const { valueBytes, ...rest } = wire;
-  if (wire.status !== 'ok') return rest;
-  try {
-    return { ...rest, value: valueBytes ? deserialize(valueBytes) : undefined };
-  } catch (err) {
-    return { ...rest, status: 'invalid-result', error: { name: 'InvalidResultError', message: `the hook's result could not be read: ${(err as Error).message}` } };
-  }
+/** A chain that failed as a whole: each step gets the failure, the payload stays the input. */
+function failedChain(chain: ChainTask, outcome: HookOutcome): ChainOutcome {
+  return { payload: chain.event.payload, steps: chain.steps.map(() => ({ status: outcome.status, outcome: { ...outcome, logs: [] } })) };
 }
 
 // Below this, Node itself may not start under the rlimit (600 MB was checked to work).
@@ -74,6 +79,9 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
   // Both belong to the current host: a new host starts with an empty channel and no records.
   let outbox: CoalescingSender<HostRequest> | undefined;
   const sentRecords = createSentRecords();
+  // Payload schemas sent to the current host, by key; keys are per schema object, for this daemon's life.
+  let sentSchemas = new Set<string>();
+  const schemaKeys = new WeakMap<object, string>();
   let closing = false;
   let nextId = 1;
   let hostStarts = 0;
@@ -89,21 +97,41 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     }
   }
 
-  function finish(id: number, outcome: HookOutcome): void {
+  function finish(id: number, answer: HookOutcome | ChainOutcome): void {
     const call = calls.get(id);
     if (!call) return;
     calls.delete(id);
     clearTimeout(call.timer);
     completed += 1;
-    call.resolve(outcome);
+    call.resolve(answer);
+  }
+
+  function fail(id: number, status: HookOutcome['status'], message: string): void {
+    const call = calls.get(id);
+    if (call) finish(id, call.failure(failed(status, message, call.started)));
   }
 
   function sendRun(id: number, task: HookTask, withRecord: boolean): void {
-    if (!outbox) {
-      finish(id, failed('crashed', 'the sandbox host went away before the call was sent', calls.get(id)?.started ?? Date.now()));
-      return;
-    }
+    if (!outbox) return fail(id, 'crashed', 'the sandbox host went away before the call was sent');
     outbox.send({ t: 'run', id, task: { ...task, hook: sentRecords.refFor(task.hook, withRecord) } });
+  }
+
+  function schemaRef(schema: object | boolean | undefined, force: boolean): WireChain['schema'] {
+    if (schema === undefined || schema === true) return undefined; // accepts every payload
+    let key = typeof schema === 'boolean' ? 'false' : schemaKeys.get(schema);
+    if (key === undefined) schemaKeys.set(schema as object, (key = `s${nextId++}`));
+    if (!force && sentSchemas.has(key)) return { key };
+    sentSchemas.add(key);
+    return { key, schema };
+  }
+
+  function sendChain(id: number, chain: ChainTask, withRecords: boolean): void {
+    if (!outbox) return fail(id, 'crashed', 'the sandbox host went away before the chain was sent');
+    const { steps, schema, ...rest } = chain;
+    const wire: WireChain = { ...rest, steps: steps.map((step) => ({ ...step, hook: sentRecords.refFor(step.hook, withRecords) })) };
+    const ref = schemaRef(schema, withRecords);
+    if (ref) wire.schema = ref;
+    outbox.send({ t: 'chain', id, chain: wire });
   }
 
   function settlePing(id: number, outcome: { status: HostStatus } | { error: Error }): void {
@@ -118,23 +146,19 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
   function onMessage(message: HostMessage): void {
     switch (message.t) {
       case 'outcome': finish(message.id, toOutcome(message.outcome)); break;
+      case 'chain-outcome': finish(message.id, message.outcome); break;
       case 'pong': settlePing(message.id, { status: message.status }); break;
       case 'event': emit(message.event); break;
       case 'many': for (const one of message.messages) onMessage(one); break;
-      case 'miss': {
-        const call = calls.get(message.id);
-        if (call) sendRun(message.id, call.task, true);
-        break;
-      }
+      case 'miss': calls.get(message.id)?.send(true); break;
       default: break;
     }
   }
 
   function failSent(requests: HostRequest[], err: unknown): void {
     for (const request of requests) {
-      if (request.t === 'run') {
-        const started = calls.get(request.id)?.started ?? Date.now();
-        finish(request.id, failed('crashed', `could not send the call to the sandbox host: ${(err as Error).message}`, started));
+      if (request.t === 'run' || request.t === 'chain') {
+        fail(request.id, 'crashed', `could not send the call to the sandbox host: ${(err as Error).message}`);
       } else if (request.t === 'ping') {
         settlePing(request.id, { error: new Error(`sandbox host unreachable: ${(err as Error).message}`) });
       }
@@ -147,6 +171,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     const child = spawnSandboxHost({ memoryBudgetMb: options.memoryBudgetMb });
     host = child;
     sentRecords.reset();
+    sentSchemas = new Set();
     outbox = createCoalescingSender<HostRequest>({
       write: (message) => {
         if (child.connected) child.send(message);
@@ -188,7 +213,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     const why = closing
       ? 'the sandbox was closed during the call'
       : `the sandbox host died (code ${code}, signal ${signal}) during the call; it is being restarted`;
-    for (const [id, call] of calls) finish(id, failed('crashed', why, call.started));
+    for (const id of [...calls.keys()]) fail(id, 'crashed', why);
     if (closing) return;
     // A host that keeps dying at birth is restarted with backoff, not in a tight loop.
     quickDeaths = livedMs < 2_000 ? quickDeaths + 1 : 0;
@@ -210,24 +235,38 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
     return ready;
   }
 
-  async function run(task: HookTask): Promise<HookOutcome> {
+  /** Starts a call: `timeoutMs` is how long the host has to answer (before the grace). */
+  async function call<T extends HookOutcome | ChainOutcome>(
+    timeoutMs: number,
+    send: (id: number, withRecords: boolean) => void,
+    failure: (outcome: HookOutcome) => T,
+  ): Promise<T> {
     const started = Date.now();
     try {
       await ensureHost();
     } catch (err) {
-      return failed('crashed', `the sandbox host is not available: ${(err as Error).message}`, started);
+      return failure(failed('crashed', `the sandbox host is not available: ${(err as Error).message}`, started));
     }
     const id = nextId++;
-    const timeoutMs = task.timeoutMs ?? options.defaultTimeoutMs;
-    return new Promise<HookOutcome>((resolve) => {
+    return new Promise<T>((resolve) => {
       // Backstop only: the host answers timeouts itself; this covers a host that stopped answering.
-      const timer = setTimeout(() => {
-        finish(id, failed('timeout', `the sandbox host did not answer within ${timeoutMs} ms (+ grace)`, started));
-      }, timeoutMs + KILL_GRACE_MS + HOST_ANSWER_GRACE_MS);
+      const timer = setTimeout(() => fail(id, 'timeout', `the sandbox host did not answer within ${timeoutMs} ms (+ grace)`), timeoutMs + KILL_GRACE_MS + HOST_ANSWER_GRACE_MS);
       timer.unref();
-      calls.set(id, { resolve, timer, started, task });
-      sendRun(id, task, false);
+      calls.set(id, { resolve: resolve as (answer: HookOutcome | ChainOutcome) => void, timer, started, send: (withRecords) => send(id, withRecords), failure });
+      send(id, false);
     });
+  }
+
+  function run(task: HookTask): Promise<HookOutcome> {
+    return call(task.timeoutMs ?? options.defaultTimeoutMs, (id, withRecord) => sendRun(id, task, withRecord), (outcome) => outcome);
+  }
+
+  function runChain(chain: ChainTask): Promise<ChainOutcome> {
+    if (chain.steps.length === 0) return Promise.resolve({ payload: chain.event.payload, steps: [] });
+    // The last step may start just before the deadline and run its own full timeout.
+    const longest = Math.max(...chain.steps.map((s) => s.timeoutMs ?? options.defaultTimeoutMs));
+    const timeoutMs = Math.max(0, chain.deadline - Date.now()) + longest;
+    return call(timeoutMs, (id, withRecords) => sendChain(id, chain, withRecords), (outcome) => failedChain(chain, outcome));
   }
 
   function ping(timeoutMs: number): Promise<HostStatus> {
@@ -268,6 +307,7 @@ export function createSandbox(opts: CreateSandboxOptions): Sandbox {
       await ensureHost();
     },
     run,
+    runChain,
     ping,
     close,
     stats: () => ({ hostPid: host?.pid, hostStarts, inFlight: calls.size, completed }),

@@ -3,6 +3,7 @@
 // ArrayBuffer memory of every hook together. Side effects: IPC listeners, exits with its parent.
 import { createRecordCache } from '../channel/hook-records.ts';
 import { createCoalescingSender } from '../channel/ipc-coalesce.ts';
+import { createChainRunner } from './chain.ts';
 import { createPools, type Pools } from './pool.ts';
 import type { HostMessage, HostRequest } from '../protocol.ts';
 
@@ -19,6 +20,13 @@ const out = createCoalescingSender<HostMessage>({
 
 let pools: Pools | undefined;
 const records = createRecordCache();
+const runChain = createChainRunner({
+  run: (task) => {
+    if (!pools) throw new Error('sandbox host got a chain before init');
+    return pools.run(task);
+  },
+  records,
+});
 
 async function handle(request: HostRequest): Promise<void> {
   switch (request.t) {
@@ -37,6 +45,12 @@ async function handle(request: HostRequest): Promise<void> {
       }
       const outcome = await pools.run({ ...request.task, hook });
       out.send({ t: 'outcome', id: request.id, outcome });
+      return;
+    }
+    case 'chain': {
+      if (!pools) throw new Error('sandbox host got a chain before init');
+      const outcome = await runChain(request.chain);
+      out.send(outcome ? { t: 'chain-outcome', id: request.id, outcome } : { t: 'miss', id: request.id });
       return;
     }
     case 'ping': {

@@ -2,7 +2,7 @@
 // plain data and never reach a prototype.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyMergePatch } from '../../../lib/dispatch/merge-patch.ts';
+import { applyMergePatch } from '../../../runtime/chain/merge-patch.ts';
 
 test('RFC 7396 basics: replace, add, remove with null, nested merge, non-object replaces', () => {
   assert.deepEqual(applyMergePatch({ a: 1, b: { c: 2, d: 3 } }, { a: 9, b: { c: null, e: 4 }, f: [1] }), { a: 9, b: { d: 3, e: 4 }, f: [1] });

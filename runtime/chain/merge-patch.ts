@@ -1,7 +1,7 @@
 // RFC 7396 JSON Merge Patch: how a filter hook changes part of a payload with { patch }.
 // Own properties only: "__proto__", "constructor" and "prototype" are ordinary keys, read and
 // written as data; no prototype is ever read through or changed.
-import { defineOwn } from '../json-bounds.ts';
+import { defineOwn } from './json-data.ts';
 
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
