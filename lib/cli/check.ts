@@ -4,12 +4,13 @@
 // Prints `path:line:column: message` per problem; exit 2 when anything is invalid.
 import { relative, resolve } from 'node:path';
 import { createCatalog } from '../catalog.ts';
-import { checkProgram } from '../commands/index.ts';
+// The files, not the folders' index.ts: those load execa and chokidar, which check never runs.
+import { checkProgram } from '../commands/check-program.ts';
 import { loadConfig } from '../config/index.ts';
 import type { HooksStore } from '../db/hooks-store.ts';
 import { createHookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvGrants } from '../env-grants.ts';
-import { syncHooksDir } from '../hooks-dir/index.ts';
+import { syncHooksDir } from '../hooks-dir/sync.ts';
 import { createCompilerFromConfig } from '../sandbox.ts';
 import { createSilentLogger } from '../silent-logger.ts';
 import { knownCredentials } from '../tokens.ts';

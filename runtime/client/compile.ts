@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from '../protocol.ts';
 import { createCompileCache, type CompileCache } from './compile-cache.ts';
 import { COMPILE_WORKER_BUNDLED, COMPILE_WORKER_ENTRY } from './entry-points.ts';
@@ -44,7 +44,9 @@ const COMPILE_HEAP_MB = 256;
 
 type CompilePool = Piscina<CompileRequest, CompileReply | AnalyzeReply>;
 
-function startCompilePool(): CompilePool {
+// piscina is loaded with the first source no cache answers: a check of unchanged hooks never needs it.
+async function startCompilePool(): Promise<CompilePool> {
+  const { Piscina } = await import('piscina');
   return new Piscina({
     filename: COMPILE_WORKER_ENTRY,
     minThreads: 0,
@@ -76,7 +78,7 @@ function toResult(reply: CompileReply, hash: string, filename: string): CompileR
 /** A compiler with its own single-thread pool, started lazily, idle after a minute. */
 export function createCompiler(opts: CompilerOptions): Compiler {
   const cache = new Map<string, Promise<CompileResult>>();
-  let pool: CompilePool | undefined;
+  let pool: Promise<CompilePool> | undefined;
   // Settles once the thread has loaded Babel: the deadline is the source's, not the thread's
   // start (seconds on a loaded machine). Reset when the thread ends (idle, or a deadline).
   let warm: Promise<unknown> | undefined;
@@ -88,20 +90,17 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return disk;
   }
 
-  function getPool(): CompilePool {
-    if (!pool) {
-      pool = startCompilePool();
-      pool.on('workerDestroy', () => {
-        warm = undefined;
-      });
-    }
+  function getPool(): Promise<CompilePool> {
+    pool ??= startCompilePool().then((started) => started.on('workerDestroy', () => {
+      warm = undefined;
+    }));
     return pool;
   }
 
   /** Runs one task in the worker under the deadline; a timeout or a dead worker is an error message. */
   async function runTask<T>(task: CompileRequest, name: string, what: string): Promise<{ ok: true; reply: T } | { ok: false; message: string }> {
     try {
-      const p = getPool();
+      const p = await getPool();
       warm ??= warmUp(p);
       await warm;
       return { ok: true, reply: (await p.run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) })) as T };
@@ -173,7 +172,7 @@ export function createCompiler(opts: CompilerOptions): Compiler {
       cache.clear();
       const p = pool;
       pool = undefined;
-      await p?.destroy();
+      await p?.then((started) => started.destroy(), () => {});
     },
   };
 }
