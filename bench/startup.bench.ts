@@ -2,7 +2,8 @@
 // (plain node, a fresh data dir): time from spawn to the first 200 from GET /healthz, and the
 // idle RSS of the whole process tree (hookd's includes its sandbox host with a warm worker)
 // a few seconds later. Alternating rounds, medians and ratios. Then the CLI's own start:
-// `hookd --help` and `hookd check` on the example hooks, against `node -e 0`.
+// `hookd --help` and `hookd check` on the example hooks (a first check, and a re-check of
+// unchanged hooks), against `node -e 0`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -88,15 +89,29 @@ const bRss = median(bare.map((s) => s.rssMb));
 console.log(`median start: hookd ${hStart.toFixed(0)} ms, bare ${bStart.toFixed(0)} ms, hookd/bare ${ratio(hStart, bStart)}`);
 console.log(`median idle tree RSS: hookd ${hRss.toFixed(1)} MB, bare ${bRss.toFixed(1)} MB, hookd/bare ${ratio(hRss, bRss)}`);
 
-function timeCommand(args: string[]): number {
+function timeCommand(args: string[], env: Record<string, string> = {}): number {
   const began = performance.now();
-  const run = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'ignore' });
+  const run = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'ignore', env: { ...process.env, ...env } });
   if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}`);
   return performance.now() - began;
 }
+// `hookd check` keeps compiled hook files in the data directory: a first check compiles every
+// hook (a fresh data dir each time), a re-check of unchanged hooks reads them back.
+const checkData = makeTempDir('hookd-bench-check-');
+const firstCheck = () => {
+  const fresh = makeTempDir('hookd-bench-check-');
+  try {
+    return timeCommand([CLI, 'check'], { HOOKD_DATA_DIR: fresh.dir });
+  } finally {
+    fresh.remove();
+  }
+};
+timeCommand([CLI, 'check'], { HOOKD_DATA_DIR: checkData.dir });
 const cli = [
   { command: 'node -e 0', ms: median(Array.from({ length: ROUNDS }, () => timeCommand(['-e', '0']))) },
   { command: 'hookd --help', ms: median(Array.from({ length: ROUNDS }, () => timeCommand([CLI, '--help']))) },
-  { command: 'hookd check (example hooks)', ms: median(Array.from({ length: ROUNDS }, () => timeCommand([CLI, 'check']))) },
+  { command: 'hookd check (example hooks, first: compiles all)', ms: median(Array.from({ length: ROUNDS }, firstCheck)) },
+  { command: 'hookd check (example hooks, unchanged: compile cache)', ms: median(Array.from({ length: ROUNDS }, () => timeCommand([CLI, 'check'], { HOOKD_DATA_DIR: checkData.dir }))) },
 ];
+checkData.remove();
 printTable('CLI start (median wall time to exit)', cli.map((c) => ({ command: c.command, ms: c.ms.toFixed(0), 'vs node -e 0': ratio(c.ms, cli[0]!.ms) })));

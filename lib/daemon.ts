@@ -134,6 +134,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const progress = createProgress({ bus, config: config.progress, maxDepth: config.events.maxDepth });
   const { sandbox, compiler } = createSandboxFromConfig({
     config: config.runtime,
+    dataDir: config.dataDir,
     log,
     onHookEvent: createHookProgressPublisher({ publish: progress.publish, log }),
   });

@@ -2,9 +2,10 @@
 // host reports (starts, exits with calls lost) with its pid as hostPid (pid is the daemon's).
 // The runtime has no defaults of its own: the config's (config/hookd.yaml) are the one source,
 // and whoever starts a sandbox (the daemon, the CLI, tests, benches) passes them through here.
+import { join } from 'node:path';
 import type { RuntimeConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
-import { createCompiler, createSandbox, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
+import { createCompiler, createSandbox, type Compiler, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
 
 /** The runtime's options from the config's runtime section. */
 export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
@@ -23,8 +24,19 @@ export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
   };
 }
 
+/**
+ * The compiler for hooks of this configuration. Compiled hook files are kept in the data
+ * directory (cache/compile), so `hookd check`, `run-hook` and the daemon compile an unchanged
+ * hook once between them.
+ */
+export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string): Compiler {
+  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: join(dataDir, 'cache', 'compile') });
+}
+
 export function createSandboxFromConfig(deps: {
   config: RuntimeConfig;
+  /** The data directory: compiled hooks are kept there (createCompilerFromConfig). */
+  dataDir: string;
   log: Logger;
   onHookEvent?: (event: SandboxEvent) => void;
 }) {
@@ -43,6 +55,6 @@ export function createSandboxFromConfig(deps: {
       }
     },
   });
-  const compiler = createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs });
+  const compiler = createCompilerFromConfig(c, deps.dataDir);
   return { sandbox, compiler };
 }

@@ -1,17 +1,19 @@
 // `hookd check`: the configuration, then every hook in the hooks directory, defined by the
 // daemon's own sync and rules (compiled, patterns, permissions, programs) without a database.
+// Hooks compiled by an earlier check or the daemon come from the data directory's cache.
 // Prints `path:line:column: message` per problem; exit 2 when anything is invalid.
 import { relative, resolve } from 'node:path';
 import { createCatalog } from '../catalog.ts';
-import { checkProgram } from '../commands/index.ts';
+// The files, not the folders' index.ts: those load execa and chokidar, which check never runs.
+import { checkProgram } from '../commands/check-program.ts';
 import { loadConfig } from '../config/index.ts';
 import type { HooksStore } from '../db/hooks-store.ts';
 import { createHookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvGrants } from '../env-grants.ts';
-import { syncHooksDir } from '../hooks-dir/index.ts';
+import { syncHooksDir } from '../hooks-dir/sync.ts';
+import { createCompilerFromConfig } from '../sandbox.ts';
 import { createSilentLogger } from '../silent-logger.ts';
 import { knownCredentials } from '../tokens.ts';
-import { createCompiler } from '../../runtime/index.ts';
 import { EXIT } from './exit.ts';
 import { createMemoryHooksStore } from './memory-hooks-store.ts';
 
@@ -26,7 +28,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
   const dir = opts.hooksDir ? resolve(cwd, opts.hooksDir) : config.hooks.dir;
   const shown = relative(cwd, dir);
   const prefix = shown === '' ? '' : `${shown}/`;
-  const compiler = createCompiler({ maxSourceBytes: config.runtime.maxSourceBytes, compileTimeoutMs: config.runtime.compileTimeoutMs });
+  const compiler = createCompilerFromConfig(config.runtime, config.dataDir);
   const store = createMemoryHooksStore();
   try {
     const report = await syncHooksDir({

@@ -72,6 +72,7 @@ export function createHookRunner(deps: HookRunnerDeps) {
   const progress: ProgressItem[] = [];
   const { sandbox, compiler } = createSandboxFromConfig({
     config: config.runtime,
+    dataDir: config.dataDir,
     log: deps.log,
     onHookEvent: (event) => {
       if (event.type === 'hook.progress') progress.push(...event.items);

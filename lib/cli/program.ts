@@ -38,8 +38,6 @@ export function createProgram(output?: OutputConfiguration): Command {
     .option(...CONFIG_OPTION)
     .option('--hooks-dir <dir>', 'check this directory instead of the config\'s hooks.dir')
     .action(async (opts: { config?: string; hooksDir?: string }) => {
-      const { prestartCompileThread } = await import('../../runtime/client/compile.ts');
-      prestartCompileThread();
       const { checkCommand } = await import('./check.ts');
       process.exitCode = await checkCommand(opts);
     });

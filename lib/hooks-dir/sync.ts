@@ -3,7 +3,8 @@
 // is kept as a disabled hook whose reason names the file, line and column; a file refused
 // unread (not a regular file, too large, outside the directory) is kept without its text.
 import { createHash } from 'node:crypto';
-import { parseSidecar, readSidecarText } from '../commands/index.ts';
+// The sidecar's module, not commands/index.ts: `hookd check` syncs without loading execa.
+import { parseSidecar, readSidecarText } from '../commands/sidecar.ts';
 import { readContainedFile, type ContainedRead } from '../contained-file.ts';
 import type { HookFields, HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';

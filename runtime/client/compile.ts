@@ -1,16 +1,23 @@
 // Hook source -> ModuleSource record, at registration, and a hook file's literal config at
 // discovery. Babel runs in a worker thread under a deadline so a large or hostile source never
-// blocks the daemon's event loop; compile results are
-// cached by content hash (plus filename, which names the hook's stack frames and says whether
-// the source is TypeScript: `.ts`/`.mts` lose their types in place, see compile/strip-types.mjs).
+// blocks the daemon's event loop; the thread starts at the first source no cache answers. A hook
+// file's config and compilation come from one task (one parse). Results are cached by content
+// hash plus filename (it names the hook's stack frames and says whether the source is
+// TypeScript: `.ts`/`.mts` lose their types in place, see compile/strip-types.mjs): in memory,
+// and, with `cacheDir`, on disk for later processes (compile-cache.ts).
 import { createHash } from 'node:crypto';
-import { Piscina } from 'piscina';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from '../protocol.ts';
-import { COMPILE_WORKER_ENTRY } from './entry-points.ts';
+import { createCompileCache, type CompileCache } from './compile-cache.ts';
+import { COMPILE_WORKER_BUNDLED, COMPILE_WORKER_ENTRY } from './entry-points.ts';
 
 export interface CompilerOptions {
   maxSourceBytes: number;
   compileTimeoutMs: number;
+  /** A directory for hook files compiled here, read by later processes; none: memory only. Used from the build only. */
+  cacheDir?: string;
 }
 
 export interface Compiler {
@@ -25,18 +32,21 @@ interface CompileRequest {
   filename: string;
 }
 
-// What compile/compile-worker.mjs answers.
+// What compile/compile-worker.mjs answers: its default task, and analyzeHook for a hook file.
 type CompileReply =
   | { ok: true; record: Record<string, unknown> }
   | { ok: false; error: { message: string; line?: number; column?: number } };
+type AnalyzeReply = { config: HookConfigResult; compiled?: CompileReply };
 
 const CACHE_ENTRIES = 256;
 // Babel's heap for a 256 KiB source stays far below this; a pathological one dies alone.
 const COMPILE_HEAP_MB = 256;
 
-type CompilePool = Piscina<CompileRequest, CompileReply | HookConfigResult>;
+type CompilePool = Piscina<CompileRequest, CompileReply | AnalyzeReply>;
 
-function startCompilePool(): CompilePool {
+// piscina is loaded with the first source no cache answers: a check of unchanged hooks never needs it.
+async function startCompilePool(): Promise<CompilePool> {
+  const { Piscina } = await import('piscina');
   return new Piscina({
     filename: COMPILE_WORKER_ENTRY,
     minThreads: 0,
@@ -52,43 +62,45 @@ function warmUp(pool: CompilePool): Promise<unknown> {
   return pool.run(null as never, { name: 'warmUp' }).catch(() => {});
 }
 
-// A thread started ahead of any compiler, adopted by the next one created in this process.
-let spare: { pool: CompilePool; warm: Promise<unknown> } | undefined;
+// The compiler's identity for the disk cache: a digest of the build's bundled worker, read once.
+let build: Promise<string | undefined> | undefined;
+function compilerBuild(): Promise<string | undefined> {
+  build ??= COMPILE_WORKER_BUNDLED
+    ? readFile(fileURLToPath(COMPILE_WORKER_ENTRY)).then((code) => createHash('sha256').update(code).digest('hex'), () => undefined)
+    : Promise.resolve(undefined); // sources spread over files and packages: no cache
+  return build;
+}
 
-/**
- * Starts a compile thread now, for the next compiler to adopt: the CLI calls it before it reads
- * the configuration, so Babel loads (a third of a second) while the main thread works.
- */
-export function prestartCompileThread(): void {
-  if (spare) return;
-  const pool = startCompilePool();
-  spare = { pool, warm: warmUp(pool) };
+function toResult(reply: CompileReply, hash: string, filename: string): CompileResult {
+  return reply.ok ? { ok: true, hook: { hash, record: reply.record, filename } } : { ok: false, error: reply.error };
 }
 
 /** A compiler with its own single-thread pool, started lazily, idle after a minute. */
 export function createCompiler(opts: CompilerOptions): Compiler {
   const cache = new Map<string, Promise<CompileResult>>();
-  let pool: CompilePool | undefined;
+  let pool: Promise<CompilePool> | undefined;
   // Settles once the thread has loaded Babel: the deadline is the source's, not the thread's
   // start (seconds on a loaded machine). Reset when the thread ends (idle, or a deadline).
   let warm: Promise<unknown> | undefined;
 
-  function getPool(): CompilePool {
-    if (!pool) {
-      if (spare) ({ pool, warm } = spare);
-      spare = undefined;
-      pool ??= startCompilePool();
-      pool.on('workerDestroy', () => {
-        warm = undefined;
-      });
-    }
+  let disk: Promise<CompileCache | undefined> | undefined;
+  function diskCache(): Promise<CompileCache | undefined> {
+    const dir = opts.cacheDir;
+    disk ??= dir === undefined ? Promise.resolve(undefined) : compilerBuild().then((id) => (id ? createCompileCache({ dir, build: id }) : undefined));
+    return disk;
+  }
+
+  function getPool(): Promise<CompilePool> {
+    pool ??= startCompilePool().then((started) => started.on('workerDestroy', () => {
+      warm = undefined;
+    }));
     return pool;
   }
 
   /** Runs one task in the worker under the deadline; a timeout or a dead worker is an error message. */
   async function runTask<T>(task: CompileRequest, name: string, what: string): Promise<{ ok: true; reply: T } | { ok: false; message: string }> {
     try {
-      const p = getPool();
+      const p = await getPool();
       warm ??= warmUp(p);
       await warm;
       return { ok: true, reply: (await p.run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) })) as T };
@@ -105,15 +117,22 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return bytes > opts.maxSourceBytes ? `hook source is ${bytes} bytes, over the ${opts.maxSourceBytes}-byte limit (runtime.maxSourceSize)` : undefined;
   }
 
+  function remember(key: string, result: Promise<CompileResult>): void {
+    cache.delete(key); // re-insert: the Map's order is our LRU order
+    cache.set(key, result);
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+
   // A timeout or a dead worker says nothing about the source: such answers leave the cache.
   async function runCompile(source: string, filename: string, hash: string, key: string): Promise<CompileResult> {
+    const kept = await (await diskCache())?.get(hash, filename);
+    if (kept) return { ok: true, hook: { hash, record: kept.record, filename } };
     const ran = await runTask<CompileReply>({ source, filename }, 'default', 'compilation');
     if (!ran.ok) {
       cache.delete(key);
       return { ok: false, error: { message: `${filename}: ${ran.message}` } };
     }
-    if (!ran.reply.ok) return { ok: false, error: ran.reply.error };
-    return { ok: true, hook: { hash, record: ran.reply.record, filename } };
+    return toResult(ran.reply, hash, filename);
   }
 
   return {
@@ -122,27 +141,38 @@ export function createCompiler(opts: CompilerOptions): Compiler {
       if (large) return Promise.resolve({ ok: false, error: { message: `${filename}: ${large}` } });
       const hash = createHash('sha256').update(source).digest('hex');
       const key = `${hash}\0${filename}`;
-      let result = cache.get(key);
-      if (result) {
-        cache.delete(key); // re-insert: the Map's order is our LRU order
-      } else {
-        result = runCompile(source, filename, hash, key);
-      }
-      cache.set(key, result);
-      if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+      const result = cache.get(key) ?? runCompile(source, filename, hash, key);
+      remember(key, result);
       return result;
     },
+    // A hook file's config is read right before it is compiled (hooks-dir sync, run-hook): the
+    // compilation comes with it, from the disk cache or the same task, and waits in memory.
     async readConfig(source, filename) {
       const large = tooLarge(source);
       if (large) return { ok: false, message: large };
-      const ran = await runTask<HookConfigResult>({ source, filename }, 'readHookConfig', 'reading its config');
-      return ran.ok ? ran.reply : { ok: false, message: ran.message };
+      const hash = createHash('sha256').update(source).digest('hex');
+      const key = `${hash}\0${filename}`;
+      const store = await diskCache();
+      const kept = await store?.get(hash, filename);
+      if (kept) {
+        if (!cache.has(key)) remember(key, Promise.resolve({ ok: true, hook: { hash, record: kept.record, filename } }));
+        return { ok: true, config: kept.config };
+      }
+      const ran = await runTask<AnalyzeReply>({ source, filename }, 'analyzeHook', 'reading its config');
+      if (!ran.ok) return { ok: false, message: ran.message };
+      const { config, compiled } = ran.reply;
+      if (compiled) {
+        const result = toResult(compiled, hash, filename);
+        if (!cache.has(key)) remember(key, Promise.resolve(result));
+        if (config.ok && compiled.ok) await store?.set(hash, filename, { config: config.config, record: compiled.record });
+      }
+      return config;
     },
     async close() {
       cache.clear();
       const p = pool;
       pool = undefined;
-      await p?.destroy();
+      await p?.then((started) => started.destroy(), () => {});
     },
   };
 }

@@ -23,6 +23,8 @@ export const HOST_ENTRY = join(RUNTIME, 'host', `host${EXTENSION}`);
 export const WORKER_ENTRY = pathToFileURL(join(RUNTIME, 'worker', `worker${EXTENSION}`)).href;
 /** The compile worker: plain JavaScript in both trees (Babel's interop breaks under tsx in a worker); one bundled file in the build. */
 export const COMPILE_WORKER_ENTRY = pathToFileURL(join(RUNTIME, 'compile', 'compile-worker.mjs')).href;
+/** Whether COMPILE_WORKER_ENTRY is the build's one file holding all the compiler's code (so its digest names the compiler). */
+export const COMPILE_WORKER_BUNDLED = !FROM_SOURCE;
 
 /**
  * The execArgv a child process or worker needs to load the entries above: tsx's loader (an

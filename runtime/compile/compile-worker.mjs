@@ -4,7 +4,8 @@
 // worker ("reading 'get'"), so this thread runs without tsx. It parses, it never evaluates.
 import { ModuleSource } from '@endo/module-source';
 import { transforms } from 'ses/tools.js';
-import { eraseNonCode, isTypeScriptFile, StripError } from './strip-types.mjs';
+import { readHookConfig, readsAsTypeScript } from './read-config.mjs';
+import { eraseNonCode, isTypeScriptFile, parseHookSource, StripError } from './strip-types.mjs';
 
 const { mandatoryTransforms, rejectSomeDirectEvalExpressions } = transforms;
 
@@ -51,13 +52,16 @@ function describeSyntaxError(err, filename, source) {
   return fail(`${filename}: ${message}`);
 }
 
-/** Piscina handler: { source, filename } in, { ok, record } or { ok: false, error } out. */
-export default function compileHookSource({ source, filename }) {
+/**
+ * Piscina handler: { source, filename } in, { ok, record } or { ok: false, error } out. `ast`:
+ * the source's parseHookSource as TypeScript exactly when isTypeScriptFile, if the caller has it.
+ */
+export default function compileHookSource({ source, filename }, ast) {
   const typescript = isTypeScriptFile(filename);
   let text = source;
   try {
     // Same length, lines and columns: everything below reports the author's positions.
-    text = eraseNonCode(source, { typescript });
+    text = eraseNonCode(source, { typescript, ast });
   } catch (err) {
     if (err instanceof StripError) return fail(`${filename}: ${err.message}`, err.line, err.column);
     // JavaScript: ModuleSource parses it again below and reports the error as it always has.
@@ -87,7 +91,33 @@ export default function compileHookSource({ source, filename }) {
   record.__syncModuleProgram__ = program;
   return { ok: true, record: JSON.parse(JSON.stringify(record)) };
 }
-export { readHookConfig } from './read-config.mjs';
+export { readHookConfig };
+
+/**
+ * Piscina handler (`name: 'analyzeHook'`) for a hook file: its config and, when that reads, its
+ * compilation, from one parse: { config: HookConfigResult, compiled?: the default handler's answer }.
+ * No `compiled` when the config does not read, or when compiling threw (the client compiles
+ * alone then, and reports that as it always has).
+ */
+export function analyzeHook(task) {
+  const typescript = isTypeScriptFile(task.filename);
+  let ast;
+  // A declaration file's name reads as TypeScript for its config but compiles as JavaScript.
+  if (typescript === readsAsTypeScript(task.filename)) {
+    try {
+      ast = parseHookSource(task.source, { typescript });
+    } catch {
+      // readHookConfig parses again and describes the error as it always has.
+    }
+  }
+  const config = readHookConfig(task, ast);
+  if (!config.ok) return { config };
+  try {
+    return { config, compiled: compileHookSource(task, ast) };
+  } catch {
+    return { config };
+  }
+}
 
 /** A no-op task: client/compile.ts runs it untimed so that loading this thread is not charged to a deadline. */
 export function warmUp() {

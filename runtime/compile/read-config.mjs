@@ -1,7 +1,7 @@
 // Reads `export const config = { ... }` from a hook source without running it: parsed with
 // Babel in the compile worker (never on the daemon's thread: a large or hostile file cannot
 // freeze it), and only literal values are accepted, so discovery executes no user code.
-import { parse } from '@babel/parser';
+import { parseHookSource } from './strip-types.mjs';
 
 class NotLiteral extends Error {
   constructor(node) {
@@ -10,14 +10,24 @@ class NotLiteral extends Error {
   }
 }
 
-/** Piscina handler (`name: 'readHookConfig'`): { source, filename } in, a HookConfigResult out. */
-export function readHookConfig({ source, filename }) {
-  let ast;
-  try {
-    ast = parse(source, { sourceType: 'module', plugins: /\.m?ts$/.test(filename) ? ['typescript'] : [], errorRecovery: false });
-  } catch (err) {
-    const loc = err?.loc;
-    return { ok: false, message: String(err?.message ?? err).replace(/ \(\d+:\d+\)$/, ''), line: loc?.line, column: loc && loc.column + 1 };
+/** Whether readHookConfig parses `filename` as TypeScript (any `.ts`/`.mts` name). */
+export function readsAsTypeScript(filename) {
+  return /\.m?ts$/.test(filename);
+}
+
+/**
+ * Piscina handler (`name: 'readHookConfig'`): { source, filename } in, a HookConfigResult out.
+ * `parsed`: the source's parseHookSource as TypeScript exactly when readsAsTypeScript, if the caller has it.
+ */
+export function readHookConfig({ source, filename }, parsed) {
+  let ast = parsed;
+  if (!ast) {
+    try {
+      ast = parseHookSource(source, { typescript: readsAsTypeScript(filename) });
+    } catch (err) {
+      const loc = err?.loc;
+      return { ok: false, message: String(err?.message ?? err).replace(/ \(\d+:\d+\)$/, ''), line: loc?.line, column: loc && loc.column + 1 };
+    }
   }
   for (const statement of ast.program.body) {
     if (statement.type !== 'ExportNamedDeclaration') continue;

@@ -49,12 +49,18 @@ export class StripError extends Error {
   }
 }
 
+/** Babel's parse of a hook source, as eraseNonCode needs it (and read-config.mjs reads it). */
+export function parseHookSource(source, { typescript }) {
+  return parse(source, { sourceType: 'module', plugins: typescript ? ['typescript'] : [], errorRecovery: false });
+}
+
 /**
  * Source -> JavaScript of the same length, lines and columns, without comments (and without
- * types when `typescript`). Throws a SyntaxError (Babel's, with `loc`) or a StripError.
+ * types when `typescript`). Throws a SyntaxError (Babel's, with `loc`) or a StripError. `ast`:
+ * the source's parseHookSource, when the caller has it (it is only read).
  */
-export function eraseNonCode(source, { typescript }) {
-  const ast = parse(source, { sourceType: 'module', plugins: typescript ? ['typescript'] : [], errorRecovery: false });
+export function eraseNonCode(source, { typescript, ast: parsed }) {
+  const ast = parsed ?? parseHookSource(source, { typescript });
   const out = source.split('');
 
   function blank(start, end) {

@@ -98,6 +98,28 @@ describe('createCompiler', () => {
   });
 
   describe('readConfig (a hook file\'s literal config, read in the compile worker)', () => {
+    // readConfig compiles the file from the same parse; compile() answers that afterwards.
+    const files: Array<[string, string]> = [
+      ['hooks/comments.js', '/** see import(x) */\nexport const config = { mode: "filter" }; // <!-- x\nexport default (e) => ({ patch: { n: 1 } });\n'],
+      ['hooks/typed.ts', 'interface E { payload: { n: number } }\nexport const config = { mode: "filter" } as const;\nexport default (e: E): object => ({ patch: { n: e.payload.n! } });\n'],
+      ['hooks/enum.ts', 'enum Kind { A }\nexport default () => Kind.A;\n'],
+      ['hooks/no-default.js', 'export const config = {};\nexport const x = 1;\n'],
+      ['hooks/imports.js', 'import x from "y";\nexport default () => x;\n'],
+      ['hooks/refused.js', 'export default () => "see import(x)";\n'],
+      ['hooks/decl.d.ts', 'export default function (e) { return 1; }\n'],
+    ];
+    for (const [filename, source] of files) {
+      it(`compiles ${filename} as compile() alone does`, async () => {
+        const reading = createCompiler(DEFAULT_SANDBOX_OPTIONS);
+        try {
+          assert.equal((await reading.readConfig(source, filename)).ok, true);
+          assert.deepEqual(await reading.compile(source, filename), await compiler.compile(source, filename));
+        } finally {
+          await reading.close();
+        }
+      });
+    }
+
     it('reads literals, including TypeScript satisfies, and nothing else', async () => {
       assert.deepEqual(await compiler.readConfig('export const config = { mode: "filter", priority: -5, events: [`media.*`] };\nexport default () => 1;', 'h.js'), {
         ok: true,
