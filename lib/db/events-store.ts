@@ -166,6 +166,8 @@ export interface ListQuery {
   /** Only these types (`type IN`); undefined: every type. */
   types?: readonly string[];
   since?: number;
+  /** Received at or before this time (ms). */
+  until?: number;
   afterSeq?: number;
   limit: number;
 }
@@ -232,6 +234,7 @@ export function createEventsStore(db: Knex) {
       let query = table().orderBy('seq', 'desc').limit(q.limit);
       if (q.types) query = query.whereIn('type', q.types);
       if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('received_at', '<=', q.until);
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
       return (await query).map(fromRow);
     },
