@@ -2,6 +2,7 @@
 // reaches now: fetch hosts, where each env value comes from, apps configured, emit types), and,
 // for an admin on an API module hook, a form that changes them (PATCH /hooks/:id). Everyone
 // else, and file hooks (with their path), see them read-only.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ErrorBox } from '../view.tsx';
@@ -27,7 +28,7 @@ function bytes(n: number): string {
 }
 
 /** One sentence per capability: what the hook may reach, and what it may not. */
-export function grantSentences(grant: HookGrant): Array<[string, string]> {
+export function grantSentences(grant: HookGrant): Array<[string, ComponentChildren]> {
   const { fetch, env, apps, emit } = grant;
   return [
     ['fetch', fetch.hosts.length
@@ -39,7 +40,9 @@ export function grantSentences(grant: HookGrant): Array<[string, string]> {
     ['apps', apps.length
       ? `ctx.apps may call ${apps.map((a) => (a.ready ? `${a.name} (configured)` : `${a.name} (not usable: ${a.problem ?? 'not configured'})`)).join(', ')}.`
       : 'ctx.apps calls no app.'],
-    ['emit', emit.length ? `ctx.emit may raise ${emit.join(', ')} (the catalog's business types).` : 'ctx.emit may raise nothing.'],
+    ['emit', emit.length
+      ? <>ctx.emit may raise the catalog's {emit.length} business types (raised as new events, up to the depth limit). <details><summary>Which</summary>{emit.join(', ')}</details></>
+      : 'ctx.emit may raise nothing.'],
     ['progress', 'ctx.log and ctx.progress always work (progress is live only, never stored).'],
   ];
 }

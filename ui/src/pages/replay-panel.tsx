@@ -83,16 +83,16 @@ export function ReplayPanel(props: { hookId?: string; draft: () => { source: str
       </label>
       <div class="actions">
         <button type="button" onClick={run} disabled={running || !type || !(Number(last) >= 1 && Number(last) <= props.maxEvents)}>{running ? 'Replaying…' : 'Replay'}</button>
-        {results ? <span class="muted" role="status">{results.length} events, {results.filter((r) => r.changed).length} changed · network {ranWithNetwork ? 'allowed' : 'withheld'}</span> : null}
+        {results ? <span class="muted" role="status">{results.length} event{results.length === 1 ? '' : 's'}, {results.filter((r) => r.changed).length} changed · network {ranWithNetwork ? 'allowed' : 'withheld'}</span> : null}
       </div>
       {error ? <ErrorBox error={error} /> : null}
       {results?.length === 0 ? <Empty>No stored {type} events to replay.</Empty> : null}
-      {results?.map((r) => <ReplayOutcome key={r.eventId} result={r} />)}
+      {results?.map((r) => <ReplayOutcome key={r.eventId} result={r} network={ranWithNetwork} />)}
     </section>
   );
 }
 
-function ReplayOutcome(props: { result: ReplayResult }) {
+function ReplayOutcome(props: { result: ReplayResult; network: boolean }) {
   const r = props.result;
   const diff = r.changed ? diffJson(r.current.payload, r.draft.payload) : [];
   return (
@@ -105,6 +105,9 @@ function ReplayOutcome(props: { result: ReplayResult }) {
         {r.changed ? <span class="badge">changed</span> : <span class="muted">same payload</span>}
       </header>
       {r.draft.error ? <p class="error">{r.draft.error.message}</p> : null}
+      {r.draft.error && !props.network && /ctx\.(fetch|apps)\b/.test(r.draft.error.message)
+        ? <p class="muted withheld">The network was withheld for this run: ctx.fetch and ctx.apps are absent unless you allow it.</p>
+        : null}
       {r.draft.logs.length > 0 ? (
         <ul class="logs">{r.draft.logs.map((l, n) => <li key={n} class={`log ${l.level}`}><span class="level">{l.level}</span> {l.message}</li>)}</ul>
       ) : null}
