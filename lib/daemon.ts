@@ -279,7 +279,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
         metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
       }),
-      createSessionRouter({ sessions, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth }),
+      createSessionRouter({ sessions, settings: { replayMaxEvents: config.ui.replayMaxEvents }, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth }),
       createUiRouter({ dir: join(packageRoot(), 'dist', 'ui') }),
       // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
       createIntegrationsRouter({
@@ -318,6 +318,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
         catalog,
         bodyLimit: config.server.bodyLimit,
         payloadLimits,
+        describeGrant: dispatch.describeGrant,
         onPermissionsChanged: ({ hook, before, after, by }) =>
           log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
       }),

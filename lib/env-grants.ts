@@ -67,6 +67,16 @@ export function createEnvGrants(deps: EnvGrantsDeps) {
       return undefined;
     },
 
+    /**
+     * Where a granted name's value would come from now, never the value: the dashboard spells a
+     * grant out with it. 'refused': the name or its value may never be given (refuse says why).
+     */
+    sourceOf(name: string): 'secrets' | 'environment' | 'unset' | 'refused' {
+      if (this.refuse(name) !== undefined) return 'refused';
+      if (ownValue(deps.secrets, name) !== undefined) return 'secrets';
+      return ownValue(deps.env, name) === undefined ? 'unset' : 'environment';
+    },
+
     /** Values for the names that may be granted and have one (no NUL: no environment holds it); the rest are absent. */
     resolve(names: readonly string[]): EnvValues {
       const out: EnvValues = Object.create(null);

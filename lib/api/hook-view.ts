@@ -8,6 +8,45 @@ import { DATE_TIME, NULLABLE_STRING } from '../value-schemas.ts';
 
 const stringList = { type: 'array', items: { type: 'string' } } as const;
 
+/** A hook's permissions as what they reach now (lib/dispatch/grant-description.ts). */
+export const HOOK_GRANT = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['progress', 'emit', 'fetch', 'env', 'apps'],
+  description: "What `permissions` give a module hook now, spelled out: the dashboard shows it in words. No value of a variable or key ever appears.",
+  properties: {
+    progress: { const: true, description: 'ctx.progress: always granted (live only, never stored).' },
+    emit: { ...stringList, description: 'The types ctx.emit may raise: the catalog\'s business types, never hookd\'s own.' },
+    fetch: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['hosts', 'maxResponseBytes'],
+      description: 'ctx.fetch: the hosts of permissions.net (none: every call is denied), and the largest answer read.',
+      properties: { hosts: stringList, maxResponseBytes: { type: 'integer', minimum: 0 } },
+    },
+    env: {
+      type: 'array',
+      description: 'ctx.env: each name of permissions.env and where its value comes from now (`unset`: absent; `refused`: a name or value no hook may get).',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'from'],
+        properties: { name: { type: 'string' }, from: { enum: ['secrets', 'environment', 'unset', 'refused'] } },
+      },
+    },
+    apps: {
+      type: 'array',
+      description: 'ctx.apps: each app of permissions.apps, and whether it is configured under integrations (else why not).',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'ready'],
+        properties: { name: { type: 'string' }, ready: { type: 'boolean' }, problem: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 export const HOOK_VIEW = {
   type: 'object',
   additionalProperties: false,
@@ -24,8 +63,8 @@ export const HOOK_VIEW = {
     mode: { enum: ['filter', 'action'] },
     events: stringList,
     priority: { type: 'integer' },
-    source: { ...NULLABLE_STRING, description: 'Module hooks: the source.' },
-    command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv.' },
+    source: { ...NULLABLE_STRING, description: 'Module hooks: the source (admin tokens only).' },
+    command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv (admin tokens only).' },
     arrScript: {
       enum: [...ARR_APPS, null],
       description: "Command hooks: the *arr app whose Custom Script variables the program gets (null: none).",
@@ -36,6 +75,7 @@ export const HOOK_VIEW = {
       additionalProperties: false,
       properties: { net: stringList, env: stringList, apps: stringList },
     },
+    grant: HOOK_GRANT,
     timeoutMs: { type: ['integer', 'null'] },
     limits: NULLABLE_STRING,
     enabled: { type: 'boolean' },
@@ -114,6 +154,12 @@ export function presentHook(h: HookRecord): HookView {
     createdAt: new Date(h.createdAt).toISOString(),
     updatedAt: new Date(h.updatedAt).toISOString(),
   };
+}
+
+/** A hook for a reader without the admin scope: everything but its code. */
+export function presentHookWithoutCode(h: HookRecord): HookView {
+  const { source: _source, command: _command, ...rest } = presentHook(h);
+  return rest;
 }
 
 /** An invocation as the API shows it; `hookName` where the caller knows the hook's name. */

@@ -24,6 +24,7 @@ const REPLAY_REQUEST = {
     type: { type: 'string', minLength: 1, description: 'The event type whose stored events are replayed.' },
     limit: { type: 'integer', minimum: 1, description: `The newest this many events (default ${DEFAULT_REPLAY_LIMIT}; at most ui.replayMaxEvents).` },
     since: { type: 'string', format: 'date-time', description: 'Only events received at or after this time.' },
+    until: { type: 'string', format: 'date-time', description: 'Only events received at or before this time (with since: a time range; the newest `limit` of it).' },
     mode: { ...HOOK_FIELDS.mode, description: 'A draft without hookId: filter (default) or action.' },
     permissions: { ...HOOK_FIELDS.permissions, description: "The draft's permissions (default: the saved hook's, or none)." },
     allowNetwork: { type: 'boolean', description: 'Let ctx.fetch and ctx.apps reach what the permissions grant (default false: every call is denied, nothing leaves the host).' },
@@ -111,6 +112,9 @@ export function createReplayRouter(deps: ReplayRouterDeps) {
     if (body.source === undefined && body.hookId === undefined) throw errors.validation('invalid replay: give "source" (a draft), "hookId" (a saved hook), or both', { pointer: '/source' });
     if (!deps.catalog.get(body.type)) throw errors.unknownEventType(body.type);
     const limit = body.limit ?? DEFAULT_REPLAY_LIMIT;
+    if (body.since !== undefined && body.until !== undefined && Date.parse(body.until) < Date.parse(body.since)) {
+      throw errors.validation(`invalid replay: /until ${body.until} is before /since ${body.since}`, { pointer: '/until' });
+    }
     if (limit > deps.maxEvents) throw errors.validation(`invalid replay: /limit ${limit} is above ui.replayMaxEvents (${deps.maxEvents})`, { pointer: '/limit', limit: deps.maxEvents });
     const saved = body.hookId === undefined ? undefined : await deps.hooks.get(body.hookId);
     if (body.hookId !== undefined && !saved) throw errors.notFound('hook', body.hookId);
@@ -133,6 +137,7 @@ export function createReplayRouter(deps: ReplayRouterDeps) {
       type: body.type,
       limit,
       since: body.since === undefined ? undefined : Date.parse(body.since),
+      until: body.until === undefined ? undefined : Date.parse(body.until),
       allowNetwork: body.allowNetwork ?? false,
     });
     ctx.body = { results };

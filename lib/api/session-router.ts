@@ -9,12 +9,19 @@ import type { ActiveSession, Sessions } from './sessions.ts';
 const SESSION_VIEW = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'scopes', 'expiresAt', 'csrfToken'],
+  required: ['name', 'scopes', 'expiresAt', 'csrfToken', 'settings'],
   properties: {
     name: { type: 'string', description: "The token's name." },
     scopes: { type: 'array', items: { enum: SCOPES }, description: "The token's scopes now: what the dashboard may show and do." },
     expiresAt: { type: 'string', format: 'date-time', description: 'When the session ends (config ui.sessionTtl after sign-in; sooner after ui.sessionIdleTimeout without use).' },
     csrfToken: { type: 'string', description: 'Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE authenticated by the cookie.' },
+    settings: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['replayMaxEvents'],
+      description: "The config's limits the dashboard shows before it asks.",
+      properties: { replayMaxEvents: { type: 'integer', minimum: 1, description: 'ui.replayMaxEvents: the most events one POST /hooks/replay runs against.' } },
+    },
   },
 } as const;
 
@@ -64,27 +71,33 @@ export const SESSION_ROUTES = {
   }),
 } as const;
 
-function present(session: ActiveSession) {
+/** The config the dashboard shows (its limits), answered with the session. */
+export interface DashboardSettings {
+  replayMaxEvents: number;
+}
+
+function present(session: ActiveSession, settings: DashboardSettings) {
   return {
     name: session.principal.name,
     scopes: [...session.principal.scopes],
     expiresAt: new Date(session.expiresAt).toISOString(),
     csrfToken: session.csrfToken,
+    settings,
   };
 }
 
-export function createSessionRouter(deps: { sessions: Sessions; bodyLimit: number; maxDepth: number }) {
+export function createSessionRouter(deps: { sessions: Sessions; settings: DashboardSettings; bodyLimit: number; maxDepth: number }) {
   const routes = createRouteTable({ bodyLimit: deps.bodyLimit, maxDepth: deps.maxDepth });
   routes.add(SESSION_ROUTES.signIn, async (ctx, { body }) => {
     // A cross-site form can post text/plain, but not application/json without a CORS preflight
     // hookd never grants: this keeps another site from signing a browser in with its token.
     if (!ctx.is('application/json')) throw errors.unsupportedMediaType(ctx.get('content-type'));
     ctx.set('cache-control', 'no-store');
-    ctx.body = present(await deps.sessions.signIn(ctx, body.token));
+    ctx.body = present(await deps.sessions.signIn(ctx, body.token), deps.settings);
   });
   routes.add(SESSION_ROUTES.get, async (ctx) => {
     ctx.set('cache-control', 'no-store');
-    ctx.body = present(await deps.sessions.require(ctx));
+    ctx.body = present(await deps.sessions.require(ctx), deps.settings);
   });
   routes.add(SESSION_ROUTES.signOut, async (ctx) => {
     await deps.sessions.signOut(ctx, await deps.sessions.require(ctx));

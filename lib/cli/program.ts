@@ -74,6 +74,7 @@ export function createProgram(output?: OutputConfiguration): Command {
     .requiredOption('-t, --type <type>', 'the event type whose stored events are replayed')
     .option('--last <n>', 'the newest n events (default 20; at most the daemon\'s ui.replayMaxEvents)')
     .option('--since <iso>', 'only events received at or after this time (ISO 8601)')
+    .option('--until <iso>', 'only events received at or before this time (ISO 8601)')
     .option('--hook <id>', 'a saved hook: its mode and permissions are the draft\'s, its stored runs are "current"')
     .option('--url <url>', 'the daemon (default: $HOOKD_URL, else http://127.0.0.1:7700)')
     .option('--allow-network', 'let ctx.fetch and ctx.apps reach what the permissions grant (denied by default)')

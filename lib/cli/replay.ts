@@ -8,6 +8,7 @@ export interface ReplayOptions {
   type: string;
   last?: string;
   since?: string;
+  until?: string;
   hook?: string;
   url?: string;
   allowNetwork?: boolean;
@@ -48,6 +49,7 @@ export async function replayCommand(file: string, opts: ReplayOptions, env: Node
     ...(opts.hook ? { hookId: opts.hook } : {}),
     ...(parseLast(opts.last) === undefined ? {} : { limit: parseLast(opts.last) }),
     ...(opts.since ? { since: opts.since } : {}),
+    ...(opts.until ? { until: opts.until } : {}),
     ...(opts.allowNetwork ? { allowNetwork: true } : {}),
   };
   let res: Response;

@@ -17,12 +17,16 @@ export interface GrantsDeps {
   integrations: Readonly<Record<string, IntegrationConfig>>;
 }
 
-export function createGrants(deps: GrantsDeps) {
-  // Hooks may raise the catalog's business events, but never hookd's own meta events.
-  const emittable = deps.catalog
+/** What ctx.emit may raise: the catalog's business events, but never hookd's own meta events. */
+export function emittableTypes(catalog: Catalog): string[] {
+  return catalog
     .list()
     .filter((t) => t.kind === 'business' && !t.meta)
     .map((t) => t.name);
+}
+
+export function createGrants(deps: GrantsDeps) {
+  const emittable = emittableTypes(deps.catalog);
 
   return function grantsFor(hook: Pick<HookRecord, 'permissions'>): Record<string, unknown> {
     const grants: Record<string, unknown> = { progress: true, emit: { types: emittable }, maxJsonDepth: deps.maxJsonDepth };

@@ -21,6 +21,7 @@ import { createDispatcher } from './dispatcher.ts';
 import { createFilterChain } from './filter-chain.ts';
 import { createFiltering } from './filtering.ts';
 import { createHookDefinitions } from './hook-definition.ts';
+import { createGrantDescriber } from './grant-description.ts';
 import { createGrants } from './hook-grants.ts';
 import type { IntegrationConfig } from '../config/integrations.ts';
 import { createHookRegistry } from './hook-registry.ts';
@@ -116,6 +117,13 @@ export function createDispatch(deps: DispatchDeps) {
   return {
     hooks,
     invocations,
+    /** A hook's permissions as what they reach now (API answers). */
+    describeGrant: createGrantDescriber({
+      catalog: deps.catalog,
+      envGrants: deps.envGrants,
+      integrations: deps.integrations,
+      maxResponseBytes: deps.runtimeConfig.maxFetchResponseBytes,
+    }),
     registry,
     definitions,
     invoker,

@@ -22,6 +22,7 @@ export interface ReplayRequest {
   type: string;
   limit: number;
   since?: number;
+  until?: number;
   allowNetwork: boolean;
 }
 
@@ -94,7 +95,7 @@ export function createReplay(deps: ReplayDeps) {
   }
 
   return async function replay(request: ReplayRequest): Promise<ReplayResult[]> {
-    const events = await deps.events.list({ types: [request.type], since: request.since, limit: request.limit });
+    const events = await deps.events.list({ types: [request.type], since: request.since, until: request.until, limit: request.limit });
     const results: ReplayResult[] = new Array(events.length);
     let next = 0;
     const worker = async () => {

@@ -257,9 +257,12 @@ describe('dry runs', () => {
   });
 });
 
-test('the hooks API needs the admin scope', async () => {
+test('changing hooks needs the admin scope; an events token only reads them, without their code', async () => {
   const { EVENTS_TOKEN } = await import('../helpers/daemon.ts');
-  const r = await d.call('GET', '/hooks', undefined, { token: EVENTS_TOKEN });
+  const read = await d.call('GET', '/hooks', undefined, { token: EVENTS_TOKEN });
+  assert.equal(read.status, 200);
+  assert.ok(read.body.items.every((h: Record<string, unknown>) => !('source' in h) && !('command' in h)));
+  const r = await d.call('POST', '/hooks', { name: 'nope', events: ['media.added'], mode: 'action', source: 'export default () => {}' }, { token: EVENTS_TOKEN });
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'FORBIDDEN');
   assert.match(r.body.error.message, /"admin" scope/);

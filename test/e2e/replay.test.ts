@@ -137,6 +137,31 @@ describe('replay', () => {
     assert.deepEqual(r.body.results, []);
   });
 
+  test('until keeps only events received at or before it; since and until make a range', async (t) => {
+    const all = (await d.call('POST', '/hooks/replay', { hookId, type: 'media.added' })).body.results as Array<{ eventId: string; receivedAt: string }>;
+    assert.equal(all.length, 3);
+    // The middle event's time: until it, the two oldest; from it, the two newest; both, only it.
+    const middle = all[1]!.receivedAt;
+    const ids = async (range: Record<string, string>) => {
+      const r = await d.call('POST', '/hooks/replay', { hookId, type: 'media.added', ...range });
+      assert.equal(r.status, 200, r.text);
+      return r.body.results.map((x: { eventId: string }) => x.eventId);
+    };
+    const sameMs = all.filter((x) => x.receivedAt === middle).length;
+    if (sameMs > 1) return t.skip('two events were stored in the same millisecond: no boundary between them to test');
+    assert.deepEqual(await ids({ until: middle }), [all[1]!.eventId, all[2]!.eventId]);
+    assert.deepEqual(await ids({ since: middle }), [all[0]!.eventId, all[1]!.eventId]);
+    assert.deepEqual(await ids({ since: middle, until: middle }), [all[1]!.eventId]);
+    const backwards = await d.call('POST', '/hooks/replay', { hookId, type: 'media.added', since: middle, until: all[2]!.receivedAt });
+    assert.equal(backwards.status, 400);
+    assert.match(backwards.body.error.message, /\/until .* is before \/since/);
+    const draft = join(d.dir, 'range.js');
+    writeFileSync(draft, filterSource('range'));
+    const cli = await runCli(['replay', draft, '--type', 'media.added', '--hook', hookId, '--until', middle, '--json'], { HOOKD_URL: d.url, HOOKD_TOKEN: ADMIN_TOKEN });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout).results.map((x: { eventId: string }) => x.eventId), [all[1]!.eventId, all[2]!.eventId]);
+  });
+
   test('an events token may not replay', async () => {
     const r = await d.call('POST', '/hooks/replay', { hookId, type: 'media.added' }, { token: EVENTS_TOKEN });
     assert.equal(r.status, 403);

@@ -7,6 +7,8 @@ export interface Session {
   scopes: string[];
   expiresAt: string;
   csrfToken: string;
+  /** The config's limits the dashboard shows. */
+  settings: { replayMaxEvents: number };
 }
 
 export class ApiError extends Error {

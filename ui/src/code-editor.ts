@@ -5,6 +5,8 @@
 // sheets (adoptedStyleSheets), which the dashboard's CSP (style-src 'self', no inline <style>)
 // allows; in the document itself they would be <style> elements, which it refuses.
 import { javascript } from '@codemirror/lang-javascript';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { EditorView, basicSetup } from 'codemirror';
 
@@ -34,6 +36,18 @@ export function positionOf(view: EditorView, line?: number, column?: number): { 
   return { from, to: from < at.to ? from + 1 : at.to };
 }
 
+// Syntax colours from the page's variables (style.css sets them per theme), so the editor
+// follows light and dark without being rebuilt; basicSetup's default style is only a fallback.
+const syntax = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.modifier, tags.controlKeyword], color: 'var(--syn-keyword)' },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: 'var(--syn-string)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--syn-number)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--syn-comment)', fontStyle: 'italic' },
+  { tag: [tags.definition(tags.variableName), tags.function(tags.variableName), tags.className], color: 'var(--syn-name)' },
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--syn-property)' },
+  { tag: tags.invalid, color: 'var(--bad)' },
+]);
+
 // The page's colours (CSS variables inherit into the shadow root).
 const theme = EditorView.theme({
   '&': { minHeight: '16rem', maxHeight: '32rem', fontSize: '13px', backgroundColor: 'var(--card)', color: 'var(--fg)' },
@@ -43,6 +57,9 @@ const theme = EditorView.theme({
   '.cm-gutters': { backgroundColor: 'var(--card)', color: 'var(--muted)', borderColor: 'var(--line)' },
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'color-mix(in srgb, var(--accent) 10%, transparent)' },
   '.cm-tooltip': { backgroundColor: 'var(--card)', color: 'var(--fg)', borderColor: 'var(--line)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--fg)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent)' },
+  '.cm-matchingBracket': { backgroundColor: 'color-mix(in srgb, var(--ok) 25%, transparent)' },
 });
 
 export function createCodeEditor(host: HTMLElement, opts: CodeEditorOptions): EditorView {
@@ -68,6 +85,7 @@ export function createCodeEditor(host: HTMLElement, opts: CodeEditorOptions): Ed
     extensions: [
       basicSetup,
       theme,
+      syntaxHighlighting(syntax),
       javascript({ typescript: false }),
       lintGutter(),
       compileLinter,

@@ -1,10 +1,12 @@
 // The dashboard's entry: finds out whether the cookie holds a session (GET /session), then
 // shows the sign-in page or the app with its navigation. Admin-only pages and buttons are
-// left out for a token without the admin scope.
+// left out for a token without the admin scope (hooks are shown to it read-only). The theme
+// (light, dark or the OS's) is applied before the first render.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentSession, isAdmin, signOut, whenSignedOut, type Session } from './api.ts';
 import { Link, navigate, useLocation } from './router.tsx';
+import { chooseTheme, startTheme, themeChoice, type ThemeChoice } from './theme.ts';
 import { ErrorBox, Loading } from './view.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { EventsPage } from './pages/events.tsx';
@@ -35,13 +37,14 @@ function Shell(props: { session: Session; onSignedOut: () => void }) {
   const section = path.split('/')[1] || 'events';
   const nav: Array<[string, string, boolean]> = [
     ['events', 'Events', true],
-    ['hooks', 'Hooks', admin],
+    ['hooks', 'Hooks', true],
     ['webhooks', 'Webhooks', admin],
     ['catalog', 'Catalog', true],
     ['live', 'Live', true],
   ];
   return (
     <>
+      <a class="skip" href="#main">Skip to content</a>
       <header class="top">
         <strong class="brand">hookd</strong>
         <nav>
@@ -52,9 +55,10 @@ function Shell(props: { session: Session; onSignedOut: () => void }) {
         <span class="who" title={`scopes: ${props.session.scopes.join(', ')}`}>
           {props.session.name}{admin ? '' : ' (read-only)'}
         </span>
+        <ThemeToggle />
         <button type="button" class="link" onClick={() => signOut().finally(props.onSignedOut)}>Sign out</button>
       </header>
-      <main>{page(path, props.session)}</main>
+      <main id="main" tabIndex={-1}>{page(path, props.session)}</main>
     </>
   );
 }
@@ -66,9 +70,9 @@ function page(path: string, session: Session) {
     case 'events':
       return parts[1] ? <EventTrace id={parts[1]} admin={admin} /> : <EventsPage />;
     case 'hooks':
-      if (!admin) break;
-      if (parts[1] === 'new') return <HookEditor />;
-      return parts[1] ? <HookEditor id={parts[1]} /> : <HooksPage />;
+      if (parts[1] === 'new' && !admin) break;
+      if (parts[1] === 'new') return <HookEditor admin replayMaxEvents={session.settings.replayMaxEvents} />;
+      return parts[1] ? <HookEditor id={parts[1]} admin={admin} replayMaxEvents={session.settings.replayMaxEvents} /> : <HooksPage admin={admin} />;
     case 'webhooks':
       if (!admin) break;
       return <WebhooksPage open={parts[1]} />;
@@ -80,4 +84,18 @@ function page(path: string, session: Session) {
   return <p class="empty">No such page. <Link to="/events">Events</Link></p>;
 }
 
+const THEMES: Array<[ThemeChoice, string]> = [['system', 'Theme: system'], ['light', 'Theme: light'], ['dark', 'Theme: dark']];
+
+/** Cycles system → light → dark; the choice is remembered (theme.ts). */
+function ThemeToggle() {
+  const [choice, setChoice] = useState(themeChoice);
+  const next = THEMES[(THEMES.findIndex(([c]) => c === choice) + 1) % THEMES.length]![0];
+  return (
+    <button type="button" class="link theme" title={`Switch to ${next}`} onClick={() => { chooseTheme(next); setChoice(next); }}>
+      {THEMES.find(([c]) => c === choice)![1]}
+    </button>
+  );
+}
+
+startTheme();
 render(<App />, document.getElementById('app')!);

@@ -8,7 +8,9 @@ import { createHooksRouter } from '../../../lib/api/hooks-router.ts';
 import { createEventsStore } from '../../../lib/db/events-store.ts';
 import { createHooksStore, type HookRecord, type HooksStore } from '../../../lib/db/hooks-store.ts';
 import { createInvocationsStore } from '../../../lib/db/invocations-store.ts';
+import { createGrantDescriber } from '../../../lib/dispatch/grant-description.ts';
 import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts';
+import { createEnvGrants } from '../../../lib/env-grants.ts';
 import { createHookRegistry } from '../../../lib/dispatch/hook-registry.ts';
 import type { CheckVerdict, Invoker } from '../../../lib/dispatch/invoke.ts';
 import { serveRouters, UNIT_PRODUCER, type ServedRouters } from '../../helpers/serve-routers.ts';
@@ -49,6 +51,12 @@ before(async () => {
     catalog,
     bodyLimit: 1_000_000,
     payloadLimits: { maxDepth: 32, maxBytes: 1_000_000 },
+    describeGrant: createGrantDescriber({
+      catalog,
+      envGrants: createEnvGrants({ secrets: { SHARED_KEY: 'from-secrets' }, env: { HOME_URL: 'from-env' }, credentials: [] }),
+      integrations: { radarr: { url: 'http://127.0.0.1:7878', apiKey: 'k' } },
+      maxResponseBytes: 4096,
+    }),
   });
   api = await serveRouters({ db: t.db, log, routers: [router] });
 });
@@ -97,11 +105,43 @@ describe('hooks router', () => {
     }
   });
 
-  test('an events-only token is refused (403) and no token is 401', async () => {
-    const producer = await api.call('GET', '/hooks', undefined, UNIT_PRODUCER);
-    assert.equal(producer.status, 403);
-    assert.equal(producer.body.error.code, 'FORBIDDEN');
+  test('an events-only token reads hooks without their code, changes nothing (403); no token is 401', async () => {
+    const made = await api.call('POST', '/hooks', def('readable'));
+    const list = await api.call('GET', '/hooks', undefined, UNIT_PRODUCER);
+    assert.equal(list.status, 200);
+    const listed = list.body.items.find((h: { name: string }) => h.name === 'readable');
+    assert.equal(listed.mode, 'filter');
+    assert.equal('source' in listed, false);
+    const one = await api.call('GET', `/hooks/${made.body.id}`, undefined, UNIT_PRODUCER);
+    assert.equal(one.status, 200);
+    assert.equal('source' in one.body, false);
+    assert.deepEqual(one.body.permissions, {});
+    assert.equal(typeof (await api.call('GET', `/hooks/${made.body.id}`)).body.source, 'string', 'an admin reads the code');
+    for (const [method, path, body] of [['POST', '/hooks', def('nope')], ['PATCH', `/hooks/${made.body.id}`, { enabled: false }], ['GET', `/hooks/${made.body.id}/invocations`, undefined]] as const) {
+      const refused = await api.call(method, path, body, UNIT_PRODUCER);
+      assert.equal(refused.status, 403, `${method} ${path}`);
+      assert.equal(refused.body.error.code, 'FORBIDDEN');
+    }
     assert.equal((await api.call('GET', '/hooks', undefined, null)).status, 401);
+  });
+
+  test("a hook's grant spells its permissions out: hosts, where each env value comes from, apps configured, emit types", async () => {
+    const made = await api.call('POST', '/hooks', def('granted'));
+    assert.deepEqual(made.body.grant.fetch.hosts, []);
+    assert.deepEqual(made.body.grant.env, []);
+    // This router's definitions refuse no name (refuseEnv), so HOOKD_TOKEN is stored: its grant says refused.
+    const ok = await api.call('PATCH', `/hooks/${made.body.id}`, {
+      permissions: { net: ['api.example.org', '*.tvdb.org:443'], env: ['SHARED_KEY', 'HOME_URL', 'NOT_SET', 'HOOKD_TOKEN'], apps: ['radarr', 'sonarr'] },
+    });
+    assert.equal(ok.status, 200, ok.text);
+    const { grant } = (await api.call('GET', `/hooks/${made.body.id}`)).body;
+    assert.deepEqual(grant.fetch, { hosts: ['api.example.org', '*.tvdb.org:443'], maxResponseBytes: 4096 });
+    assert.deepEqual(grant.env, [{ name: 'SHARED_KEY', from: 'secrets' }, { name: 'HOME_URL', from: 'environment' }, { name: 'NOT_SET', from: 'unset' }, { name: 'HOOKD_TOKEN', from: 'refused' }]);
+    assert.deepEqual(grant.apps.map((a: { name: string; ready: boolean }) => [a.name, a.ready]), [['radarr', true], ['sonarr', false]]);
+    assert.match(grant.apps[1].problem, /integrations\.sonarr/);
+    assert.ok(grant.emit.includes('media.added'));
+    assert.equal(grant.progress, true);
+    assert.doesNotMatch(JSON.stringify(grant), /from-secrets|from-env/, 'never a value');
   });
 
   test('a hook from the hooks directory can only be enabled or disabled through the API', async () => {

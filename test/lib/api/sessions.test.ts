@@ -31,7 +31,7 @@ describe('session expiry', () => {
     const auth = createAuthenticator({ tokens: [{ name: 'unit', token: TOKEN, scopes: ['events'] }], store: createTokensStore(t.db) });
     sessions = createSessions({ store: createSessionsStore(t.db), findByDigest: auth.findByDigest, config, now: () => clock });
     const log = createLogger({ level: 'silent', pretty: false, destination: createLogSink().stream });
-    const app = createApp({ log, authenticate: sessions.authenticate(auth.authenticate), publicRouters: [createSessionRouter({ sessions, bodyLimit: 1 << 16, maxDepth: 32 })], routers: [] });
+    const app = createApp({ log, authenticate: sessions.authenticate(auth.authenticate), publicRouters: [createSessionRouter({ sessions, settings: { replayMaxEvents: 200 }, bodyLimit: 1 << 16, maxDepth: 32 })], routers: [] });
     server = createServer(app.callback()).listen(0, '127.0.0.1');
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

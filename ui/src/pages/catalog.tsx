@@ -1,5 +1,5 @@
-// Catalog: every event type with its kind, description and payload schema, and (for admins)
-// the hooks and webhooks whose patterns match it.
+// Catalog: every event type with its kind, description and payload schema, the hooks whose
+// patterns match it, and (for admins, who alone may list webhooks) the webhooks.
 import { api, matchesPattern } from '../api.ts';
 import { Empty, Json, Loaded, useLoad } from '../view.tsx';
 
@@ -9,10 +9,9 @@ type Listener = { name: string; events: string[] };
 export function CatalogPage(props: { admin: boolean }) {
   const load = useLoad(async () => {
     const { types } = await api<{ types: CatalogType[] }>('GET', '/catalog');
-    let hooks: Listener[] = [];
+    const hooks = (await api<{ items: Listener[] }>('GET', '/hooks')).items;
     let webhooks: Listener[] = [];
     if (props.admin) {
-      hooks = (await api<{ items: Listener[] }>('GET', '/hooks')).items;
       webhooks = (await api<{ items: Array<{ url: string; events: string[] }> }>('GET', '/webhooks')).items.map((w) => ({ name: w.url, events: w.events }));
     }
     return { types, hooks, webhooks };
@@ -30,7 +29,7 @@ export function CatalogPage(props: { admin: boolean }) {
               <article class="card type" key={t.name} data-type={t.name}>
                 <header><strong class="mono">{t.name}</strong> <span class="badge">{t.kind}</span>{t.sync ? <span class="badge">sync</span> : null}{t.meta ? <span class="badge">hookd's own</span> : null}</header>
                 <p>{t.description}</p>
-                {props.admin ? <p class="muted">Hooks: {h.length ? h.join(', ') : 'none'} · Webhooks: {w.length ? w.join(', ') : 'none'}</p> : null}
+                <p class="muted">Hooks: {h.length ? h.join(', ') : 'none'}{props.admin ? ` · Webhooks: ${w.length ? w.join(', ') : 'none'}` : ''}</p>
                 {t.schema !== undefined ? <details><summary>Schema</summary><Json value={t.schema} /></details> : null}
               </article>
             );

@@ -2,12 +2,14 @@
 // on this page only), saved with POST or PATCH /hooks. As you type, the server compiles the
 // source (POST /hooks/compile, debounced) and an error is shown at its line and column, in the
 // editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test).
-// File and command hooks are shown read-only.
+// Permissions below (hook-permissions.tsx). File and command hooks, and every hook for a token
+// without the admin scope, are shown read-only.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CompileProblem } from '../code-editor.ts';
 import { api, ApiError } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
+import { HookPermissions } from './hook-permissions.tsx';
 import type { HookView } from './hooks.tsx';
 import { ReplayPanel } from './replay-panel.tsx';
 import { chosenEventId, ChosenEvent, SavedHookDryRun } from './stored-event-dry-run.tsx';
@@ -20,17 +22,21 @@ export default async function (event, ctx) {
 
 type Draft = { name: string; events: string; mode: 'filter' | 'action'; priority: string; source: string };
 
-export function HookEditor(props: { id?: string }) {
+export function HookEditor(props: { id?: string; admin: boolean; replayMaxEvents: number }) {
   const load = useLoad(async () => (props.id ? api<HookView>('GET', `/hooks/${encodeURIComponent(props.id)}`) : null), [props.id]);
   return (
     <section>
       <p><Link to="/hooks">← Hooks</Link></p>
-      <Loaded load={load}>{(hook) => (hook && (hook.origin === 'file' || hook.kind !== 'module') ? <ReadOnlyHook hook={hook} /> : <Editor key={hook?.id ?? 'new'} hook={hook ?? undefined} />)}</Loaded>
+      <Loaded load={load}>
+        {(hook) => (hook && (!props.admin || hook.origin === 'file' || hook.kind !== 'module')
+          ? <ReadOnlyHook hook={hook} admin={props.admin} />
+          : <Editor key={hook?.id ?? 'new'} hook={hook ?? undefined} replayMaxEvents={props.replayMaxEvents} />)}
+      </Loaded>
     </section>
   );
 }
 
-function ReadOnlyHook(props: { hook: HookView }) {
+function ReadOnlyHook(props: { hook: HookView; admin: boolean }) {
   const h = props.hook;
   return (
     <>
@@ -40,25 +46,17 @@ function ReadOnlyHook(props: { hook: HookView }) {
         <dt>Kind</dt><dd>{h.kind}</dd>
         <dt>Mode</dt><dd>{h.mode}</dd>
         <dt>Events</dt><dd>{h.events.join(', ')}</dd>
-        <dt>Permissions</dt><dd>{describePermissions(h.permissions)}</dd>
+        <dt>State</dt><dd>{h.enabled ? 'enabled' : `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}`}</dd>
       </dl>
-      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
+      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : !props.admin ? 'Only an admin token changes hooks or reads their code.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
+      <HookPermissions hook={h} admin={props.admin} />
       {h.source ? <pre class="code">{h.source}</pre> : h.command ? <pre class="code">{h.command.join(' ')}</pre> : null}
       {chosenEventId() ? <SavedHookDryRun hookId={h.id} eventId={chosenEventId()!} /> : null}
     </>
   );
 }
 
-export function describePermissions(p: HookView['permissions']): string {
-  const parts = [
-    p.net?.length ? `may fetch ${p.net.join(', ')}` : '',
-    p.env?.length ? `may read env ${p.env.join(', ')}` : '',
-    p.apps?.length ? `may call ${p.apps.join(', ')}` : '',
-  ].filter(Boolean);
-  return parts.length ? parts.join('; ') : 'none: no network, no environment, no apps';
-}
-
-function Editor(props: { hook?: HookView }) {
+function Editor(props: { hook?: HookView; replayMaxEvents: number }) {
   const h = props.hook;
   const [draft, setDraft] = useState<Draft>({
     name: h?.name ?? '',
@@ -135,7 +133,6 @@ function Editor(props: { hook?: HookView }) {
         </label>
         <label>Priority <input name="priority" type="number" value={draft.priority} onInput={set('priority')} /></label>
       </div>
-      {h ? <p class="muted">Permissions: {describePermissions(h.permissions)}</p> : null}
       <label id="source-label">Source</label>
       <SourceEditor initial={draft.source} onChange={onSource} onCompiled={onCompiled} />
       {compile ? (
@@ -153,7 +150,8 @@ function Editor(props: { hook?: HookView }) {
       </div>
       {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}
     </form>
-    <ReplayPanel hookId={h?.id} draft={() => ({ source: draft.source, mode: draft.mode })} types={types} />
+    {h ? <HookPermissions hook={h} admin /> : <p class="muted">Permissions (fetch hosts, env names, apps) can be granted once the hook is created; until then it gets none.</p>}
+    <ReplayPanel hookId={h?.id} draft={() => ({ source: draft.source, mode: draft.mode })} types={types} maxEvents={props.replayMaxEvents} />
     </>
   );
 }

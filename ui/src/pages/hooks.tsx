@@ -1,9 +1,11 @@
-// Hooks (admin): every hook with its state, failures and why it was disabled; enable and
-// disable; module hooks open in the editor, file hooks are shown read-only with their path.
+// Hooks: every hook with its state, failures and why it was disabled; an admin enables and
+// disables them and creates module hooks; others see the list read-only. A hook opens in the
+// editor (admin, API module hooks) or read-only (file hooks with their path, other tokens).
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { Link } from '../router.tsx';
 import { Empty, ErrorBox, Loaded, useLoad } from '../view.tsx';
+import type { HookGrant } from './hook-permissions.tsx';
 
 export interface HookView {
   id: string;
@@ -17,6 +19,7 @@ export interface HookView {
   source?: string | null;
   command?: string[] | null;
   permissions: { net?: string[]; env?: string[]; apps?: string[] };
+  grant?: HookGrant;
   timeoutMs: number | null;
   enabled: boolean;
   disabledReason: string | null;
@@ -24,7 +27,7 @@ export interface HookView {
   version: number;
 }
 
-export function HooksPage() {
+export function HooksPage(props: { admin: boolean }) {
   const load = useLoad(() => api<{ items: HookView[] }>('GET', '/hooks'), []);
   const [error, setError] = useState<unknown>();
   function setEnabled(hook: HookView, enabled: boolean): void {
@@ -33,13 +36,13 @@ export function HooksPage() {
   }
   return (
     <section>
-      <h1>Hooks <Link to="/hooks/new" class="button">New module hook</Link></h1>
+      <h1>Hooks {props.admin ? <Link to="/hooks/new" class="button">New module hook</Link> : <span class="badge">read-only</span>}</h1>
       {error ? <ErrorBox error={error} /> : null}
       <Loaded load={load}>
         {({ items }) =>
           items.length === 0 ? <Empty>No hooks yet: create one, or put a file in the hooks directory.</Empty> : (
-            <table class="list hooks">
-              <thead><tr><th>Name</th><th>Mode</th><th>Events</th><th>State</th><th>Failures</th><th></th></tr></thead>
+            <table class="list hooks cards">
+              <thead><tr><th>Name</th><th>Mode</th><th>Events</th><th>State</th><th>Failures</th>{props.admin ? <th><span class="visually-hidden">Actions</span></th> : null}</tr></thead>
               <tbody>
                 {items.map((h) => (
                   <tr key={h.id} data-hook={h.name}>
@@ -47,16 +50,18 @@ export function HooksPage() {
                       <Link to={`/hooks/${encodeURIComponent(h.id)}`}>{h.name}</Link>
                       <div class="muted">{h.origin === 'file' ? `file ${h.file ?? ''}` : `${h.kind}, v${h.version}`}</div>
                     </td>
-                    <td>{h.mode}</td>
-                    <td>{h.events.join(', ')}</td>
-                    <td>
+                    <td data-label="Mode">{h.mode}</td>
+                    <td data-label="Events">{h.events.join(', ')}</td>
+                    <td data-label="State">
                       <span class={`status ${h.enabled ? 'enabled' : 'disabled'}`}>{h.enabled ? 'enabled' : 'disabled'}</span>
                       {h.disabledReason ? <div class="error small">{h.disabledReason}</div> : null}
                     </td>
-                    <td>{h.consecutiveFailures}</td>
-                    <td>
-                      <button type="button" onClick={() => setEnabled(h, !h.enabled)}>{h.enabled ? 'Disable' : 'Enable'}</button>
-                    </td>
+                    <td data-label="Failures">{h.consecutiveFailures}</td>
+                    {props.admin ? (
+                      <td>
+                        <button type="button" onClick={() => setEnabled(h, !h.enabled)}>{h.enabled ? 'Disable' : 'Enable'}</button>
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
