@@ -13,7 +13,6 @@ export function hasNul(text: string): boolean {
 interface SchemaNode {
   type?: string | readonly string[];
   properties?: Readonly<Record<string, SchemaNode>>;
-  additionalProperties?: SchemaNode | boolean;
   items?: SchemaNode;
   anyOf?: readonly SchemaNode[];
   oneOf?: readonly SchemaNode[];
@@ -47,7 +46,9 @@ export function findNulText(value: unknown, schema: object, pointer = ''): strin
     } else if (typeof value === 'object' && value !== null) {
       if (!types.includes('object')) continue;
       for (const [key, item] of Object.entries(value)) {
-        const child = node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+        // A map's values (additionalProperties: webhook headers) are stored as JSON, which keeps
+        // any character, and have their own rules (a header value HTTP cannot carry is a 422).
+        const child = node.properties?.[key];
         if (child === undefined) continue;
         const found = findNulText(item, child, `${pointer}/${escapePointer(key)}`);
         if (found !== undefined) return found;
