@@ -4,10 +4,15 @@
 // first reads it instead of transforming again. Everything else is Node's own loading.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformSync, version } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+// esbuild itself is loaded only on a cache miss (its module costs ~0.1 s of CPU in each process).
+const ESBUILD_MAIN = require.resolve('esbuild');
+const { version } = JSON.parse(readFileSync(join(dirname(ESBUILD_MAIN), '..', 'package.json'), 'utf8'));
 
 const TYPESCRIPT = /\.m?ts$/;
 // What tsc would emit (tsconfig.json): imports written as values stay (verbatimModuleSyntax).
@@ -32,7 +37,7 @@ export async function load(url, context, nextLoad) {
   try {
     code = readFileSync(cached, 'utf8');
   } catch {
-    code = transformSync(source, { ...OPTIONS, sourcefile: path }).code;
+    code = require(ESBUILD_MAIN).transformSync(source, { ...OPTIONS, sourcefile: path }).code;
     // Written aside then renamed: a parallel test process never reads half a file.
     const temp = `${cached}.${process.pid}`;
     writeFileSync(temp, code);
