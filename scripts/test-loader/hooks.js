@@ -1,0 +1,47 @@
+// The loader thread's hook for scripts/test-loader/register.js: .ts and .mts files become
+// JavaScript (ES modules) by esbuild's type stripping, with the tsconfig options that change
+// what is emitted; transformed text is cached on disk by content, so a test process after the
+// first reads it instead of transforming again. Everything else is Node's own loading.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+// esbuild itself is loaded only on a cache miss (its module costs ~0.1 s of CPU in each process).
+const ESBUILD_MAIN = require.resolve('esbuild');
+const { version } = JSON.parse(readFileSync(join(dirname(ESBUILD_MAIN), '..', 'package.json'), 'utf8'));
+
+const TYPESCRIPT = /\.m?ts$/;
+// What tsc would emit (tsconfig.json): imports written as values stay (verbatimModuleSyntax).
+const OPTIONS = {
+  loader: 'ts',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'inline',
+  tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+};
+const CACHE = join(tmpdir(), `hookd-test-ts-${process.getuid?.() ?? 'user'}`);
+const SALT = `${version} ${JSON.stringify(OPTIONS)} 1`;
+mkdirSync(CACHE, { recursive: true });
+
+export async function load(url, context, nextLoad) {
+  if (!url.startsWith('file:') || !TYPESCRIPT.test(url)) return nextLoad(url, context);
+  const path = fileURLToPath(url);
+  const source = readFileSync(path, 'utf8');
+  const key = createHash('sha256').update(SALT).update(path).update('\0').update(source).digest('hex');
+  const cached = join(CACHE, `${key}.js`);
+  let code;
+  try {
+    code = readFileSync(cached, 'utf8');
+  } catch {
+    code = require(ESBUILD_MAIN).transformSync(source, { ...OPTIONS, sourcefile: path }).code;
+    // Written aside then renamed: a parallel test process never reads half a file.
+    const temp = `${cached}.${process.pid}`;
+    writeFileSync(temp, code);
+    renameSync(temp, cached);
+  }
+  return { format: 'module', source: code, shortCircuit: true };
+}
