@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts under node:test with tsx: Node 20's --test does not expand
+// Runs every test/**/*.test.ts under node:test (TypeScript loaded by scripts/test-loader): Node 20's --test does not expand
 // globs itself, so we find the files here. Extra arguments narrow the set by path substring.
 // Tests that spawn hookd run the built CLI (dist/), as users do, and the daemons tests start in
 // their own process run the sandbox from dist/: it is rebuilt first when any source file is
