@@ -1,6 +1,6 @@
 // The dashboard's entry: finds out whether the cookie holds a session (GET /session), then
 // shows the sign-in page or the app with its navigation. Admin-only pages and buttons are
-// left out for a token without the admin scope (hooks are shown to it read-only). The theme
+// left out for a token without the admin scope (no hooks, no webhooks). The theme
 // (light, dark or the OS's) is applied before the first render.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -37,7 +37,7 @@ function Shell(props: { session: Session; onSignedOut: () => void }) {
   const section = path.split('/')[1] || 'events';
   const nav: Array<[string, string, boolean]> = [
     ['events', 'Events', true],
-    ['hooks', 'Hooks', true],
+    ['hooks', 'Hooks', admin],
     ['webhooks', 'Webhooks', admin],
     ['catalog', 'Catalog', true],
     ['live', 'Live', true],
@@ -70,9 +70,10 @@ function page(path: string, session: Session) {
     case 'events':
       return parts[1] ? <EventTrace id={parts[1]} admin={admin} /> : <EventsPage />;
     case 'hooks':
-      if (parts[1] === 'new' && !admin) break;
-      if (parts[1] === 'new') return <HookEditor admin replayMaxEvents={session.settings.replayMaxEvents} />;
-      return parts[1] ? <HookEditor id={parts[1]} admin={admin} replayMaxEvents={session.settings.replayMaxEvents} /> : <HooksPage admin={admin} />;
+      // GET /hooks is admin only: an events token (an application's) reads no hook.
+      if (!admin) break;
+      if (parts[1] === 'new') return <HookEditor replayMaxEvents={session.settings.replayMaxEvents} />;
+      return parts[1] ? <HookEditor id={parts[1]} replayMaxEvents={session.settings.replayMaxEvents} /> : <HooksPage />;
     case 'webhooks':
       if (!admin) break;
       return <WebhooksPage open={parts[1]} />;

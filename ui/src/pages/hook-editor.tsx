@@ -2,8 +2,8 @@
 // on this page only), saved with POST or PATCH /hooks. As you type, the server compiles the
 // source (POST /hooks/compile, debounced) and an error is shown at its line and column, in the
 // editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test).
-// Permissions below (hook-permissions.tsx). File and command hooks, and every hook for a token
-// without the admin scope, are shown read-only.
+// Permissions below (hook-permissions.tsx). File and command hooks are shown read-only. Admin
+// only: main.tsx routes no other token here.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CompileProblem } from '../code-editor.ts';
 import { api, ApiError } from '../api.ts';
@@ -22,21 +22,21 @@ export default async function (event, ctx) {
 
 type Draft = { name: string; events: string; mode: 'filter' | 'action'; priority: string; source: string };
 
-export function HookEditor(props: { id?: string; admin: boolean; replayMaxEvents: number }) {
+export function HookEditor(props: { id?: string; replayMaxEvents: number }) {
   const load = useLoad(async () => (props.id ? api<HookView>('GET', `/hooks/${encodeURIComponent(props.id)}`) : null), [props.id]);
   return (
     <section>
       <p><Link to="/hooks">← Hooks</Link></p>
       <Loaded load={load}>
-        {(hook) => (hook && (!props.admin || hook.origin === 'file' || hook.kind !== 'module')
-          ? <ReadOnlyHook hook={hook} admin={props.admin} />
+        {(hook) => (hook && (hook.origin === 'file' || hook.kind !== 'module')
+          ? <ReadOnlyHook hook={hook} />
           : <Editor key={hook?.id ?? 'new'} hook={hook ?? undefined} replayMaxEvents={props.replayMaxEvents} />)}
       </Loaded>
     </section>
   );
 }
 
-function ReadOnlyHook(props: { hook: HookView; admin: boolean }) {
+function ReadOnlyHook(props: { hook: HookView }) {
   const h = props.hook;
   return (
     <>
@@ -48,8 +48,8 @@ function ReadOnlyHook(props: { hook: HookView; admin: boolean }) {
         <dt>Events</dt><dd>{h.events.join(', ')}</dd>
         <dt>State</dt><dd>{h.enabled ? 'enabled' : `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}`}</dd>
       </dl>
-      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : !props.admin ? 'Only an admin token changes hooks or reads their code.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
-      <HookPermissions hook={h} admin={props.admin} />
+      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
+      <HookPermissions hook={h} />
       {h.source ? <pre class="code">{h.source}</pre> : h.command ? <pre class="code">{h.command.join(' ')}</pre> : null}
       {chosenEventId() ? <SavedHookDryRun hookId={h.id} eventId={chosenEventId()!} /> : null}
     </>
@@ -150,7 +150,7 @@ function Editor(props: { hook?: HookView; replayMaxEvents: number }) {
       </div>
       {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}
     </form>
-    {h ? <HookPermissions hook={h} admin /> : <p class="muted">Permissions (fetch hosts, env names, apps) can be granted once the hook is created; until then it gets none.</p>}
+    {h ? <HookPermissions hook={h} /> : <p class="muted">Permissions (fetch hosts, env names, apps) can be granted once the hook is created; until then it gets none.</p>}
     <ReplayPanel hookId={h?.id} draft={() => ({ source: draft.source, mode: draft.mode })} types={types} maxEvents={props.replayMaxEvents} />
     </>
   );
