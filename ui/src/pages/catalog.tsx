@@ -3,12 +3,31 @@
 import { api, matchesPattern } from '../api.ts';
 import { Empty, Json, Loaded, useLoad } from '../view.tsx';
 
-export interface CatalogType { name: string; kind: 'business' | 'progress'; description: string; schema?: unknown; sync: boolean; meta: boolean }
+export interface CatalogType {
+  name: string;
+  kind: 'business' | 'progress';
+  description: string;
+  schema?: unknown;
+  sync: boolean;
+  meta: boolean;
+  /** A payload the schema accepts (absent when none could be built). */
+  sample?: unknown;
+  sampleFrom?: 'example' | 'generated';
+}
+
+let catalogTypes: Promise<CatalogType[]> | undefined;
+
+/** The catalog's types, read once per page load (it changes only with the config); a failure is not kept. */
+export function loadCatalog(): Promise<CatalogType[]> {
+  catalogTypes ??= api<{ types: CatalogType[] }>('GET', '/catalog').then((r) => r.types);
+  catalogTypes.catch(() => { catalogTypes = undefined; });
+  return catalogTypes;
+}
 type Listener = { name: string; events: string[] };
 
 export function CatalogPage(props: { admin: boolean }) {
   const load = useLoad(async () => {
-    const { types } = await api<{ types: CatalogType[] }>('GET', '/catalog');
+    const types = await loadCatalog();
     let hooks: Listener[] = [];
     let webhooks: Listener[] = [];
     if (props.admin) {
@@ -32,6 +51,12 @@ export function CatalogPage(props: { admin: boolean }) {
                 <p>{t.description}</p>
                 {props.admin ? <p class="muted">Hooks: {h.length ? h.join(', ') : 'none'} · Webhooks: {w.length ? w.join(', ') : 'none'}</p> : null}
                 {t.schema !== undefined ? <details><summary>Schema</summary><Json value={t.schema} /></details> : null}
+                {'sample' in t ? (
+                  <details class="sample">
+                    <summary>Sample payload <span class="muted">({t.sampleFrom === 'example' ? "the schema's example" : 'built from the schema'})</span></summary>
+                    <Json value={t.sample} />
+                  </details>
+                ) : <p class="muted">No sample: the schema is beyond what hookd builds one for.</p>}
               </article>
             );
           })

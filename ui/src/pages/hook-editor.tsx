@@ -1,7 +1,8 @@
 // One hook: a new or saved module hook's fields and source (CodeMirror, loaded with import()
 // on this page only), saved with POST or PATCH /hooks. As you type, the server compiles the
 // source (POST /hooks/compile, debounced) and an error is shown at its line and column, in the
-// editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test).
+// editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test)
+// whose payload is the catalog's sample for the type.
 // Permissions below (hook-permissions.tsx). File and command hooks are shown read-only. Admin
 // only: main.tsx routes no other token here.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -9,6 +10,7 @@ import type { CompileProblem } from '../code-editor.ts';
 import { api, ApiError } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
+import { loadCatalog } from './catalog.tsx';
 import { HookPermissions } from './hook-permissions.tsx';
 import type { HookView } from './hooks.tsx';
 import { ReplayPanel } from './replay-panel.tsx';
@@ -109,7 +111,10 @@ function Editor(props: { hook?: HookView; replayMaxEvents: number }) {
     setDryRun(undefined);
     const b = body();
     const type = testType || b.events.find((e) => !e.includes('*')) || '';
-    api('POST', '/hooks/test', eventId ? { ...b, eventId } : { ...b, type, payload: {} }).then(setDryRun, setError);
+    // The test event's payload: the catalog's sample for its type (one its schema accepts), else {}.
+    const payload = () => loadCatalog().then((types) => types.find((t) => t.name === type)?.sample ?? {}, () => ({}));
+    const run = eventId ? Promise.resolve({ ...b, eventId }) : payload().then((p) => ({ ...b, type, payload: p }));
+    run.then((request) => api('POST', '/hooks/test', request)).then(setDryRun, setError);
   }
   const types = body().events.filter((e) => !e.includes('*'));
   return (
