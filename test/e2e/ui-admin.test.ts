@@ -132,6 +132,33 @@ describe('the dashboard\'s admin pages in a browser', { skip: browserMissing }, 
     }
   });
 
+  test('with the daemon unreachable every page says so (no blank page), and Try again recovers', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const p = await context.newPage();
+    try {
+      await signIn(p, hookd.url, ADMIN_TOKEN);
+      // Every API request fails as with a stopped daemon; the page's own files still load.
+      let down = true;
+      await context.route((url) => !url.pathname.startsWith('/ui/'), (route) => (down && !route.request().url().endsWith('/session') ? route.abort('connectionrefused') : route.fallback()));
+      for (const path of ['/events', '/events/not-reached', '/hooks', `/hooks/${hookId}`, '/webhooks', '/catalog', '/live']) {
+        await p.goto(`${hookd.url}/ui${path}`);
+        await p.locator('main [role=alert]').first().waitFor();
+        assert.match(await p.locator('main [role=alert]').first().textContent() ?? '', /the daemon did not answer/, path);
+      }
+      // Down at the start as well: the session cannot be read.
+      await context.unroute(() => true);
+      await context.route((url) => !url.pathname.startsWith('/ui/'), (route) => (down ? route.abort('connectionrefused') : route.fallback()));
+      await p.goto(`${hookd.url}/ui/events`);
+      await p.locator('main.unreachable [role=alert]').waitFor();
+      assert.match(await p.locator('main.unreachable [role=alert]').textContent() ?? '', /the daemon did not answer/);
+      down = false;
+      await p.getByRole('button', { name: 'Try again' }).click();
+      await p.locator('header.top nav').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a file hook is read-only with its path', async () => {
     const file = (await hookd.call('GET', '/hooks')).body.items.find((h: { name: string }) => h.name === 'from-file');
     await page.goto(`${hookd.url}/ui/hooks/${file.id}`);

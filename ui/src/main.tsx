@@ -21,11 +21,20 @@ import './style.css';
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [error, setError] = useState<unknown>();
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     whenSignedOut(() => setSession(null));
     currentSession().then((s) => setSession(s ?? null), setError);
-  }, []);
-  if (error) return <ErrorBox error={error} />;
+  }, [attempt]);
+  if (error) {
+    // The daemon did not answer (stopped, restarting): say so, and let the user ask again.
+    return (
+      <main class="unreachable">
+        <ErrorBox error={error} />
+        <button type="button" onClick={() => { setError(undefined); setAttempt((n) => n + 1); }}>Try again</button>
+      </main>
+    );
+  }
   if (session === undefined) return <Loading />;
   if (session === null) return <SignIn onSignedIn={(s) => { setSession(s); navigate('/events'); }} />;
   return <Shell session={session} onSignedOut={() => setSession(null)} />;
