@@ -1,5 +1,8 @@
-// GET /catalog: every event type hookd accepts, with its kind, payload schema and description.
+// GET /catalog: every event type hookd accepts, with its kind, payload schema, description and a
+// sample payload (lib/catalog-sample.ts).
 import type { Catalog } from '../catalog.ts';
+import { createCatalogSamples } from '../catalog-sample.ts';
+import { JSON_VALUE } from '../value-schemas.ts';
 import { createRouteTable, defineRoute } from './route.ts';
 
 export const CATALOG_TYPE = {
@@ -18,6 +21,13 @@ export const CATALOG_TYPE = {
     },
     sync: { type: 'boolean', description: 'Every POST of this type runs the filter chain, as with ?wait=true.' },
     meta: { type: 'boolean', description: "hookd's own events (hook.executed, webhook.disabled, delivery.failed): they cannot be posted." },
+    sample: {
+      ...JSON_VALUE,
+      description:
+        "A payload this type's schema accepts (checked against it): the first of the schema's own `examples` that validates, else a minimal " +
+        'one built from the schema (its required properties, the first enum value, a value of each format). Absent when no such payload can be built.',
+    },
+    sampleFrom: { enum: ['example', 'generated'], description: "example: from the schema's `examples`; generated: built from the schema." },
   },
 } as const;
 
@@ -27,7 +37,7 @@ export const CATALOG_ROUTES = {
     method: 'GET',
     path: '/catalog',
     tag: 'events',
-    summary: 'The event catalog: every type with its kind, payload schema and description',
+    summary: 'The event catalog: every type with its kind, payload schema, description and a sample payload',
     description: "Event payloads are free-form in this document: each type's payload schema is here, from the config's `catalog`.",
     auth: { scope: 'events' },
     responses: {
@@ -46,8 +56,9 @@ export const CATALOG_ROUTES = {
 
 export function createCatalogRouter(deps: { catalog: Catalog }) {
   const routes = createRouteTable();
-  routes.add(CATALOG_ROUTES.list, (ctx) => {
-    ctx.body = { types: deps.catalog.list() };
+  const withSamples = createCatalogSamples(deps.catalog);
+  routes.add(CATALOG_ROUTES.list, async (ctx) => {
+    ctx.body = { types: await withSamples() };
   });
   return routes.router;
 }

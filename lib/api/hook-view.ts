@@ -63,8 +63,8 @@ export const HOOK_VIEW = {
     mode: { enum: ['filter', 'action'] },
     events: stringList,
     priority: { type: 'integer' },
-    source: { ...NULLABLE_STRING, description: 'Module hooks: the source (admin tokens only).' },
-    command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv (admin tokens only).' },
+    source: { ...NULLABLE_STRING, description: 'Module hooks: the source.' },
+    command: { anyOf: [stringList, { type: 'null' }], description: 'Command hooks: the argv.' },
     arrScript: {
       enum: [...ARR_APPS, null],
       description: "Command hooks: the *arr app whose Custom Script variables the program gets (null: none).",
@@ -154,12 +154,6 @@ export function presentHook(h: HookRecord): HookView {
     createdAt: new Date(h.createdAt).toISOString(),
     updatedAt: new Date(h.updatedAt).toISOString(),
   };
-}
-
-/** A hook for a reader without the admin scope: everything but its code. */
-export function presentHookWithoutCode(h: HookRecord): HookView {
-  const { source: _source, command: _command, ...rest } = presentHook(h);
-  return rest;
 }
 
 /** An invocation as the API shows it; `hookName` where the caller knows the hook's name. */

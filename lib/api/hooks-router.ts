@@ -1,6 +1,6 @@
 // /hooks: register, list, change and delete hooks; their invocation log; dry runs of a saved
-// hook or of unsaved source. Admin scope, except reading hooks: an events token may list them
-// (state, events, permissions) without their code. File hooks are read-only here except `enabled`.
+// hook or of unsaved source. Admin scope, reading included: an events token (an application's)
+// gets a 403 on every /hooks route. File hooks are read-only here except `enabled`.
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
@@ -18,8 +18,7 @@ import type { JsonLimits } from '../json-bounds.ts';
 import { JSON_VALUE } from '../value-schemas.ts';
 import { ID_PARAMS, listOf, pageOf } from './common-schemas.ts';
 import { MAX_ID_LENGTH } from './request-params.ts';
-import { HOOK_ERROR, HOOK_VIEW, INVOCATION_STATUSES, INVOCATION_VIEW, LOG_LINE, presentHook, presentHookWithoutCode, presentInvocation } from './hook-view.ts';
-import type { Principal } from './auth.ts';
+import { HOOK_ERROR, HOOK_VIEW, INVOCATION_STATUSES, INVOCATION_VIEW, LOG_LINE, presentHook, presentInvocation } from './hook-view.ts';
 import { createRouteTable, defineRoute } from './route.ts';
 
 const TEST_EVENT_FIELDS = {
@@ -80,9 +79,6 @@ const INVOCATION_PAGE = pageOf(INVOCATION_VIEW, { field: 'nextBefore', param: 'b
 
 const INVOCATIONS_PAGE_SIZE = 50;
 const admin = { scope: 'admin' } as const;
-// Reading hooks: the dashboard's read-only view for an events token (their code stays admin-only).
-const reader = { scope: 'events' } as const;
-const READ_NOTE = 'An events token gets every field but `source` and `command`: the code may hold literals an application\'s token should not read.';
 const DEFINITION_ERRORS = ['VALIDATION', 'COMPILE_ERROR', 'UNPROCESSABLE'] as const;
 const TEST_EVENT_ERRORS = ['UNKNOWN_EVENT_TYPE', 'SCHEMA_VIOLATION'] as const;
 
@@ -105,8 +101,7 @@ export const HOOK_ROUTES = {
     path: '/hooks',
     tag: 'hooks',
     summary: 'Every hook, from the API and from the hooks directory',
-    description: READ_NOTE,
-    auth: reader,
+    auth: admin,
     responses: { 200: { description: 'The hooks.', schema: listOf(HOOK_VIEW) } },
   }),
   testUnsaved: defineRoute({
@@ -138,8 +133,7 @@ export const HOOK_ROUTES = {
     path: '/hooks/:id',
     tag: 'hooks',
     summary: 'One hook',
-    description: READ_NOTE,
-    auth: reader,
+    auth: admin,
     params: ID_PARAMS,
     responses: { 200: { description: 'The hook.', schema: HOOK_VIEW } },
     errors: ['NOT_FOUND'],
@@ -225,10 +219,9 @@ export interface HooksRouterDeps {
 export function createHooksRouter(deps: HooksRouterDeps) {
   const routes = createRouteTable({ bodyLimit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth });
 
-  /** A hook as the principal may read it (admins whole, other readers without its code), with its grant. */
-  function view(hook: HookRecord, principal: Principal) {
-    const present = principal.scopes.includes('admin') ? presentHook : presentHookWithoutCode;
-    return { ...present(hook), grant: deps.describeGrant(hook.permissions) };
+  /** A hook with its grant (its permissions spelled out). */
+  function view(hook: HookRecord) {
+    return { ...presentHook(hook), grant: deps.describeGrant(hook.permissions) };
   }
 
   async function load(id: string): Promise<HookRecord> {
@@ -280,11 +273,11 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     const hook = await deps.store.insert(randomUUID(), fields);
     await deps.registry.reload();
     ctx.status = 201;
-    ctx.body = view(hook, ctx.state.principal);
+    ctx.body = view(hook);
   });
 
   routes.add(HOOK_ROUTES.list, async (ctx) => {
-    ctx.body = { items: (await deps.store.list()).map((h) => view(h, ctx.state.principal)) };
+    ctx.body = { items: (await deps.store.list()).map(view) };
   });
 
   routes.add(HOOK_ROUTES.testUnsaved, async (ctx, { body }) => {
@@ -302,7 +295,7 @@ export function createHooksRouter(deps: HooksRouterDeps) {
   });
 
   routes.add(HOOK_ROUTES.get, async (ctx, { params }) => {
-    ctx.body = view(await load(params.id), ctx.state.principal);
+    ctx.body = view(await load(params.id));
   });
 
   routes.add(HOOK_ROUTES.update, async (ctx, { params, body }) => {
@@ -319,7 +312,7 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     if (fields.permissions !== undefined && JSON.stringify(fields.permissions) !== JSON.stringify(hook.permissions)) {
       deps.onPermissionsChanged?.({ hook: updated, before: hook.permissions, after: updated.permissions, by: ctx.state.principal.name });
     }
-    ctx.body = view(updated, ctx.state.principal);
+    ctx.body = view(updated);
   });
 
   routes.add(HOOK_ROUTES.remove, async (ctx, { params }) => {

@@ -257,13 +257,21 @@ describe('dry runs', () => {
   });
 });
 
-test('changing hooks needs the admin scope; an events token only reads them, without their code', async () => {
+test('the hooks API needs the admin scope, to read as well as to change: an events token gets 403', async () => {
   const { EVENTS_TOKEN } = await import('../helpers/daemon.ts');
-  const read = await d.call('GET', '/hooks', undefined, { token: EVENTS_TOKEN });
-  assert.equal(read.status, 200);
-  assert.ok(read.body.items.every((h: Record<string, unknown>) => !('source' in h) && !('command' in h)));
-  const r = await d.call('POST', '/hooks', { name: 'nope', events: ['media.added'], mode: 'action', source: 'export default () => {}' }, { token: EVENTS_TOKEN });
-  assert.equal(r.status, 403);
-  assert.equal(r.body.error.code, 'FORBIDDEN');
-  assert.match(r.body.error.message, /"admin" scope/);
+  const made = await d.call('POST', '/hooks', { name: 'admin-only', events: ['media.added'], mode: 'action', source: 'export default () => {}' });
+  assert.equal(made.status, 201, made.text);
+  const calls: Array<[string, string, unknown]> = [
+    ['GET', '/hooks', undefined],
+    ['GET', `/hooks/${made.body.id}`, undefined],
+    ['POST', '/hooks', { name: 'nope', events: ['media.added'], mode: 'action', source: 'export default () => {}' }],
+  ];
+  for (const [method, path, body] of calls) {
+    const r = await d.call(method, path, body, { token: EVENTS_TOKEN });
+    assert.equal(r.status, 403, `${method} ${path}`);
+    assert.equal(r.body.error.code, 'FORBIDDEN');
+    assert.match(r.body.error.message, /"admin" scope/);
+    assert.doesNotMatch(r.text, /admin-only/, 'nothing of the hook in the refusal');
+  }
+  assert.equal((await d.call('DELETE', `/hooks/${made.body.id}`)).status, 204);
 });

@@ -1,6 +1,7 @@
 // POST /events and reading events back, against the real daemon on a loopback port.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createUsersAjv } from '../../runtime/index.ts';
 import { EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 let d: TestDaemon;
@@ -171,5 +172,28 @@ test('GET /catalog lists the default media catalog with kinds', async () => {
   }
   for (const name of ['hook.executed', 'webhook.disabled', 'delivery.failed']) {
     assert.equal((byName.get(name) as { meta: boolean } | undefined)?.meta, true, name);
+  }
+});
+
+test("GET /catalog gives every default type (the *arr apps' included) a sample its schema accepts, and such a sample posts", async () => {
+  const r = await d.call('GET', '/catalog', undefined, { token: EVENTS_TOKEN });
+  assert.equal(r.status, 200);
+  const types = r.body.types as Array<{ name: string; kind: string; meta: boolean; schema?: object | boolean; sample?: unknown; sampleFrom?: string }>;
+  assert.ok(types.some((t) => t.name === 'radarr.grab') && types.some((t) => t.name === 'sonarr.download'), 'the apps\' types are listed');
+  // Checked here by an ajv of the test's own, as a client would check it.
+  const ajv = createUsersAjv();
+  for (const t of types) {
+    assert.ok('sample' in t, `${t.name} has a sample`);
+    if (t.schema === undefined) continue;
+    const validate = ajv.compile(t.schema as object);
+    assert.ok(validate(t.sample), `${t.name}: ${JSON.stringify(t.sample)} ${ajv.errorsText(validate.errors)}`);
+  }
+  const byName = new Map(types.map((t) => [t.name, t]));
+  assert.equal(byName.get('media.added')!.sampleFrom, 'example', "config/hookd.yaml's example");
+  assert.equal((byName.get('media.added')!.sample as { title: string }).title, 'The Matrix');
+  assert.equal(byName.get('radarr.grab')!.sampleFrom, 'generated');
+  for (const name of ['media.added', 'radarr.grab', 'sonarr.download', 'download.progress']) {
+    const posted = await d.call('POST', '/events', { type: name, payload: byName.get(name)!.sample }, { token: EVENTS_TOKEN });
+    assert.ok(posted.status === 202 || posted.status === 200, `${name}: ${posted.status} ${posted.text}`);
   }
 });

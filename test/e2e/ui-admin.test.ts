@@ -1,6 +1,6 @@
 // The dashboard's admin pages and usability in a real browser (headless Chromium through
 // playwright-core, against the real daemon serving dist/ui): a hook's permissions edited with
-// the grant in words, read-only for an events token and for a file hook; a webhook edited;
+// the grant in words, read-only for a file hook; nothing of hooks for an events token; a webhook edited;
 // a replay chosen by time and count with the network withheld (a local receiver proves no
 // request left); no horizontal scroll at 360 px on any page; the keyboard reaches the actions
 // and dialogs; the dark scheme darkens the editor. Screenshots as in ui.test.ts.
@@ -90,26 +90,76 @@ describe('the dashboard\'s admin pages in a browser', { skip: browserMissing }, 
     assert.deepEqual(saved.grant.fetch.hosts, [host, 'api.example.org']);
   });
 
-  test('an events token sees hooks and their permissions read-only; a file hook is read-only with its path', async () => {
+  test('an events token gets 403 from GET /hooks and /hooks/:id, and the dashboard shows it no Hooks link and no admin action', async () => {
+    for (const path of ['/hooks', `/hooks/${hookId}`]) {
+      const r = await hookd.call('GET', path, undefined, { token: EVENTS_TOKEN });
+      assert.equal(r.status, 403, path);
+      assert.match(r.body.error.message, /"admin" scope/);
+    }
+    const posted = await hookd.call('POST', '/events', { type: 'media.added', payload: { title: 'Seen by an app' } }, { token: EVENTS_TOKEN });
+    assert.equal(posted.status, 202, posted.text);
+    await hookd.daemon.idle();
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const p = await context.newPage();
+    // The dashboard asks only for what this token may read: no answer is a 403.
+    const refused: string[] = [];
+    p.on('response', (r) => { if (r.status() === 403) refused.push(r.url()); });
     try {
       await signIn(p, hookd.url, EVENTS_TOKEN);
-      await p.locator('header.top nav').getByRole('link', { name: 'Hooks', exact: true }).click();
-      await p.locator('tr[data-hook=fetcher]').waitFor();
-      assert.equal(await p.getByRole('button', { name: /Disable|Enable/ }).count(), 0);
-      assert.equal(await p.getByRole('link', { name: 'New module hook' }).count(), 0);
-      await p.locator('tr[data-hook=fetcher]').getByRole('link', { name: 'fetcher' }).click();
-      await p.locator('li[data-grant=fetch]').waitFor();
-      assert.match(await p.locator('li[data-grant=fetch]').textContent() ?? '', /api\.example\.org/);
-      assert.match(await p.locator('.permissions .read-only').textContent() ?? '', /only an admin token changes permissions/);
-      assert.equal(await p.locator('input[name=permNet]').count(), 0);
-      assert.equal(await p.getByRole('button', { name: 'Save permissions' }).count(), 0);
-      assert.equal(await p.locator('#source').count(), 0, 'no code for an events token');
-      await shots.shoot(p, 'hook-read-only');
+      const nav = p.locator('header.top nav');
+      assert.equal(await nav.getByRole('link', { name: 'Hooks', exact: true }).count(), 0);
+      assert.equal(await nav.getByRole('link', { name: 'Webhooks', exact: true }).count(), 0);
+      for (const path of ['/hooks', `/hooks/${hookId}`, '/hooks/new']) {
+        await p.goto(`${hookd.url}/ui${path}`);
+        await p.getByText('No such page').waitFor();
+        assert.equal(await p.locator('li[data-grant]').count(), 0, `${path}: no permissions`);
+        assert.equal(await p.locator('#source').count(), 0, `${path}: no code`);
+      }
+      await p.goto(`${hookd.url}/ui/catalog`);
+      await p.locator('article.type[data-type="media.added"]').waitFor();
+      assert.doesNotMatch(await p.locator('main').textContent() ?? '', /fetcher|from-file|Webhooks:/, 'the catalog names no hook or webhook');
+      await p.goto(`${hookd.url}/ui/events/${posted.body.id}`);
+      await p.locator('article.invocation .hook-name').first().waitFor();
+      assert.deepEqual((await p.locator('article.invocation .hook-name').allTextContents()).sort(), ['fetcher', 'from-file'], 'a trace still names its hooks');
+      for (const name of [/Disable|Enable/, 'New module hook', 'Save permissions', 'Redeliver']) {
+        assert.equal(await p.getByRole('button', { name }).count() + await p.getByRole('link', { name }).count(), 0, String(name));
+      }
+      assert.equal(await p.getByRole('link', { name: 'Dry-run against this event' }).count(), 0);
+      assert.deepEqual(refused, []);
+      await shots.shoot(p, 'trace-events-token-admin-pages');
     } finally {
       await context.close();
     }
+  });
+
+  test('with the daemon unreachable every page says so (no blank page), and Try again recovers', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const p = await context.newPage();
+    try {
+      await signIn(p, hookd.url, ADMIN_TOKEN);
+      // Every API request fails as with a stopped daemon; the page's own files still load.
+      let down = true;
+      await context.route((url) => !url.pathname.startsWith('/ui/'), (route) => (down && !route.request().url().endsWith('/session') ? route.abort('connectionrefused') : route.fallback()));
+      for (const path of ['/events', '/events/not-reached', '/hooks', `/hooks/${hookId}`, '/webhooks', '/catalog', '/live']) {
+        await p.goto(`${hookd.url}/ui${path}`);
+        await p.locator('main [role=alert]').first().waitFor();
+        assert.match(await p.locator('main [role=alert]').first().textContent() ?? '', /the daemon did not answer/, path);
+      }
+      // Down at the start as well: the session cannot be read.
+      await context.unroute(() => true);
+      await context.route((url) => !url.pathname.startsWith('/ui/'), (route) => (down ? route.abort('connectionrefused') : route.fallback()));
+      await p.goto(`${hookd.url}/ui/events`);
+      await p.locator('main.unreachable [role=alert]').waitFor();
+      assert.match(await p.locator('main.unreachable [role=alert]').textContent() ?? '', /the daemon did not answer/);
+      down = false;
+      await p.getByRole('button', { name: 'Try again' }).click();
+      await p.locator('header.top nav').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a file hook is read-only with its path', async () => {
     const file = (await hookd.call('GET', '/hooks')).body.items.find((h: { name: string }) => h.name === 'from-file');
     await page.goto(`${hookd.url}/ui/hooks/${file.id}`);
     await page.locator('.permissions .read-only').waitFor();

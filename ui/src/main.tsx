@@ -1,6 +1,6 @@
 // The dashboard's entry: finds out whether the cookie holds a session (GET /session), then
 // shows the sign-in page or the app with its navigation. Admin-only pages and buttons are
-// left out for a token without the admin scope (hooks are shown to it read-only). The theme
+// left out for a token without the admin scope (no hooks, no webhooks). The theme
 // (light, dark or the OS's) is applied before the first render.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -21,11 +21,20 @@ import './style.css';
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [error, setError] = useState<unknown>();
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     whenSignedOut(() => setSession(null));
     currentSession().then((s) => setSession(s ?? null), setError);
-  }, []);
-  if (error) return <ErrorBox error={error} />;
+  }, [attempt]);
+  if (error) {
+    // The daemon did not answer (stopped, restarting): say so, and let the user ask again.
+    return (
+      <main class="unreachable">
+        <ErrorBox error={error} />
+        <button type="button" onClick={() => { setError(undefined); setAttempt((n) => n + 1); }}>Try again</button>
+      </main>
+    );
+  }
   if (session === undefined) return <Loading />;
   if (session === null) return <SignIn onSignedIn={(s) => { setSession(s); navigate('/events'); }} />;
   return <Shell session={session} onSignedOut={() => setSession(null)} />;
@@ -37,7 +46,7 @@ function Shell(props: { session: Session; onSignedOut: () => void }) {
   const section = path.split('/')[1] || 'events';
   const nav: Array<[string, string, boolean]> = [
     ['events', 'Events', true],
-    ['hooks', 'Hooks', true],
+    ['hooks', 'Hooks', admin],
     ['webhooks', 'Webhooks', admin],
     ['catalog', 'Catalog', true],
     ['live', 'Live', true],
@@ -70,9 +79,10 @@ function page(path: string, session: Session) {
     case 'events':
       return parts[1] ? <EventTrace id={parts[1]} admin={admin} /> : <EventsPage />;
     case 'hooks':
-      if (parts[1] === 'new' && !admin) break;
-      if (parts[1] === 'new') return <HookEditor admin replayMaxEvents={session.settings.replayMaxEvents} />;
-      return parts[1] ? <HookEditor id={parts[1]} admin={admin} replayMaxEvents={session.settings.replayMaxEvents} /> : <HooksPage admin={admin} />;
+      // GET /hooks is admin only: an events token (an application's) reads no hook.
+      if (!admin) break;
+      if (parts[1] === 'new') return <HookEditor replayMaxEvents={session.settings.replayMaxEvents} />;
+      return parts[1] ? <HookEditor id={parts[1]} replayMaxEvents={session.settings.replayMaxEvents} /> : <HooksPage />;
     case 'webhooks':
       if (!admin) break;
       return <WebhooksPage open={parts[1]} />;

@@ -1,14 +1,16 @@
 // One hook: a new or saved module hook's fields and source (CodeMirror, loaded with import()
 // on this page only), saved with POST or PATCH /hooks. As you type, the server compiles the
 // source (POST /hooks/compile, debounced) and an error is shown at its line and column, in the
-// editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test).
-// Permissions below (hook-permissions.tsx). File and command hooks, and every hook for a token
-// without the admin scope, are shown read-only.
+// editor and below it. "Dry run" runs the draft once against a test event (POST /hooks/test)
+// whose payload is the catalog's sample for the type.
+// Permissions below (hook-permissions.tsx). File and command hooks are shown read-only. Admin
+// only: main.tsx routes no other token here.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CompileProblem } from '../code-editor.ts';
 import { api, ApiError } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Json, Loaded, useLoad } from '../view.tsx';
+import { loadCatalog } from './catalog.tsx';
 import { HookPermissions } from './hook-permissions.tsx';
 import type { HookView } from './hooks.tsx';
 import { ReplayPanel } from './replay-panel.tsx';
@@ -22,21 +24,21 @@ export default async function (event, ctx) {
 
 type Draft = { name: string; events: string; mode: 'filter' | 'action'; priority: string; source: string };
 
-export function HookEditor(props: { id?: string; admin: boolean; replayMaxEvents: number }) {
+export function HookEditor(props: { id?: string; replayMaxEvents: number }) {
   const load = useLoad(async () => (props.id ? api<HookView>('GET', `/hooks/${encodeURIComponent(props.id)}`) : null), [props.id]);
   return (
     <section>
       <p><Link to="/hooks">← Hooks</Link></p>
       <Loaded load={load}>
-        {(hook) => (hook && (!props.admin || hook.origin === 'file' || hook.kind !== 'module')
-          ? <ReadOnlyHook hook={hook} admin={props.admin} />
+        {(hook) => (hook && (hook.origin === 'file' || hook.kind !== 'module')
+          ? <ReadOnlyHook hook={hook} />
           : <Editor key={hook?.id ?? 'new'} hook={hook ?? undefined} replayMaxEvents={props.replayMaxEvents} />)}
       </Loaded>
     </section>
   );
 }
 
-function ReadOnlyHook(props: { hook: HookView; admin: boolean }) {
+function ReadOnlyHook(props: { hook: HookView }) {
   const h = props.hook;
   return (
     <>
@@ -48,8 +50,8 @@ function ReadOnlyHook(props: { hook: HookView; admin: boolean }) {
         <dt>Events</dt><dd>{h.events.join(', ')}</dd>
         <dt>State</dt><dd>{h.enabled ? 'enabled' : `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}`}</dd>
       </dl>
-      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : !props.admin ? 'Only an admin token changes hooks or reads their code.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
-      <HookPermissions hook={h} admin={props.admin} />
+      <p class="muted">{h.origin === 'file' ? 'Edit the file in the hooks directory; hookd reloads it.' : 'Command hooks are changed through the API (PATCH /hooks/:id).'}</p>
+      <HookPermissions hook={h} />
       {h.source ? <pre class="code">{h.source}</pre> : h.command ? <pre class="code">{h.command.join(' ')}</pre> : null}
       {chosenEventId() ? <SavedHookDryRun hookId={h.id} eventId={chosenEventId()!} /> : null}
     </>
@@ -109,7 +111,10 @@ function Editor(props: { hook?: HookView; replayMaxEvents: number }) {
     setDryRun(undefined);
     const b = body();
     const type = testType || b.events.find((e) => !e.includes('*')) || '';
-    api('POST', '/hooks/test', eventId ? { ...b, eventId } : { ...b, type, payload: {} }).then(setDryRun, setError);
+    // The test event's payload: the catalog's sample for its type (one its schema accepts), else {}.
+    const payload = () => loadCatalog().then((types) => types.find((t) => t.name === type)?.sample ?? {}, () => ({}));
+    const run = eventId ? Promise.resolve({ ...b, eventId }) : payload().then((p) => ({ ...b, type, payload: p }));
+    run.then((request) => api('POST', '/hooks/test', request)).then(setDryRun, setError);
   }
   const types = body().events.filter((e) => !e.includes('*'));
   return (
@@ -150,7 +155,7 @@ function Editor(props: { hook?: HookView; replayMaxEvents: number }) {
       </div>
       {dryRun ? <><h2>Dry run</h2><Json value={dryRun} /></> : null}
     </form>
-    {h ? <HookPermissions hook={h} admin /> : <p class="muted">Permissions (fetch hosts, env names, apps) can be granted once the hook is created; until then it gets none.</p>}
+    {h ? <HookPermissions hook={h} /> : <p class="muted">Permissions (fetch hosts, env names, apps) can be granted once the hook is created; until then it gets none.</p>}
     <ReplayPanel hookId={h?.id} draft={() => ({ source: draft.source, mode: draft.mode })} types={types} maxEvents={props.replayMaxEvents} />
     </>
   );

@@ -1,7 +1,7 @@
 // A hook's permissions: the grant in words, from the daemon's `grant` (what each permission
 // reaches now: fetch hosts, where each env value comes from, apps configured, emit types), and,
-// for an admin on an API module hook, a form that changes them (PATCH /hooks/:id). Everyone
-// else, and file hooks (with their path), see them read-only.
+// on an API module hook, a form that changes them (PATCH /hooks/:id); file hooks (with their
+// path) and command hooks read-only. Admin only, like every hooks page.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
@@ -58,10 +58,10 @@ export function GrantText(props: { grant?: HookGrant }) {
 
 const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
-export function HookPermissions(props: { hook: HookView; admin: boolean }) {
+export function HookPermissions(props: { hook: HookView }) {
   // The hook as last saved here: its grant follows each save.
   const [h, setHook] = useState(props.hook);
-  const editable = props.admin && h.origin === 'api' && h.kind === 'module';
+  const editable = h.origin === 'api' && h.kind === 'module';
   const p = h.permissions;
   const [net, setNet] = useState((p.net ?? []).join(', '));
   const [env, setEnv] = useState((p.env ?? []).join(', '));
@@ -71,7 +71,7 @@ export function HookPermissions(props: { hook: HookView; admin: boolean }) {
   const [busy, setBusy] = useState(false);
   const why = h.origin === 'file'
     ? <>Read-only: from the file <span class="mono">{h.file}</span>; change its permissions there.</>
-    : h.kind !== 'module' ? 'Permissions apply to module hooks; a command hook gets the variables named in its env.' : props.admin ? null : 'Read-only: only an admin token changes permissions.';
+    : h.kind !== 'module' ? 'Permissions apply to module hooks; a command hook gets the variables named in its env.' : null;
   return (
     <section class="permissions card" aria-labelledby="permissions-heading">
       <h2 id="permissions-heading">Permissions</h2>

@@ -1,6 +1,5 @@
-// Hooks: every hook with its state, failures and why it was disabled; an admin enables and
-// disables them and creates module hooks; others see the list read-only. A hook opens in the
-// editor (admin, API module hooks) or read-only (file hooks with their path, other tokens).
+// Hooks (admin): every hook with its state, failures and why it was disabled; enable and
+// disable; module hooks open in the editor, file and command hooks read-only (files with their path).
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { Link } from '../router.tsx';
@@ -27,7 +26,7 @@ export interface HookView {
   version: number;
 }
 
-export function HooksPage(props: { admin: boolean }) {
+export function HooksPage() {
   const load = useLoad(() => api<{ items: HookView[] }>('GET', '/hooks'), []);
   const [error, setError] = useState<unknown>();
   function setEnabled(hook: HookView, enabled: boolean): void {
@@ -36,13 +35,13 @@ export function HooksPage(props: { admin: boolean }) {
   }
   return (
     <section>
-      <h1>Hooks {props.admin ? <Link to="/hooks/new" class="button">New module hook</Link> : <span class="badge">read-only</span>}</h1>
+      <h1>Hooks <Link to="/hooks/new" class="button">New module hook</Link></h1>
       {error ? <ErrorBox error={error} /> : null}
       <Loaded load={load}>
         {({ items }) =>
           items.length === 0 ? <Empty>No hooks yet: create one, or put a file in the hooks directory.</Empty> : (
             <table class="list hooks cards">
-              <thead><tr><th>Name</th><th>Mode</th><th>Events</th><th>State</th><th>Failures</th>{props.admin ? <th><span class="visually-hidden">Actions</span></th> : null}</tr></thead>
+              <thead><tr><th>Name</th><th>Mode</th><th>Events</th><th>State</th><th>Failures</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
               <tbody>
                 {items.map((h) => (
                   <tr key={h.id} data-hook={h.name}>
@@ -57,11 +56,9 @@ export function HooksPage(props: { admin: boolean }) {
                       {h.disabledReason ? <div class="error small">{h.disabledReason}</div> : null}
                     </td>
                     <td data-label="Failures">{h.consecutiveFailures}</td>
-                    {props.admin ? (
-                      <td>
-                        <button type="button" onClick={() => setEnabled(h, !h.enabled)}>{h.enabled ? 'Disable' : 'Enable'}</button>
-                      </td>
-                    ) : null}
+                    <td>
+                      <button type="button" onClick={() => setEnabled(h, !h.enabled)}>{h.enabled ? 'Disable' : 'Enable'}</button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
