@@ -3,7 +3,7 @@
 // and per endpoint (per daemon), so a slow or dead endpoint holds only its own slots. Leases are
 // renewed every third of their length while held; a row whose lease this daemon may have lost
 // is never sent, and its send in flight is cut: one delivery is never sent by two daemons at once.
-import type { DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
+import type { ClaimedDelivery, DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookAttempt } from '../metrics/index.ts';
@@ -27,6 +27,12 @@ const LOCAL_LEASE_MS = 3_600_000;
 // stalled on claims about one delivery in four.
 const HELD_PER_ENDPOINT_SLOT = 16;
 const HELD_PER_SENDER_SLOT = 16;
+// An endpoint's refill is claimed when half of what it may hold is left, and that half must
+// outlast the claim (two statements, each queued behind a recorder transaction): that wait does
+// not shrink with the endpoint's concurrency, so neither may the half. With 16 held at one
+// request at a time, the queue ran dry on one refill in three on a busy machine (a third of the
+// wall time idle); 64 left it dry on a few in a hundred.
+const MIN_HELD_PER_ENDPOINT = 64;
 // A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
 // again after this pause rather than at once: a failing database is not hammered.
 const RELEASE_DELAY_MS = 30_000;
@@ -56,7 +62,7 @@ export interface SenderDeps {
 }
 
 /** Chooses due rows in due order while the endpoint and the sender have room. */
-export function pickWithinLimits<D extends DueDelivery>(due: D[], busy: ReadonlyMap<string, number>, perEndpoint: number, free: number): D[] {
+export function pickWithinLimits<D extends Pick<DueDelivery, 'id' | 'webhookId'>>(due: D[], busy: ReadonlyMap<string, number>, perEndpoint: number, free: number): D[] {
   const taken = new Map<string, number>();
   const picked: D[] = [];
   for (const d of due) {
@@ -83,8 +89,8 @@ interface Held {
 }
 
 export function createSender(deps: SenderDeps) {
-  const perEndpointHeld = deps.maxConcurrencyPerEndpoint * HELD_PER_ENDPOINT_SLOT;
-  const totalHeld = deps.maxConcurrency * HELD_PER_SENDER_SLOT;
+  const perEndpointHeld = Math.max(MIN_HELD_PER_ENDPOINT, deps.maxConcurrencyPerEndpoint * HELD_PER_ENDPOINT_SLOT);
+  const totalHeld = Math.max(perEndpointHeld, deps.maxConcurrency * HELD_PER_SENDER_SLOT);
   const tasks = new Map<string, Promise<void>>(); // from send until the attempt is recorded
   let sending = 0; // HTTP requests in flight
   const busy = new Map<string, number>(); // HTTP requests in flight per webhook
@@ -125,14 +131,23 @@ export function createSender(deps: SenderDeps) {
       });
   }
 
+  // The endpoints of claimed rows, kept while the claim reads the same version (every change
+  // of URL, headers, secrets or enabled bumps it): a claim then needs no read of its webhooks.
+  const endpoints = new Map<string, WebhookRecord>();
+
   /** The claimed rows' endpoints; if they cannot be read, the claims are given back first. */
-  async function loadWebhooks(claimed: DeliveryRecord[]): Promise<Map<string, WebhookRecord>> {
-    try {
-      return new Map((await deps.webhooks.getMany([...new Set(claimed.map((d) => d.webhookId))])).map((w) => [w.id, w]));
-    } catch (err) {
-      await releaseLater(claimed.map((d) => d.id));
-      throw err;
+  async function loadWebhooks(claimed: ClaimedDelivery[]): Promise<Map<string, WebhookRecord>> {
+    const stale = new Set(claimed.filter((d) => endpoints.get(d.webhookId)?.version !== d.webhookVersion).map((d) => d.webhookId));
+    if (stale.size > 0) {
+      try {
+        for (const id of stale) endpoints.delete(id); // deleted meanwhile: not read back below
+        for (const w of await deps.webhooks.getMany([...stale])) endpoints.set(w.id, w);
+      } catch (err) {
+        await releaseLater(claimed.map((d) => d.id));
+        throw err;
+      }
     }
+    return endpoints;
   }
 
   const heldBy = (webhookId: string) => (busy.get(webhookId) ?? 0) + (queues.get(webhookId)?.length ?? 0);
@@ -329,6 +344,7 @@ export function createSender(deps: SenderDeps) {
     },
     /** Drops what is queued for a webhook (changed, disabled or deleted); it is claimed afresh. */
     forget(webhookId: string): void {
+      endpoints.delete(webhookId);
       const queue = queues.get(webhookId) ?? [];
       queues.delete(webhookId);
       for (const q of queue) held.delete(q.delivery.id);
