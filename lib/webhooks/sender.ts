@@ -100,7 +100,6 @@ export function createSender(deps: SenderDeps) {
   const renewEveryMs = Math.max(1, Math.floor(leaseMs / 3));
   let renewTimer: NodeJS.Timeout | undefined;
   let renewing: Promise<void> | undefined;
-  const aborter = new AbortController();
   let running = false;
   let pumping: Promise<void> | undefined;
   let again = false;
@@ -256,7 +255,7 @@ export function createSender(deps: SenderDeps) {
       body: d.body,
       eventType: d.eventType,
       timeoutMs: webhook.timeoutMs ?? deps.defaultTimeoutMs,
-      signal: AbortSignal.any([aborter.signal, cut]),
+      signal: cut,
     });
     freeSlot();
     if (result.aborted) {
@@ -358,7 +357,9 @@ export function createSender(deps: SenderDeps) {
       running = false;
       clearTimeout(timer);
       clearTimeout(renewTimer);
-      aborter.abort();
+      // Each send has its own cut (not AbortSignal.any with a stop signal: that left one dependant
+      // per send on the long-lived signal, swept only by GC).
+      for (const h of held.values()) h.cut?.abort();
       await pumping;
       await renewing;
       await Promise.all(tasks.values());
