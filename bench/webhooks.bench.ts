@@ -6,12 +6,14 @@
 // `npx tsx bench/webhooks.bench.ts` (SYNC=normal runs SQLite with synchronous=normal).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN, spawnDaemon, writeTestConfig } from '../test/helpers/daemon.ts';
 import { request } from '../test/helpers/http.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { processTreeCpuMicros } from './load.ts';
 
 const DELIVERIES = 3000;
 const BATCH = 500;
@@ -42,36 +44,50 @@ async function main(): Promise<void> {
   const [{ url: receiverUrl }] = (await once(receiver, 'message')) as [{ url: string }];
   try {
     // The sender at each concurrency, then the plain loop at the same ones, against one receiver.
-    const outbox = new Map<number, number>();
+    const outbox = new Map<number, Rate>();
     for (const perEndpoint of CONCURRENCY) outbox.set(perEndpoint, await senderRate(receiver, receiverUrl, perEndpoint));
     const body = JSON.stringify({ id: 'e', type: 'media.added', occurredAt: new Date().toISOString(), payload: { title: 'Dune' } });
     await fetchLoop(receiverUrl, body, 300, 1); // warm-up
-    const plain = new Map<number, number>();
+    const plain = new Map<number, Rate>();
     for (const n of CONCURRENCY) plain.set(n, await fetchLoop(receiverUrl, body, DELIVERIES, n));
 
     console.log(`\nwebhooks: ${DELIVERIES} deliveries to one local receiver (synchronous: ${process.env.SYNC ?? 'full'})`);
     console.table(
       CONCURRENCY.flatMap((n) => [
-        { path: `hookd outbox, ${n} per endpoint (stored, signed, attempt logged)`, 'deliveries/s': Math.round(outbox.get(n)!) },
-        { path: `plain fetch loop, ${n} at a time`, 'deliveries/s': Math.round(plain.get(n)!) },
+        { path: `hookd outbox, ${n} per endpoint (stored, signed, attempt logged)`, 'deliveries/s': Math.round(outbox.get(n)!.perSecond), 'CPU us/delivery': outbox.get(n)!.cpuUs ?? 'n/a' },
+        { path: `plain fetch loop, ${n} at a time`, 'deliveries/s': Math.round(plain.get(n)!.perSecond), 'CPU us/delivery': plain.get(n)!.cpuUs ?? 'n/a' },
       ]),
     );
-    for (const n of CONCURRENCY) console.log(`ratio outbox/fetch (${n} at a time): ${(outbox.get(n)! / plain.get(n)!).toFixed(2)}x`);
+    for (const n of CONCURRENCY) console.log(`ratio outbox/fetch (${n} at a time): ${(outbox.get(n)!.perSecond / plain.get(n)!.perSecond).toFixed(2)}x`);
+    console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } finally {
     receiver.send('stop');
     await once(receiver, 'exit');
   }
 }
 
+/**
+ * Deliveries per second, and CPU time per delivery of the sending side: the daemon and its
+ * children (storing the events included) for the outbox, this process for the plain loop.
+ * Unlike the rate, CPU time barely moves when other work shares the cores.
+ */
+interface Rate {
+  perSecond: number;
+  cpuUs?: number;
+}
+
 /** Deliveries per second through a fresh daemon whose endpoint takes `perEndpoint` requests at a time. */
-async function senderRate(receiver: ChildProcess, receiverUrl: string, perEndpoint: number): Promise<number> {
+async function senderRate(receiver: ChildProcess, receiverUrl: string, perEndpoint: number): Promise<Rate> {
   const temp = makeTempDir('hookd-bench-');
   try {
     const daemon = await spawnDaemon(writeTestConfig(temp.dir, { log: { level: 'info' }, storage: { synchronous: process.env.SYNC ?? 'full' }, webhooks: { maxConcurrencyPerEndpoint: perEndpoint } }));
     const call = (method: string, path: string, body?: unknown) => request(daemon.url, method, path, body, { token: ADMIN_TOKEN });
     await call('POST', '/webhooks', { url: `${receiverUrl}/in`, events: ['media.*'] });
     await throughOutbox(call, receiver, 300); // warm-up: JIT, SQLite cache, keep-alive sockets
-    const rate = await throughOutbox(call, receiver, DELIVERIES);
+    const cpuBefore = processTreeCpuMicros(daemon.child.pid!);
+    const perSecond = await throughOutbox(call, receiver, DELIVERIES);
+    const cpuAfter = processTreeCpuMicros(daemon.child.pid!);
+    const rate = { perSecond, cpuUs: cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round((cpuAfter - cpuBefore) / DELIVERIES) };
     daemon.child.kill('SIGTERM');
     await daemon.exited;
     return rate;
@@ -98,9 +114,10 @@ async function throughOutbox(call: (m: string, p: string, b?: unknown) => Promis
   return n / ((performance.now() - started) / 1000);
 }
 
-async function fetchLoop(url: string, body: string, n: number, concurrency: number): Promise<number> {
+async function fetchLoop(url: string, body: string, n: number, concurrency: number): Promise<Rate> {
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const worker = async () => {
     while (next < n) {
       next += 1;
@@ -109,5 +126,6 @@ async function fetchLoop(url: string, body: string, n: number, concurrency: numb
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return n / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return { perSecond: n / ((performance.now() - started) / 1000), cpuUs: Math.round((used.user + used.system) / n) };
 }

@@ -107,7 +107,13 @@ const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
 };
 
 /** A due row as the claim first sees it: enough to choose by, without its body. */
-export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'>;
+export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'> & {
+  /** Its webhook's version when the claim read it: a sender holding that version need not read the webhook again. */
+  webhookVersion: number;
+};
+
+/** A claimed row, with its webhook's version as the claim saw it. */
+export type ClaimedDelivery = DeliveryRecord & Pick<DueDelivery, 'webhookVersion'>;
 
 export interface ClaimQuery {
   /** The claiming daemon's instance id (claimed_by). */
@@ -189,20 +195,20 @@ export function createDeliveriesStore(db: Knex) {
      * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed:
      * no transaction, and only claimed rows are read in full.
      */
-    async claimDue(q: ClaimQuery): Promise<DeliveryRecord[]> {
+    async claimDue(q: ClaimQuery): Promise<ClaimedDelivery[]> {
       const due = (query: Knex.QueryBuilder) =>
         query
           .where('deliveries.status', 'pending')
           .andWhere('deliveries.next_attempt_at', '<=', q.now)
           .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
-      let candidates = due(deliveries().select('deliveries.id', 'deliveries.webhook_id'))
+      let candidates = due(deliveries().select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
         .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
         .andWhere('webhooks.enabled', true)
         .orderBy('deliveries.next_attempt_at')
         .limit(q.candidates);
       if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
-      const rows = (await candidates) as Array<{ id: string; webhook_id: string }>;
-      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id })));
+      const rows = (await candidates) as Array<{ id: string; webhook_id: string; webhook_version: number | string }>;
+      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
       if (picked.length === 0) return [];
       // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
       // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
@@ -212,7 +218,10 @@ export function createDeliveriesStore(db: Knex) {
         .returning('*')) as DeliveryRow[];
       // RETURNING's order is unspecified: back to due order.
       const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
-      return picked.flatMap((d) => byId.get(d.id) ?? []);
+      return picked.flatMap((d) => {
+        const row = byId.get(d.id);
+        return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
+      });
     },
 
     /** When the earliest unclaimed pending row falls due (the sender's next timer). */
