@@ -30,6 +30,10 @@ const LOCAL_LEASE_MS = 3_600_000;
 // rows (bodies included) held at once, 2,048 with the defaults.
 const HELD_PER_ENDPOINT_SLOT = 64;
 const HELD_PER_SENDER_SLOT = 64;
+// ...and by their bodies' size: rows of 1 MiB bodies (server.bodyLimit) would otherwise hold
+// 2 GiB. No claim starts past this; a claim asks for as many rows as the room left holds at
+// the held rows' average size, so what is held stays near this bound whatever the bodies are.
+const HELD_BYTES = 32 * 1024 * 1024;
 // A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
 // again after this pause rather than at once: a failing database is not hammered.
 const RELEASE_DELAY_MS = 30_000;
@@ -72,6 +76,17 @@ export function pickWithinLimits<D extends Pick<DueDelivery, 'id' | 'webhookId'>
   return picked;
 }
 
+/**
+ * Rows the next claim may take: the room left in rows, and in bytes at the held rows' average
+ * body (none past maxBytes; with nothing held, the rows' room: there is no average yet).
+ */
+export function roomToClaim(r: { rowsLeft: number; heldRows: number; heldBytes: number; maxBytes: number }): number {
+  if (r.rowsLeft <= 0 || r.heldBytes >= r.maxBytes) return 0;
+  if (r.heldRows === 0) return r.rowsLeft;
+  const average = Math.max(1, r.heldBytes / r.heldRows);
+  return Math.min(r.rowsLeft, Math.max(1, Math.floor((r.maxBytes - r.heldBytes) / average)));
+}
+
 interface Queued {
   delivery: DeliveryRecord;
   webhook: WebhookRecord;
@@ -81,6 +96,8 @@ interface Held {
   webhookId: string;
   /** Until when the lease is known to hold (the claim's or the last renewal's). */
   until: number;
+  /** The body's length (UTF-16 units: what the string holds in memory, near enough). */
+  bytes: number;
   /** Cuts the send when the lease may be lost (set while the HTTP request is in flight). */
   cut?: AbortController;
 }
@@ -93,6 +110,7 @@ export function createSender(deps: SenderDeps) {
   const busy = new Map<string, number>(); // HTTP requests in flight per webhook
   const queues = new Map<string, Queued[]>(); // claimed, waiting for one of the webhook's slots
   const held = new Map<string, Held>(); // every delivery claimed and not yet recorded
+  let heldBytes = 0; // the held rows' bodies
   const leaseMs = deps.shared ? deps.leaseTtlMs : LOCAL_LEASE_MS;
   const renewEveryMs = Math.max(1, Math.floor(leaseMs / 3));
   let renewTimer: NodeJS.Timeout | undefined;
@@ -148,11 +166,25 @@ export function createSender(deps: SenderDeps) {
 
   const heldBy = (webhookId: string) => (busy.get(webhookId) ?? 0) + (queues.get(webhookId)?.length ?? 0);
 
+  function hold(d: ClaimedDelivery, until: number): void {
+    held.set(d.id, { webhookId: d.webhookId, until, bytes: d.body.length });
+    heldBytes += d.body.length;
+  }
+
+  function release(id: string): void {
+    const h = held.get(id);
+    if (!h) return;
+    held.delete(id);
+    heldBytes -= h.bytes;
+  }
+
+  const claimRoom = () => roomToClaim({ rowsLeft: totalHeld - held.size, heldRows: held.size, heldBytes, maxBytes: HELD_BYTES });
+
   async function pump(): Promise<void> {
     clearTimeout(timer);
     while (running) {
       startQueued();
-      const room = totalHeld - held.size;
+      const room = claimRoom();
       if (room <= 0 || !claimWanted) break;
       const counts = new Map([...new Set([...busy.keys(), ...queues.keys()])].map((id) => [id, heldBy(id)]));
       const now = Date.now();
@@ -177,7 +209,7 @@ export function createSender(deps: SenderDeps) {
           disabled.push(d.id); // disabled while it was claimed: given back, not sent
           continue;
         }
-        held.set(d.id, { webhookId: d.webhookId, until: d.claimedUntil ?? now + leaseMs });
+        hold(d, d.claimedUntil ?? now + leaseMs);
         const queue = queues.get(d.webhookId);
         if (queue) queue.push({ delivery: d, webhook });
         else queues.set(d.webhookId, [{ delivery: d, webhook }]);
@@ -205,7 +237,7 @@ export function createSender(deps: SenderDeps) {
         const next = queue.shift()!;
         // A lease that may lapse before the next renewal is not used: the row is dropped here and
         // comes due to whichever daemon claims it after it expires.
-        if (!leaseHolds(next.delivery.id)) held.delete(next.delivery.id);
+        if (!leaseHolds(next.delivery.id)) release(next.delivery.id);
         else start(next);
       }
       if (queue.length === 0) queues.delete(webhookId);
@@ -239,7 +271,7 @@ export function createSender(deps: SenderDeps) {
       .finally(() => {
         freeSlot();
         tasks.delete(d.id);
-        held.delete(d.id);
+        release(d.id);
         wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
       });
     tasks.set(d.id, done);
@@ -304,7 +336,7 @@ export function createSender(deps: SenderDeps) {
       const at = queue?.findIndex((q) => q.delivery.id === id) ?? -1;
       if (at >= 0) {
         queue!.splice(at, 1);
-        held.delete(id);
+        release(id);
       }
     }
   }
@@ -343,7 +375,7 @@ export function createSender(deps: SenderDeps) {
       endpoints.delete(webhookId);
       const queue = queues.get(webhookId) ?? [];
       queues.delete(webhookId);
-      for (const q of queue) held.delete(q.delivery.id);
+      for (const q of queue) release(q.delivery.id);
       deps.deliveries.releaseClaims(queue.map((q) => q.delivery.id), deps.owner).then(
         () => wake(),
         (err: unknown) => deps.log.error({ err, webhookId }, 'webhook sender: releasing claims failed'),
