@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserMissing, createShooter, launchBrowser, signIn } from '../helpers/browser.ts';
+import { browserMissing, createShooter, launchBrowser, signIn, openSignedIn } from '../helpers/browser.ts';
 import { ADMIN_TOKEN, EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
@@ -58,9 +58,7 @@ describe('the dashboard\'s admin pages in a browser', { skip: browserMissing }, 
     writeFileSync(join(hookd.hooksDir, 'media.added', '50-from-file.js'), 'export default () => {};\n');
     await waitFor(async () => (await hookd.call('GET', '/hooks')).body.items.some((h: { name: string }) => h.name === 'from-file'), 'the file hook loads');
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
-    await signIn(page, hookd.url, ADMIN_TOKEN);
+    page = await openSignedIn(browser, hookd.url, ADMIN_TOKEN);
   });
   after(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserMissing, createShooter, launchBrowser, signIn } from '../helpers/browser.ts';
+import { browserMissing, createShooter, launchBrowser, signIn, openSignedIn } from '../helpers/browser.ts';
 import { ADMIN_TOKEN, EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { waitForDoneEvent } from '../helpers/events.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -50,9 +50,7 @@ describe('the dashboard\'s events pages in a browser', { skip: browserMissing },
     restored = (await waitForDoneEvent(hookd, 'health.restored', (e) => e.causationId === issue)).id;
     await waitForDoneEvent(hookd, 'download.grabbed', (e) => e.id === root);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
-    await signIn(page, hookd.url, ADMIN_TOKEN);
+    page = await openSignedIn(browser, hookd.url, ADMIN_TOKEN);
   });
   after(async () => {
     await browser?.close();

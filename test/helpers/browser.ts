@@ -2,6 +2,7 @@
 // launched with the flags that keep it quiet offline, why a suite is skipped without it, signing
 // in through the sign-in page, and screenshots to a temp folder (HOOKD_UPDATE_SCREENSHOTS=1 also
 // copies the named ones into docs/screenshots/ for the README).
+import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,4 +45,12 @@ export function createShooter(prefix: string, readmeShots: readonly string[] = [
       }
     },
   };
+}
+
+/** A desktop-sized page signed in with `token`, where any uncaught page error fails the test. */
+export async function openSignedIn(browser: Browser, baseUrl: string, token: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+  await signIn(page, baseUrl, token);
+  return page;
 }
