@@ -222,10 +222,11 @@ export function createEventsRouter(deps: EventsRouterDeps) {
 
   async function answerBatch(ctx: Context, raw: BodyItem[], source: string) {
     // Each item is checked and stored on its own: one bad item is reported and the rest are still stored.
+    const now = Date.now();
     const checked: Array<CheckedItem | { error: ItemError }> = raw.map((r) => {
       if (r.error !== undefined) return { error: itemError(ctx, r.error, '') };
       try {
-        return deps.service.check(r.value, source, r.at.startsWith('/') ? r.at : '');
+        return deps.service.check(r.value, source, r.at.startsWith('/') ? r.at : '', { now });
       } catch (e) {
         return { error: itemError(ctx, e, r.at) };
       }

@@ -72,8 +72,10 @@ export function createInputCheck(deps: InputCheckDeps) {
   /**
    * Validates one posted item; `at` prefixes error pointers in a batch ("/3"). With `wait`
    * (or a type marked sync) the event comes back marked filterFirst when a filter hook wants it.
+   * `now`: the time the progress rate limit charges the item at, one for a whole batch, so how
+   * many of its items pass depends on the bucket alone, not on how long checking them took.
    */
-  function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean } = {}): CheckedItem {
+  function check(raw: unknown, source: string | null, at = '', options: { wait?: boolean; now?: number } = {}): CheckedItem {
     // One precompiled check of the shape; its problems are told in the order clients expect
     // (the fields, the type, then the catalog's rules, then the time and the id).
     const problems = checkEventShape(raw);
@@ -99,7 +101,7 @@ export function createInputCheck(deps: InputCheckDeps) {
         pointer: `${at}/type`,
       });
     }
-    if (type.kind === 'progress' && deps.progressLimit && !deps.progressLimit.limiter.take(source ?? 'anonymous')) {
+    if (type.kind === 'progress' && deps.progressLimit && !deps.progressLimit.limiter.take(source ?? 'anonymous', options.now)) {
       throw rateLimitedError(source ?? 'anonymous', deps.progressLimit);
     }
     const payload = item.payload === undefined ? {} : item.payload;
