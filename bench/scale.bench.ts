@@ -50,12 +50,14 @@ interface PhaseResult {
   duplicates?: number;
 }
 
-const SETUPS: Setup[] = [
+const ALL_SETUPS: Setup[] = [
   { name: 'sqlite x1', client: 'sqlite', daemons: 1 },
   { name: 'postgres x1', client: 'postgres', daemons: 1 },
   { name: 'postgres x2', client: 'postgres', daemons: 2 },
   { name: 'postgres x3', client: 'postgres', daemons: 3 },
 ];
+// SCALE_ONLY="postgres x3" (comma-separated names) runs only those setups.
+const SETUPS = process.env.SCALE_ONLY ? ALL_SETUPS.filter((s) => process.env.SCALE_ONLY!.split(',').includes(s.name)) : ALL_SETUPS;
 
 async function main(): Promise<void> {
   if (!(await postgresReachable())) {
