@@ -2,7 +2,6 @@
 // an app's URL or API key: each request goes over the call's MessagePort to the sandbox host
 // (host/app-requests.ts), which adds the key, keeps the path under the app's base URL and answers
 // with the key redacted. Worker-only (needs lockdown()'s `harden`).
-import type { MessagePort } from 'node:worker_threads';
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CallSlot, CallState, CapabilityDeps } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';

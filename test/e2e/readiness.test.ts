@@ -11,7 +11,6 @@ import { fillDisk, mountTmpfs, unmount } from '../helpers/disk.ts';
 import { request, type Reply } from '../helpers/http.ts';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { waitFor } from '../helpers/wait.ts';
 
 interface ReadyBody {
   status: 'ready' | 'not-ready' | 'stopping';

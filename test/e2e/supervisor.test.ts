@@ -3,7 +3,7 @@
 // daemon killed with -9 takes its sandbox host along, and one data dir has one daemon.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';

@@ -1,6 +1,6 @@
 // Prowlarr's webhook bodies (Prowlarr develop): of its eventTypes only Test, Grab, Health,
 // HealthRestored and ApplicationUpdate are ever sent (Webhook.cs).
-import { body, camelEnum, dateTime, healthAndUpdates, int, list, obj, str, strList, type Schema } from './parts.ts';
+import { body, camelEnum, dateTime, healthAndUpdates, int, obj, str, strList, type Schema } from './parts.ts';
 
 const release = obj({
   releaseTitle: str,

@@ -1,6 +1,6 @@
 // Readarr's webhook bodies (Readarr develop, src/NzbDrone.Core/Notifications/Webhook/*.cs).
 // Readarr's bodies have no applicationUrl, and it has no HealthRestored event.
-import { body, bool, dateTime, downloadClientFields, basicRelease, healthAndUpdates, int, list, obj, plainFile, str, strList, type Schema } from './parts.ts';
+import { body, bool, dateTime, downloadClientFields, basicRelease, healthAndUpdates, int, list, obj, plainFile, str, type Schema } from './parts.ts';
 
 const author = obj({ id: int, name: str, path: str, goodreadsId: str }, ['id', 'name']);
 const book = obj({
