@@ -97,12 +97,12 @@ function createCompileProcess(blob: string): CompileProcess {
       const end = (how: string) => {
         if (ended) return;
         ended = true;
-        if (child !== proc) return; // replaced on purpose (restart): its tasks went to the next one
+        if (!ready) resolve(false);
+        if (child !== proc) return; // replaced on purpose (restart, close): its tasks went to the next one
         child = undefined;
         starting = undefined;
         if (!ready) {
           usable = false; // e.g. a blob of another build of Node: V8 refuses it and exits 14
-          resolve(false);
           return;
         }
         // A crash (out of memory): it was running the oldest task; the others are sent again.

@@ -7,7 +7,7 @@
 // and, with `cacheDir`, on disk for later processes (compile-cache.ts). With `snapshot`, tasks go
 // to a process started from the build's snapshot of the worker when there is one (compile-process.ts).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from '../protocol.ts';
@@ -107,12 +107,24 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return pool;
   }
 
+  function snapshotProcess(): CompileProcess | undefined {
+    snapshot ??= { process: openCompileProcess(COMPILE_SNAPSHOT) };
+    return snapshot.process;
+  }
+
+  // A short-lived run over an empty disk cache (a first `hookd check`) compiles every hook: its
+  // process starts now, while the caller reads its config and files, not at the first hook.
+  let closed = false;
+  if (opts.snapshot && opts.cacheDir !== undefined) {
+    void readdir(opts.cacheDir).then((names) => names.length === 0, () => true).then((empty) => {
+      if (empty && !closed) void snapshotProcess()?.ready();
+    });
+  }
+
   /** The deadline starts once the process or thread that runs the task is up. */
   async function runUnderDeadline(task: CompileRequest, name: string): Promise<unknown> {
-    if (opts.snapshot) {
-      snapshot ??= { process: openCompileProcess(COMPILE_SNAPSHOT) };
-      if (await snapshot.process?.ready()) return snapshot.process!.run(task, name, AbortSignal.timeout(opts.compileTimeoutMs));
-    }
+    const proc = opts.snapshot ? snapshotProcess() : undefined;
+    if (await proc?.ready()) return proc!.run(task, name, AbortSignal.timeout(opts.compileTimeoutMs));
     const p = await getPool();
     warm ??= warmUp(p);
     await warm;
@@ -188,6 +200,7 @@ export function createCompiler(opts: CompilerOptions): Compiler {
       return config;
     },
     async close() {
+      closed = true;
       cache.clear();
       const p = pool;
       pool = undefined;
