@@ -3,10 +3,11 @@
 // idle RSS of the whole process tree (hookd's includes its sandbox host with a warm worker)
 // a few seconds later. Alternating rounds, medians and ratios. Then the CLI's own start:
 // `hookd --help` and `hookd check` on the example hooks (a first check, and a re-check of
-// unchanged hooks), against `node -e 0`.
+// unchanged hooks), against `node -e 0`; and a first check without the build's compile snapshot
+// (a copy of the package without dist/runtime/compile/compile.blob: Babel in a worker thread).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,20 +99,27 @@ function timeCommand(args: string[], env: Record<string, string> = {}): number {
 // `hookd check` keeps compiled hook files in the data directory: a first check compiles every
 // hook (a fresh data dir each time), a re-check of unchanged hooks reads them back.
 const checkData = makeTempDir('hookd-bench-check-');
-const firstCheck = () => {
+const firstCheck = (cli = CLI) => () => {
   const fresh = makeTempDir('hookd-bench-check-');
   try {
-    return timeCommand([CLI, 'check'], { HOOKD_DATA_DIR: fresh.dir });
+    return timeCommand([cli, 'check'], { HOOKD_DATA_DIR: fresh.dir });
   } finally {
     fresh.remove();
   }
 };
+// The package again, its build without the compile snapshot, resolving the same node_modules.
+const withoutSnapshot = makeTempDir('hookd-bench-build-');
+for (const part of ['package.json', 'config', 'dist/lib', 'dist/runtime']) cpSync(join(REPO, part), join(withoutSnapshot.dir, part), { recursive: true });
+symlinkSync(join(REPO, 'node_modules'), join(withoutSnapshot.dir, 'node_modules'));
+rmSync(join(withoutSnapshot.dir, 'dist/runtime/compile/compile.blob.json'));
 timeCommand([CLI, 'check'], { HOOKD_DATA_DIR: checkData.dir });
 const cli = [
   { command: 'node -e 0', ms: median(Array.from({ length: ROUNDS }, () => timeCommand(['-e', '0']))) },
   { command: 'hookd --help', ms: median(Array.from({ length: ROUNDS }, () => timeCommand([CLI, '--help']))) },
-  { command: 'hookd check (example hooks, first: compiles all)', ms: median(Array.from({ length: ROUNDS }, firstCheck)) },
+  { command: 'hookd check (example hooks, first: compiles all)', ms: median(Array.from({ length: ROUNDS }, firstCheck())) },
+  { command: 'hookd check (first, no compile snapshot: worker thread)', ms: median(Array.from({ length: ROUNDS }, firstCheck(join(withoutSnapshot.dir, 'dist/lib/cli.js')))) },
   { command: 'hookd check (example hooks, unchanged: compile cache)', ms: median(Array.from({ length: ROUNDS }, () => timeCommand([CLI, 'check'], { HOOKD_DATA_DIR: checkData.dir }))) },
 ];
 checkData.remove();
+withoutSnapshot.remove();
 printTable('CLI start (median wall time to exit)', cli.map((c) => ({ command: c.command, ms: c.ms.toFixed(0), 'vs node -e 0': ratio(c.ms, cli[0]!.ms) })));

@@ -29,8 +29,8 @@ export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
  * directory (cache/compile), so `hookd check`, `run-hook` and the daemon compile an unchanged
  * hook once between them.
  */
-export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string): Compiler {
-  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: join(dataDir, 'cache', 'compile') });
+export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string, opts: { snapshot?: boolean } = {}): Compiler {
+  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: join(dataDir, 'cache', 'compile'), ...opts });
 }
 
 export function createSandboxFromConfig(deps: {

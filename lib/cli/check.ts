@@ -28,7 +28,8 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
   const dir = opts.hooksDir ? resolve(cwd, opts.hooksDir) : config.hooks.dir;
   const shown = relative(cwd, dir);
   const prefix = shown === '' ? '' : `${shown}/`;
-  const compiler = createCompilerFromConfig(config.runtime, config.dataDir);
+  // A one-shot run: compile in the build's snapshot process (Babel warm), not a fresh thread.
+  const compiler = createCompilerFromConfig(config.runtime, config.dataDir, { snapshot: true });
   const store = createMemoryHooksStore();
   try {
     const report = await syncHooksDir({

@@ -4,20 +4,29 @@
 // file's config and compilation come from one task (one parse). Results are cached by content
 // hash plus filename (it names the hook's stack frames and says whether the source is
 // TypeScript: `.ts`/`.mts` lose their types in place, see compile/strip-types.mjs): in memory,
-// and, with `cacheDir`, on disk for later processes (compile-cache.ts).
+// and, with `cacheDir`, on disk for later processes (compile-cache.ts). With `snapshot`, tasks go
+// to a process started from the build's snapshot of the worker when there is one (compile-process.ts).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from '../protocol.ts';
 import { createCompileCache, type CompileCache } from './compile-cache.ts';
-import { COMPILE_WORKER_BUNDLED, COMPILE_WORKER_ENTRY } from './entry-points.ts';
+import { COMPILE_HEAP_MB } from './compile-limits.ts';
+import { openCompileProcess, type CompileProcess } from './compile-process.ts';
+import { COMPILE_SNAPSHOT, COMPILE_WORKER_BUNDLED, COMPILE_WORKER_ENTRY } from './entry-points.ts';
 
 export interface CompilerOptions {
   maxSourceBytes: number;
   compileTimeoutMs: number;
   /** A directory for hook files compiled here, read by later processes; none: memory only. Used from the build only. */
   cacheDir?: string;
+  /**
+   * Compile in a process started from the build's V8 snapshot of the worker (Babel loaded and
+   * warm), else in the worker thread: for short-lived runs (`hookd check`), where starting Babel
+   * costs more than the compiles. The daemon keeps the thread, whose code TurboFan optimizes.
+   */
+  snapshot?: boolean;
 }
 
 export interface Compiler {
@@ -39,8 +48,6 @@ type CompileReply =
 type AnalyzeReply = { config: HookConfigResult; compiled?: CompileReply };
 
 const CACHE_ENTRIES = 256;
-// Babel's heap for a 256 KiB source stays far below this; a pathological one dies alone.
-const COMPILE_HEAP_MB = 256;
 
 type CompilePool = Piscina<CompileRequest, CompileReply | AnalyzeReply>;
 
@@ -63,6 +70,7 @@ function warmUp(pool: CompilePool): Promise<unknown> {
 }
 
 // The compiler's identity for the disk cache: a digest of the build's bundled worker, read once.
+// The snapshot's process runs the same sources, bundled by the same build (scripts/build.js).
 let build: Promise<string | undefined> | undefined;
 function compilerBuild(): Promise<string | undefined> {
   build ??= COMPILE_WORKER_BUNDLED
@@ -82,6 +90,8 @@ export function createCompiler(opts: CompilerOptions): Compiler {
   // Settles once the thread has loaded Babel: the deadline is the source's, not the thread's
   // start (seconds on a loaded machine). Reset when the thread ends (idle, or a deadline).
   let warm: Promise<unknown> | undefined;
+  // Opened at the first task that needs one; undefined: none in this build (or not asked for).
+  let snapshot: { process: CompileProcess | undefined } | undefined;
 
   let disk: Promise<CompileCache | undefined> | undefined;
   function diskCache(): Promise<CompileCache | undefined> {
@@ -97,13 +107,34 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return pool;
   }
 
-  /** Runs one task in the worker under the deadline; a timeout or a dead worker is an error message. */
+  function snapshotProcess(): CompileProcess | undefined {
+    snapshot ??= { process: openCompileProcess(COMPILE_SNAPSHOT) };
+    return snapshot.process;
+  }
+
+  // A short-lived run over an empty disk cache (a first `hookd check`) compiles every hook: its
+  // process starts now, while the caller reads its config and files, not at the first hook.
+  let closed = false;
+  if (opts.snapshot && opts.cacheDir !== undefined) {
+    void readdir(opts.cacheDir).then((names) => names.length === 0, () => true).then((empty) => {
+      if (empty && !closed) void snapshotProcess()?.ready();
+    });
+  }
+
+  /** The deadline starts once the process or thread that runs the task is up. */
+  async function runUnderDeadline(task: CompileRequest, name: string): Promise<unknown> {
+    const proc = opts.snapshot ? snapshotProcess() : undefined;
+    if (await proc?.ready()) return proc!.run(task, name, AbortSignal.timeout(opts.compileTimeoutMs));
+    const p = await getPool();
+    warm ??= warmUp(p);
+    await warm;
+    return p.run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) });
+  }
+
+  /** Runs one task under the deadline; a timeout or a dead worker is an error message. */
   async function runTask<T>(task: CompileRequest, name: string, what: string): Promise<{ ok: true; reply: T } | { ok: false; message: string }> {
     try {
-      const p = await getPool();
-      warm ??= warmUp(p);
-      await warm;
-      return { ok: true, reply: (await p.run(task, { name, signal: AbortSignal.timeout(opts.compileTimeoutMs) })) as T };
+      return { ok: true, reply: (await runUnderDeadline(task, name)) as T };
     } catch (err) {
       const message = (err as { name?: string }).name === 'AbortError'
         ? `${what} took longer than ${opts.compileTimeoutMs} ms (runtime.compileTimeout); make the hook smaller`
@@ -169,10 +200,13 @@ export function createCompiler(opts: CompilerOptions): Compiler {
       return config;
     },
     async close() {
+      closed = true;
       cache.clear();
       const p = pool;
       pool = undefined;
-      await p?.then((started) => started.destroy(), () => {});
+      const opened = snapshot;
+      snapshot = undefined;
+      await Promise.all([p?.then((started) => started.destroy(), () => {}), opened?.process?.close()]);
     },
   };
 }

@@ -25,6 +25,13 @@ export const WORKER_ENTRY = pathToFileURL(join(RUNTIME, 'worker', `worker${EXTEN
 export const COMPILE_WORKER_ENTRY = pathToFileURL(join(RUNTIME, 'compile', 'compile-worker.mjs')).href;
 /** Whether COMPILE_WORKER_ENTRY is the build's one file holding all the compiler's code (so its digest names the compiler). */
 export const COMPILE_WORKER_BUNDLED = !FROM_SOURCE;
+/**
+ * The compile worker as a V8 startup snapshot (compile/compile-snapshot.mjs) and the JSON that
+ * says what it was built with: the build's only (scripts/build.js), none from the source tree.
+ */
+export const COMPILE_SNAPSHOT = FROM_SOURCE
+  ? undefined
+  : { blob: join(RUNTIME, 'compile', 'compile.blob'), meta: join(RUNTIME, 'compile', 'compile.blob.json') };
 
 /**
  * The execArgv a child process or worker needs to load the entries above: tsx's loader (an

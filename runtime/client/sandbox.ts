@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createSentRecords } from '../channel/hook-records.ts';
 import { createCoalescingSender, type CoalescingSender } from '../channel/ipc-coalesce.ts';
 import { toOutcome } from '../channel/wire-outcome.ts';
-import { KILL_GRACE_MS } from '../host/pool.ts';
+import { KILL_GRACE_MS } from '../host/kill-grace.ts';
 import type { ChainOutcome, ChainTask, HookOutcome, HookTask, HostMessage, HostRequest, HostStatus, SandboxEvent, SandboxOptions, WireChain } from '../protocol.ts';
 import { spawnSandboxHost, ULIMIT_FAILED_EXIT } from './spawn-host.ts';
 

@@ -6,15 +6,12 @@ import { Piscina } from 'piscina';
 import type { HookTask, SandboxEvent, SandboxOptions, WireOutcome, WorkerEventMessage, WorkerReplaceMessage, WorkerReply, WorkerTask } from '../protocol.ts';
 import { loaderExecArgv, WORKER_ENTRY } from '../client/entry-points.ts';
 import { openAppChannel, splitAppGrants } from './app-requests.ts';
+import { KILL_GRACE_MS } from './kill-grace.ts';
 
 // A call's events were posted before its reply, so they are already queued when it arrives;
 // this only bounds the wait if that ever stops being true.
 const EVENT_WAIT_MS = 1_000;
 
-// The worker aborts ctx.signal at the deadline; a hook that ignores it (`while (true) {}`)
-// loses its thread this much later. The grace lets a cooperative hook stop without costing a
-// worker restart.
-export const KILL_GRACE_MS = 100;
 
 /** Hook versions remembered per pool as sent (see `ranIn`). */
 const RAN_ENTRIES = 512;

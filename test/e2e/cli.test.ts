@@ -2,7 +2,7 @@
 // codes (0 ok, 1 a hook failed, 2 usage, config or hook errors).
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -13,8 +13,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin/hookd.js');
 
-function hookd(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [CLI, ...args], {
+function hookd(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string; cli?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [options.cli ?? CLI, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input ?? '',
     env: { PATH: process.env.PATH ?? '', ...options.env },
@@ -192,7 +192,8 @@ describe('hookd check', () => {
     assert.match(r.stdout, /\d+ hooks ok, 0 with errors in hooks\n$/);
   });
 
-  it('reports every broken hook as path:line:column: message and exits 2', () => {
+  // A hook of each kind of problem, and two good ones.
+  function writeBrokenHooks(): string {
     const dir = join(temp.dir, 'check-hooks');
     const put = (rel: string, text: string) => {
       mkdirSync(join(dir, rel, '..'), { recursive: true });
@@ -206,6 +207,11 @@ describe('hookd check', () => {
     put('media.added/50-config.js', 'const mode = "filter";\nexport const config = { mode };\nexport default () => 1;\n');
     put('50-top-level.js', 'export const config = { events: ["media.nothing"], mode: "action" };\nexport default () => 1;\n');
     put('media.added/60-string.js', 'export default () => "see import(x)";\n');
+    return dir;
+  }
+
+  it('reports every broken hook as path:line:column: message and exits 2', () => {
+    const dir = writeBrokenHooks();
     const r = hookd(['check', '--hooks-dir', dir], { cwd: temp.dir });
     assert.equal(r.status, 2, r.stdout);
     assert.match(r.stdout, /check-hooks\/media\.added\/10-good\.js: ok, action on media\.added/);
@@ -217,6 +223,38 @@ describe('hookd check', () => {
     assert.match(r.stderr, /^check-hooks\/50-top-level\.js: event pattern "media\.nothing" matches no event type/m);
     assert.match(r.stderr, /^check-hooks\/media\.added\/60-string\.js:1:27: rejected by the sandbox: "import\(" \(even inside a string\); split it/m);
     assert.match(r.stderr, /2 hooks ok, 6 with errors in check-hooks\n$/);
+  });
+
+  // check compiles in a process started from the build's snapshot (dist/runtime/compile/compile.blob);
+  // without a usable one it compiles in a worker thread, and must say exactly the same.
+  it('reports the same without the build\'s compile snapshot: missing, of another Node, or refused by V8', () => {
+    const dir = writeBrokenHooks();
+    const blob = join(REPO, 'dist/runtime/compile/compile.blob');
+    assert.ok(existsSync(blob) && existsSync(`${blob}.json`), 'the build makes the compile snapshot');
+    // A fresh data directory each time: every hook is compiled, none read from the compile cache.
+    // A copy of the package to break: its build, and the same node_modules.
+    const copy = join(temp.dir, 'build-copy');
+    const check = (cli?: string) => {
+      const data = join(temp.dir, `data-${Math.random().toString(36).slice(2)}`);
+      const r = hookd(['check', '--hooks-dir', dir], { cwd: temp.dir, cli, env: { HOOKD_DATA_DIR: data } });
+      // The first line names the package's default config file: the copy's own.
+      return { status: r.status, stdout: r.stdout.replaceAll(`${copy}/`, REPO), stderr: r.stderr };
+    };
+    const withSnapshot = check();
+    assert.equal(withSnapshot.status, 2);
+    for (const part of ['package.json', 'config', 'dist/lib', 'dist/runtime']) cpSync(join(REPO, part), join(copy, part), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(copy, 'node_modules'));
+    const copiedBlob = join(copy, 'dist/runtime/compile/compile.blob');
+    const copiedCli = join(copy, 'dist/lib/cli.js');
+    const meta = JSON.parse(readFileSync(`${copiedBlob}.json`, 'utf8')) as Record<string, unknown>;
+
+    writeFileSync(copiedBlob, 'not a V8 snapshot');
+    assert.deepEqual(check(copiedCli), withSnapshot, 'a blob V8 refuses');
+    writeFileSync(`${copiedBlob}.json`, JSON.stringify({ ...meta, node: 'v0.0.1' }));
+    assert.deepEqual(check(copiedCli), withSnapshot, 'a blob of another Node');
+    rmSync(copiedBlob);
+    rmSync(`${copiedBlob}.json`);
+    assert.deepEqual(check(copiedCli), withSnapshot, 'no blob');
   });
 
   it('exits 2 naming the key when the config is invalid, before looking at hooks', () => {
