@@ -192,8 +192,10 @@ export function createDeliveriesStore(db: Knex) {
     /**
      * Leases due pending rows of enabled webhooks, in due order; returns what was claimed. The
      * candidates are read without their bodies (most are not picked), and the picked rows are
-     * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed:
-     * no transaction, and only claimed rows are read in full.
+     * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed,
+     * so only claimed rows are read in full. Both run in one transaction: on SQLite's one
+     * connection a group commit of attempt records otherwise ran between them, and a claim
+     * waited for two commits instead of one.
      */
     async claimDue(q: ClaimQuery): Promise<ClaimedDelivery[]> {
       const due = (query: Knex.QueryBuilder) =>
@@ -201,26 +203,28 @@ export function createDeliveriesStore(db: Knex) {
           .where('deliveries.status', 'pending')
           .andWhere('deliveries.next_attempt_at', '<=', q.now)
           .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
-      let candidates = due(deliveries().select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
-        .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
-        .andWhere('webhooks.enabled', true)
-        .orderBy('deliveries.next_attempt_at')
-        .limit(q.candidates);
-      if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
-      const rows = (await candidates) as Array<{ id: string; webhook_id: string; webhook_version: number | string }>;
-      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
-      if (picked.length === 0) return [];
-      // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
-      // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
-      const locked = dialectOf(db).skipLocked(due(deliveries().select('id').whereIn('id', picked.map((d) => d.id))));
-      const claimed = (await due(deliveries().whereIn('id', locked))
-        .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
-        .returning('*')) as DeliveryRow[];
-      // RETURNING's order is unspecified: back to due order.
-      const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
-      return picked.flatMap((d) => {
-        const row = byId.get(d.id);
-        return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
+      return db.transaction(async (trx) => {
+        let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
+          .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+          .andWhere('webhooks.enabled', true)
+          .orderBy('deliveries.next_attempt_at')
+          .limit(q.candidates);
+        if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
+        const rows = (await candidates) as Array<{ id: string; webhook_id: string; webhook_version: number | string }>;
+        const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
+        if (picked.length === 0) return [];
+        // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
+        // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
+        const locked = dialectOf(db).skipLocked(due(deliveries(trx).select('id').whereIn('id', picked.map((d) => d.id))));
+        const claimed = (await due(deliveries(trx).whereIn('id', locked))
+          .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
+          .returning('*')) as DeliveryRow[];
+        // RETURNING's order is unspecified: back to due order.
+        const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
+        return picked.flatMap((d) => {
+          const row = byId.get(d.id);
+          return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
+        });
       });
     },
 

@@ -7,7 +7,8 @@ import type { AlsoInTransaction } from '../db/event-writer.ts';
 
 /** The webhook outbox: rows that commit with the event they announce. */
 export interface OutboxPort {
-  enqueueDeliveries: (trx: Knex.Transaction, event: EventRecord, payload: unknown) => Promise<void>;
+  /** The delivery rows of events stored in `trx`, each with the payload receivers get. */
+  enqueueDeliveries: (trx: Knex.Transaction, items: ReadonlyArray<{ event: EventRecord; payload: unknown }>) => Promise<void>;
   /** Whether any enabled webhook wants a type (cached): a batch nobody wants commits without a transaction. */
   subscribes: (type: string) => Promise<boolean>;
 }

@@ -56,7 +56,7 @@ export function createEventService(deps: EventServiceDeps) {
     store: deps.store,
     // The outbox rows commit with the event, with its final payload when a filter chain ran.
     afterInsert: async (trx, created) => {
-      for (const e of created) await deps.outbox.enqueueDeliveries(trx, e, payloadAt(e, 'final'));
+      await deps.outbox.enqueueDeliveries(trx, created.map((e) => ({ event: e, payload: payloadAt(e, 'final') })));
     },
     // From the outbox's cache of enabled endpoints; an endpoint enabled meanwhile is concurrent
     // with these events either way (the transactional path reads the same cache).

@@ -23,11 +23,25 @@ export interface Attempt {
   result: HttpResult;
 }
 
+// The header check's verdict per endpoint record: the sender keeps one record object per
+// endpoint version, so its headers are checked once per version rather than on every attempt.
+const headerVerdicts = new WeakMap<object, ReturnType<typeof headersProblem> | null>();
+
+function checkedHeaders(headers: unknown): ReturnType<typeof headersProblem> {
+  if (typeof headers !== 'object' || headers === null) return headersProblem(headers);
+  let verdict = headerVerdicts.get(headers);
+  if (verdict === undefined) {
+    verdict = headersProblem(headers) ?? null;
+    headerVerdicts.set(headers, verdict);
+  }
+  return verdict ?? undefined;
+}
+
 export async function attemptDelivery(http: HttpSender, input: AttemptInput): Promise<Attempt> {
   const attemptedAt = Date.now();
   const { webhook } = input;
   try {
-    const problem = headersProblem(webhook.headers);
+    const problem = checkedHeaders(webhook.headers);
     if (problem) {
       return { attemptedAt, result: localFailure(`not sent: ${problem.message}; change the endpoint's headers with PATCH /webhooks/${webhook.id}`) };
     }

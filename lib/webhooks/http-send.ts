@@ -43,6 +43,18 @@ export function createHttpSender(deps: HttpSenderDeps) {
     'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
   };
   const userAgent = deps.userAgent ?? 'hookd-webhooks/0.1';
+  // Each endpoint's URL parsed and checked once (the check depends on the URL alone); the
+  // resolved addresses are still checked on every connection by the guarded lookup.
+  const checkedUrls = new Map<string, URL>();
+  function checkedUrl(raw: string): URL {
+    let url = checkedUrls.get(raw);
+    if (url === undefined) {
+      url = checkTargetUrl(raw, deps.allowPrivateNetworks);
+      if (checkedUrls.size >= 1000) checkedUrls.clear();
+      checkedUrls.set(raw, url);
+    }
+    return url;
+  }
 
   function send(req: HttpRequest): Promise<HttpResult> {
     const started = performance.now();
@@ -64,7 +76,7 @@ export function createHttpSender(deps: HttpSenderDeps) {
 
       let url: URL;
       try {
-        url = checkTargetUrl(req.url, deps.allowPrivateNetworks);
+        url = checkedUrl(req.url);
       } catch (err) {
         finish({ errorKind: 'refused', error: errorMessage(err), responseBody: '' });
         return;

@@ -58,26 +58,28 @@ export function createOutbox(deps: OutboxDeps) {
     return matches;
   }
 
-  async function enqueueDeliveries(trx: Knex.Transaction, event: EventRecord, payload: unknown): Promise<void> {
-    const aboutWebhook = ABOUT_AN_ENDPOINT.has(event.type) ? (payload as { webhookId?: unknown })?.webhookId : undefined;
-    const targets = (await enabledWebhooks(trx)).filter((w) => w.id !== aboutWebhook && matcherOf(w)(event.type));
-    if (targets.length === 0) return;
+  /**
+   * The delivery rows of a commit's events, inserted together: one INSERT per 70 rows rather
+   * than one per event (a 500-event POST held the one SQLite connection for 500 round trips,
+   * and the sender's claims and attempt records waited behind them).
+   */
+  async function enqueueDeliveries(trx: Knex.Transaction, items: ReadonlyArray<{ event: EventRecord; payload: unknown }>): Promise<void> {
+    const webhooks = await enabledWebhooks(trx);
     const now = Date.now();
-    const body = renderBody(event, payload);
-    const rows: NewDelivery[] = targets.map((w) => ({
-      id: newDeliveryId(),
-      webhookId: w.id,
-      eventId: event.id,
-      eventType: event.type,
-      body,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-    }));
+    const rows: NewDelivery[] = [];
+    for (const { event, payload } of items) {
+      const aboutWebhook = ABOUT_AN_ENDPOINT.has(event.type) ? (payload as { webhookId?: unknown })?.webhookId : undefined;
+      const targets = webhooks.filter((w) => w.id !== aboutWebhook && matcherOf(w)(event.type));
+      if (targets.length === 0) continue;
+      const body = renderBody(event, payload);
+      for (const w of targets) {
+        rows.push({ id: newDeliveryId(), webhookId: w.id, eventId: event.id, eventType: event.type, body, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
+      }
+    }
+    if (rows.length === 0) return;
     await deps.deliveries.insertMany(rows, trx);
     trx.executionPromise.then(deps.onCommitted, () => {
-      // rolled back: the event stays pending and these rows never existed
+      // rolled back: the events stay unstored and these rows never existed
     });
   }
 

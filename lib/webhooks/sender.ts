@@ -22,18 +22,23 @@ const LOCAL_LEASE_MS = 3_600_000;
 // Claimed ahead per endpoint slot, and overall per sender slot: the overall bound is at least
 // what endpoints can hold (HELD_PER_SENDER_SLOT >= HELD_PER_ENDPOINT_SLOT), so endpoints stuck
 // on timeouts exhaust the send slots (raise maxConcurrency) before they could starve the
-// claims of healthy ones. An endpoint's refill is claimed when half of what it holds is left,
-// and that half must outlast the claim, queued behind the recorder's commits on the one
-// database connection. On a busy machine (load 10-20 on 2 cores) 16 a slot left the queue dry
-// on about one refill in three, idle a third of the time; 64 a slot halved the statements per
-// delivery and raised the rate 1.3-2x. The cost is memory: up to maxConcurrency x 64 claimed
-// rows (bodies included) held at once, 2,048 with the defaults.
+// claims of healthy ones. What an endpoint holds must outlast the claim of its refill, queued
+// behind the recorder's commits on the one database connection. On a busy machine (load 10-20
+// on 2 cores) 16 a slot left the queue dry on about one refill in three, idle a third of the
+// time; 64 a slot halved the statements per delivery and raised the rate 1.3-2x. The cost is
+// memory: up to maxConcurrency x 64 claimed rows (bodies included) held at once, 2,048 with
+// the defaults.
 const HELD_PER_ENDPOINT_SLOT = 64;
 const HELD_PER_SENDER_SLOT = 64;
 // ...and by their bodies' size: rows of 1 MiB bodies (server.bodyLimit) would otherwise hold
 // 2 GiB. No claim starts past this; a claim asks for as many rows as the room left holds at
 // the held rows' average size, so what is held stays near this bound whatever the bodies are.
 const HELD_BYTES = 32 * 1024 * 1024;
+// An endpoint's refill is claimed once a quarter of what it may hold is free, not half: a claim
+// waits behind the attempt records' commits on the one SQLite connection (40-60 ms under load
+// 12 on 2 cores), and the half left ran dry first, the endpoint idle a third of the time. An
+// endpoint with less free is left out of the claim, so each claim takes at least a quarter.
+const REFILL_WHEN_FREE = 1 / 4;
 // A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
 // again after this pause rather than at once: a failing database is not hammered.
 const RELEASE_DELAY_MS = 30_000;
@@ -104,6 +109,8 @@ interface Held {
 
 export function createSender(deps: SenderDeps) {
   const perEndpointHeld = deps.maxConcurrencyPerEndpoint * HELD_PER_ENDPOINT_SLOT;
+  /** At or under this many rows queued and in flight, an endpoint's refill is claimed. */
+  const refillAt = Math.floor(perEndpointHeld * (1 - REFILL_WHEN_FREE));
   const totalHeld = deps.maxConcurrency * HELD_PER_SENDER_SLOT;
   const tasks = new Map<string, Promise<void>>(); // from send until the attempt is recorded
   let sending = 0; // HTTP requests in flight
@@ -193,7 +200,7 @@ export function createSender(deps: SenderDeps) {
         now,
         leaseUntil: now + leaseMs,
         candidates: Math.min(room, 500),
-        excludeWebhookIds: [...counts].filter(([, n]) => n >= perEndpointHeld).map(([id]) => id),
+        excludeWebhookIds: [...counts].filter(([, n]) => n > refillAt).map(([id]) => id),
         pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
       });
       if (claimed.length === 0) {
@@ -264,7 +271,7 @@ export function createSender(deps: SenderDeps) {
       // Start what is already claimed at once: waiting for the pump would gate every send on
       // the claim query in flight, itself queued behind the recorder's transaction.
       startQueued();
-      wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
+      wake(heldBy(d.webhookId) <= refillAt);
     };
     const done = sendOne(d, webhook, cut.signal, freeSlot)
       .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: an attempt failed unexpectedly'))
@@ -272,7 +279,7 @@ export function createSender(deps: SenderDeps) {
         freeSlot();
         tasks.delete(d.id);
         release(d.id);
-        wake(heldBy(d.webhookId) <= perEndpointHeld / 2);
+        wake(heldBy(d.webhookId) <= refillAt);
       });
     tasks.set(d.id, done);
   }

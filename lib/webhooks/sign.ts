@@ -1,8 +1,24 @@
 // The signature headers of one attempt: Standard Webhooks (webhook-id, webhook-timestamp,
 // webhook-signature with one "v1,<base64>" per active secret) and a GitHub-style
 // X-Hookd-Signature (hex HMAC of the body alone, keyed by the current secret as written).
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { secretKey } from './secret.ts';
+
+// The HMAC keys of the secrets in use, made once rather than decoded on every attempt. Held in
+// memory only, as the endpoints' records already are; cleared when full (rotations leave old ones).
+const MAX_KEYS = 1000;
+const standardKeys = new Map<string, KeyObject>();
+const bodyKeys = new Map<string, KeyObject>();
+
+function cachedKey(cache: Map<string, KeyObject>, secret: string, make: (secret: string) => Buffer): KeyObject {
+  let key = cache.get(secret);
+  if (key === undefined) {
+    if (cache.size >= MAX_KEYS) cache.clear();
+    key = createSecretKey(make(secret));
+    cache.set(secret, key);
+  }
+  return key;
+}
 
 export interface SignInput {
   /** The delivery id: the same across retries, so receivers can deduplicate. */
@@ -16,12 +32,12 @@ export interface SignInput {
 }
 
 export function signStandard(secret: string, id: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+  const mac = createHmac('sha256', cachedKey(standardKeys, secret, secretKey)).update(`${id}.${timestamp}.${body}`).digest('base64');
   return `v1,${mac}`;
 }
 
 export function signBodyHex(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return `sha256=${createHmac('sha256', cachedKey(bodyKeys, secret, (s) => Buffer.from(s, 'utf8'))).update(body).digest('hex')}`;
 }
 
 export function buildSignatureHeaders(input: SignInput): Record<string, string> {

@@ -17,7 +17,7 @@ after(() => w.close());
 async function endpointWithDeliveries(): Promise<{ webhookId: string; pending: string; ping: string }> {
   const { body: created } = await w.api.call('POST', '/webhooks', { url: w.receiver.url, events: ['media.added'] });
   const event = { id: `ev-${created.id}`, type: 'media.added', occurredAt: new Date(0).toISOString() } as EventRecord;
-  await w.t.db.transaction((trx) => w.webhooks.enqueueDeliveries(trx, event, { title: 'Dune' }));
+  await w.t.db.transaction((trx) => w.webhooks.enqueueDeliveries(trx, [{ event, payload: { title: 'Dune' } }]));
   const ping = await w.api.call('POST', `/webhooks/${created.id}/test`);
   const { body: page } = await w.api.call('GET', `/webhooks/${created.id}/deliveries?status=pending`);
   return { webhookId: created.id, pending: page.items[0].id, ping: ping.body.deliveryId };

@@ -17,12 +17,11 @@ const hook = (over: Record<string, unknown> = {}) => ({ url: w.receiver.url, eve
 
 /** Stores pending deliveries of `count` events for every matching endpoint, as the event writer's outbox stage does. */
 async function enqueue(count: number): Promise<void> {
-  await w.t.db.transaction(async (trx) => {
-    for (let i = 0; i < count; i++) {
-      const event = { id: `ev-${i}`, type: 'media.added', occurredAt: new Date(0).toISOString() } as EventRecord;
-      await w.webhooks.enqueueDeliveries(trx, event, { title: `t${i}` });
-    }
-  });
+  const items = Array.from({ length: count }, (_, i) => ({
+    event: { id: `ev-${i}`, type: 'media.added', occurredAt: new Date(0).toISOString() } as EventRecord,
+    payload: { title: `t${i}` },
+  }));
+  await w.t.db.transaction((trx) => w.webhooks.enqueueDeliveries(trx, items));
 }
 
 describe('webhooks router', () => {

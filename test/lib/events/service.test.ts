@@ -81,7 +81,7 @@ async function withService(options: Options, run: (h: Harness) => Promise<void>)
       bus,
       log: createLogger({ level: 'silent', pretty: false, destination: createLogSink().stream }),
       outbox: {
-        enqueueDeliveries: async (_trx, event, payload) => void h.enqueued.push({ id: event.id, payload }),
+        enqueueDeliveries: async (_trx, items) => void h.enqueued.push(...items.map(({ event, payload }) => ({ id: event.id, payload }))),
         subscribes: async (type) => type !== 'hook.executed' || options.storeExecuted === true,
       },
       dispatch,
