@@ -11,6 +11,7 @@ import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { printTable, ratio, runLoad, type LoadResult } from './load.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_SECONDS = 5;
 const TSX = createRequire(import.meta.url).resolve('tsx');
 const body = JSON.stringify({ type: 'media.added', payload: { title: 'Dune', year: 2021, genres: ['sci-fi'] } });
 const request = {
@@ -32,9 +33,11 @@ const temp = makeTempDir('hookd-bench-');
 try {
   const daemon = await spawnDaemon(writeTestConfig(temp.dir, { log: { level: 'info' } }));
   const bare = await startBare();
-  // Warm both up so JIT and SQLite page cache do not count against either.
-  await runLoad('warmup', { url: `${daemon.url}/events`, duration: 2, ...request });
-  await runLoad('warmup', { url: `${bare.url}/`, duration: 2, ...request });
+  // Warm both up alike so JIT and SQLite page cache do not count against either. 5 s, not 2:
+  // after 2-3 s the daemon's V8 compiler threads still used 50-75 us per request in the first
+  // round (6 us from the second on), which made round 1 look a third dearer than the rest.
+  await runLoad('warmup', { url: `${daemon.url}/events`, duration: WARMUP_SECONDS, ...request });
+  await runLoad('warmup', { url: `${bare.url}/`, duration: WARMUP_SECONDS, ...request });
   const rows: LoadResult[] = [];
   const ratios: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {

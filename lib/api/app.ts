@@ -1,11 +1,13 @@
 // The Koa application: request ids and logging, the error mapping, the routers that decide
 // about tokens themselves (/healthz, /readyz, /openapi.json, /metrics), then authentication
-// and every resource router. Builds, never listens (daemon.ts does).
+// and every resource router (entered only when one of its routes matches: router-dispatch.ts).
+// Builds, never listens (daemon.ts does).
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.ts';
 import { createErrorMiddleware } from './error-middleware.ts';
 import { createRequestLog } from './request-log.ts';
+import { createRouterDispatch } from './router-dispatch.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -20,8 +22,9 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged by the error middleware, with the request id
   app.use(createRequestLog({ log: deps.log }));
   app.use(createErrorMiddleware({ log: deps.log }));
-  for (const router of deps.publicRouters) app.use(router.routes());
+  const [publicRoutes, routes] = createRouterDispatch([deps.publicRouters, deps.routers]);
+  app.use(publicRoutes!);
   app.use(deps.authenticate);
-  for (const router of deps.routers) app.use(router.routes());
+  app.use(routes!);
   return app;
 }

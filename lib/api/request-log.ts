@@ -16,8 +16,11 @@ export function createRequestLog(deps: { log: Logger }): Middleware {
     try {
       await next();
     } finally {
-      const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      deps.log.debug({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, durationMs }, 'request');
+      // Built only when it is logged: at info, the line would be made and dropped per request.
+      if (deps.log.isLevelEnabled('debug')) {
+        const durationMs = Math.round((performance.now() - started) * 100) / 100;
+        deps.log.debug({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, durationMs }, 'request');
+      }
     }
   };
 }

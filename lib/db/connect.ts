@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { DIALECTS, type StorageClient } from './dialect.ts';
 import { migrationSource } from './migrations/index.ts';
+import { finalizeStatements } from './sqlite-statements.ts';
 
 export interface DatabaseOptions {
   /** Absent: sqlite. */
@@ -31,7 +32,7 @@ interface RawConnection {
 export type Db = Knex;
 
 export function openDatabase(options: DatabaseOptions): Db {
-  return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : knexFactory(sqliteConfig(options)));
+  return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : finalizeBeforeClose(knexFactory(sqliteConfig(options))));
 }
 
 export const APPLICATION_NAME = 'hookd';
@@ -88,6 +89,17 @@ function capSize(conn: RawConnection, maxBytes: number, done: (err: Error | null
     if (err) return done(err);
     conn.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(maxBytes / row.page_size))}`, done);
   });
+}
+
+/** SQLite refuses to close a connection with prepared statements left (SQLITE_BUSY): they are finalized first. */
+function finalizeBeforeClose(db: Knex): Knex {
+  const client = db.client as { destroyRawConnection: (connection: object) => Promise<void> };
+  const destroy = client.destroyRawConnection.bind(client);
+  client.destroyRawConnection = async (connection) => {
+    await finalizeStatements(connection);
+    await destroy(connection);
+  };
+  return db;
 }
 
 /**

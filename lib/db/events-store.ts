@@ -2,6 +2,7 @@
 // cursor-paginated listing, status changes and pruning. Returns plain records.
 import type { Knex } from 'knex';
 import { dialectOf } from './dialect.ts';
+import { allPrepared } from './sqlite-statements.ts';
 
 // pending: action hooks still to run; done: dispatched. A waiting POST's filter chain runs
 // before its event is stored, so no stored event waits for one (migration 005 finished those an
@@ -108,7 +109,8 @@ export const INSERT_CHUNK = 80;
 
 const INSERT_COLUMNS = 'id, type, payload, final_payload, status, occurred_at, received_at, source, causation_id, depth, emitted_by';
 const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-// One SQL text per row count, built once: the hot insert skips knex's query compiler.
+// One SQL text per row count, built once (and prepared once per connection on SQLite): the hot
+// insert skips knex's query compiler.
 const insertSql: string[] = [];
 function insertSqlFor(rows: number): string {
   // ON CONFLICT: another daemon on the same database may store the same client id between this
@@ -150,7 +152,12 @@ function toRecord(e: NewEvent): EventRecord {
 async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<string[]> {
   const bindings: Knex.Value[] = [];
   for (const e of chunk) pushBindings(bindings, e);
-  const rows = dialectOf(runner).rows<{ id: string; seq: number }>(await runner.raw(insertSqlFor(chunk.length), bindings));
+  const dialect = dialectOf(runner);
+  const sql = insertSqlFor(chunk.length);
+  // SQLite: a prepared statement per row count, on knex's connection (sqlite-statements.ts).
+  const rows = dialect.client === 'sqlite'
+    ? await allPrepared<{ id: string; seq: number }>(runner, sql, bindings)
+    : dialect.rows<{ id: string; seq: number }>(await runner.raw(sql, bindings));
   // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
   const existed: string[] = [];

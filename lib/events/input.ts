@@ -1,13 +1,13 @@
 // A posted item (a body, a batch item, an NDJSON line) as the API documents it, and its check:
 // the shape, the catalog type, the progress rate limit, the type's schema, the time and the id,
 // told in that order. Pure apart from the rate limiter's buckets.
-import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { Catalog } from '../catalog.ts';
 import type { EventStatus, NewEvent } from '../db/events-store.ts';
 import { errors, type HookdError } from '../errors.ts';
 import { compileOwnSchema } from '../json-schema.ts';
 import type { RateLimiter } from '../progress/rate-limit.ts';
+import { newEventId } from './event-id.ts';
 
 /** One posted event (a body, a batch item, an NDJSON line): its shape, as the API documents it. */
 export const EVENT_INPUT_SCHEMA = {
@@ -125,7 +125,7 @@ export function createInputCheck(deps: InputCheckDeps) {
     return {
       kind: 'business',
       event: {
-        id: item.id ?? randomUUID(),
+        id: item.id ?? newEventId(),
         generatedId: item.id === undefined,
         type: type.name,
         payload,

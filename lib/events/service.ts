@@ -4,7 +4,6 @@
 // the same commit), decides each event's status, tells the live views and dispatch, publishes
 // progress, and raises hookd's own events (hook notices and emits, webhook notices, integration
 // bodies with their causation). Its background writes are tracked: idle() and close() see them.
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog.ts';
@@ -14,6 +13,7 @@ import { errors } from '../errors.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import { createTaskTracker } from './background.ts';
+import { newEventId } from './event-id.ts';
 import { createHookNotices } from './hook-notices.ts';
 import { createInputCheck, type CheckedItem, type ProgressLimit } from './input.ts';
 import { payloadAt } from './payload.ts';
@@ -138,7 +138,7 @@ export function createEventService(deps: EventServiceDeps) {
     const now = Date.now();
     const stored = await writer.write(
       inputs.map((i) => ({
-        id: i.id ?? randomUUID(),
+        id: i.id ?? newEventId(now),
         generatedId: true,
         type: i.type,
         payload: i.payload,

@@ -3,10 +3,9 @@
 // commits both together (the normalized one names the body's event as its causation). It
 // refuses nothing: a body it does not understand is stored and flagged, because an app that
 // gets an error drops the events that follow (its webhook never retries).
-import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import type { EventRecord, InsertResult } from '../db/events-store.ts';
-import type { RaisedEvent } from '../events/index.ts';
+import { newEventId, type RaisedEvent } from '../events/index.ts';
 import { findTooDeep } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { IntegrationMetrics } from '../metrics/index.ts';
@@ -93,7 +92,7 @@ export function createReceiver(deps: ReceiverDeps) {
         problems: problems.slice(0, MAX_PROBLEMS),
       });
     }
-    const id = randomUUID();
+    const id = newEventId();
     const inputs: RaisedEvent[] = [{ id, type, payload: d.body, source: d.source }];
     if (isObject && appEvent) {
       const { input, flag } = derive(d, d.body as Json, id);
