@@ -4,8 +4,8 @@
 // files of typebox, execa and their dependencies), each a round trip to the loader thread and a
 // module of its own: about 1.5 s of CPU, against about 0.6 s for the same code as one module.
 // What stays as it was: node: built-ins and CommonJS packages are imported from node_modules
-// (by their resolved path: the copy Node itself would load), and every module keeps its own
-// import.meta.url (written in as a string), so paths found from it do not move.
+// (the copy Node itself would load), and every module keeps its own import.meta.url (written in
+// as a string), so paths found from it do not move. A cold bundle costs ~0.3 s of CPU, once.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
@@ -13,37 +13,43 @@ import { pathToFileURL } from 'node:url';
 
 const OWN_SOURCE = /\.(m?ts|m?js)$/;
 
-/** Whether the file at `path` is CommonJS (.cjs, or .js without "type": "module" above it). */
-function createModuleKind() {
-  const typeOfDir = new Map();
-  function packageType(dir) {
-    if (typeOfDir.has(dir)) return typeOfDir.get(dir);
-    const manifest = join(dir, 'package.json');
-    let type;
-    if (existsSync(manifest)) type = JSON.parse(readFileSync(manifest, 'utf8')).type ?? 'commonjs';
-    else type = dirname(dir) === dir ? 'commonjs' : packageType(dirname(dir));
-    typeOfDir.set(dir, type);
-    return type;
-  }
-  return (path) => {
-    const ext = extname(path);
-    if (ext === '.cjs' || ext === '.node') return true;
-    return ext === '.js' && packageType(dirname(path)) !== 'module';
+/** The directory of package `name` as Node finds it from `dir` (node_modules upwards), or undefined. */
+function createPackageFinder() {
+  const found = new Map();
+  return function packageDir(name, dir) {
+    const key = `${name}\0${dir}`;
+    if (!found.has(key)) {
+      const here = join(dir, 'node_modules', name);
+      found.set(key, existsSync(join(here, 'package.json')) ? here : dirname(dir) === dir ? undefined : packageDir(name, dirname(dir)));
+    }
+    return found.get(key);
   };
 }
 
-// esbuild plugins: CommonJS packages external (by resolved path), import.meta.url a string per module.
-function plugins() {
-  const isCommonJs = createModuleKind();
+// esbuild plugins: CommonJS packages external, import.meta.url a string per module. A package is
+// bundled when it is all ES modules ("type": "module"); any other stays external and Node loads
+// it as it would have, from the copy the importing module resolves to. Decided by name, without
+// esbuild resolving each import a second time (that round trip was most of a cold bundle's CPU).
+function plugins(entry) {
+  const packageDir = createPackageFinder();
+  const typeOf = new Map();
+  const isModulePackage = (dir) => {
+    if (!typeOf.has(dir)) typeOf.set(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module');
+    return typeOf.get(dir);
+  };
   return [{
     name: 'hookd-test-bundle',
     setup(build) {
-      build.onResolve({ filter: /./ }, async (args) => {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'resolving' || args.path.startsWith('node:')) return undefined;
-        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
-        if (found.errors.length > 0) return { errors: found.errors };
-        if (found.external || !isCommonJs(found.path)) return found;
-        return { path: found.path, external: true };
+        const parts = args.path.split('/');
+        const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+        const dir = packageDir(name, args.resolveDir);
+        if (dir === undefined || isModulePackage(dir)) return undefined; // esbuild bundles it (or reports it missing)
+        // The bare name resolves to the same copy from the test file: leave it to Node.
+        if (dir === packageDir(name, dirname(entry))) return { path: args.path, external: true };
+        const nested = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+        return nested.errors.length > 0 ? { errors: nested.errors } : { path: nested.path, external: true };
       });
       build.onLoad({ filter: OWN_SOURCE }, (args) => {
         const text = readFileSync(args.path, 'utf8');
@@ -73,7 +79,7 @@ function inputsUnchanged(inputs) {
  * unchanged. `options` are esbuild's (the ones type stripping uses), `salt` names them.
  */
 export async function bundleTestFile(path, { cacheDir, salt, options, loadEsbuild }) {
-  const key = createHash('sha256').update(salt).update('\0bundle 2\0').update(path).digest('hex');
+  const key = createHash('sha256').update(salt).update('\0bundle 3\0').update(path).digest('hex');
   const codeFile = join(cacheDir, `${key}.bundle.js`);
   const inputsFile = join(cacheDir, `${key}.inputs.json`);
   try {
@@ -84,6 +90,7 @@ export async function bundleTestFile(path, { cacheDir, salt, options, loadEsbuil
   }
   const esbuild = loadEsbuild();
   const started = Date.now();
+  // esbuild's service process ends now, while this process can still reap it.
   const result = await esbuild.build({
     entryPoints: [path],
     bundle: true,
@@ -98,8 +105,8 @@ export async function bundleTestFile(path, { cacheDir, salt, options, loadEsbuil
     sourcesContent: false,
     absWorkingDir: dirname(path),
     logLevel: 'silent',
-    plugins: plugins(),
-  });
+    plugins: plugins(path),
+  }).finally(() => esbuild.stop());
   const code = result.outputFiles[0].text;
   const inputs = Object.keys(result.metafile.inputs).map((rel) => {
     const file = join(dirname(path), rel);
