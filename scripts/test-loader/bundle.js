@@ -74,25 +74,40 @@ function inputsUnchanged(inputs) {
   }
 }
 
-/**
- * The bundle of the test file at `path` (its text), from `cacheDir` while its inputs are
- * unchanged. `options` are esbuild's (the ones type stripping uses), `salt` names them.
- */
-export async function bundleTestFile(path, { cacheDir, salt, options, loadEsbuild }) {
-  const key = createHash('sha256').update(salt).update('\0bundle 3\0').update(path).digest('hex');
-  const codeFile = join(cacheDir, `${key}.bundle.js`);
-  const inputsFile = join(cacheDir, `${key}.inputs.json`);
+function cacheFiles(path, { cacheDir, salt }) {
+  const key = createHash('sha256').update(salt).update('\0bundle 4\0').update(path).digest('hex');
+  return { codeFile: join(cacheDir, `${key}.bundle.js`), inputsFile: join(cacheDir, `${key}.inputs.json`) };
+}
+
+function readCached(path, cache) {
+  const { codeFile, inputsFile } = cacheFiles(path, cache);
   try {
-    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8'));
-    if (inputsUnchanged(inputs)) return readFileSync(codeFile, 'utf8');
+    if (inputsUnchanged(JSON.parse(readFileSync(inputsFile, 'utf8')))) return readFileSync(codeFile, 'utf8');
   } catch {
     // not cached yet
   }
+  return undefined;
+}
+
+/**
+ * Bundles the test files at `paths` (absolute, of one tree) that have no fresh bundle in
+ * `cache.cacheDir`, in one esbuild build (each module parsed once for all of them), and caches
+ * them; answers each bundle's text by path. `options` are esbuild's (the ones type stripping
+ * uses), `cache.salt` names them.
+ */
+export async function bundleTestFiles(paths, { options, loadEsbuild, ...cache }) {
+  const bundles = new Map();
+  for (const path of paths) {
+    const code = readCached(path, cache);
+    if (code !== undefined) bundles.set(path, code);
+  }
+  const stale = paths.filter((path) => !bundles.has(path));
+  if (stale.length === 0) return bundles;
+  const root = commonDir(stale);
   const esbuild = loadEsbuild();
   const started = Date.now();
-  // esbuild's service process ends now, while this process can still reap it.
   const result = await esbuild.build({
-    entryPoints: [path],
+    entryPoints: stale,
     bundle: true,
     write: false,
     metafile: true,
@@ -100,27 +115,50 @@ export async function bundleTestFile(path, { cacheDir, salt, options, loadEsbuil
     format: 'esm',
     target: options.target,
     tsconfigRaw: options.tsconfigRaw,
-    // Stack traces point at the sources' lines; the sources themselves are on disk.
+    // Each bundle "beside" its test file (never written): the source map's paths are then
+    // relative to the test file's URL, where the bundle runs, and stack traces point at the sources.
+    absWorkingDir: root,
+    outdir: root,
+    outbase: root,
+    entryNames: '[dir]/[name]',
     sourcemap: 'inline',
     sourcesContent: false,
-    absWorkingDir: dirname(path),
     logLevel: 'silent',
-    plugins: plugins(path),
+    plugins: plugins(stale[0]),
+    // esbuild's service process ends now, while this process can still reap it.
   }).finally(() => esbuild.stop());
-  const code = result.outputFiles[0].text;
-  const inputs = Object.keys(result.metafile.inputs).map((rel) => {
-    const file = join(dirname(path), rel);
-    const s = statSync(file);
-    return [file, s.mtimeMs, s.size];
-  });
-  // A file changed while esbuild read it may be in the bundle as it was: no cache this time.
-  if (inputs.some(([, mtimeMs]) => mtimeMs >= started - 1000)) return code;
-  // Written aside then renamed: a parallel test process never reads half a file. The code
-  // first: inputs that say "fresh" always name a bundle of that state or a newer one.
-  for (const [file, text] of [[codeFile, code], [inputsFile, JSON.stringify(inputs)]]) {
-    const temp = `${file}.${process.pid}`;
-    writeFileSync(temp, text);
-    renameSync(temp, file);
+  const texts = new Map(result.outputFiles.map((file) => [file.path, file.text]));
+  for (const [output, { entryPoint, inputs }] of Object.entries(result.metafile.outputs)) {
+    if (entryPoint === undefined) continue;
+    const path = join(root, entryPoint);
+    const code = texts.get(join(root, output));
+    bundles.set(path, code);
+    const stats = Object.keys(inputs).map((rel) => {
+      const file = join(root, rel);
+      const s = statSync(file);
+      return [file, s.mtimeMs, s.size];
+    });
+    // A file changed while esbuild read it may be in the bundle as it was: not cached this time.
+    if (stats.some(([, mtimeMs]) => mtimeMs >= started - 1000)) continue;
+    // Written aside then renamed: a parallel test process never reads half a file. The code
+    // first: inputs that say "fresh" always name a bundle of that state or a newer one.
+    const { codeFile, inputsFile } = cacheFiles(path, cache);
+    for (const [file, text] of [[codeFile, code], [inputsFile, JSON.stringify(stats)]]) {
+      const temp = `${file}.${process.pid}`;
+      writeFileSync(temp, text);
+      renameSync(temp, file);
+    }
   }
-  return code;
+  return bundles;
+}
+
+/** The bundle of one test file (see bundleTestFiles). */
+export async function bundleTestFile(path, context) {
+  return readCached(path, context) ?? (await bundleTestFiles([path], context)).get(path);
+}
+
+function commonDir(paths) {
+  let dir = dirname(paths[0]);
+  while (!paths.every((p) => p.startsWith(`${dir}/`))) dir = dirname(dir);
+  return dir;
 }

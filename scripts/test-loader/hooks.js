@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleTestFile } from './bundle.js';
+import { bundleTestFile, bundleTestFiles } from './bundle.js';
 
 const require = createRequire(import.meta.url);
 // esbuild itself is loaded only on a cache miss (its module costs ~0.1 s of CPU in each process).
@@ -30,11 +30,18 @@ const CACHE = join(tmpdir(), `hookd-test-ts-${process.getuid?.() ?? 'user'}`);
 const SALT = `${version} ${JSON.stringify(OPTIONS)} 1`;
 mkdirSync(CACHE, { recursive: true });
 
+const BUNDLING = { cacheDir: CACHE, salt: SALT, options: OPTIONS, loadEsbuild: () => require(ESBUILD_MAIN) };
+
+/** Bundles the test files (absolute paths) not bundled yet in one go: scripts/run-tests.js, before the test processes start. */
+export async function prepareTestFiles(paths) {
+  await bundleTestFiles(paths, BUNDLING);
+}
+
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(url)) return nextLoad(url, context);
   const path = fileURLToPath(url);
   if (TEST_FILE.test(path)) {
-    const code = await bundleTestFile(path, { cacheDir: CACHE, salt: SALT, options: OPTIONS, loadEsbuild: () => require(ESBUILD_MAIN) });
+    const code = await bundleTestFile(path, BUNDLING);
     return { format: 'module', source: code, shortCircuit: true };
   }
   const source = readFileSync(path, 'utf8');
