@@ -9,7 +9,7 @@
 // npm test bundles all missing ones in one build first (~0.1 s each: shared modules parsed once).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const OWN_SOURCE = /\.(m?ts|m?js)$/;
@@ -31,7 +31,7 @@ function createPackageFinder() {
 // bundled when it is all ES modules ("type": "module"); any other stays external and Node loads
 // it as it would have, from the copy the importing module resolves to. Decided by name, without
 // esbuild resolving each import a second time (that round trip was most of a cold bundle's CPU).
-function plugins(entry) {
+function plugins(entry, esbuild, transformOptions) {
   const packageDir = createPackageFinder();
   const typeOf = new Map();
   const isModulePackage = (dir) => {
@@ -52,13 +52,20 @@ function plugins(entry) {
         const nested = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
         return nested.errors.length > 0 ? { errors: nested.errors } : { path: nested.path, external: true };
       });
-      build.onLoad({ filter: OWN_SOURCE }, (args) => {
+      // Through esbuild's define, not a text replace: import.meta.url inside a string (a hook's
+      // source in a test) stays as written. Its inline source map keeps stack traces on the file.
+      build.onLoad({ filter: OWN_SOURCE }, async (args) => {
         const text = readFileSync(args.path, 'utf8');
-        const ext = extname(args.path);
-        return {
-          contents: text.includes('import.meta.url') ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)) : text,
-          loader: ext === '.ts' || ext === '.mts' ? 'ts' : 'js',
-        };
+        const loader = /\.m?ts$/.test(args.path) ? 'ts' : 'js';
+        if (!text.includes('import.meta.url')) return { contents: text, loader };
+        const { code } = await esbuild.transform(text, {
+          ...transformOptions,
+          loader,
+          sourcefile: args.path,
+          sourcemap: 'inline',
+          define: { 'import.meta.url': JSON.stringify(pathToFileURL(args.path).href) },
+        });
+        return { contents: code, loader: 'js' };
       });
     },
   }];
@@ -76,7 +83,7 @@ function inputsUnchanged(inputs) {
 }
 
 function cacheFiles(path, { cacheDir, salt }) {
-  const key = createHash('sha256').update(salt).update('\0bundle 4\0').update(path).digest('hex');
+  const key = createHash('sha256').update(salt).update('\0bundle 5\0').update(path).digest('hex');
   return { codeFile: join(cacheDir, `${key}.bundle.js`), inputsFile: join(cacheDir, `${key}.inputs.json`) };
 }
 
@@ -125,7 +132,7 @@ export async function bundleTestFiles(paths, { options, loadEsbuild, ...cache })
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: plugins(stale[0]),
+    plugins: plugins(stale[0], esbuild, { format: 'esm', target: options.target, tsconfigRaw: options.tsconfigRaw }),
     // esbuild's service process ends now, while this process can still reap it.
   }).finally(() => esbuild.stop());
   const texts = new Map(result.outputFiles.map((file) => [file.path, file.text]));
