@@ -5,7 +5,8 @@
 // their own process run the sandbox from dist/: it is rebuilt first when any source file is
 // newer than the last build.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
@@ -46,9 +47,17 @@ if (files.length === 0) {
 // TypeScript is loaded by type stripping alone (scripts/test-loader/), not tsx: a third less CPU
 // per test process. An absolute path: tests run with other working directories.
 const LOADER = fileURLToPath(new URL('./test-loader/register.js', import.meta.url));
+// Each test file runs as one bundle (scripts/test-loader/bundle.js): the missing ones are made
+// here in one esbuild build, where each module is parsed once, not once per test process.
+const { prepareTestFiles } = await import('./test-loader/hooks.js');
+await prepareTestFiles(files.map((f) => resolve(f)));
+// Test files at once: twice the cores (at most 8), or HOOKD_TEST_CONCURRENCY. A test file spends
+// about half its time waiting (daemons, child processes, retries, leases), so two per core keep
+// the cores busy: on 2 cores, 2 at once used them about half the time.
+const concurrency = Number(process.env.HOOKD_TEST_CONCURRENCY) || Math.min(8, 2 * availableParallelism());
 const result = spawnSync(
   process.execPath,
-  ['--import', LOADER, '--test', '--test-concurrency=2', ...files],
+  ['--import', LOADER, '--test', `--test-concurrency=${concurrency}`, ...files],
   { stdio: 'inherit', env: { ...process.env, HOOKD_RUNTIME: 'dist' } },
 );
 process.exit(result.status ?? 1);

@@ -1,13 +1,15 @@
-// The loader thread's hook for scripts/test-loader/register.js: .ts and .mts files become
-// JavaScript (ES modules) by esbuild's type stripping, with the tsconfig options that change
-// what is emitted; transformed text is cached on disk by content, so a test process after the
-// first reads it instead of transforming again. Everything else is Node's own loading.
+// The loader thread's hook for scripts/test-loader/register.js: a test file (*.test.ts) becomes
+// one bundle of it and the repository's modules it imports (bundle.js); any other .ts and .mts
+// file becomes JavaScript (ES modules) by esbuild's type stripping, with the tsconfig options that
+// change what is emitted. Both are cached on disk, so a test process after the first reads them
+// instead of transforming again. Everything else is Node's own loading.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTestFile, bundleTestFiles } from './bundle.js';
 
 const require = createRequire(import.meta.url);
 // esbuild itself is loaded only on a cache miss (its module costs ~0.1 s of CPU in each process).
@@ -15,6 +17,7 @@ const ESBUILD_MAIN = require.resolve('esbuild');
 const { version } = JSON.parse(readFileSync(join(dirname(ESBUILD_MAIN), '..', 'package.json'), 'utf8'));
 
 const TYPESCRIPT = /\.m?ts$/;
+const TEST_FILE = /\.test\.ts$/;
 // What tsc would emit (tsconfig.json): imports written as values stay (verbatimModuleSyntax).
 const OPTIONS = {
   loader: 'ts',
@@ -27,9 +30,20 @@ const CACHE = join(tmpdir(), `hookd-test-ts-${process.getuid?.() ?? 'user'}`);
 const SALT = `${version} ${JSON.stringify(OPTIONS)} 1`;
 mkdirSync(CACHE, { recursive: true });
 
+const BUNDLING = { cacheDir: CACHE, salt: SALT, options: OPTIONS, loadEsbuild: () => require(ESBUILD_MAIN) };
+
+/** Bundles the test files (absolute paths) not bundled yet in one go: scripts/run-tests.js, before the test processes start. */
+export async function prepareTestFiles(paths) {
+  await bundleTestFiles(paths, BUNDLING);
+}
+
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(url)) return nextLoad(url, context);
   const path = fileURLToPath(url);
+  if (TEST_FILE.test(path)) {
+    const code = await bundleTestFile(path, BUNDLING);
+    return { format: 'module', source: code, shortCircuit: true };
+  }
   const source = readFileSync(path, 'utf8');
   const key = createHash('sha256').update(SALT).update(path).update('\0').update(source).digest('hex');
   const cached = join(CACHE, `${key}.js`);

@@ -1,9 +1,10 @@
 // `node --import ./scripts/test-loader/register.js`: loads the repository's TypeScript (.ts,
-// .mts) in test processes by stripping types with esbuild, nothing else. npm test used tsx, whose
-// resolve and load hooks (and require hook) run for every module, also node_modules' JavaScript:
-// about 2 s of CPU for each test file that imports the daemon, in ~150 test processes. Imports in
-// this tree name their .ts files (tsconfig: allowImportingTsExtensions), so Node's own resolver
-// finds them: only loading needs a hook. Stack traces point at the .ts lines (source maps).
+// .mts) in test processes with esbuild: a test file as one bundle (hooks.js, bundle.js), other
+// files by stripping types. npm test used tsx, whose resolve and load hooks (and require hook) run
+// for every module, also node_modules' JavaScript: about 2 s of CPU for each test file that
+// imports the daemon, in ~150 test processes. Imports in this tree name their .ts files (tsconfig:
+// allowImportingTsExtensions), so Node's own resolver finds them: only loading needs a hook.
+// Stack traces point at the .ts lines (source maps).
 import { register } from 'node:module';
 
 process.setSourceMapsEnabled(true);

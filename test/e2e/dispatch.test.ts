@@ -8,7 +8,9 @@ let d: TestDaemon;
 before(async () => {
   d = await startTestDaemon({
     config: {
-      hooks: { disableAfterFailures: 3, chainTimeout: '3s', watch: false },
+      // The default chain deadline (10s): a 3 s one was cut on a loaded machine while a worker
+      // replaced after a timeout started, failing a chain that should finish.
+      hooks: { disableAfterFailures: 3, watch: false },
       catalog: { 'custom.sync': { kind: 'business', sync: true } },
     },
   });
