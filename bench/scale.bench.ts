@@ -57,6 +57,8 @@ const ALL_SETUPS: Setup[] = [
   { name: 'postgres x3', client: 'postgres', daemons: 3 },
 ];
 // SCALE_ONLY="postgres x3" (comma-separated names) runs only those setups.
+// SCALE_STATEMENTS=1 also prints, per phase, the sessions' sampled states and statements.
+const SAMPLE_STATEMENTS = Boolean(process.env.SCALE_STATEMENTS);
 const SETUPS = process.env.SCALE_ONLY ? ALL_SETUPS.filter((s) => process.env.SCALE_ONLY!.split(',').includes(s.name)) : ALL_SETUPS;
 
 async function main(): Promise<void> {
@@ -90,13 +92,17 @@ async function main(): Promise<void> {
   });
   console.table(results.map(({ setup, ingest }) => row(setup, ingest, 'ingest events/s')));
   console.table(results.map(({ setup, webhooks }) => row(setup, webhooks, 'deliveries/s')));
-  const by = (name: string) => results.find((r) => r.setup.name === name)!;
+  // Ratios of the setups that ran (SCALE_ONLY may leave some out).
+  const rate = (name: string, phase: 'ingest' | 'webhooks') => results.find((r) => r.setup.name === name)?.[phase].perSecond;
   for (const phase of ['ingest', 'webhooks'] as const) {
-    const sqlite = by('sqlite x1')[phase].perSecond;
-    const pg1 = by('postgres x1')[phase].perSecond;
-    console.log(
-      `${phase}: postgres x1 / sqlite x1 ${ratio(pg1, sqlite)}; postgres x2 / x1 ${ratio(by('postgres x2')[phase].perSecond, pg1)}; postgres x3 / x1 ${ratio(by('postgres x3')[phase].perSecond, pg1)}`,
-    );
+    const pg1 = rate('postgres x1', phase);
+    const pairs: Array<[string, number | undefined, number | undefined]> = [
+      ['postgres x1 / sqlite x1', pg1, rate('sqlite x1', phase)],
+      ['postgres x2 / x1', rate('postgres x2', phase), pg1],
+      ['postgres x3 / x1', rate('postgres x3', phase), pg1],
+    ];
+    const shown = pairs.filter(([, a, b]) => a !== undefined && b !== undefined).map(([label, a, b]) => `${label} ${ratio(a!, b!)}`);
+    if (shown.length > 0) console.log(`${phase}: ${shown.join('; ')}`);
   }
   const lost = results.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
   console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups)`);
@@ -262,10 +268,12 @@ function sampleLockWaits(db: Knex) {
   let withWait = 0;
   let max = 0;
   let running = true;
+  const statements = new Map<string, number>();
   const loop = (async () => {
     while (running) {
       const { rows } = (await db.raw("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) as { rows: Array<{ n: string }> };
       const n = Number(rows[0]!.n);
+      if (SAMPLE_STATEMENTS) await sampleStatements(db, statements);
       samples++;
       if (n > 0) withWait++;
       max = Math.max(max, n);
@@ -276,9 +284,21 @@ function sampleLockWaits(db: Knex) {
     async stop() {
       running = false;
       await loop;
+      if (SAMPLE_STATEMENTS) console.log([...statements].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v}\t${k}`).join('\n'));
       return { samples, withWait, max };
     },
   };
+}
+
+/** Counts each session's state, wait and (last or current) statement: where the database's time goes, or that it is idle. */
+async function sampleStatements(db: Knex, into: Map<string, number>): Promise<void> {
+  const { rows } = (await db.raw(
+    "SELECT state, coalesce(wait_event, '-') AS w, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+  )) as { rows: Array<{ state: string; w: string; q: string }> };
+  for (const r of rows) {
+    const key = `${r.state} | ${r.w} | ${r.q}`;
+    into.set(key, (into.get(key) ?? 0) + 1);
+  }
 }
 
 function receiverCount(receiver: ChildProcess): Promise<{ count: number; unique: number }> {
