@@ -2,8 +2,8 @@
 // daemon sends its business events and hook outcomes to the others only while someone could want
 // them (every NOTIFY wakes every listening connection on the database). A daemon with clients
 // keeps a row in stream_listeners (migration 011) and notifies hookd_presence when it starts to
-// (before its first client is answered) and at each refresh; one whose clients are gone for a
-// refresh period removes it. Each daemon reads the rows at start, each time its listening
+// (before its first client is answered) and at each refresh; one with no clients at a refresh
+// (and no announcement during the last period) removes it. Each daemon reads the rows at start, each time its listening
 // connection opens again, and every refresh period (rows of dead daemons expire). Side effect: a
 // timer, from start() to stop().
 import type { Knex } from 'knex';
@@ -33,6 +33,7 @@ export function createStreamPresence(deps: StreamPresenceDeps) {
   const noticed = new Map<string, { on: boolean; at: number }>();
   let notices = 0;
   let listed = false;
+  let announcedAt = -Infinity;
   let announcing: Promise<void> | undefined;
   let reading: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -70,9 +71,11 @@ export function createStreamPresence(deps: StreamPresenceDeps) {
     })().finally(() => (reading = undefined)));
   }
 
+  // An announcement precedes its client's opening: one younger than a refresh period keeps the
+  // row even with no client counted yet (else a refresh in between would unlist it).
   async function refresh(): Promise<void> {
-    if (deps.clients() > 0) await list();
-    else if (listed) await unlist();
+    if (deps.clients() > 0 || announcing) await list();
+    else if (listed && performance.now() - announcedAt > deps.refreshMs) await unlist();
     await read();
   }
 
@@ -109,6 +112,7 @@ export function createStreamPresence(deps: StreamPresenceDeps) {
      * gets this daemon's own messages, and the next refresh lists it.
      */
     announce(): Promise<void> {
+      announcedAt = performance.now();
       if (listed || !running) return Promise.resolve();
       return (announcing ??= list()
         .catch((err: unknown) => deps.onError(err, 'listing this daemon as a stream listener failed; retrying at the next refresh'))
