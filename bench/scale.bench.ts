@@ -1,9 +1,11 @@
 // Several daemons on one PostgreSQL database against one daemon on SQLite, one run: ingest
 // (POST /events, autocannon spread over the daemons, 32 connections in all) and webhook
 // throughput (events posted round-robin, each delivered once to a local receiver in its own
-// process) for SQLite x1 and PostgreSQL x1, x2, x3. Checks nothing is lost (every acknowledged
+// process) for SQLite x1 and PostgreSQL x1, x2, x3, and x3 with every post sent to one daemon
+// (the others idle but running: their cost apart from splitting the load). Checks nothing is lost (every acknowledged
 // event stored, every one delivered) and prints ratios, the daemons' CPU time per event,
-// PostgreSQL transactions per event (pg_stat_database xact_commit in a database of its own) and
+// PostgreSQL transactions per event (pg_stat_database xact_commit in a database of its own, less
+// the bench's own sampling statements) and
 // lock waits (pg_stat_activity sampled every 20 ms, pg_stat_database deadlocks). On a 2-core
 // machine daemons share the cores: the aim is that coordination costs little, not a speed-up.
 // `npx tsx bench/scale.bench.ts`; HOOKD_TEST_DATABASE_URL names the server (default the local one).
@@ -21,6 +23,7 @@ import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { processCpuMicros, ratio, runLoad } from './load.ts';
 
 const INGEST_SECONDS = Number(process.env.SCALE_INGEST_SECONDS ?? 6);
+const WARMUP_SECONDS = Number(process.env.SCALE_WARMUP_SECONDS ?? 2);
 const DELIVERIES = Number(process.env.SCALE_DELIVERIES ?? 2000);
 const BATCH = 250;
 const CONNECTIONS = 32;
@@ -29,6 +32,8 @@ interface Setup {
   name: string;
   client: 'sqlite' | 'postgres';
   daemons: number;
+  /** Posts go to the first daemon only (the others idle but running): what the others' presence costs, apart from splitting the load. */
+  loadOnOne?: boolean;
 }
 
 interface DbCounters {
@@ -55,8 +60,12 @@ const ALL_SETUPS: Setup[] = [
   { name: 'postgres x1', client: 'postgres', daemons: 1 },
   { name: 'postgres x2', client: 'postgres', daemons: 2 },
   { name: 'postgres x3', client: 'postgres', daemons: 3 },
+  { name: 'postgres x3, load on one', client: 'postgres', daemons: 3, loadOnOne: true },
 ];
 // SCALE_ONLY="postgres x3" (comma-separated names) runs only those setups.
+// SCALE_STATEMENTS=1 also prints, per phase, the sessions' sampled states and statements;
+// SCALE_WARMUP_SECONDS (default 2) sets the warm-up before the ingest phase.
+const SAMPLE_STATEMENTS = Boolean(process.env.SCALE_STATEMENTS);
 const SETUPS = process.env.SCALE_ONLY ? ALL_SETUPS.filter((s) => process.env.SCALE_ONLY!.split(',').includes(s.name)) : ALL_SETUPS;
 
 async function main(): Promise<void> {
@@ -90,13 +99,18 @@ async function main(): Promise<void> {
   });
   console.table(results.map(({ setup, ingest }) => row(setup, ingest, 'ingest events/s')));
   console.table(results.map(({ setup, webhooks }) => row(setup, webhooks, 'deliveries/s')));
-  const by = (name: string) => results.find((r) => r.setup.name === name)!;
+  // Ratios of the setups that ran (SCALE_ONLY may leave some out).
+  const rate = (name: string, phase: 'ingest' | 'webhooks') => results.find((r) => r.setup.name === name)?.[phase].perSecond;
   for (const phase of ['ingest', 'webhooks'] as const) {
-    const sqlite = by('sqlite x1')[phase].perSecond;
-    const pg1 = by('postgres x1')[phase].perSecond;
-    console.log(
-      `${phase}: postgres x1 / sqlite x1 ${ratio(pg1, sqlite)}; postgres x2 / x1 ${ratio(by('postgres x2')[phase].perSecond, pg1)}; postgres x3 / x1 ${ratio(by('postgres x3')[phase].perSecond, pg1)}`,
-    );
+    const pg1 = rate('postgres x1', phase);
+    const pairs: Array<[string, number | undefined, number | undefined]> = [
+      ['postgres x1 / sqlite x1', pg1, rate('sqlite x1', phase)],
+      ['postgres x2 / x1', rate('postgres x2', phase), pg1],
+      ['postgres x3 / x1', rate('postgres x3', phase), pg1],
+      ['postgres x3 load on one / x1', rate('postgres x3, load on one', phase), pg1],
+    ];
+    const shown = pairs.filter(([, a, b]) => a !== undefined && b !== undefined).map(([label, a, b]) => `${label} ${ratio(a!, b!)}`);
+    if (shown.length > 0) console.log(`${phase}: ${shown.join('; ')}`);
   }
   const lost = results.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
   console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups)`);
@@ -145,13 +159,14 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     if (wh.status !== 201) throw new Error(`POST /webhooks answered ${wh.status}`);
     // Every daemon knows the webhook (registry NOTIFY) before anything is measured.
     for (const d of daemons) await waitUntil(async () => ((await call(d, 'GET', `/webhooks/${wh.body.id}`)).status === 200));
-    await ingestOnce(daemons, 2, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
+    const loaded = setup.loadOnOne ? daemons.slice(0, 1) : daemons;
+    await ingestOnce(loaded, WARMUP_SECONDS, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
 
     // Acknowledged (2xx) against stored, counted outside the measured window.
     const storedBefore = await countEvents(daemons[0]!, 'media.updated');
     let acked = 0;
     const ingest = await measure(daemons, stats, async () => {
-      acked = await ingestOnce(daemons, INGEST_SECONDS, 'media.updated');
+      acked = await ingestOnce(loaded, INGEST_SECONDS, 'media.updated');
       return { events: acked, seconds: INGEST_SECONDS, lost: 0 };
     });
     ingest.lost = Math.max(0, acked - ((await countEvents(daemons[0]!, 'media.updated')) - storedBefore));
@@ -161,7 +176,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
       const posted: string[] = [];
       for (let i = 0, n = 0; i < DELIVERIES; i += BATCH, n++) {
         const events = Array.from({ length: Math.min(BATCH, DELIVERIES - i) }, (_, j) => ({ type: 'media.added', payload: { title: `t${i + j}` } }));
-        const r = await call(daemons[n % daemons.length]!, 'POST', '/events', events);
+        const r = await call(loaded[n % loaded.length]!, 'POST', '/events', events);
         if (r.status !== 207) throw new Error(`POST /events answered ${r.status}`);
         for (const item of r.body.results as Array<{ status: number; id: string }>) if (item.status === 202) posted.push(item.id);
       }
@@ -237,7 +252,9 @@ async function measure(
     duplicates: r.duplicates,
   };
   if (before && after && waits) {
-    result.xactPerEvent = Number(((after.xact - before.xact) / Math.max(1, r.events)).toFixed(2));
+    // Less the bench's own: each sample's statements, the first snapshot's SELECT and the second's clear.
+    const own = waits.samples * (SAMPLE_STATEMENTS ? 2 : 1) + 2;
+    result.xactPerEvent = Number((Math.max(0, after.xact - before.xact - own) / Math.max(1, r.events)).toFixed(2));
     result.rowsWrittenPerEvent = Number(((after.inserted + after.updated - before.inserted - before.updated) / Math.max(1, r.events)).toFixed(2));
     result.deadlocks = after.deadlocks - before.deadlocks;
     result.lockWaitSamples = `${waits.withWait}/${waits.samples} (max ${waits.max})`;
@@ -262,10 +279,12 @@ function sampleLockWaits(db: Knex) {
   let withWait = 0;
   let max = 0;
   let running = true;
+  const statements = new Map<string, number>();
   const loop = (async () => {
     while (running) {
       const { rows } = (await db.raw("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) as { rows: Array<{ n: string }> };
       const n = Number(rows[0]!.n);
+      if (SAMPLE_STATEMENTS) await sampleStatements(db, statements);
       samples++;
       if (n > 0) withWait++;
       max = Math.max(max, n);
@@ -276,9 +295,21 @@ function sampleLockWaits(db: Knex) {
     async stop() {
       running = false;
       await loop;
+      if (SAMPLE_STATEMENTS) console.log([...statements].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v}\t${k}`).join('\n'));
       return { samples, withWait, max };
     },
   };
+}
+
+/** Counts each session's state, wait and (last or current) statement: where the database's time goes, or that it is idle. */
+async function sampleStatements(db: Knex, into: Map<string, number>): Promise<void> {
+  const { rows } = (await db.raw(
+    "SELECT state, coalesce(wait_event, '-') AS w, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+  )) as { rows: Array<{ state: string; w: string; q: string }> };
+  for (const r of rows) {
+    const key = `${r.state} | ${r.w} | ${r.q}`;
+    into.set(key, (into.get(key) ?? 0) + 1);
+  }
 }
 
 function receiverCount(receiver: ChildProcess): Promise<{ count: number; unique: number }> {

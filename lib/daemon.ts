@@ -29,7 +29,9 @@ import type { Config } from './config/index.ts';
 import { describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createRegistryWatch } from './db/registry-watch.ts';
+import { createNotifyListener } from './db/notify-listener.ts';
 import { createStreamFanout } from './db/stream-fanout.ts';
+import { createStreamPresence } from './db/stream-presence.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHealthProbe } from './db/health-probe.ts';
 import { createHooksStore } from './db/hooks-store.ts';
@@ -68,6 +70,11 @@ import { apiKeyValues } from './config/integrations.ts';
 
 // How often a daemon sharing its database checks for registry changes a notification missed.
 const REGISTRY_CHECK_MS = 1000;
+const LISTEN_RECONNECT_MS = 1000;
+// A daemon with stream clients refreshes its stream_listeners row this often; a dead one's row
+// outlives it by the TTL (the others keep sending it their events that long).
+const PRESENCE_REFRESH_MS = 5000;
+const PRESENCE_TTL_MS = 15_000;
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -167,11 +174,24 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const streams = createStreamHub({ bus, config: config.stream });
   // Its leases' name when several daemons share a PostgreSQL database.
   const instance = describeInstance(config.storage);
-  // Several daemons on one database: each one's live stream reaches the others' /stream clients.
-  const relay = instance.shared ? createStreamRelay({ bus, remember: progress.remember }) : undefined;
-  const fanout = relay
-    ? createStreamFanout<BusMessage>({ db, instanceId: instance.id, deliver: relay.receive, onError: (err, what) => log.warn({ err }, what) })
+  // Several daemons on one database: one listening connection each (registry changes, the live
+  // stream, who has stream clients); each one's live stream reaches the others' /stream clients.
+  const warn = (err: unknown, what: string) => log.warn({ err }, what);
+  const listener = instance.shared ? createNotifyListener({ db, reconnectMs: LISTEN_RECONNECT_MS, onError: warn }) : undefined;
+  const presence = listener
+    ? createStreamPresence({
+        db,
+        listener,
+        instanceId: instance.id,
+        clients: () => streams.stats().clients,
+        onArrival: () => relay?.sendHeld(),
+        onError: warn,
+        refreshMs: PRESENCE_REFRESH_MS,
+        ttlMs: PRESENCE_TTL_MS,
+      })
     : undefined;
+  const relay = presence ? createStreamRelay({ bus, remember: progress.remember, othersListening: presence.othersListening }) : undefined;
+  const fanout = listener && relay ? createStreamFanout<BusMessage>({ db, listener, instanceId: instance.id, deliver: relay.receive, onError: warn }) : undefined;
   const events = createEventsStore(db);
   // What other parts already count or store is read when Prometheus scrapes (the stores, the
   // sandbox, /stats' counters); the parts built below are handed only their observe ports.
@@ -334,7 +354,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       createCatalogRouter({ catalog }),
       createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
       createDeliveriesRouter({ endpoints: webhooks.endpoints }),
-      createStreamRouter({ hub: streams, events, catalogTypes, config: config.stream }),
+      createStreamRouter({ hub: streams, events, catalogTypes, config: config.stream, announce: presence?.announce }),
       createProgressRouter({ progress, hub: streams, catalogTypes }),
     ],
   });
@@ -349,11 +369,12 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     ],
   });
   // Several daemons on one database: hooks and webhooks changed through another reach this one.
-  const registryWatch = instance.shared
+  const registryWatch = listener
     ? createRegistryWatch({
         db,
+        listener,
         intervalMs: REGISTRY_CHECK_MS,
-        onError: (err, what) => log.warn({ err }, what),
+        onError: warn,
         onChange: async (changes) => {
           if (changes.some((c) => c.table === 'hooks')) {
             await dispatch.registry.reload().catch((err: unknown) => log.error({ err }, 'reloading hooks changed by another daemon failed'));
@@ -366,8 +387,10 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
   pruneTimer.unref();
 
-  if (relay && fanout) {
-    await fanout.start();
+  if (listener && presence && relay && fanout) {
+    await listener.start(); // every channel is followed by now
+    fanout.start();
+    await presence.start();
     relay.start(fanout.send);
   }
 
@@ -419,6 +442,8 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     await eventService.close();
     relay?.stop();
     await fanout?.stop();
+    await presence?.stop();
+    await listener?.stop();
     await commands.close();
     await sandbox.close();
     await compiler.close();

@@ -19,6 +19,11 @@ export interface StreamRouterDeps {
   /** Every catalog type's name: what a ?types= pattern can stand for in the replay query. */
   catalogTypes: readonly string[];
   config: Config['stream'];
+  /**
+   * Several daemons: resolves once the others know this one has a stream client (they send it
+   * their business events and hook outcomes only then); awaited before the headers go out.
+   */
+  announce?: () => Promise<void>;
 }
 
 const SSE_HEADERS = {
@@ -75,7 +80,8 @@ export function createStreamRouter(deps: StreamRouterDeps) {
     // Everything that can fail with a clean 4xx/5xx happens before the headers go out.
     // An id longer than any event id cannot be known: it is a gap, like any unknown id.
     const resumeFrom = lastEventId && lastEventId.length <= MAX_ID_LENGTH ? await deps.events.get(lastEventId) : undefined;
-    deps.hub.assertCanOpen(owner);
+    if (ctx.method !== 'HEAD') await deps.announce?.();
+    deps.hub.assertCanOpen(owner); // after the last wait: nothing between it and open() can fill the slots
 
     ctx.status = 200;
     // HEAD (koa-router serves it with GET) asks for the headers: never open a stream nobody reads.

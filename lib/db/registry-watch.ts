@@ -1,9 +1,11 @@
 // Several daemons on one PostgreSQL database: tells this one when another changed a hook or a
-// webhook. LISTEN on hookd_registry (the triggers of migration 008) brings a change within a
-// round trip; a check of each table's stamp (rows, sum of versions, last update) every
-// `intervalMs` catches what a lost listening connection missed. Side effects: one pooled
-// connection held for LISTEN, and a timer, from start() to stop().
+// webhook. hookd_registry notifications (the triggers of migration 008), through the daemon's
+// listening connection (db/notify-listener.ts), bring a change within a round trip; a check of
+// each table's stamp (rows, sum of versions, last update; both tables in one statement) every
+// `intervalMs`, and one each time the listening connection opens again, catch what a lost
+// connection missed. Side effect: a timer, from start() to stop().
 import type { Knex } from 'knex';
+import type { NotifyListener } from './notify-listener.ts';
 
 export type RegistryTable = 'hooks' | 'webhooks';
 
@@ -19,36 +21,27 @@ export interface RegistryWatchDeps {
   /** Told of changes, one call at a time; must not throw. */
   onChange: (changes: RegistryChange[]) => Promise<void>;
   onError: (err: unknown, what: string) => void;
-  /** false: the periodic check only (tests of it); default true. */
-  listen?: boolean;
+  /** The daemon's listening connection (follows hookd_registry on it); absent: the periodic check only. */
+  listener?: Pick<NotifyListener, 'follow' | 'schema'>;
 }
 
-const CHANNEL = 'hookd_registry';
+export const REGISTRY_CHANNEL = 'hookd_registry';
 const TABLES: RegistryTable[] = ['hooks', 'webhooks'];
-
-interface ListenConnection {
-  query(sql: string): Promise<unknown>;
-  on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): void;
-  on(event: 'error', listener: (err: Error) => void): void;
-  removeAllListeners(event?: string): void;
-}
 
 export function createRegistryWatch(deps: RegistryWatchDeps) {
   const stamps = new Map<RegistryTable, string>();
   let pending: RegistryChange[] = [];
   let delivering: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let listener: ListenConnection | undefined;
-  let schema = '';
+  let checking: Promise<void> | undefined;
   let running = false;
 
+  // One statement (one transaction) for both tables: every daemon runs it every interval.
+  const STAMPS_SQL = `SELECT ${TABLES.map((t) => `(SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) || ':' || COALESCE(MAX(updated_at)::text, '') FROM ${t}) AS ${t}`).join(', ')}`;
+
   async function readStamps(): Promise<Map<RegistryTable, string>> {
-    const out = new Map<RegistryTable, string>();
-    for (const table of TABLES) {
-      const row = (await deps.db(table).first(deps.db.raw('COUNT(*) AS n, SUM(version) AS v, MAX(updated_at) AS u'))) as { n: unknown; v: unknown; u: unknown };
-      out.set(table, `${row.n}:${row.v}:${row.u}`);
-    }
-    return out;
+    const { rows } = (await deps.db.raw(STAMPS_SQL)) as { rows: Array<Record<RegistryTable, string>> };
+    return new Map(TABLES.map((t) => [t, String(rows[0]![t])]));
   }
 
   function deliver(changes: RegistryChange[]): void {
@@ -63,30 +56,11 @@ export function createRegistryWatch(deps: RegistryWatchDeps) {
     })().finally(() => (delivering = undefined));
   }
 
-  async function listen(): Promise<void> {
-    const client = deps.db.client as { acquireConnection(): Promise<ListenConnection>; releaseConnection(c: ListenConnection): Promise<void> };
-    const conn = await client.acquireConnection();
-    try {
-      schema = String(((await conn.query('SELECT current_schema() AS s')) as { rows: Array<{ s: string }> }).rows[0]?.s ?? '');
-      conn.on('notification', (msg) => {
-        const [from, table, id] = (msg.payload ?? '').split(' ');
-        if (msg.channel === CHANNEL && from === schema && TABLES.includes(table as RegistryTable)) deliver([{ table: table as RegistryTable, id }]);
-      });
-      conn.on('error', (err) => {
-        deps.onError(err, 'the registry listening connection failed; changes are found by the periodic check');
-        if (listener === conn) listener = undefined;
-      });
-      await conn.query(`LISTEN ${CHANNEL}`);
-      listener = conn;
-    } catch (err) {
-      conn.removeAllListeners('notification');
-      await client.releaseConnection(conn);
-      throw err;
-    }
+  function check(): Promise<void> {
+    return (checking ??= readAndCompare().finally(() => (checking = undefined)));
   }
 
-  async function check(): Promise<void> {
-    if (!listener && deps.listen !== false) await listen().catch((err: unknown) => deps.onError(err, 'listening for registry changes failed; retrying at the next check'));
+  async function readAndCompare(): Promise<void> {
     const now = await readStamps();
     const changed = TABLES.filter((t) => stamps.has(t) && stamps.get(t) !== now.get(t));
     for (const [t, s] of now) stamps.set(t, s);
@@ -101,6 +75,15 @@ export function createRegistryWatch(deps: RegistryWatchDeps) {
     }, deps.intervalMs);
   }
 
+  deps.listener?.follow(REGISTRY_CHANNEL, {
+    notified(payload) {
+      const [from, table, id] = payload.split(' ');
+      if (from === deps.listener!.schema() && TABLES.includes(table as RegistryTable)) deliver([{ table: table as RegistryTable, id }]);
+    },
+    // What changed while the connection was down: found by comparing the stamps now.
+    connected: () => void (running && check().catch((err: unknown) => deps.onError(err, 'checking the registry for changes failed'))),
+  });
+
   return {
     async start(): Promise<void> {
       running = true;
@@ -110,14 +93,8 @@ export function createRegistryWatch(deps: RegistryWatchDeps) {
     async stop(): Promise<void> {
       running = false;
       clearTimeout(timer);
+      await checking?.catch(() => {});
       await delivering;
-      const conn = listener;
-      listener = undefined;
-      if (conn) {
-        conn.removeAllListeners('notification');
-        await conn.query(`UNLISTEN ${CHANNEL}`).catch(() => {});
-        await (deps.db.client as { releaseConnection(c: ListenConnection): Promise<void> }).releaseConnection(conn);
-      }
     },
   };
 }

@@ -2,9 +2,11 @@
 // its bus sends GET /stream: coalesced progress, business events, hook outcomes) to the others
 // by NOTIFY on hookd_stream, and theirs to it. NOTIFY refuses payloads of 8000 bytes or more:
 // a larger message is written to stream_frames (migration 010) and its row id is notified, so
-// it still arrives. Side effects: one connection of its own (outside the pool, so a busy pool
-// never delays the stream and the stream never takes a slot from ingest), a prune timer.
+// it still arrives. Sends and receives on the daemon's listening connection
+// (db/notify-listener.ts), held outside the pool's turns, so a busy pool never delays the stream
+// and the stream never waits for ingest. Side effect: a prune timer.
 import type { Knex } from 'knex';
+import type { ListenConnection, NotifyListener } from './notify-listener.ts';
 
 export const STREAM_CHANNEL = 'hookd_stream';
 /** PostgreSQL's limit: a NOTIFY payload must be shorter than 8000 bytes. */
@@ -17,8 +19,6 @@ export interface StreamFanoutLimits {
   maxQueueBytes: number;
   /** How long an oversize message's body stays in stream_frames for the others to read. */
   frameTtlMs: number;
-  /** How long to wait before opening a lost connection again. */
-  reconnectMs: number;
   /**
    * Least time between two sends: a message queued after an idle spell goes at once, one queued
    * sooner waits for the next send with whatever else came meanwhile. Each send is a transaction
@@ -29,10 +29,12 @@ export interface StreamFanoutLimits {
   sendIntervalMs: number;
 }
 
-export const DEFAULT_FANOUT_LIMITS: StreamFanoutLimits = { maxQueue: 10_000, maxQueueBytes: 16 * 1024 * 1024, frameTtlMs: 60_000, reconnectMs: 1_000, sendIntervalMs: 25 };
+export const DEFAULT_FANOUT_LIMITS: StreamFanoutLimits = { maxQueue: 10_000, maxQueueBytes: 16 * 1024 * 1024, frameTtlMs: 60_000, sendIntervalMs: 25 };
 
 export interface StreamFanoutDeps<M> {
   db: Knex;
+  /** The daemon's listening connection: hookd_stream is followed, and sent on, there. */
+  listener: Pick<NotifyListener, 'follow' | 'schema' | 'connection'>;
   /** This daemon's name (instance id): its own notifications come back to it and are ignored. */
   instanceId: string;
   /** A message another daemon (`from`, its instance id) sent, in the order it sent them; must not throw. */
@@ -63,24 +65,11 @@ interface Envelope {
   r?: string;
 }
 
-interface RawConnection {
-  query(sql: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
-  on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): void;
-  on(event: 'error' | 'end', listener: (err?: Error) => void): void;
-  removeAllListeners(event?: string): void;
-}
-
-interface RawClient {
-  acquireRawConnection(): Promise<RawConnection>;
-  destroyRawConnection(conn: RawConnection): Promise<void>;
-}
-
 // Senders remembered for gap counting; past it the map starts over (restarts bring new ids).
 const MAX_SENDERS = 1_000;
 
 export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
   const limits = { ...DEFAULT_FANOUT_LIMITS, ...deps.limits };
-  const raw = deps.db.client as RawClient;
   const stats = { sent: 0, sentByReference: 0, received: 0, receivedByReference: 0, dropped: 0, missed: 0 };
   // Outgoing: each message's JSON text, sent in order by one pump at a time.
   let outgoing: string[] = [];
@@ -89,57 +78,17 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
   const incoming: Array<{ from: string; message?: M; ref?: string; bytes: number }> = [];
   let incomingBytes = 0;
   const lastNumber = new Map<string, number>();
-  let conn: RawConnection | undefined;
-  let connecting: Promise<void> | undefined;
   let pumping: Promise<void> | undefined;
   let lastPumpAt = -Infinity;
   let sendTimer: NodeJS.Timeout | undefined;
   let sendWait: Promise<void> | undefined;
   let endSendWait: (() => void) | undefined;
   let draining: Promise<void> | undefined;
-  let schema = '';
   let number = 0;
   let running = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
 
-  async function connect(): Promise<void> {
-    const c = await raw.acquireRawConnection();
-    try {
-      schema = String((await c.query('SELECT current_schema() AS s')).rows[0]?.s ?? '');
-      c.on('notification', (msg) => msg.channel === STREAM_CHANNEL && onNotification(msg.payload ?? ''));
-      const lost = (err?: Error) => {
-        if (conn !== c) return;
-        conn = undefined;
-        deps.onError(err ?? new Error('connection ended'), 'the stream fan-out connection was lost; reconnecting (messages meanwhile are missed)');
-        scheduleReconnect();
-      };
-      c.on('error', lost);
-      c.on('end', lost);
-      await c.query(`LISTEN ${STREAM_CHANNEL}`);
-      if (!running) throw new Error('stopped');
-      conn = c;
-    } catch (err) {
-      c.removeAllListeners();
-      await raw.destroyRawConnection(c).catch(() => {});
-      throw err;
-    }
-    pump();
-  }
-
-  function scheduleReconnect(): void {
-    if (!running || reconnectTimer) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      connecting ??= connect()
-        .catch((err: unknown) => {
-          if (running) deps.onError(err, 'opening the stream fan-out connection failed; retrying');
-          scheduleReconnect();
-        })
-        .finally(() => (connecting = undefined));
-    }, limits.reconnectMs);
-    reconnectTimer.unref();
-  }
+  deps.listener.follow(STREAM_CHANNEL, { notified: onNotification, connected: () => pump() });
 
   function onNotification(payload: string): void {
     let env: Envelope;
@@ -148,7 +97,7 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
     } catch {
       return; // not ours: someone else notifying on the channel
     }
-    if (env.s !== schema || env.f === deps.instanceId || typeof env.n !== 'number') return;
+    if (env.s !== deps.listener.schema() || env.f === deps.instanceId || typeof env.n !== 'number') return;
     const last = lastNumber.get(env.f);
     if (last !== undefined && env.n > last + 1) stats.missed += env.n - last - 1;
     if (lastNumber.size >= MAX_SENDERS && last === undefined) lastNumber.clear();
@@ -202,6 +151,7 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
   }
 
   function pump(): void {
+    const conn = deps.listener.connection();
     if (pumping || sendTimer || !conn || outgoing.length === 0) return;
     const wait = lastPumpAt + limits.sendIntervalMs - performance.now();
     if (wait > 0) {
@@ -230,7 +180,7 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
 
   // One round trip for every small message queued now (one pg_notify per array element, in
   // array order), one for each large message (its row and its notification in one statement).
-  async function pumpOnce(c: RawConnection): Promise<void> {
+  async function pumpOnce(c: ListenConnection): Promise<void> {
     const batch = outgoing;
     outgoing = [];
     outgoingBytes = 0;
@@ -244,7 +194,7 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
     };
     try {
       for (const text of batch) {
-        const head = `{"s":${JSON.stringify(schema)},"f":${JSON.stringify(deps.instanceId)},"n":${++number},`;
+        const head = `{"s":${JSON.stringify(deps.listener.schema())},"f":${JSON.stringify(deps.instanceId)},"n":${++number},`;
         const payload = `${head}"m":${text}}`;
         if (Buffer.byteLength(payload) <= NOTIFY_MAX_BYTES) {
           small.push(payload);
@@ -271,21 +221,16 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
 
   return {
     send,
-    async start(): Promise<void> {
+    start(): void {
       running = true;
-      await (connecting = connect().finally(() => (connecting = undefined))).catch((err: unknown) => {
-        deps.onError(err, 'opening the stream fan-out connection failed; retrying');
-        scheduleReconnect();
-      });
+      pump();
       pruneTimer = setInterval(() => void prune().catch((err: unknown) => deps.onError(err, 'pruning stream_frames failed')), limits.frameTtlMs);
       pruneTimer.unref();
     },
-    /** Sends what is queued (within the connection's life), then closes it. */
+    /** Sends what is queued (while the listening connection is up); stop the listener after this. */
     async stop(): Promise<void> {
       running = false;
-      clearTimeout(reconnectTimer);
       clearInterval(pruneTimer);
-      await connecting?.catch(() => {});
       // What is queued goes now, not after the send interval.
       for (;;) {
         cancelSendTimer();
@@ -295,12 +240,6 @@ export function createStreamFanout<M>(deps: StreamFanoutDeps<M>) {
         await pumping;
       }
       await draining;
-      const c = conn;
-      conn = undefined;
-      if (c) {
-        c.removeAllListeners('notification');
-        await raw.destroyRawConnection(c).catch(() => {});
-      }
     },
     stats: (): StreamFanoutStats => ({ ...stats, queued: outgoing.length + incoming.length }),
     /** Resolves when nothing is queued to send or waiting to be read (tests). */

@@ -41,6 +41,7 @@ describe('hookd migrate on PostgreSQL', { skip: reachable ? false : `PostgreSQL 
     try {
       assert.deepEqual(await pendingMigrations(db), []);
       assert.ok(await db.schema.hasTable('stream_frames'));
+      assert.ok(await db.schema.hasTable('stream_listeners'));
     } finally {
       await db.destroy();
     }

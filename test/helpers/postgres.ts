@@ -56,3 +56,13 @@ export async function createTestSchema(url = POSTGRES_TEST_URL): Promise<TestSch
     },
   };
 }
+
+/** Runs `run` on a fresh schema, dropped afterwards whatever happens. */
+export async function withTestSchema(run: (schema: TestSchema) => Promise<void>): Promise<void> {
+  const schema = await createTestSchema();
+  try {
+    await run(schema);
+  } finally {
+    await schema.drop();
+  }
+}

@@ -11,6 +11,7 @@ import * as eventClaims from './007_event_claims.ts';
 import * as registryNotify from './008_registry_notify.ts';
 import * as eventCausation from './009_event_causation.ts';
 import * as streamFrames from './010_stream_frames.ts';
+import * as streamListeners from './011_stream_listeners.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_initial.ts': initial,
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '008_registry_notify.ts': registryNotify,
   '009_event_causation.ts': eventCausation,
   '010_stream_frames.ts': streamFrames,
+  '011_stream_listeners.ts': streamListeners,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

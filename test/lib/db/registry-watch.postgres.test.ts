@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Knex } from 'knex';
 import { migrateLatest, openDatabase } from '../../../lib/db/connect.ts';
+import { createNotifyListener } from '../../../lib/db/notify-listener.ts';
 import { createRegistryWatch, type RegistryChange } from '../../../lib/db/registry-watch.ts';
 import { createWebhooksStore, type WebhooksStore } from '../../../lib/db/webhooks-store.ts';
 import { createTestSchema, postgresReachable, shownUrl } from '../../helpers/postgres.ts';
@@ -18,15 +19,19 @@ async function watching(url: string, options: { intervalMs: number; listen: bool
   const db = openDatabase({ client: 'postgres', url, file: '', synchronous: 'full', pool: 2, statementTimeoutMs: 30_000 });
   const seen: RegistryChange[] = [];
   let wake: (() => void) | undefined;
+  const onError = (err: unknown) => assert.fail(String(err));
+  const listener = options.listen ? createNotifyListener({ db, reconnectMs: 1_000, onError }) : undefined;
   const watch = createRegistryWatch({
     db,
-    ...options,
-    onError: (err) => assert.fail(String(err)),
+    listener,
+    intervalMs: options.intervalMs,
+    onError,
     onChange: async (changes) => {
       seen.push(...changes);
       wake?.();
     },
   });
+  await listener?.start();
   await watch.start();
   return {
     async next(): Promise<RegistryChange> {
@@ -35,6 +40,7 @@ async function watching(url: string, options: { intervalMs: number; listen: bool
     },
     async close() {
       await watch.stop();
+      await listener?.stop();
       await db.destroy();
     },
   };

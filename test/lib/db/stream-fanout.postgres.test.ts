@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { migrateLatest, openDatabase } from '../../../lib/db/connect.ts';
+import { createNotifyListener } from '../../../lib/db/notify-listener.ts';
 import { createStreamFanout, NOTIFY_MAX_BYTES, type StreamFanoutLimits } from '../../../lib/db/stream-fanout.ts';
-import { createTestSchema, postgresReachable, shownUrl, type TestSchema } from '../../helpers/postgres.ts';
+import { postgresReachable, shownUrl, withTestSchema, type TestSchema } from '../../helpers/postgres.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const reachable = await postgresReachable();
@@ -21,29 +22,24 @@ async function node(schema: TestSchema, instanceId: string, limits?: Partial<Str
   const db = openDatabase({ client: 'postgres', url: schema.url, file: '', synchronous: 'full', pool: 2, statementTimeoutMs: 30_000 });
   await migrateLatest(db);
   const got: Array<{ m: Msg; from: string }> = [];
-  const fanout = createStreamFanout<Msg>({ db, instanceId, deliver: (m, from) => got.push({ m, from }), onError: (err) => assert.fail(String(err)), limits });
-  await fanout.start();
+  const onError = (err: unknown) => assert.fail(String(err));
+  const listener = createNotifyListener({ db, reconnectMs: 1_000, onError });
+  const fanout = createStreamFanout<Msg>({ db, listener, instanceId, deliver: (m, from) => got.push({ m, from }), onError, limits });
+  await listener.start();
+  fanout.start();
   return {
     fanout,
     got,
     async close() {
       await fanout.stop();
+      await listener.stop();
       await db.destroy();
     },
   };
 }
 
-async function withSchema(run: (schema: TestSchema) => Promise<void>): Promise<void> {
-  const schema = await createTestSchema();
-  try {
-    await run(schema);
-  } finally {
-    await schema.drop();
-  }
-}
-
 test('messages reach the other daemon in order, one past the NOTIFY limit through stream_frames, and never come back to the sender', { skip }, () =>
-  withSchema(async (schema) => {
+  withTestSchema(async (schema) => {
     const a = await node(schema, 'a');
     const b = await node(schema, 'b');
     try {
@@ -68,7 +64,7 @@ test('messages reach the other daemon in order, one past the NOTIFY limit throug
   }));
 
 test('a full send queue drops messages and counts them instead of waiting; what was sent arrives', { skip }, () =>
-  withSchema(async (schema) => {
+  withTestSchema(async (schema) => {
     const a = await node(schema, 'a', { maxQueue: 2 });
     const b = await node(schema, 'b');
     try {
@@ -89,8 +85,8 @@ test('a full send queue drops messages and counts them instead of waiting; what 
   }));
 
 test('a daemon on another schema of the same database does not see the messages', { skip }, () =>
-  withSchema((one) =>
-    withSchema(async (two) => {
+  withTestSchema((one) =>
+    withTestSchema(async (two) => {
       const a = await node(one, 'a');
       const b = await node(one, 'b');
       const elsewhere = await node(two, 'c');
