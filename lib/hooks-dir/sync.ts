@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 // The sidecar's module, not commands/index.ts: `hookd check` syncs without loading execa.
 import { parseSidecar, readSidecarText } from '../commands/sidecar.ts';
 import { readContainedFile, type ContainedRead } from '../contained-file.ts';
-import type { HookFields, HooksStore } from '../db/hooks-store.ts';
+import type { HookFields, HookRecord, HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import { isHookdError } from '../errors.ts';
+import { createLimiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import type { Compiler } from '../../runtime/index.ts';
 import { scanHooksDir, type FoundHookFile } from './scan.ts';
@@ -115,6 +116,36 @@ function failedFields(found: FoundHookFile, message: string, source: string | nu
   };
 }
 
+/** What one file comes to before anything is stored: new fields, nothing to do, or a refusal. */
+type Prepared =
+  | { found: FoundHookFile; before: HookRecord | undefined; skip: true }
+  | { found: FoundHookFile; before: HookRecord | undefined; skip: false; fields: HookFields; failure?: string };
+
+// Files are read and compiled a few at a time: each compile is a round trip to the compile
+// worker (or check's snapshot process), so while one file compiles the next is read and
+// hashed. What is stored, and in which order, stays the scan's order.
+const PREPARE_AT_ONCE = 4;
+
+async function prepare(found: FoundHookFile, before: HookRecord | undefined, root: string | undefined, deps: SyncDeps): Promise<Prepared> {
+  const read = await readDefinition(found, root, deps);
+  if (!read.ok && read.missing) return { found, before, skip: true }; // removed between the scan and the read: the next sync sees it gone
+  if (!read.ok) {
+    // Refused unread: nothing of the file is stored or served, only why.
+    if (before && before.source === null && before.disabledReason === read.message) return { found, before, skip: true };
+    return { found, before, skip: false, fields: failedFields(found, read.message, null), failure: read.message };
+  }
+  const source = read.text;
+  // A command's program is read at each run; only its path and sidecar make a new version.
+  if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) return { found, before, skip: true };
+  try {
+    const fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
+    return { found, before, skip: false, fields };
+  } catch (err) {
+    const message = isHookdError(err) || err instanceof Error ? err.message : String(err);
+    return { found, before, skip: false, fields: failedFields(found, message, source), failure: message };
+  }
+}
+
 export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], failed: [] };
   const existing = new Map((await deps.store.list()).filter((h) => h.origin === 'file').map((h) => [h.id, h]));
@@ -124,30 +155,22 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
     deps.log.error({ file, error: message }, 'hook file cannot be loaded');
   };
   for (const problem of scan.problems) fail(problem.file, problem.message);
-  for (const found of scan.files) {
+  const limiter = createLimiter(PREPARE_AT_ONCE);
+  const prepared = scan.files.map((found) => {
     const id = fileHookId(found.relPath);
     const before = existing.get(id);
     existing.delete(id);
-    const read = await readDefinition(found, scan.root, deps);
-    if (!read.ok && read.missing) continue; // removed between the scan and the read: the next sync sees it gone
-    let fields: HookFields;
-    if (!read.ok) {
-      // Refused unread: nothing of the file is stored or served, only why.
-      if (before && before.source === null && before.disabledReason === read.message) continue;
-      fail(found.relPath, read.message);
-      fields = failedFields(found, read.message, null);
-    } else {
-      const source = read.text;
-      // A command's program is read at each run; only its path and sidecar make a new version.
-      if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) continue;
-      try {
-        fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
-      } catch (err) {
-        const message = isHookdError(err) || err instanceof Error ? err.message : String(err);
-        fail(found.relPath, message);
-        fields = failedFields(found, message, source);
-      }
-    }
+    const pending = limiter.run(() => prepare(found, before, scan.root, deps));
+    // Awaited in order below; should an earlier one throw, the later ones are not left unheard.
+    pending.catch(() => {});
+    return pending;
+  });
+  for (const pending of prepared) {
+    const outcome = await pending;
+    if (outcome.skip) continue;
+    const { found, before, fields } = outcome;
+    const id = fileHookId(found.relPath);
+    if (outcome.failure !== undefined) fail(found.relPath, outcome.failure);
     const clash = await deps.store.findByName(fields.name);
     if (clash && clash.id !== id) {
       fail(found.relPath, `${found.relPath}: a hook named "${fields.name}" exists already (${clash.origin === 'file' ? clash.filePath : 'made through the API'}); rename the file or set config.name`);

@@ -9,6 +9,7 @@ import { createHooksStore, type HooksStore } from '../../../lib/db/hooks-store.t
 import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts';
 import { createHookRegistry, type HookRegistry } from '../../../lib/dispatch/hook-registry.ts';
 import { createHooksDir, fileHookId } from '../../../lib/hooks-dir/index.ts';
+import { syncHooksDir } from '../../../lib/hooks-dir/sync.ts';
 import { createFakeCompiler, createTestLogger, defaultCatalog, openTestDb, type TestDb } from '../../helpers/unit-parts.ts';
 
 let t: TestDb;
@@ -90,4 +91,49 @@ test('a file whose name an API hook already has is refused, the API hook left as
   assert.match(report.failed.find((f) => f.file === 'media.added/50-clash.js')!.message, /a hook named "clash" exists already \(made through the API\)/);
   assert.equal(await store.get(fileHookId('media.added/50-clash.js')), undefined);
   assert.deepEqual(await store.get('api-1'), api);
+});
+
+test('files compile a few at a time, and are stored and reported in the scan order whatever order their compiles end in', { timeout: 60_000 }, async () => {
+  const own = await openTestDb();
+  try {
+    const ownDir = join(own.dir, 'hooks');
+    mkdirSync(join(ownDir, 'media.added'), { recursive: true });
+    const names = ['10-a', '20-b', '30-c', '40-d', '50-e', '60-f'];
+    for (const name of names) writeFileSync(join(ownDir, 'media.added', `${name}.js`), name === '30-c' ? 'export default (\nSYNTAX ERROR' : `export default () => '${name}';`);
+    // Compiles are held until four are waiting (or all six have started), then end in reverse
+    // order of their start. Were they run one at a time, the first would wait for a second
+    // that never starts: a fallback releases it so the test ends and fails on the count.
+    const fake = createFakeCompiler();
+    let inFlight = 0;
+    let most = 0;
+    let started = 0;
+    const waiting: Array<() => void> = [];
+    const releaseAll = () => {
+      while (waiting.length > 0) waiting.pop()!();
+    };
+    const fallback = setInterval(releaseAll, 5000);
+    const compiler: typeof fake = {
+      ...fake,
+      async compile(source, filename) {
+        inFlight += 1;
+        started += 1;
+        most = Math.max(most, inFlight);
+        const release = new Promise<void>((resolve) => waiting.push(resolve));
+        if (waiting.length === 4 || started === names.length) releaseAll();
+        await release;
+        inFlight -= 1;
+        return fake.compile(source, filename);
+      },
+    };
+    const ownStore = createHooksStore(own.db);
+    const definitions = createHookDefinitions({ catalog: defaultCatalog(), compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined });
+    const report = await syncHooksDir({ dir: ownDir, store: ownStore, definitions, compiler, maxSourceBytes: 10_000, log }).finally(() => clearInterval(fallback));
+    assert.equal(most, 4, 'compiles in flight at once');
+    assert.deepEqual(report.added, names.map((n) => `media.added/${n}.js`));
+    assert.deepEqual(report.failed.map((f) => f.file), ['media.added/30-c.js']);
+    const stored = (await ownStore.list()).map((h) => [h.filePath, h.enabled]);
+    assert.deepEqual(stored.sort(), names.map((n) => [`media.added/${n}.js`, n !== '30-c']).sort());
+  } finally {
+    await own.close();
+  }
 });
