@@ -271,6 +271,9 @@ function normalizeStorageClient(s: Raw['storage']): Pick<StorageConfig, 'client'
       throw fail('url', 'is not a URL: write postgres://user:password@host:5432/database');
     }
     if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw fail('url', `must start with postgres:// or postgresql://, not ${protocol}//`);
+    // The daemon holds one pooled connection in LISTEN for as long as it runs: with a pool of
+    // one, every query would wait for a connection that never comes back.
+    if (s.pool < 2) throw fail('pool', `must be at least 2 with postgres, not ${s.pool}: each daemon holds one connection to LISTEN for registry and stream changes`);
   } else if (url) {
     throw fail('url', 'is set (in the file or by HOOKD_DATABASE_URL) but storage.client is sqlite: set storage.client: postgres');
   }

@@ -57,6 +57,7 @@ const refused: Array<[string, string, Record<string, string>, RegExp]> = [
   ['a URL with sqlite', 'storage:\n  client: sqlite\n', { HOOKD_DATABASE_URL: `postgres://u:${SECRET}@h/d` }, /storage\.url: is set .* but storage\.client is sqlite/],
   ['an unknown client', 'storage:\n  client: mysql\n', {}, /storage\.client/],
   ['a pool of 0', 'storage:\n  pool: 0\n', {}, /storage\.pool/],
+  ['a pool of 1 with postgres (its one connection would be held by LISTEN)', 'storage:\n  client: postgres\n  url: postgres://a@db1/x\n  pool: 1\n', {}, /storage\.pool: must be at least 2 with postgres, not 1/],
   ['a lease under a second', 'storage:\n  leaseTtl: 500ms\n', {}, /storage\.leaseTtl: must be at least 1s/],
   ['an instance name with a space', 'storage:\n  instance: node 1\n', {}, /storage\.instance/],
 ];
