@@ -66,3 +66,40 @@ test('each request reaches the router that has its route, in its stage, as koa-r
     assert.deepEqual(entered, []);
   }
 });
+
+test('a remembered fixed route sees on ctx what koa-router sets when it dispatches itself', async (t) => {
+  function build(seen: unknown[]) {
+    const router = new Router();
+    const snapshot = (ctx: Koa.Context) => ({
+      matched: (ctx.matched as Array<{ path: unknown }>).map((layer) => layer.path),
+      router: ctx.router === router,
+      routeMatched: ctx.routeMatched,
+      matchedRoute: ctx._matchedRoute,
+      matchedRouteName: ctx._matchedRouteName,
+      routerPath: ctx.routerPath,
+      routerName: ctx.routerName,
+      params: { ...ctx.params },
+      captures: ctx.captures,
+    });
+    router.use(async (ctx, next) => void (seen.push(['use', snapshot(ctx)]), await next()));
+    router.post('submit', '/events', (ctx) => void (seen.push(['route', snapshot(ctx)]), (ctx.body = 'ok')));
+    router.get('/events', (ctx) => void (ctx.body = 'list'));
+    return router;
+  }
+  const own: unknown[] = [];
+  const ownApp = new Koa().use(build(own).routes());
+  const ownServer = createServer(ownApp.callback()).listen(0, '127.0.0.1');
+  await once(ownServer, 'listening');
+  t.after(() => new Promise<void>((resolve) => ownServer.close(() => resolve())));
+  await fetch(`http://127.0.0.1:${(ownServer.address() as AddressInfo).port}/events`, { method: 'POST' });
+
+  const viaDispatch: unknown[] = [];
+  const app = await serve([[], [build(viaDispatch)]]);
+  t.after(app.close);
+  for (let round = 0; round < 2; round++) {
+    viaDispatch.length = 0;
+    assert.deepEqual(await app.get('/events', 'POST'), { status: 200, text: 'ok' });
+    assert.deepEqual(viaDispatch, own);
+  }
+  assert.equal((own[1] as [string, { matchedRouteName: string }])[1].matchedRouteName, 'submit');
+});
