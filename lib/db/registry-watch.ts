@@ -3,8 +3,9 @@
 // listening connection (db/notify-listener.ts), bring a change within a round trip; a check of
 // each table's stamp (rows, sum of versions, last update; both tables in one statement) every
 // `intervalMs`, and one each time the listening connection opens again, catch what a lost
-// connection missed. Side effect: a timer, from start() to stop().
+// connection missed. Side effect: a repeating timer (lib/repeat.ts), from start() to stop().
 import type { Knex } from 'knex';
+import { repeatAfter, type Repeat } from '../repeat.ts';
 import type { NotifyListener } from './notify-listener.ts';
 
 export type RegistryTable = 'hooks' | 'webhooks';
@@ -32,7 +33,7 @@ export function createRegistryWatch(deps: RegistryWatchDeps) {
   const stamps = new Map<RegistryTable, string>();
   let pending: RegistryChange[] = [];
   let delivering: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let repeat: Repeat | undefined;
   let checking: Promise<void> | undefined;
   let running = false;
 
@@ -67,14 +68,6 @@ export function createRegistryWatch(deps: RegistryWatchDeps) {
     if (changed.length > 0) deliver(changed.map((table) => ({ table })));
   }
 
-  function tick(): void {
-    timer = setTimeout(() => {
-      check()
-        .catch((err: unknown) => deps.onError(err, 'checking the registry for changes failed'))
-        .finally(() => running && tick());
-    }, deps.intervalMs);
-  }
-
   deps.listener?.follow(REGISTRY_CHANNEL, {
     notified(payload) {
       const [from, table, id] = payload.split(' ');
@@ -88,11 +81,11 @@ export function createRegistryWatch(deps: RegistryWatchDeps) {
     async start(): Promise<void> {
       running = true;
       await check().catch((err: unknown) => deps.onError(err, 'checking the registry for changes failed'));
-      tick();
+      repeat = repeatAfter(deps.intervalMs, check, (err) => deps.onError(err, 'checking the registry for changes failed'));
     },
     async stop(): Promise<void> {
       running = false;
-      clearTimeout(timer);
+      repeat?.stop();
       await checking?.catch(() => {});
       await delivering;
     },

@@ -7,6 +7,7 @@
 // connection opens again, and every refresh period (rows of dead daemons expire). Side effect: a
 // timer, from start() to stop().
 import type { Knex } from 'knex';
+import { repeatAfter, type Repeat } from '../repeat.ts';
 import type { NotifyListener } from './notify-listener.ts';
 
 export const PRESENCE_CHANNEL = 'hookd_presence';
@@ -36,7 +37,7 @@ export function createStreamPresence(deps: StreamPresenceDeps) {
   let announcedAt = -Infinity;
   let announcing: Promise<void> | undefined;
   let reading: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let repeat: Repeat | undefined;
   let running = false;
 
   const payload = (on: boolean) => `${deps.listener.schema()} ${deps.instanceId} ${on ? 'on' : 'off'}`;
@@ -79,15 +80,6 @@ export function createStreamPresence(deps: StreamPresenceDeps) {
     await read();
   }
 
-  function tick(): void {
-    timer = setTimeout(() => {
-      refresh()
-        .catch((err: unknown) => deps.onError(err, 'refreshing the stream listeners failed'))
-        .finally(() => running && tick());
-    }, deps.refreshMs);
-    timer.unref();
-  }
-
   deps.listener.follow(PRESENCE_CHANNEL, {
     notified(text) {
       const [schema, instance, state] = text.split(' ');
@@ -121,11 +113,11 @@ export function createStreamPresence(deps: StreamPresenceDeps) {
     async start(): Promise<void> {
       running = true;
       await read().catch((err: unknown) => deps.onError(err, 'reading the stream listeners failed'));
-      tick();
+      repeat = repeatAfter(deps.refreshMs, refresh, (err) => deps.onError(err, 'refreshing the stream listeners failed'));
     },
     async stop(): Promise<void> {
       running = false;
-      clearTimeout(timer);
+      repeat?.stop();
       await announcing;
       await reading?.catch(() => {});
       if (listed) await unlist().catch((err: unknown) => deps.onError(err, 'removing this daemon from the stream listeners failed; its row expires'));
