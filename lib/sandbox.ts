@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { RuntimeConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
-import { createCompiler, createSandbox, type Compiler, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
+import { createCompiler, createSandbox, type CompileProcess, type Compiler, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
 
 /** The runtime's options from the config's runtime section. */
 export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
@@ -29,7 +29,7 @@ export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
  * directory (cache/compile), so `hookd check`, `run-hook` and the daemon compile an unchanged
  * hook once between them.
  */
-export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string, opts: { snapshot?: boolean } = {}): Compiler {
+export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string, opts: { snapshot?: CompileProcess } = {}): Compiler {
   return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: join(dataDir, 'cache', 'compile'), ...opts });
 }
 
