@@ -2,7 +2,7 @@
 // host reports (starts, exits with calls lost) with its pid as hostPid (pid is the daemon's).
 // The runtime has no defaults of its own: the config's (config/hookd.yaml) are the one source,
 // and whoever starts a sandbox (the daemon, the CLI, tests, benches) passes them through here.
-import { join } from 'node:path';
+import { compileCacheDir } from './data-dir-paths.ts';
 import type { RuntimeConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
 import { createCompiler, createSandbox, type CompileProcess, type Compiler, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
@@ -30,7 +30,7 @@ export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
  * hook once between them.
  */
 export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string, opts: { snapshot?: CompileProcess } = {}): Compiler {
-  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: join(dataDir, 'cache', 'compile'), ...opts });
+  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: compileCacheDir(dataDir), ...opts });
 }
 
 export function createSandboxFromConfig(deps: {

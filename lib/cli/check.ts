@@ -12,7 +12,7 @@ import { createHookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvGrants } from '../env-grants.ts';
 import { syncHooksDir } from '../hooks-dir/sync.ts';
 import { createCompilerFromConfig } from '../sandbox.ts';
-import { startBuildCompileProcess, type Compiler } from '../../runtime/index.ts';
+import { openBuildCompileProcess, type Compiler } from '../../runtime/index.ts';
 import { createSilentLogger } from '../silent-logger.ts';
 import { knownCredentials } from '../tokens.ts';
 import { EXIT } from './exit.ts';
@@ -25,9 +25,10 @@ export interface CheckOptions {
 
 /**
  * `compileProcess`: a one-shot run compiles in the build's snapshot process (Babel warm), not a
- * fresh thread; the CLI starts it before this module loads (program.ts). Closed when check ends.
+ * fresh thread; the CLI opens it, and may start it, before this module loads (program.ts,
+ * check-compile-process.ts). Closed when check ends.
  */
-export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), compileProcess = startBuildCompileProcess()): Promise<number> {
+export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), compileProcess = openBuildCompileProcess()): Promise<number> {
   let compiler: Compiler | undefined;
   try {
     const config = loadConfig({ file: opts.config });

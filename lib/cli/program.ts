@@ -38,11 +38,9 @@ export function createProgram(output?: OutputConfiguration): Command {
     .option(...CONFIG_OPTION)
     .option('--hooks-dir <dir>', 'check this directory instead of the config\'s hooks.dir')
     .action(async (opts: { config?: string; hooksDir?: string }) => {
-      // Most of a first check's wall time is the compile process's start (a V8 snapshot of
-      // Babel): it starts before check's modules and the config load, and overlaps them.
-      // The module itself, not runtime/index.ts: a small chunk, loaded before anything else.
-      const { startBuildCompileProcess } = await import('../../runtime/client/compile-process.ts');
-      const compileProcess = startBuildCompileProcess();
+      // Before check's modules (a small chunk): a first check's compile process starts now.
+      const { openCheckCompileProcess } = await import('./check-compile-process.ts');
+      const compileProcess = openCheckCompileProcess(opts);
       const { checkCommand } = await import('./check.ts');
       process.exitCode = await checkCommand(opts, process.cwd(), compileProcess);
     });

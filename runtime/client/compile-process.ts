@@ -45,14 +45,9 @@ function abortError(): Error {
   return Object.assign(new Error('The task has been aborted'), { name: 'AbortError' });
 }
 
-/**
- * The build's snapshot process, starting now so that its start (most of a first `hookd check`'s
- * wall time) overlaps the caller's own; undefined when the build has none usable here.
- */
-export function startBuildCompileProcess(): CompileProcess | undefined {
-  const proc = openCompileProcess(COMPILE_SNAPSHOT);
-  void proc?.ready();
-  return proc;
+/** The build's snapshot process, not started yet (ready() starts it); undefined when the build has none usable here. */
+export function openBuildCompileProcess(): CompileProcess | undefined {
+  return openCompileProcess(COMPILE_SNAPSHOT);
 }
 
 /** The snapshot's process, or undefined when there is no usable blob for this Node (none from the source tree). */

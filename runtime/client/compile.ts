@@ -7,7 +7,7 @@
 // and, with `cacheDir`, on disk for later processes (compile-cache.ts). With `snapshot`, tasks go
 // to that process started from the build's snapshot of the worker (compile-process.ts).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from '../protocol.ts';
@@ -23,7 +23,7 @@ export interface CompilerOptions {
   cacheDir?: string;
   /**
    * A process started from the build's V8 snapshot of the worker (Babel loaded and warm, see
-   * startBuildCompileProcess), where tasks go while it runs, else to the worker thread: for
+   * openBuildCompileProcess), where tasks go while it runs, else to the worker thread: for
    * short-lived runs (`hookd check`), where starting Babel costs more than the compiles. The
    * daemon keeps the thread, whose code TurboFan optimizes. Closed with the compiler.
    */
@@ -106,6 +106,16 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return pool;
   }
 
+  // A short-lived run over an empty disk cache (a first `hookd check`) compiles every hook: its
+  // process starts now (if its caller has not already), while the caller reads its files.
+  let closed = false;
+  if (opts.snapshot && opts.cacheDir !== undefined) {
+    const proc = opts.snapshot;
+    void readdir(opts.cacheDir).then((names) => names.length === 0, () => true).then((empty) => {
+      if (empty && !closed) void proc.ready();
+    });
+  }
+
   /** The deadline starts once the process or thread that runs the task is up. */
   async function runUnderDeadline(task: CompileRequest, name: string): Promise<unknown> {
     const proc = opts.snapshot;
@@ -185,6 +195,7 @@ export function createCompiler(opts: CompilerOptions): Compiler {
       return config;
     },
     async close() {
+      closed = true;
       cache.clear();
       const p = pool;
       pool = undefined;
