@@ -2,7 +2,7 @@
 // Users' schemas (config, catalog) are read as draft-07 by the ajv of
 // runtime/chain/payload-schema.ts (the sandbox host checks filter outputs with it too);
 // hookd's own API schemas as 2020-12, the dialect OpenAPI 3.1 documents them in.
-import type { ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { createUsersAjv, describeErrors, escapePointer, validatorFrom, type SchemaProblem, type Validator } from '../runtime/index.ts';
@@ -20,13 +20,15 @@ const addFormats = ((formatsModule as unknown as { default?: unknown }).default 
  * add about 0.3 s to every start, and most daemons never see most types.
  */
 export function createSchemaCompiler(options: { lazy?: boolean } = {}): (schema: object) => Validator {
-  const ajv = createUsersAjv();
+  // Made at the first schema that needs it: with `lazy`, maybe never (`hookd check`).
+  let made: Ajv | undefined;
+  const ajv = () => (made ??= createUsersAjv());
   return (schema) => {
     const problem = options.lazy ? checkUsersSchema(ajv, schema) : undefined;
     if (problem !== undefined) throw new Error(`schema is invalid: ${problem}`);
-    let validate: ValidateFunction | undefined = options.lazy ? undefined : ajv.compile(schema);
+    let validate: ValidateFunction | undefined = options.lazy ? undefined : ajv().compile(schema);
     return (value) => {
-      validate ??= ajv.compile(schema);
+      validate ??= ajv().compile(schema);
       return validate(value) ? [] : describeErrors(validate.errors ?? []);
     };
   };

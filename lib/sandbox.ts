@@ -2,10 +2,10 @@
 // host reports (starts, exits with calls lost) with its pid as hostPid (pid is the daemon's).
 // The runtime has no defaults of its own: the config's (config/hookd.yaml) are the one source,
 // and whoever starts a sandbox (the daemon, the CLI, tests, benches) passes them through here.
-import { join } from 'node:path';
+import { compileCacheDir } from './data-dir-paths.ts';
 import type { RuntimeConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
-import { createCompiler, createSandbox, type Compiler, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
+import { createCompiler, createSandbox, type CompileProcess, type Compiler, type SandboxEvent, type SandboxOptions } from '../runtime/index.ts';
 
 /** The runtime's options from the config's runtime section. */
 export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
@@ -29,8 +29,8 @@ export function sandboxOptionsFrom(c: RuntimeConfig): SandboxOptions {
  * directory (cache/compile), so `hookd check`, `run-hook` and the daemon compile an unchanged
  * hook once between them.
  */
-export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string, opts: { snapshot?: boolean } = {}): Compiler {
-  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: join(dataDir, 'cache', 'compile'), ...opts });
+export function createCompilerFromConfig(c: RuntimeConfig, dataDir: string, opts: { snapshot?: CompileProcess } = {}): Compiler {
+  return createCompiler({ maxSourceBytes: c.maxSourceBytes, compileTimeoutMs: c.compileTimeoutMs, cacheDir: compileCacheDir(dataDir), ...opts });
 }
 
 export function createSandboxFromConfig(deps: {

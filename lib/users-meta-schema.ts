@@ -4,7 +4,12 @@
 // replaces this module with ajv's standalone code for it, generated with the same options.
 import type { Ajv } from 'ajv';
 
-/** Why `schema` is not a valid schema for `ajv` (createUsersAjv), or undefined. */
-export function checkUsersSchema(ajv: Ajv, schema: object): string | undefined {
+/**
+ * Why `schema` is not a valid schema for the ajv `getAjv` makes (createUsersAjv), or undefined.
+ * A getter: the build's check needs no ajv for a valid schema, and making one costs a start
+ * about 10 ms (its own meta-schemas compiled) that a CLI run (`hookd check`) may never need.
+ */
+export function checkUsersSchema(getAjv: () => Ajv, schema: object): string | undefined {
+  const ajv = getAjv();
   return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);
 }

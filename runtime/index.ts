@@ -27,6 +27,7 @@ export type {
   StepStatus,
 } from './protocol.ts';
 export { createCompiler, type Compiler, type CompilerOptions } from './client/compile.ts';
+export { openBuildCompileProcess, type CompileProcess } from './client/compile-process.ts';
 export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './client/sandbox.ts';
 export { validateNetAllowlist } from './capabilities/net-allowlist.ts';
 // One rule for what a hook run leaves behind, module or command: secrets redacted, logs budgeted.

@@ -157,9 +157,12 @@ const precompiledConfig = {
       contents: [
         `import validate from ${JSON.stringify(`${generated}/users-meta-validator.mjs`)};`,
         // A schema naming another dialect ($schema) is checked by ajv itself, as from source.
-        'export function checkUsersSchema(ajv, schema) {',
-        "  if (typeof schema === 'object' && schema !== null && '$schema' in schema) return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);",
-        '  return validate(schema) ? undefined : ajv.errorsText(validate.errors);',
+        'export function checkUsersSchema(getAjv, schema) {',
+        "  if (typeof schema === 'object' && schema !== null && '$schema' in schema) {",
+        '    const ajv = getAjv();',
+        '    return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);',
+        '  }',
+        '  return validate(schema) ? undefined : getAjv().errorsText(validate.errors);',
         '}',
       ].join('\n'),
       loader: 'js',

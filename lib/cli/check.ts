@@ -12,6 +12,7 @@ import { createHookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvGrants } from '../env-grants.ts';
 import { syncHooksDir } from '../hooks-dir/sync.ts';
 import { createCompilerFromConfig } from '../sandbox.ts';
+import { openBuildCompileProcess, type Compiler } from '../../runtime/index.ts';
 import { createSilentLogger } from '../silent-logger.ts';
 import { knownCredentials } from '../tokens.ts';
 import { EXIT } from './exit.ts';
@@ -22,16 +23,21 @@ export interface CheckOptions {
   hooksDir?: string;
 }
 
-export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Promise<number> {
-  const config = loadConfig({ file: opts.config });
-  console.log(`configuration ok (${config.sources.join(' + ')}); ${Object.keys(config.catalog).length} event types`);
-  const dir = opts.hooksDir ? resolve(cwd, opts.hooksDir) : config.hooks.dir;
-  const shown = relative(cwd, dir);
-  const prefix = shown === '' ? '' : `${shown}/`;
-  // A one-shot run: compile in the build's snapshot process (Babel warm), not a fresh thread.
-  const compiler = createCompilerFromConfig(config.runtime, config.dataDir, { snapshot: true });
-  const store = createMemoryHooksStore();
+/**
+ * `compileProcess`: a one-shot run compiles in the build's snapshot process (Babel warm), not a
+ * fresh thread; the CLI opens it, and may start it, before this module loads (program.ts,
+ * check-compile-process.ts). Closed when check ends.
+ */
+export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), compileProcess = openBuildCompileProcess()): Promise<number> {
+  let compiler: Compiler | undefined;
   try {
+    const config = loadConfig({ file: opts.config });
+    console.log(`configuration ok (${config.sources.join(' + ')}); ${Object.keys(config.catalog).length} event types`);
+    const dir = opts.hooksDir ? resolve(cwd, opts.hooksDir) : config.hooks.dir;
+    const shown = relative(cwd, dir);
+    const prefix = shown === '' ? '' : `${shown}/`;
+    compiler = createCompilerFromConfig(config.runtime, config.dataDir, { snapshot: compileProcess });
+    const store = createMemoryHooksStore();
     const report = await syncHooksDir({
       dir,
       // Only the five methods the sync calls exist: see memory-hooks-store.ts.
@@ -66,6 +72,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd()): Pro
     console.log(summary);
     return EXIT.OK;
   } finally {
-    await compiler.close();
+    // An invalid config ends check before the compiler that owns the process exists.
+    await (compiler ? compiler.close() : compileProcess?.close());
   }
 }

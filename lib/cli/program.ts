@@ -38,8 +38,11 @@ export function createProgram(output?: OutputConfiguration): Command {
     .option(...CONFIG_OPTION)
     .option('--hooks-dir <dir>', 'check this directory instead of the config\'s hooks.dir')
     .action(async (opts: { config?: string; hooksDir?: string }) => {
+      // Before check's modules (a small chunk): a first check's compile process starts now.
+      const { openCheckCompileProcess } = await import('./check-compile-process.ts');
+      const compileProcess = openCheckCompileProcess(opts);
       const { checkCommand } = await import('./check.ts');
-      process.exitCode = await checkCommand(opts);
+      process.exitCode = await checkCommand(opts, process.cwd(), compileProcess);
     });
 
   program

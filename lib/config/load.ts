@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors } from '../errors.ts';
 import { parsePointer } from '../json-schema.ts';
+import { DATA_DIR_ENV } from '../data-dir-paths.ts';
 import { packageRoot } from '../package-info.ts';
 import { normalizeConfig, type Config } from './normalize.ts';
 import { applyDefaults, configDefaults } from './defaults.ts';
@@ -121,7 +122,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 const ENV_OVERRIDES: Array<{ name: string; path: string[]; parse?: (v: string) => unknown }> = [
   { name: 'HOOKD_HOST', path: ['server', 'host'] },
   { name: 'HOOKD_PORT', path: ['server', 'port'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  { name: 'HOOKD_DATA_DIR', path: ['dataDir'] },
+  { name: DATA_DIR_ENV, path: ['dataDir'] },
   { name: 'HOOKD_DATABASE_URL', path: ['storage', 'url'] },
   { name: 'HOOKD_HOOKS_DIR', path: ['hooks', 'dir'] },
   { name: 'HOOKD_LOG_LEVEL', path: ['log', 'level'] },

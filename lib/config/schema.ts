@@ -7,6 +7,7 @@
 // Durations take "500ms", "5s", "2m", "1h", "30d"; sizes "512KiB", "1MiB" (or plain numbers:
 // ms and bytes): formats registered by lib/json-schema.ts (see units.ts).
 import Type, { type Static, type TObjectOptions, type TProperties, type TSchema, type TUnsafe } from 'typebox';
+import { DEFAULT_DATA_DIR } from '../data-dir-paths.ts';
 import { PATTERN_LIMITS } from '../event-pattern.ts';
 import { INTEGRATIONS_SCHEMA } from './integrations.ts';
 import { SCOPES } from './scopes.ts';
@@ -71,7 +72,7 @@ export const CONFIG_SCHEMA = Type.Object(
       bodyLimit: size({ default: '1MiB', description: 'larger request bodies get 413' }),
       shutdownTimeout: duration({ default: '10s', description: 'how long in-flight requests may finish on SIGTERM' }),
     }),
-    dataDir: Type.String({ minLength: 1, default: './data', description: 'env HOOKD_DATA_DIR: the SQLite file and the generated admin token live here' }),
+    dataDir: Type.String({ minLength: 1, default: DEFAULT_DATA_DIR, description: 'env HOOKD_DATA_DIR: the SQLite file and the generated admin token live here' }),
     log: section({
       level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { default: 'info', description: 'env HOOKD_LOG_LEVEL' }),
       pretty: oneOf(['auto', true, false], { default: 'auto', description: 'auto: pretty on a TTY, JSON lines otherwise' }),

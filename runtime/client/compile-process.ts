@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { SNAPSHOT_EXEC_ARGV } from './compile-limits.ts';
-import type { COMPILE_SNAPSHOT } from './entry-points.ts';
+import { COMPILE_SNAPSHOT } from './entry-points.ts';
 
 /** What a blob was built with, written beside it (compile.blob.json): one that differs here is stale. */
 export interface SnapshotMeta {
@@ -43,6 +43,11 @@ type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: 
 
 function abortError(): Error {
   return Object.assign(new Error('The task has been aborted'), { name: 'AbortError' });
+}
+
+/** The build's snapshot process, not started yet (ready() starts it); undefined when the build has none usable here. */
+export function openBuildCompileProcess(): CompileProcess | undefined {
+  return openCompileProcess(COMPILE_SNAPSHOT);
 }
 
 /** The snapshot's process, or undefined when there is no usable blob for this Node (none from the source tree). */

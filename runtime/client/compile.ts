@@ -5,7 +5,7 @@
 // hash plus filename (it names the hook's stack frames and says whether the source is
 // TypeScript: `.ts`/`.mts` lose their types in place, see compile/strip-types.mjs): in memory,
 // and, with `cacheDir`, on disk for later processes (compile-cache.ts). With `snapshot`, tasks go
-// to a process started from the build's snapshot of the worker when there is one (compile-process.ts).
+// to that process started from the build's snapshot of the worker (compile-process.ts).
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,8 @@ import type { Piscina } from 'piscina';
 import type { CompileResult, HookConfigResult } from '../protocol.ts';
 import { createCompileCache, type CompileCache } from './compile-cache.ts';
 import { COMPILE_HEAP_MB } from './compile-limits.ts';
-import { openCompileProcess, type CompileProcess } from './compile-process.ts';
-import { COMPILE_SNAPSHOT, COMPILE_WORKER_BUNDLED, COMPILE_WORKER_ENTRY } from './entry-points.ts';
+import type { CompileProcess } from './compile-process.ts';
+import { COMPILE_WORKER_BUNDLED, COMPILE_WORKER_ENTRY } from './entry-points.ts';
 
 export interface CompilerOptions {
   maxSourceBytes: number;
@@ -22,11 +22,12 @@ export interface CompilerOptions {
   /** A directory for hook files compiled here, read by later processes; none: memory only. Used from the build only. */
   cacheDir?: string;
   /**
-   * Compile in a process started from the build's V8 snapshot of the worker (Babel loaded and
-   * warm), else in the worker thread: for short-lived runs (`hookd check`), where starting Babel
-   * costs more than the compiles. The daemon keeps the thread, whose code TurboFan optimizes.
+   * A process started from the build's V8 snapshot of the worker (Babel loaded and warm, see
+   * openBuildCompileProcess), where tasks go while it runs, else to the worker thread: for
+   * short-lived runs (`hookd check`), where starting Babel costs more than the compiles. The
+   * daemon keeps the thread, whose code TurboFan optimizes. Closed with the compiler.
    */
-  snapshot?: boolean;
+  snapshot?: CompileProcess;
 }
 
 export interface Compiler {
@@ -90,8 +91,6 @@ export function createCompiler(opts: CompilerOptions): Compiler {
   // Settles once the thread has loaded Babel: the deadline is the source's, not the thread's
   // start (seconds on a loaded machine). Reset when the thread ends (idle, or a deadline).
   let warm: Promise<unknown> | undefined;
-  // Opened at the first task that needs one; undefined: none in this build (or not asked for).
-  let snapshot: { process: CompileProcess | undefined } | undefined;
 
   let disk: Promise<CompileCache | undefined> | undefined;
   function diskCache(): Promise<CompileCache | undefined> {
@@ -107,23 +106,19 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return pool;
   }
 
-  function snapshotProcess(): CompileProcess | undefined {
-    snapshot ??= { process: openCompileProcess(COMPILE_SNAPSHOT) };
-    return snapshot.process;
-  }
-
   // A short-lived run over an empty disk cache (a first `hookd check`) compiles every hook: its
-  // process starts now, while the caller reads its config and files, not at the first hook.
+  // process starts now (if its caller has not already), while the caller reads its files.
   let closed = false;
   if (opts.snapshot && opts.cacheDir !== undefined) {
+    const proc = opts.snapshot;
     void readdir(opts.cacheDir).then((names) => names.length === 0, () => true).then((empty) => {
-      if (empty && !closed) void snapshotProcess()?.ready();
+      if (empty && !closed) void proc.ready();
     });
   }
 
   /** The deadline starts once the process or thread that runs the task is up. */
   async function runUnderDeadline(task: CompileRequest, name: string): Promise<unknown> {
-    const proc = opts.snapshot ? snapshotProcess() : undefined;
+    const proc = opts.snapshot;
     if (await proc?.ready()) return proc!.run(task, name, AbortSignal.timeout(opts.compileTimeoutMs));
     const p = await getPool();
     warm ??= warmUp(p);
@@ -204,9 +199,7 @@ export function createCompiler(opts: CompilerOptions): Compiler {
       cache.clear();
       const p = pool;
       pool = undefined;
-      const opened = snapshot;
-      snapshot = undefined;
-      await Promise.all([p?.then((started) => started.destroy(), () => {}), opened?.process?.close()]);
+      await Promise.all([p?.then((started) => started.destroy(), () => {}), opts.snapshot?.close()]);
     },
   };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { CLI } from '../helpers/daemon.ts';
+import { processesWithEnv } from '../helpers/process-tree.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -257,10 +258,13 @@ describe('hookd check', () => {
     assert.deepEqual(check(copiedCli), withSnapshot, 'no blob');
   });
 
-  it('exits 2 naming the key when the config is invalid, before looking at hooks', () => {
+  it('exits 2 naming the key when the config is invalid, before looking at hooks, and leaves no compile process behind', () => {
     const config = write('bad.yaml', 'runtime:\n  timeout: soon\n');
-    const r = hookd(['check', '--config', config]);
+    // check starts its compile process before it reads the config: it must end with check.
+    const mark = `HOOKD_TEST_MARK=${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const r = hookd(['check', '--config', config], { env: { HOOKD_TEST_MARK: mark.split('=')[1]! } });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /runtime\.timeout/);
+    assert.deepEqual(processesWithEnv(mark), []);
   });
 });

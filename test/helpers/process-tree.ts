@@ -41,3 +41,15 @@ export function stillRunning(pids: number[]): ProcessInfo[] {
     }
   }).filter((p) => p !== undefined);
 }
+
+/** Live processes (zombies aside) whose environment holds `entry` (NAME=value): found by what they inherited, wherever they were reparented. */
+export function processesWithEnv(entry: string): ProcessInfo[] {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
+    } catch {
+      return false; // gone meanwhile, or not ours to read
+    }
+  });
+  return stillRunning(pids);
+}
