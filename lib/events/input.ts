@@ -8,6 +8,7 @@ import { errors, type HookdError } from '../errors.ts';
 import { compileOwnSchema } from '../json-schema.ts';
 import type { RateLimiter } from '../progress/rate-limit.ts';
 import { newEventId } from './event-id.ts';
+import { isoTime } from './event-time.ts';
 
 /** One posted event (a body, a batch item, an NDJSON line): its shape, as the API documents it. */
 export const EVENT_INPUT_SCHEMA = {
@@ -112,7 +113,9 @@ export function createInputCheck(deps: InputCheckDeps) {
         payloadProblems.map((p) => ({ pointer: `${at}/payload${p.pointer}`, message: p.message })),
       );
     }
-    const occurredAt = checkTime(problemAt('/occurredAt') ? Number.NaN : item.occurredAt, `${at}/occurredAt`);
+    // One clock read: the received time, the time when none was given, and the id's time.
+    const receivedAt = Date.now();
+    const occurredAt = checkTime(problemAt('/occurredAt') ? Number.NaN : item.occurredAt, `${at}/occurredAt`, receivedAt);
     if (type.kind === 'progress') {
       // Every progress value is held in memory (coalescing, GET /progress): bounded per entry.
       const bytes = Buffer.byteLength(JSON.stringify(payload));
@@ -125,13 +128,13 @@ export function createInputCheck(deps: InputCheckDeps) {
     return {
       kind: 'business',
       event: {
-        id: item.id ?? newEventId(),
+        id: item.id ?? newEventId(receivedAt),
         generatedId: item.id === undefined,
         type: type.name,
         payload,
         status: deps.statusOf(type.name),
         occurredAt,
-        receivedAt: Date.now(),
+        receivedAt,
         source,
         causationId: null,
         depth: 0,
@@ -155,8 +158,8 @@ export function createInputCheck(deps: InputCheckDeps) {
 const checkEventShape = compileOwnSchema(EVENT_INPUT_SCHEMA);
 const KNOWN_POINTERS = new Set(['', ...Object.keys(EVENT_INPUT_SCHEMA.properties).map((k) => `/${k}`)]);
 
-function checkTime(value: string | number | undefined, pointer: string): string {
-  if (value === undefined) return new Date().toISOString();
+function checkTime(value: string | number | undefined, pointer: string, now: number): string {
+  if (value === undefined) return isoTime(now);
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw errors.validation('"occurredAt" must be an ISO 8601 time such as "2026-01-31T12:00:00Z"', { pointer });

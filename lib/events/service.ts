@@ -14,6 +14,7 @@ import type { JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import { createTaskTracker } from './background.ts';
 import { newEventId } from './event-id.ts';
+import { isoTime } from './event-time.ts';
 import { createHookNotices } from './hook-notices.ts';
 import { createInputCheck, type CheckedItem, type ProgressLimit } from './input.ts';
 import { payloadAt } from './payload.ts';
@@ -143,7 +144,7 @@ export function createEventService(deps: EventServiceDeps) {
         type: i.type,
         payload: i.payload,
         status: statusAfterFilters(i.type),
-        occurredAt: new Date(now).toISOString(),
+        occurredAt: isoTime(now),
         receivedAt: now,
         source: i.source,
         causationId: i.causationId ?? null,

@@ -68,6 +68,24 @@ export function eventsStoreContract(open: OpenDb): void {
       assert.equal(await store.get('absent'), undefined);
     }));
 
+  test('one insert of posted and emitted events stores each one\'s causation, depth, emitters and final payload as given', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const posted = newEvent({ payload: { p: 1 } });
+      const emitted = newEvent({ emittedBy: ['hook-a'], causationId: posted.id, depth: 1, finalPayload: { f: 1 } });
+      const row = async (id: string) => {
+        const e = (await store.get(id))!;
+        return [e.causationId, e.depth, e.emittedBy, e.finalPayload, e.payload];
+      };
+      // Mixed in one statement (the general row shape), then posted ones alone (the plain shape).
+      await store.insertGenerated([posted, emitted]);
+      const alone = [newEvent({ payload: { p: 2 } }), newEvent({ payload: { p: 3 } })];
+      await store.insertGenerated(alone);
+      assert.deepEqual(await row(posted.id), [null, 0, [], undefined, { p: 1 }]);
+      assert.deepEqual(await row(emitted.id), [posted.id, 1, ['hook-a'], { f: 1 }, emitted.payload]);
+      assert.deepEqual(await row(alone[1]!.id), [null, 0, [], undefined, { p: 3 }]);
+    }));
+
   test('list is newest first, filtered by types and since, and pages with afterSeq', () =>
     withDb(open, async (db) => {
       const store = createEventsStore(db);
