@@ -4,8 +4,9 @@
 // Tests that spawn hookd run the built CLI (dist/), as users do, and the daemons tests start in
 // their own process run the sandbox from dist/: it is rebuilt first when any source file is
 // newer than the last build.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -34,10 +35,11 @@ if (buildIsStale()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+const { orderLongestFirst, printTimes, readTimes, saveTimes } = await import('./test-times.js');
 const filters = process.argv.slice(2);
-const files = findFiles('test', (name) => name.endsWith('.test.ts'))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+const files = orderLongestFirst(
+  findFiles('test', (name) => name.endsWith('.test.ts')).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))),
+);
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
@@ -55,9 +57,18 @@ await prepareTestFiles(files.map((f) => resolve(f)));
 // about half its time waiting (daemons, child processes, retries, leases), so two per core keep
 // the cores busy: on 2 cores, 2 at once used them about half the time.
 const concurrency = Number(process.env.HOOKD_TEST_CONCURRENCY) || Math.min(8, 2 * availableParallelism());
+// Each test process records its wall and CPU time (scripts/test-loader/timing.js), kept for the
+// next run's order (files longest first, scripts/test-times.js); HOOKD_TEST_TIMES=1 prints them as
+// a table after the run (=all: every file).
+const timesDir = mkdtempSync(join(tmpdir(), 'hookd-test-times-'));
+const started = performance.now();
 const result = spawnSync(
   process.execPath,
   ['--import', LOADER, '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit', env: { ...process.env, HOOKD_RUNTIME: 'dist' } },
+  { stdio: 'inherit', env: { ...process.env, HOOKD_RUNTIME: 'dist', HOOKD_TEST_TIMES_DIR: timesDir } },
 );
+const times = readTimes(timesDir);
+rmSync(timesDir, { recursive: true, force: true });
+saveTimes(times);
+if (process.env.HOOKD_TEST_TIMES) printTimes(times, { wallMs: performance.now() - started, concurrency });
 process.exit(result.status ?? 1);
