@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { precompiledValidators, VALIDATORS_DIR } from './precompiled-validators.js';
 
 const require = createRequire(import.meta.url);
 const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -110,14 +111,17 @@ if (snapshot.status !== 0) {
 writeFileSync(root('dist/runtime/compile/compile.blob.json'), `${JSON.stringify(snapshotMeta)}\n`);
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const ajv = createUsersAjv({ source: true });
-writeFileSync(`${generated}/config-validator.mjs`, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
+// Kept in dist/validators (the test bundles use them too: scripts/precompiled-validators.js).
+const validators = root(VALIDATORS_DIR);
+mkdirSync(validators, { recursive: true });
+writeFileSync(`${validators}/config-validator.mjs`, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
 // The draft-07 meta-schema the catalog's schemas are checked against at start (users-meta-schema.ts).
 const usersAjv = createUsersAjv({ source: true });
-writeFileSync(`${generated}/users-meta-validator.mjs`, standaloneCode(usersAjv, usersAjv.getSchema(usersAjv.defaultMeta())));
+writeFileSync(`${validators}/users-meta-validator.mjs`, standaloneCode(usersAjv, usersAjv.getSchema(usersAjv.defaultMeta())));
 // A hook definition's shape (lib/dispatch/hook-validators.ts), as compileOwnSchema compiles it.
 const ownAjv = createOwnAjv({ source: true });
-writeFileSync(`${generated}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
-writeFileSync(`${generated}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
+writeFileSync(`${validators}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
+writeFileSync(`${validators}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
 
 // Packages that must stay files in node_modules: knex's dialects for other databases (absent),
 // the native sqlite3 binding, pino's transports and piscina, which start worker threads from
@@ -144,37 +148,6 @@ const precompiledConfig = {
       contents: `export const EMBEDDED_DEFAULT = ${JSON.stringify(embeddedDefault)};`,
       loader: 'js',
     }));
-    b.onLoad({ filter: /[\\/]lib[\\/]config[\\/]validate\.ts$/ }, () => ({
-      contents: [
-        `import { validatorFrom } from ${JSON.stringify(root('lib/json-schema.ts'))};`,
-        `import validate from ${JSON.stringify(`${generated}/config-validator.mjs`)};`,
-        'export const validateConfigShape = validatorFrom(validate);',
-      ].join('\n'),
-      loader: 'ts',
-      resolveDir: root('lib/config'),
-    }));
-    b.onLoad({ filter: /[\\/]lib[\\/]users-meta-schema\.ts$/ }, () => ({
-      contents: [
-        `import validate from ${JSON.stringify(`${generated}/users-meta-validator.mjs`)};`,
-        // A schema naming another dialect ($schema) is checked by ajv itself, as from source.
-        'export function checkUsersSchema(ajv, schema) {',
-        "  if (typeof schema === 'object' && schema !== null && '$schema' in schema) return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);",
-        '  return validate(schema) ? undefined : ajv.errorsText(validate.errors);',
-        '}',
-      ].join('\n'),
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /[\\/]lib[\\/]dispatch[\\/]hook-validators\.ts$/ }, () => ({
-      contents: [
-        `import { validatorFrom } from ${JSON.stringify(root('lib/json-schema.ts'))};`,
-        `import validateNew from ${JSON.stringify(`${generated}/new-hook-validator.mjs`)};`,
-        `import validateChange from ${JSON.stringify(`${generated}/hook-change-validator.mjs`)};`,
-        'export const validateNewHook = validatorFrom(validateNew);',
-        'export const validateHookChange = validatorFrom(validateChange);',
-      ].join('\n'),
-      loader: 'ts',
-      resolveDir: root('lib/dispatch'),
-    }));
   },
 };
 await build({
@@ -185,7 +158,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
   external: EXTERNAL,
-  plugins: [precompiledConfig],
+  plugins: [precompiledConfig, precompiledValidators(root('.'), validators)],
 });
 rmSync(generated, { recursive: true, force: true });
 

@@ -4,41 +4,23 @@
 // Tests that spawn hookd run the built CLI (dist/), as users do, and the daemons tests start in
 // their own process run the sandbox from dist/: it is rebuilt first when any source file is
 // newer than the last build.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { buildIsStale, listFiles } from './build-stamp.js';
+import { orderLongestFirst, printTimes, readTimes, saveTimes } from './test-times.js';
 
-function findFiles(dir, accept) {
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...findFiles(path, accept));
-    else if (accept(name)) found.push(path);
-  }
-  return found;
-}
-
-const BUILD_STAMP = 'dist/.build-stamp';
-
-function buildIsStale() {
-  if (!existsSync(BUILD_STAMP)) return true;
-  const built = statSync(BUILD_STAMP).mtimeMs;
-  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), ...findFiles('ui', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
-  return sources.some((file) => statSync(file).mtimeMs > built);
-}
-
-if (buildIsStale()) {
+if (buildIsStale(process.cwd())) {
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const { orderLongestFirst, printTimes, readTimes, saveTimes } = await import('./test-times.js');
 const filters = process.argv.slice(2);
 const files = orderLongestFirst(
-  findFiles('test', (name) => name.endsWith('.test.ts')).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))),
+  listFiles('test').filter((f) => f.endsWith('.test.ts')).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))),
 );
 if (files.length === 0) {
   console.error('no test files matched');
