@@ -70,6 +70,8 @@ await build({
   stdin: {
     contents: [
       "export { CONFIG_SCHEMA } from './lib/config/schema.ts';",
+      "export { API_ROUTES } from './lib/api/routes.ts';",
+      "export { EVENT_INPUT_SCHEMA } from './lib/events/index.ts';",
       "export { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from './lib/dispatch/hook-schema.ts';",
       "export { createOwnAjv, createUsersAjv } from './lib/json-schema.ts';",
       "export { currentSnapshotMeta } from './runtime/client/compile-process.ts';",
@@ -80,7 +82,7 @@ await build({
   packages: 'external',
   outfile: `${generated}/config-schema.mjs`,
 });
-const { CONFIG_SCHEMA, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, createOwnAjv, createUsersAjv, currentSnapshotMeta } = await import(
+const { API_ROUTES, CONFIG_SCHEMA, EVENT_INPUT_SCHEMA, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, createOwnAjv, createUsersAjv, currentSnapshotMeta } = await import(
   pathToFileURL(`${generated}/config-schema.mjs`).href
 );
 
@@ -122,6 +124,17 @@ writeFileSync(`${validators}/users-meta-validator.mjs`, standaloneCode(usersAjv,
 const ownAjv = createOwnAjv({ source: true });
 writeFileSync(`${validators}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
 writeFileSync(`${validators}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
+// Every request body schema and the event input (lib/own-validators.ts), by their JSON text.
+const ownSchemas = new Map([EVENT_INPUT_SCHEMA, ...API_ROUTES.flatMap((route) => (route.body?.schema ? [route.body.schema] : []))].map((schema) => [JSON.stringify(schema), schema]));
+const allOwnAjv = createOwnAjv({ source: true });
+const ownIds = [...ownSchemas].map(([text, schema], i) => {
+  allOwnAjv.addSchema(schema, `own${i}`);
+  return [text, `own${i}`];
+});
+writeFileSync(
+  `${validators}/own-validators.mjs`,
+  `${standaloneCode(allOwnAjv, Object.fromEntries(ownIds.map(([, id]) => [id, id])))}\nexport const PRECOMPILED_OWN = new Map([${ownIds.map(([text, id]) => `[${JSON.stringify(text)}, ${id}]`).join(', ')}]);\n`,
+);
 
 // Packages that must stay files in node_modules: knex's dialects for other databases (absent),
 // the native sqlite3 binding, pino's transports and piscina, which start worker threads from

@@ -1,5 +1,5 @@
 // The modules whose ajv compiles the build does ahead of time: lib/config/validate.ts,
-// lib/users-meta-schema.ts and lib/dispatch/hook-validators.ts, replaced by ajv's standalone code
+// lib/users-meta-schema.ts, lib/dispatch/hook-validators.ts and lib/own-validators.ts, replaced by ajv's standalone code
 // that scripts/build.js writes to dist/validators/. One esbuild plugin for the CLI's bundle and for
 // the test bundles (scripts/test-loader/bundle.js): a daemon started in a test process then skips
 // the same ~0.3 s of compiling at each start that the built daemon skips.
@@ -17,8 +17,12 @@ export function precompiledValidators(repoDir, dir) {
     setup(b) {
       // ajv's standalone code requires its runtime parts (ajv/dist/runtime/*), also as an ES
       // module: give it a require of its own, whatever bundle it lands in.
-      b.onLoad({ filter: /[\\/]validators[\\/][^\\/]+-validator\.mjs$/ }, (args) => ({
+      b.onLoad({ filter: /[\\/]validators[\\/][^\\/]+\.mjs$/ }, (args) => ({
         contents: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n${readFileSync(args.path, 'utf8')}`,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /[\\/]lib[\\/]own-validators\.ts$/ }, () => ({
+        contents: `export { PRECOMPILED_OWN } from ${from('own-validators.mjs')};`,
         loader: 'js',
       }));
       b.onLoad({ filter: /[\\/]lib[\\/]config[\\/]validate\.ts$/ }, () => ({
