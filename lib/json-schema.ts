@@ -6,6 +6,7 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { createUsersAjv, describeErrors, escapePointer, validatorFrom, type SchemaProblem, type Validator } from '../runtime/index.ts';
+import { PRECOMPILED_OWN } from './own-validators.ts';
 import { checkUsersSchema } from './users-meta-schema.ts';
 
 export { createUsersAjv, escapePointer, validatorFrom, type SchemaProblem, type Validator };
@@ -58,8 +59,12 @@ export function createOwnAjv(options: { source?: boolean } = {}): Ajv2020 {
 }
 
 function compileOwn(schema: object): ValidateFunction {
-  ownAjv ??= createOwnAjv();
-  const validate = ownAjv.compile(schema);
+  // One the build compiled ahead of time (own-validators.ts) is found by its JSON text.
+  let validate = PRECOMPILED_OWN.size > 0 ? PRECOMPILED_OWN.get(JSON.stringify(schema)) : undefined;
+  if (validate === undefined) {
+    ownAjv ??= createOwnAjv();
+    validate = ownAjv.compile(schema);
+  }
   ownCompiled.set(schema, validate);
   return validate;
 }

@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { precompiledValidators, VALIDATORS_DIR } from './precompiled-validators.js';
 
 const require = createRequire(import.meta.url);
 const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -69,6 +70,8 @@ await build({
   stdin: {
     contents: [
       "export { CONFIG_SCHEMA } from './lib/config/schema.ts';",
+      "export { API_ROUTES } from './lib/api/routes.ts';",
+      "export { EVENT_INPUT_SCHEMA } from './lib/events/index.ts';",
       "export { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from './lib/dispatch/hook-schema.ts';",
       "export { createOwnAjv, createUsersAjv } from './lib/json-schema.ts';",
       "export { currentSnapshotMeta } from './runtime/client/compile-process.ts';",
@@ -79,7 +82,7 @@ await build({
   packages: 'external',
   outfile: `${generated}/config-schema.mjs`,
 });
-const { CONFIG_SCHEMA, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, createOwnAjv, createUsersAjv, currentSnapshotMeta } = await import(
+const { API_ROUTES, CONFIG_SCHEMA, EVENT_INPUT_SCHEMA, HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA, createOwnAjv, createUsersAjv, currentSnapshotMeta } = await import(
   pathToFileURL(`${generated}/config-schema.mjs`).href
 );
 
@@ -110,14 +113,28 @@ if (snapshot.status !== 0) {
 writeFileSync(root('dist/runtime/compile/compile.blob.json'), `${JSON.stringify(snapshotMeta)}\n`);
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const ajv = createUsersAjv({ source: true });
-writeFileSync(`${generated}/config-validator.mjs`, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
+// Kept in dist/validators (the test bundles use them too: scripts/precompiled-validators.js).
+const validators = root(VALIDATORS_DIR);
+mkdirSync(validators, { recursive: true });
+writeFileSync(`${validators}/config-validator.mjs`, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
 // The draft-07 meta-schema the catalog's schemas are checked against at start (users-meta-schema.ts).
 const usersAjv = createUsersAjv({ source: true });
-writeFileSync(`${generated}/users-meta-validator.mjs`, standaloneCode(usersAjv, usersAjv.getSchema(usersAjv.defaultMeta())));
+writeFileSync(`${validators}/users-meta-validator.mjs`, standaloneCode(usersAjv, usersAjv.getSchema(usersAjv.defaultMeta())));
 // A hook definition's shape (lib/dispatch/hook-validators.ts), as compileOwnSchema compiles it.
 const ownAjv = createOwnAjv({ source: true });
-writeFileSync(`${generated}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
-writeFileSync(`${generated}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
+writeFileSync(`${validators}/new-hook-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(NEW_HOOK_SCHEMA)));
+writeFileSync(`${validators}/hook-change-validator.mjs`, standaloneCode(ownAjv, ownAjv.compile(HOOK_INPUT_SCHEMA)));
+// Every request body schema and the event input (lib/own-validators.ts), by their JSON text.
+const ownSchemas = new Map([EVENT_INPUT_SCHEMA, ...API_ROUTES.flatMap((route) => (route.body?.schema ? [route.body.schema] : []))].map((schema) => [JSON.stringify(schema), schema]));
+const allOwnAjv = createOwnAjv({ source: true });
+const ownIds = [...ownSchemas].map(([text, schema], i) => {
+  allOwnAjv.addSchema(schema, `own${i}`);
+  return [text, `own${i}`];
+});
+writeFileSync(
+  `${validators}/own-validators.mjs`,
+  `${standaloneCode(allOwnAjv, Object.fromEntries(ownIds.map(([, id]) => [id, id])))}\nexport const PRECOMPILED_OWN = new Map([${ownIds.map(([text, id]) => `[${JSON.stringify(text)}, ${id}]`).join(', ')}]);\n`,
+);
 
 // Packages that must stay files in node_modules: knex's dialects for other databases (absent),
 // the native sqlite3 binding, pino's transports and piscina, which start worker threads from
@@ -144,40 +161,6 @@ const precompiledConfig = {
       contents: `export const EMBEDDED_DEFAULT = ${JSON.stringify(embeddedDefault)};`,
       loader: 'js',
     }));
-    b.onLoad({ filter: /[\\/]lib[\\/]config[\\/]validate\.ts$/ }, () => ({
-      contents: [
-        `import { validatorFrom } from ${JSON.stringify(root('lib/json-schema.ts'))};`,
-        `import validate from ${JSON.stringify(`${generated}/config-validator.mjs`)};`,
-        'export const validateConfigShape = validatorFrom(validate);',
-      ].join('\n'),
-      loader: 'ts',
-      resolveDir: root('lib/config'),
-    }));
-    b.onLoad({ filter: /[\\/]lib[\\/]users-meta-schema\.ts$/ }, () => ({
-      contents: [
-        `import validate from ${JSON.stringify(`${generated}/users-meta-validator.mjs`)};`,
-        // A schema naming another dialect ($schema) is checked by ajv itself, as from source.
-        'export function checkUsersSchema(getAjv, schema) {',
-        "  if (typeof schema === 'object' && schema !== null && '$schema' in schema) {",
-        '    const ajv = getAjv();',
-        '    return ajv.validateSchema(schema) ? undefined : ajv.errorsText(ajv.errors);',
-        '  }',
-        '  return validate(schema) ? undefined : getAjv().errorsText(validate.errors);',
-        '}',
-      ].join('\n'),
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /[\\/]lib[\\/]dispatch[\\/]hook-validators\.ts$/ }, () => ({
-      contents: [
-        `import { validatorFrom } from ${JSON.stringify(root('lib/json-schema.ts'))};`,
-        `import validateNew from ${JSON.stringify(`${generated}/new-hook-validator.mjs`)};`,
-        `import validateChange from ${JSON.stringify(`${generated}/hook-change-validator.mjs`)};`,
-        'export const validateNewHook = validatorFrom(validateNew);',
-        'export const validateHookChange = validatorFrom(validateChange);',
-      ].join('\n'),
-      loader: 'ts',
-      resolveDir: root('lib/dispatch'),
-    }));
   },
 };
 await build({
@@ -188,7 +171,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
   external: EXTERNAL,
-  plugins: [precompiledConfig],
+  plugins: [precompiledConfig, precompiledValidators(root('.'), validators)],
 });
 rmSync(generated, { recursive: true, force: true });
 

@@ -4,40 +4,24 @@
 // Tests that spawn hookd run the built CLI (dist/), as users do, and the daemons tests start in
 // their own process run the sandbox from dist/: it is rebuilt first when any source file is
 // newer than the last build.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { buildIsStale, listFiles } from './build-stamp.js';
+import { orderLongestFirst, printTimes, readTimes, saveTimes } from './test-times.js';
 
-function findFiles(dir, accept) {
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...findFiles(path, accept));
-    else if (accept(name)) found.push(path);
-  }
-  return found;
-}
-
-const BUILD_STAMP = 'dist/.build-stamp';
-
-function buildIsStale() {
-  if (!existsSync(BUILD_STAMP)) return true;
-  const built = statSync(BUILD_STAMP).mtimeMs;
-  const sources = [...findFiles('lib', () => true), ...findFiles('runtime', () => true), ...findFiles('ui', () => true), 'package.json', 'tsconfig.build.json', 'scripts/build.js'];
-  return sources.some((file) => statSync(file).mtimeMs > built);
-}
-
-if (buildIsStale()) {
+if (buildIsStale(process.cwd())) {
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const filters = process.argv.slice(2);
-const files = findFiles('test', (name) => name.endsWith('.test.ts'))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+const files = orderLongestFirst(
+  listFiles('test').filter((f) => f.endsWith('.test.ts')).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))),
+);
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
@@ -55,9 +39,18 @@ await prepareTestFiles(files.map((f) => resolve(f)));
 // about half its time waiting (daemons, child processes, retries, leases), so two per core keep
 // the cores busy: on 2 cores, 2 at once used them about half the time.
 const concurrency = Number(process.env.HOOKD_TEST_CONCURRENCY) || Math.min(8, 2 * availableParallelism());
+// Each test process records its wall and CPU time (scripts/test-loader/timing.js), kept for the
+// next run's order (files longest first, scripts/test-times.js); HOOKD_TEST_TIMES=1 prints them as
+// a table after the run (=all: every file).
+const timesDir = mkdtempSync(join(tmpdir(), 'hookd-test-times-'));
+const started = performance.now();
 const result = spawnSync(
   process.execPath,
   ['--import', LOADER, '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit', env: { ...process.env, HOOKD_RUNTIME: 'dist' } },
+  { stdio: 'inherit', env: { ...process.env, HOOKD_RUNTIME: 'dist', HOOKD_TEST_TIMES_DIR: timesDir } },
 );
+const times = readTimes(timesDir);
+rmSync(timesDir, { recursive: true, force: true });
+saveTimes(times);
+if (process.env.HOOKD_TEST_TIMES) printTimes(times, { wallMs: performance.now() - started, concurrency });
 process.exit(result.status ?? 1);

@@ -31,14 +31,15 @@ function createPackageFinder() {
 // bundled when it is all ES modules ("type": "module"); any other stays external and Node loads
 // it as it would have, from the copy the importing module resolves to. Decided by name, without
 // esbuild resolving each import a second time (that round trip was most of a cold bundle's CPU).
-function plugins(entry, esbuild, transformOptions) {
+function plugins(entry, esbuild, transformOptions, extraPlugins) {
   const packageDir = createPackageFinder();
   const typeOf = new Map();
   const isModulePackage = (dir) => {
     if (!typeOf.has(dir)) typeOf.set(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module');
     return typeOf.get(dir);
   };
-  return [{
+  // The extra plugins first: esbuild takes the first onLoad that answers, and ours answers all.
+  return [...extraPlugins, {
     name: 'hookd-test-bundle',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -83,7 +84,7 @@ function inputsUnchanged(inputs) {
 }
 
 function cacheFiles(path, { cacheDir, salt }) {
-  const key = createHash('sha256').update(salt).update('\0bundle 5\0').update(path).digest('hex');
+  const key = createHash('sha256').update(salt).update('\0bundle 7\0').update(path).digest('hex');
   return { codeFile: join(cacheDir, `${key}.bundle.js`), inputsFile: join(cacheDir, `${key}.inputs.json`) };
 }
 
@@ -101,9 +102,9 @@ function readCached(path, cache) {
  * Bundles the test files at `paths` (absolute, of one tree) that have no fresh bundle in
  * `cache.cacheDir`, in one esbuild build (each module parsed once for all of them), and caches
  * them; answers each bundle's text by path. `options` are esbuild's (the ones type stripping
- * uses), `cache.salt` names them.
+ * uses), `cache.salt` names them and the `extraPlugins` (more esbuild plugins).
  */
-export async function bundleTestFiles(paths, { options, loadEsbuild, ...cache }) {
+export async function bundleTestFiles(paths, { options, loadEsbuild, extraPlugins = [], ...cache }) {
   const bundles = new Map();
   for (const path of paths) {
     const code = readCached(path, cache);
@@ -132,7 +133,7 @@ export async function bundleTestFiles(paths, { options, loadEsbuild, ...cache })
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: plugins(stale[0], esbuild, { format: 'esm', target: options.target, tsconfigRaw: options.tsconfigRaw }),
+    plugins: plugins(stale[0], esbuild, { format: 'esm', target: options.target, tsconfigRaw: options.tsconfigRaw }, extraPlugins),
     // esbuild's service process ends now, while this process can still reap it.
   }).finally(() => esbuild.stop());
   const texts = new Map(result.outputFiles.map((file) => [file.path, file.text]));
