@@ -22,6 +22,11 @@ import { createRouteTable, defineRoute } from './route.ts';
 
 const EVENT_PAGE = pageOf(EVENT_VIEW, { field: 'nextCursor', param: 'cursor', type: 'string' });
 const EVENT_STATUSES: readonly EventStatus[] = ['pending', 'done'];
+/**
+ * A page of GET /events ends once its events' stored JSON passes this (one event always fits):
+ * without it, limit=1000 of events near server.bodyLimit each made one answer of about a GiB.
+ */
+export const EVENT_PAGE_BYTES = 8 * 1024 * 1024;
 /** Bounds the text search's LIKE patterns (each a scan over the text columns). */
 export const MAX_SEARCH_TEXT = 200;
 
@@ -109,7 +114,7 @@ export const EVENT_ROUTES = {
             'Wildcards are literal. Scans the events newest first until a page is full: narrow with type, status or a time range on large stores.',
         },
         causation: { type: 'string', maxLength: MAX_ID_LENGTH, description: 'Only the events hooks emitted for this event (its direct children).' },
-        limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Page size (default events.pageSize).' },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, description: `Page size (default events.pageSize). A page also ends once its events' stored JSON passes ${EVENT_PAGE_BYTES / 1024 / 1024} MiB (one event always fits); nextCursor then continues.` },
         cursor: { type: 'string', maxLength: 64, description: 'The nextCursor of the previous page; the next page of the same filters.' },
       },
     },
@@ -209,9 +214,9 @@ export function createEventsRouter(deps: EventsRouterDeps) {
     const { types } = parseTypeFilter(query.type, { parameter: 'type', catalogTypes: deps.catalogTypes });
     const text = parseSearchText(query.q);
     const statuses = parseStatuses(query.status);
-    const items = await deps.events.list({ types, statuses, since, until, text, causationId: query.causation, afterSeq, limit });
+    const { items, more } = await deps.events.listPage({ types, statuses, since, until, text, causationId: query.causation, afterSeq, limit }, EVENT_PAGE_BYTES);
     const last = items.at(-1);
-    ctx.body = { items: items.map(presentEvent), nextCursor: items.length === limit && last ? encodeCursor(last.seq) : null };
+    ctx.body = { items: items.map(presentEvent), nextCursor: more && last ? encodeCursor(last.seq) : null };
   });
 
   routes.add(EVENT_ROUTES.emitted, async (ctx, { params, query }) => {

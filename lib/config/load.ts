@@ -1,10 +1,11 @@
 // Loads the configuration: the schema's defaults, the embedded default YAML (the catalog), then
 // the user's file merged over them, then environment overrides; validates the result and
 // freezes it. Every error names the key, and the file and line where the YAML library can tell.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { errors } from '../errors.ts';
+import { describeFileType } from '../contained-file.ts';
+import { errors, isHookdError } from '../errors.ts';
 import { parsePointer } from '../json-schema.ts';
 import { DATA_DIR_ENV } from '../data-dir-paths.ts';
 import { packageRoot } from '../package-info.ts';
@@ -76,11 +77,34 @@ function readDefaultFile(): ParsedFile {
   };
 }
 
+// A config file (catalog included) is far below this; /dev/zero or a mistyped path to a big file is not.
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 function readText(file: string): string {
+  return readRegularFile(file, (message) => errors.config(`cannot read config file ${file}: ${message}`, { file }));
+}
+
+/**
+ * A file the operator names (a config file, HOOKD_TOKEN_FILE): a regular file only, its size
+ * checked on the open descriptor before any byte is read, opened without blocking (a FIFO would
+ * wait for a writer, a device never ends). `fail` makes the error that names the file.
+ */
+function readRegularFile(file: string, fail: (message: string) => Error): string {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
-    throw errors.config(`cannot read config file ${file}: ${(cause as Error).message}`, { file });
+    throw fail((cause as Error).message);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw fail(`it is ${describeFileType(st)}, not a regular file`);
+    if (st.size > MAX_CONFIG_BYTES) throw fail(`it is ${st.size} bytes, over the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB limit`);
+    return readFileSync(fd, 'utf8');
+  } catch (cause) {
+    throw isHookdError(cause) ? cause : fail((cause as Error).message);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -96,7 +120,13 @@ function readYaml(file: string, text = readText(file)): ParsedFile {
       problems: [{ key: '', message, file, line: pos?.line, column: pos?.col }],
     });
   }
-  const value = doc.toJS() ?? {};
+  let value: ReturnType<typeof doc.toJS>;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (cause) {
+    // The YAML library refuses aliases that expand past its bound (a "billion laughs" file).
+    throw errors.config(`${file}: ${(cause as Error).message}: use fewer aliases (*name) or write the values out`, { file });
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw errors.config(`${file}: the top level must be a mapping of keys, not ${Array.isArray(value) ? 'a list' : typeof value}`);
   }
@@ -157,12 +187,7 @@ function readEnvToken(env: Record<string, string | undefined>): string | undefin
   if (file === undefined || file === '') return env.HOOKD_TOKEN || undefined;
   const fail = (message: string) => errors.config(`HOOKD_TOKEN_FILE: ${message}`, { problems: [{ key: 'HOOKD_TOKEN_FILE', message, file }] });
   if (env.HOOKD_TOKEN) throw fail('both HOOKD_TOKEN and HOOKD_TOKEN_FILE are set: set only one');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw fail(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
-  }
+  const text = readRegularFile(file, (message) => fail(`cannot read ${file}: ${message}`));
   const token = text.replace(/\r?\n$/, '');
   if (token === '' || /[\r\n]/.test(token)) throw fail(`${file} must hold the token on one line`);
   return token;

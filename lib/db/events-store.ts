@@ -232,6 +232,18 @@ function matchText<Q extends Knex.QueryBuilder>(db: Knex, query: Q, text: string
 
 export function createEventsStore(db: Knex) {
   const table = (trx: Knex | Knex.Transaction = db) => trx<EventRow>('events');
+  // The listing's filters, newest first: one query for list() and for listPage()'s sizes.
+  const listed = (q: ListQuery) => {
+    let query = table().orderBy('seq', 'desc').limit(q.limit);
+    if (q.types) query = query.whereIn('type', q.types);
+    if (q.statuses) query = query.whereIn('status', q.statuses);
+    if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
+    if (q.until !== undefined) query = query.where('received_at', '<=', q.until);
+    if (q.causationId !== undefined) query = query.where('causation_id', q.causationId);
+    if (q.text) query = matchText(db, query, q.text);
+    if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
+    return query;
+  };
 
   return {
     /** Inserts a batch inside the caller's transaction. An id that exists (or repeats in the batch) creates nothing. */
@@ -289,15 +301,24 @@ export function createEventsStore(db: Knex) {
     },
 
     async list(q: ListQuery): Promise<EventRecord[]> {
-      let query = table().orderBy('seq', 'desc').limit(q.limit);
-      if (q.types) query = query.whereIn('type', q.types);
-      if (q.statuses) query = query.whereIn('status', q.statuses);
-      if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
-      if (q.until !== undefined) query = query.where('received_at', '<=', q.until);
-      if (q.causationId !== undefined) query = query.where('causation_id', q.causationId);
-      if (q.text) query = matchText(db, query, q.text);
-      if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
-      return (await query).map(fromRow);
+      return (await listed(q)).map(fromRow);
+    },
+
+    /**
+     * The same events, newest first, but only as many as fit `maxBytes` of stored JSON (always
+     * one): the sizes are read first, so rows past the bound are never loaded. `more` says the
+     * page was cut by bytes or is full, so a next page may exist.
+     */
+    async listPage(q: ListQuery, maxBytes: number): Promise<{ items: EventRecord[]; more: boolean }> {
+      const sizes = (await listed(q)
+        .clearSelect()
+        .select('seq', db.raw('length(payload) + coalesce(length(final_payload), 0) as size'))) as unknown as Array<{ seq: number; size: number | string }>;
+      let total = 0;
+      let fit = 0;
+      while (fit < sizes.length && (fit === 0 || total + Number(sizes[fit]!.size) <= maxBytes)) total += Number(sizes[fit++]!.size);
+      const seqs = sizes.slice(0, fit).map((r) => r.seq);
+      const rows = seqs.length === 0 ? [] : await table().whereIn('seq', seqs).orderBy('seq', 'desc');
+      return { items: rows.map(fromRow), more: fit < sizes.length || sizes.length === q.limit };
     },
 
     /** What hooks emitted for `id`, and for those, down to `levels` levels: at most `limit` events (the causation index). */

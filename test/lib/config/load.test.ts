@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../../lib/config/index.ts';
@@ -88,11 +89,14 @@ describe('config loading', () => {
     ['a missing file', { HOOKD_TOKEN_FILE: '/nonexistent/hookd/token' }, /^HOOKD_TOKEN_FILE: cannot read \/nonexistent\/hookd\/token: ENOENT/],
     ['an empty file', { HOOKD_TOKEN_FILE: 'EMPTY' }, /must hold the token on one line/],
     ['a file of several lines', { HOOKD_TOKEN_FILE: 'LINES' }, /must hold the token on one line/],
+    ['a FIFO (never waited on)', { HOOKD_TOKEN_FILE: 'FIFO' }, /^HOOKD_TOKEN_FILE: cannot read .*token-fifo: it is a FIFO, not a regular file/],
     ['both variables', { HOOKD_TOKEN_FILE: 'LINES', HOOKD_TOKEN: 'a-very-long-token-value' }, /^HOOKD_TOKEN_FILE: both HOOKD_TOKEN and HOOKD_TOKEN_FILE are set/],
   ];
+  const tokenFifo = join(temp.dir, 'token-fifo');
+  execFileSync('mkfifo', [tokenFifo]);
   for (const [name, env, message] of tokenFileErrors) {
     test(`HOOKD_TOKEN_FILE: ${name} is a config error`, () => {
-      const files: Record<string, string> = { EMPTY: writeYaml('empty-token.txt', ''), LINES: writeYaml('lines-token.txt', 'first-line-of-it\nsecond-line-of-it\n') };
+      const files: Record<string, string> = { EMPTY: writeYaml('empty-token.txt', ''), LINES: writeYaml('lines-token.txt', 'first-line-of-it\nsecond-line-of-it\n'), FIFO: tokenFifo };
       const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, files[v] ?? v]));
       assert.match(configError(() => loadConfig({ env: resolved })).message, message);
     });
@@ -145,6 +149,31 @@ describe('config loading', () => {
     const { message, problems } = configError(() => loadConfig({ file, env: {} }));
     assert.match(message, /:2:\d+: YAML syntax error: /);
     assert.ok(!message.includes('hunter2') && !JSON.stringify(problems).includes('hunter2'), message);
+  });
+
+  test('a YAML alias bomb is a config error naming the file, not a crash', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    const file = writeYaml('bomb.yaml', levels.join('\n') + '\n');
+    const { message } = configError(() => loadConfig({ file, env: {} }));
+    assert.match(message, /bomb\.yaml: .*alias/i);
+  });
+
+  test('a config path that is not a regular file is refused without being read (a FIFO would block, /dev/zero never ends)', () => {
+    const fifo = join(temp.dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    for (const [file, what] of [[fifo, 'a FIFO'], ['/dev/zero', 'a device'], [temp.dir, 'a directory']] as const) {
+      const { message } = configError(() => loadConfig({ file, env: {} }));
+      assert.match(message, new RegExp(`cannot read config file ${file.replace(/[.]/g, '\\.')}: it is ${what}, not a regular file`));
+    }
+  });
+
+  test('a config file over 16 MiB is refused unread', () => {
+    const file = join(temp.dir, 'huge.yaml');
+    writeFileSync(file, '');
+    truncateSync(file, 16 * 1024 * 1024 + 1);
+    const { message } = configError(() => loadConfig({ file, env: {} }));
+    assert.match(message, /huge\.yaml: .*16777217 bytes, over the 16 MiB limit/);
   });
 
   test('a missing file is a clear error', () => {

@@ -27,6 +27,29 @@ export function eventSearchContract(open: OpenDb): void {
       assert.deepEqual(await list({ limit: 10, since: 2000, until: 3000, statuses: ['pending'] }), [ids[2]]);
     }));
 
+  test('a page ends at its byte bound (payload and final payload counted, one event always), and says more may exist', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const big = 'x'.repeat(1000);
+      const made = await store.insertGenerated([
+        newEvent({ payload: { big } }),
+        newEvent({ payload: { n: 1 }, finalPayload: { big } }),
+        newEvent({ payload: { big } }),
+        newEvent({ payload: { n: 2 } }),
+      ]);
+      const ids = made.map((r) => r.event.id);
+      const page = async (limit: number, maxBytes: number, afterSeq?: number) => {
+        const { items, more } = await store.listPage({ limit, afterSeq }, maxBytes);
+        return { ids: items.map((e) => e.id), more, last: items.at(-1)?.seq };
+      };
+      assert.deepEqual(await page(10, 1_000_000), { ids: [...ids].reverse(), more: false, last: made[0]!.event.seq });
+      assert.deepEqual((await page(4, 1_000_000)).more, true, 'a full page may have a next one');
+      const first = await page(10, 1500);
+      assert.deepEqual(first, { ids: [ids[3], ids[2]], more: true, last: made[2]!.event.seq });
+      assert.deepEqual(await page(10, 1500, first.last), { ids: [ids[1]], more: true, last: made[1]!.event.seq }, 'the final payload counts');
+      assert.deepEqual(await page(10, 10, made[1]!.event.seq), { ids: [ids[0]], more: false, last: made[0]!.event.seq }, 'one event past the bound still fits');
+    }));
+
   test('text is found in the id, type, source and payloads, whatever the case of ASCII letters', () =>
     withDb(open, async (db) => {
       const store = createEventsStore(db);
