@@ -35,6 +35,17 @@ export function openDatabase(options: DatabaseOptions): Db {
   return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : finalizeBeforeClose(knexFactory(sqliteConfig(options))));
 }
 
+/**
+ * Counts the statements knex sends (each a round trip to the database: BEGIN and COMMIT
+ * included; the listening connection's own LISTEN and NOTIFY are not knex's). Read by
+ * hookd_storage_statements_total, so the cost of coordination per event is measured.
+ */
+export function countStatements(db: Db): () => number {
+  let sent = 0;
+  db.on('query', () => (sent += 1));
+  return () => sent;
+}
+
 export const APPLICATION_NAME = 'hookd';
 
 /** Where the data lives, for logs: a PostgreSQL URL without its password and query, or the SQLite file. */
