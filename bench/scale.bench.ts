@@ -59,6 +59,8 @@ interface PhaseResult {
   cpuUsPerEvent: number;
   /** Statements the daemons sent (hookd_storage_statements_total), each a round trip. */
   statementsPerEvent?: number;
+  /** Transactions the daemons ran (hookd_storage_transactions_total): exact, unlike pg_stat_database's, which a busy backend publishes up to 10 s late. */
+  daemonXactPerEvent?: number;
   xactPerEvent?: number;
   rowsWrittenPerEvent?: number;
   lockWaits?: { samples: number; withWait: number; max: number };
@@ -144,7 +146,8 @@ function report(runs: SetupRun[]): void {
           [phase === 'ingest' ? 'ingest events/s' : 'deliveries/s']: spread(rs.map((r) => r.perSecond)),
           'CPU us/event': spread(rs.map((r) => r.cpuUsPerEvent)),
           'stmts/event': spread(rs.map((r) => r.statementsPerEvent), 2),
-          'xact/event': spread(rs.map((r) => r.xactPerEvent), 2),
+          'xact/event': spread(rs.map((r) => r.daemonXactPerEvent), 2),
+          'pg xact/event': spread(rs.map((r) => r.xactPerEvent), 2),
           'rows written/event': spread(rs.map((r) => r.rowsWrittenPerEvent), 2),
           'lock-wait samples': rs[0]?.lockWaits ? `${sum(rs.map((r) => r.lockWaits?.withWait))}/${sum(rs.map((r) => r.lockWaits?.samples))} (max ${Math.max(...rs.map((r) => r.lockWaits?.max ?? 0))})` : '-',
           deadlocks: sum(rs.map((r) => r.deadlocks)),
@@ -312,14 +315,14 @@ async function measure(
 ): Promise<PhaseResult> {
   const cpu = () => daemons.reduce((n, d) => n + (processCpuMicros(d.child.pid!) ?? 0), 0);
   const before = stats ? await dbCounters(stats) : undefined;
-  const statementsBefore = stats ? await statementsSent(daemons) : 0;
+  const sentBefore = stats ? await statementsSent(daemons) : undefined;
   const sampler = stats ? sampleLockWaits(stats) : undefined;
   const cpuBefore = cpu();
   const r = await phase();
   const cpuAfter = cpu();
   const waits = await sampler?.stop();
   // Includes the one scrape's own few reads (about 4 statements a daemon), negligible here.
-  const statements = stats ? (await statementsSent(daemons)) - statementsBefore : 0;
+  const sentAfter = stats ? await statementsSent(daemons) : undefined;
   const after = stats ? await dbCounters(stats) : undefined;
   const result: PhaseResult = {
     perSecond: r.events / r.seconds,
@@ -334,7 +337,8 @@ async function measure(
     const own = waits.samples * (SAMPLE_STATEMENTS ? 2 : 1) + 2;
     result.xactPerEvent = Number((Math.max(0, after.xact - before.xact - own) / Math.max(1, r.events)).toFixed(2));
     result.rowsWrittenPerEvent = Number(((after.inserted + after.updated - before.inserted - before.updated) / Math.max(1, r.events)).toFixed(2));
-    result.statementsPerEvent = Number((statements / Math.max(1, r.events)).toFixed(2));
+    result.statementsPerEvent = Number(((sentAfter!.statements - sentBefore!.statements) / Math.max(1, r.events)).toFixed(2));
+    result.daemonXactPerEvent = Number(((sentAfter!.transactions - sentBefore!.transactions) / Math.max(1, r.events)).toFixed(2));
     result.deadlocks = after.deadlocks - before.deadlocks;
     result.lockWaits = waits;
     result.otherXactPerSecond = Math.round((after.otherXact - before.otherXact) / r.seconds);
@@ -366,13 +370,16 @@ async function dbCounters(db: Knex): Promise<DbCounters> {
   };
 }
 
-/** The daemons' hookd_storage_statements_total, summed. */
-async function statementsSent(daemons: ChildDaemon[]): Promise<number> {
-  let total = 0;
+/** The daemons' hookd_storage_statements_total and _transactions_total, summed. */
+async function statementsSent(daemons: ChildDaemon[]): Promise<{ statements: number; transactions: number }> {
+  const total = { statements: 0, transactions: 0 };
   for (const d of daemons) {
     const r = await request(d.url, 'GET', '/metrics', undefined, { token: ADMIN_TOKEN });
     if (r.status !== 200) throw new Error(`GET /metrics answered ${r.status}`);
-    total += samplesOf(parsePrometheusText(r.text), 'hookd_storage_statements_total').reduce((n, x) => n + x.value, 0);
+    const families = parsePrometheusText(r.text);
+    const sum = (name: string) => samplesOf(families, name).reduce((n, x) => n + x.value, 0);
+    total.statements += sum('hookd_storage_statements_total');
+    total.transactions += sum('hookd_storage_transactions_total');
   }
   return total;
 }

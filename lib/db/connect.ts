@@ -35,15 +35,22 @@ export function openDatabase(options: DatabaseOptions): Db {
   return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : finalizeBeforeClose(knexFactory(sqliteConfig(options))));
 }
 
-/**
- * Counts the statements knex sends (each a round trip to the database: BEGIN and COMMIT
- * included; the listening connection's own LISTEN and NOTIFY are not knex's). Read by
- * hookd_storage_statements_total, so the cost of coordination per event is measured.
- */
-export function countStatements(db: Db): () => number {
-  let sent = 0;
-  db.on('query', () => (sent += 1));
-  return () => sent;
+/** What a daemon has sent to its database so far (hookd_storage_statements_total, _transactions_total). */
+export interface StatementCounts {
+  /** Statements, each a round trip: BEGIN and COMMIT included (not the listening connection's LISTEN and NOTIFY). */
+  statements: number;
+  /** Transactions: each BEGIN, and each statement outside one (it commits alone). */
+  transactions: number;
+}
+
+/** Counts what knex sends on `db` from now on, so the database work per event is measured where it is spent. */
+export function countStatements(db: Db): () => StatementCounts {
+  const counts: StatementCounts = { statements: 0, transactions: 0 };
+  db.on('query', (q: { sql?: string; __knexTxId?: string }) => {
+    counts.statements += 1;
+    if (q.__knexTxId === undefined || q.sql === 'BEGIN;') counts.transactions += 1;
+  });
+  return () => counts;
 }
 
 export const APPLICATION_NAME = 'hookd';

@@ -9,8 +9,8 @@ export interface LiveMetricsDeps {
   streamStats: () => { clients: number; dropped: number };
   /** Several daemons on one database: the stream fan-out's counters (absent on SQLite: no metrics). */
   fanoutStats?: () => { sent: number; sentByReference: number; received: number; dropped: number; missed: number };
-  /** PostgreSQL: statements sent to the database so far (absent on SQLite, whose hot insert bypasses knex). */
-  storageStatements?: () => number;
+  /** PostgreSQL: statements and transactions sent to the database so far (absent on SQLite, whose hot insert bypasses knex). */
+  storageStatements?: () => { statements: number; transactions: number };
 }
 
 export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): void {
@@ -35,7 +35,8 @@ export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): vo
   }
   const statements = deps.storageStatements;
   if (statements) {
-    counterReadAtScrape({ registry, name: 'hookd_storage_statements_total', help: 'Statements this daemon sent to PostgreSQL through its pool (each a round trip; BEGIN and COMMIT included, the listening connection\'s LISTEN and NOTIFY not).', read: statements });
+    counterReadAtScrape({ registry, name: 'hookd_storage_statements_total', help: 'Statements this daemon sent to PostgreSQL through its pool (each a round trip; BEGIN and COMMIT included, the listening connection\'s LISTEN and NOTIFY not).', read: () => statements().statements });
+    counterReadAtScrape({ registry, name: 'hookd_storage_transactions_total', help: 'Transactions this daemon ran on PostgreSQL through its pool (a statement outside BEGIN counts as one).', read: () => statements().transactions });
   }
   counterReadAtScrape({ registry, name: 'hookd_sse_clients_dropped_total', help: 'GET /stream clients dropped because they did not keep up (SLOW_CLIENT).', read: () => deps.streamStats().dropped });
 }
