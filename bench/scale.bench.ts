@@ -1,14 +1,14 @@
-// Several daemons on one PostgreSQL database against one daemon on SQLite, one run: ingest
-// (POST /events, autocannon spread over the daemons, 32 connections in all) and webhook
-// throughput (events posted round-robin, each delivered once to a local receiver in its own
-// process) for SQLite x1 and PostgreSQL x1, x2, x3, and x3 with every post sent to one daemon
-// (the others idle but running: their cost apart from splitting the load). Checks nothing is lost (every acknowledged
-// event stored, every one delivered) and prints ratios, the daemons' CPU time per event,
-// PostgreSQL transactions per event (pg_stat_database xact_commit in a database of its own, less
-// the bench's own sampling statements) and
-// lock waits (pg_stat_activity sampled every 20 ms, pg_stat_database deadlocks). On a 2-core
-// machine daemons share the cores: the aim is that coordination costs little, not a speed-up.
-// `npx tsx bench/scale.bench.ts`; HOOKD_TEST_DATABASE_URL names the server (default the local one).
+// Several daemons on one PostgreSQL database against one daemon on SQLite: ingest (POST /events,
+// autocannon spread over the daemons, 32 connections in all) and webhook throughput (events posted
+// round-robin, each delivered once to a local receiver in its own process) for SQLite x1 and
+// PostgreSQL x1, x2, x3, and x3 with every post sent to one daemon (the others idle but running:
+// their cost apart from splitting the load), every setup once per round (fresh daemons and
+// database), medians and ranges over the rounds. Checks nothing is lost (every acknowledged event
+// stored, every one delivered) and prints ratios, the daemons' CPU time per event (and idle),
+// statements and transactions per event (the daemons' hookd_storage_* counters), rows written,
+// lock waits (pg_stat_activity sampled every 20 ms, pg_stat_database deadlocks) and the server's
+// other traffic. On a 2-core machine daemons share the cores: the aim is that coordination costs
+// little, not a speed-up. `npx tsx bench/scale.bench.ts`; HOOKD_TEST_DATABASE_URL names the server.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -32,6 +32,7 @@ const ROUNDS = Number(process.env.SCALE_ROUNDS ?? 3);
 // (claims, HTTP client, signing, recording) warm as ingest's do, in every setup alike.
 const WARM_DELIVERIES = Number(process.env.SCALE_WARM_DELIVERIES ?? 500);
 const BATCH = 250;
+const IDLE_SECONDS = 3;
 const CONNECTIONS = 32;
 
 interface Setup {
@@ -66,6 +67,8 @@ interface PhaseResult {
   lockWaits?: { samples: number; withWait: number; max: number };
   deadlocks?: number;
   otherXactPerSecond?: number;
+  /** The daemons' CPU with no load, ms per second (measured before the ingest phase). */
+  idleCpuMsPerSecond?: number;
   checkpoints?: number;
   lost: number;
   duplicates?: number;
@@ -145,6 +148,7 @@ function report(runs: SetupRun[]): void {
           setup: setup.name,
           [phase === 'ingest' ? 'ingest events/s' : 'deliveries/s']: spread(rs.map((r) => r.perSecond)),
           'CPU us/event': spread(rs.map((r) => r.cpuUsPerEvent)),
+          ...(phase === 'ingest' ? { 'idle CPU ms/s': spread(rs.map((r) => r.idleCpuMsPerSecond)) } : {}),
           'stmts/event': spread(rs.map((r) => r.statementsPerEvent), 2),
           'xact/event': spread(rs.map((r) => r.daemonXactPerEvent), 2),
           'pg xact/event': spread(rs.map((r) => r.xactPerEvent), 2),
@@ -233,6 +237,12 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     for (const d of daemons) await waitUntil(async () => ((await call(d, 'GET', `/webhooks/${wh.body.id}`)).status === 200));
     const loaded = setup.loadOnOne ? daemons.slice(0, 1) : daemons;
     await ingestOnce(loaded, WARMUP_SECONDS * loaded.length, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
+    // What the daemons spend without load (the sender's polls, periodic checks, timers): at a low
+    // rate it weighs on CPU per event, and more so with more daemons.
+    const idleCpuBefore = daemonsCpu(daemons);
+    const idleStarted = performance.now();
+    await sleep(IDLE_SECONDS * 1000);
+    const idleCpuMsPerSecond = Math.round((daemonsCpu(daemons) - idleCpuBefore) / (performance.now() - idleStarted));
 
     // Acknowledged (2xx) against stored, counted outside the measured window.
     const storedBefore = await countEvents(daemons[0]!, 'media.updated');
@@ -241,6 +251,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
       acked = await ingestOnce(loaded, INGEST_SECONDS, 'media.updated');
       return { events: acked, seconds: INGEST_SECONDS, lost: 0 };
     });
+    ingest.idleCpuMsPerSecond = idleCpuMsPerSecond;
     ingest.lost = Math.max(0, acked - ((await countEvents(daemons[0]!, 'media.updated')) - storedBefore));
     // Posts `count` events round-robin over the loaded daemons and waits until each is delivered.
     const deliverBurst = async (count: number) => {
@@ -313,7 +324,7 @@ async function measure(
   stats: Knex | undefined,
   phase: () => Promise<{ events: number; seconds: number; lost: number; duplicates?: number }>,
 ): Promise<PhaseResult> {
-  const cpu = () => daemons.reduce((n, d) => n + (processCpuMicros(d.child.pid!) ?? 0), 0);
+  const cpu = () => daemonsCpu(daemons);
   const before = stats ? await dbCounters(stats) : undefined;
   const sentBefore = stats ? await statementsSent(daemons) : undefined;
   const sampler = stats ? sampleLockWaits(stats) : undefined;
@@ -345,6 +356,11 @@ async function measure(
     result.checkpoints = after.checkpoints - before.checkpoints;
   }
   return result;
+}
+
+/** The daemons' CPU time so far (user + system, all threads), in microseconds. */
+function daemonsCpu(daemons: ChildDaemon[]): number {
+  return daemons.reduce((n, d) => n + (processCpuMicros(d.child.pid!) ?? 0), 0);
 }
 
 async function dbCounters(db: Knex): Promise<DbCounters> {
