@@ -69,6 +69,8 @@ interface PhaseResult {
   otherXactPerSecond?: number;
   /** The daemons' CPU with no load, ms per second (measured before the ingest phase). */
   idleCpuMsPerSecond?: number;
+  /** Statements the daemons sent per second without load (includes one scrape's own few). */
+  idleStatementsPerSecond?: number;
   checkpoints?: number;
   lost: number;
   duplicates?: number;
@@ -148,7 +150,7 @@ function report(runs: SetupRun[]): void {
           setup: setup.name,
           [phase === 'ingest' ? 'ingest events/s' : 'deliveries/s']: spread(rs.map((r) => r.perSecond)),
           'CPU us/event': spread(rs.map((r) => r.cpuUsPerEvent)),
-          ...(phase === 'ingest' ? { 'idle CPU ms/s': spread(rs.map((r) => r.idleCpuMsPerSecond)) } : {}),
+          ...(phase === 'ingest' ? { 'idle CPU ms/s': spread(rs.map((r) => r.idleCpuMsPerSecond)), 'idle stmts/s': spread(rs.map((r) => r.idleStatementsPerSecond), 1) } : {}),
           'stmts/event': spread(rs.map((r) => r.statementsPerEvent), 2),
           'xact/event': spread(rs.map((r) => r.daemonXactPerEvent), 2),
           'pg xact/event': spread(rs.map((r) => r.xactPerEvent), 2),
@@ -239,10 +241,13 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     await ingestOnce(loaded, WARMUP_SECONDS * loaded.length, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
     // What the daemons spend without load (the sender's polls, periodic checks, timers): at a low
     // rate it weighs on CPU per event, and more so with more daemons.
+    const idleSentBefore = stats ? await statementsSent(daemons) : undefined;
     const idleCpuBefore = daemonsCpu(daemons);
     const idleStarted = performance.now();
     await sleep(IDLE_SECONDS * 1000);
-    const idleCpuMsPerSecond = Math.round((daemonsCpu(daemons) - idleCpuBefore) / (performance.now() - idleStarted));
+    const idleMs = performance.now() - idleStarted;
+    const idleCpuMsPerSecond = Math.round((daemonsCpu(daemons) - idleCpuBefore) / idleMs);
+    const idleSentAfter = stats ? await statementsSent(daemons) : undefined;
 
     // Acknowledged (2xx) against stored, counted outside the measured window.
     const storedBefore = await countEvents(daemons[0]!, 'media.updated');
@@ -252,6 +257,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
       return { events: acked, seconds: INGEST_SECONDS, lost: 0 };
     });
     ingest.idleCpuMsPerSecond = idleCpuMsPerSecond;
+    if (idleSentBefore && idleSentAfter) ingest.idleStatementsPerSecond = Number((((idleSentAfter.statements - idleSentBefore.statements) * 1000) / idleMs).toFixed(1));
     ingest.lost = Math.max(0, acked - ((await countEvents(daemons[0]!, 'media.updated')) - storedBefore));
     // Posts `count` events round-robin over the loaded daemons and waits until each is delivered.
     const deliverBurst = async (count: number) => {
