@@ -1,14 +1,14 @@
-// Several daemons on one PostgreSQL database against one daemon on SQLite, one run: ingest
-// (POST /events, autocannon spread over the daemons, 32 connections in all) and webhook
-// throughput (events posted round-robin, each delivered once to a local receiver in its own
-// process) for SQLite x1 and PostgreSQL x1, x2, x3, and x3 with every post sent to one daemon
-// (the others idle but running: their cost apart from splitting the load). Checks nothing is lost (every acknowledged
-// event stored, every one delivered) and prints ratios, the daemons' CPU time per event,
-// PostgreSQL transactions per event (pg_stat_database xact_commit in a database of its own, less
-// the bench's own sampling statements) and
-// lock waits (pg_stat_activity sampled every 20 ms, pg_stat_database deadlocks). On a 2-core
-// machine daemons share the cores: the aim is that coordination costs little, not a speed-up.
-// `npx tsx bench/scale.bench.ts`; HOOKD_TEST_DATABASE_URL names the server (default the local one).
+// Several daemons on one PostgreSQL database against one daemon on SQLite: ingest (POST /events,
+// autocannon spread over the daemons, 32 connections in all) and webhook throughput (events posted
+// round-robin, each delivered once to a local receiver in its own process) for SQLite x1 and
+// PostgreSQL x1, x2, x3, and x3 with every post sent to one daemon (the others idle but running:
+// their cost apart from splitting the load), every setup once per round (fresh daemons and
+// database), medians and ranges over the rounds. Checks nothing is lost (every acknowledged event
+// stored, every one delivered) and prints ratios, the daemons' CPU time per event (and idle),
+// statements and transactions per event (the daemons' hookd_storage_* counters), rows written,
+// lock waits (pg_stat_activity sampled every 20 ms, pg_stat_database deadlocks) and the server's
+// other traffic. On a 2-core machine daemons share the cores: the aim is that coordination costs
+// little, not a speed-up. `npx tsx bench/scale.bench.ts`; HOOKD_TEST_DATABASE_URL names the server.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -16,16 +16,23 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import { ADMIN_TOKEN, spawnDaemon, writeTestConfig, type ChildDaemon } from '../test/helpers/daemon.ts';
+import { ADMIN_TOKEN, CLI, spawnListening, writeTestConfig, type ChildDaemon } from '../test/helpers/daemon.ts';
 import { request } from '../test/helpers/http.ts';
 import { POSTGRES_TEST_URL, postgresReachable } from '../test/helpers/postgres.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
-import { processCpuMicros, ratio, runLoad } from './load.ts';
+import { parsePrometheusText, samplesOf } from '../test/helpers/prometheus-text.ts';
+import { processCpuMicros, runLoad } from './load.ts';
 
 const INGEST_SECONDS = Number(process.env.SCALE_INGEST_SECONDS ?? 6);
 const WARMUP_SECONDS = Number(process.env.SCALE_WARMUP_SECONDS ?? 6);
 const DELIVERIES = Number(process.env.SCALE_DELIVERIES ?? 2000);
+// SCALE_ROUNDS (default 3): every setup runs once a round, fresh daemons and database each time.
+const ROUNDS = Number(process.env.SCALE_ROUNDS ?? 3);
+// Delivered (per daemon that takes load) before the webhook phase is measured: its code paths
+// (claims, HTTP client, signing, recording) warm as ingest's do, in every setup alike.
+const WARM_DELIVERIES = Number(process.env.SCALE_WARM_DELIVERIES ?? 500);
 const BATCH = 250;
+const IDLE_SECONDS = 3;
 const CONNECTIONS = 32;
 
 interface Setup {
@@ -38,6 +45,9 @@ interface Setup {
 
 interface DbCounters {
   xact: number;
+  /** Transactions of the server's other databases (other work sharing the server's WAL and cores). */
+  otherXact: number;
+  checkpoints: number;
   deadlocks: number;
   inserted: number;
   updated: number;
@@ -45,12 +55,23 @@ interface DbCounters {
 
 interface PhaseResult {
   perSecond: number;
+  seconds: number;
   events: number;
   cpuUsPerEvent: number;
+  /** Statements the daemons sent (hookd_storage_statements_total), each a round trip. */
+  statementsPerEvent?: number;
+  /** Transactions the daemons ran (hookd_storage_transactions_total): exact, unlike pg_stat_database's, which a busy backend publishes up to 10 s late. */
+  daemonXactPerEvent?: number;
   xactPerEvent?: number;
   rowsWrittenPerEvent?: number;
-  lockWaitSamples?: string;
+  lockWaits?: { samples: number; withWait: number; max: number };
   deadlocks?: number;
+  otherXactPerSecond?: number;
+  /** The daemons' CPU with no load, ms per second (measured before the ingest phase). */
+  idleCpuMsPerSecond?: number;
+  /** Statements the daemons sent per second without load (includes one scrape's own few). */
+  idleStatementsPerSecond?: number;
+  checkpoints?: number;
   lost: number;
   duplicates?: number;
 }
@@ -60,7 +81,7 @@ const ALL_SETUPS: Setup[] = [
   { name: 'postgres x1', client: 'postgres', daemons: 1 },
   { name: 'postgres x2', client: 'postgres', daemons: 2 },
   { name: 'postgres x3', client: 'postgres', daemons: 3 },
-  { name: 'postgres x3, load on one', client: 'postgres', daemons: 3, loadOnOne: true },
+  { name: 'postgres x3 load on one', client: 'postgres', daemons: 3, loadOnOne: true },
 ];
 // SCALE_ONLY="postgres x3" (comma-separated names) runs only those setups.
 // SCALE_STATEMENTS=1 also prints, per phase, the sessions' sampled states and statements;
@@ -69,7 +90,16 @@ const ALL_SETUPS: Setup[] = [
 // load each serve a third (with a 2 s warm-up, x3 spent 595 us of CPU per event against 327
 // after 8 s and 321 after 20 s, x1 about 180 either way).
 const SAMPLE_STATEMENTS = Boolean(process.env.SCALE_STATEMENTS);
+// SCALE_CPU_PROF=<dir> runs the daemons with node --cpu-prof, profiles written there at their stop.
+const CPU_PROF_DIR = process.env.SCALE_CPU_PROF;
 const SETUPS = process.env.SCALE_ONLY ? ALL_SETUPS.filter((s) => process.env.SCALE_ONLY!.split(',').includes(s.name)) : ALL_SETUPS;
+
+interface SetupRun {
+  round: number;
+  setup: Setup;
+  ingest: PhaseResult;
+  webhooks: PhaseResult;
+}
 
 async function main(): Promise<void> {
   if (!(await postgresReachable())) {
@@ -79,46 +109,86 @@ async function main(): Promise<void> {
   const receiver = fork(fileURLToPath(import.meta.url), ['--receiver'], { execArgv: process.execArgv });
   const [{ url: receiverUrl }] = (await once(receiver, 'message')) as [{ url: string }];
   const loadBefore = loadavg();
-  const results: Array<{ setup: Setup; ingest: PhaseResult; webhooks: PhaseResult }> = [];
+  const runs: SetupRun[] = [];
   try {
-    for (const setup of SETUPS) results.push({ setup, ...(await runSetup(setup, receiver, receiverUrl)) });
+    for (let round = 0; round < ROUNDS; round++) {
+      // Every setup once a round, the order reversed every other round: a load that drifts over
+      // the run (other work on the machine or on the database server) weighs on all setups alike,
+      // and each ratio compares figures of the same round, minutes apart at most.
+      const order = round % 2 === 0 ? SETUPS : [...SETUPS].reverse();
+      for (const setup of order) runs.push({ round, setup, ...(await runSetup(setup, receiver, receiverUrl)) });
+    }
   } finally {
     receiver.send('stop');
     await once(receiver, 'exit');
   }
   const loadAfter = loadavg();
-
-  console.log(`\nscale: ingest ${INGEST_SECONDS} s of POST /events (${CONNECTIONS} connections spread over the daemons); webhooks: ${DELIVERIES} events posted round-robin in batches of ${BATCH}, one delivery each`);
-  const row = (setup: Setup, r: PhaseResult, rate: string) => ({
-    setup: setup.name,
-    [rate]: Math.round(r.perSecond),
-    'CPU us/event (daemons)': r.cpuUsPerEvent,
-    'xact/event': r.xactPerEvent ?? '-',
-    'rows written/event': r.rowsWrittenPerEvent ?? '-',
-    'lock-wait samples': r.lockWaitSamples ?? '-',
-    deadlocks: r.deadlocks ?? '-',
-    lost: r.lost,
-    ...(r.duplicates === undefined ? {} : { 'sent twice': r.duplicates }),
-  });
-  console.table(results.map(({ setup, ingest }) => row(setup, ingest, 'ingest events/s')));
-  console.table(results.map(({ setup, webhooks }) => row(setup, webhooks, 'deliveries/s')));
-  // Ratios of the setups that ran (SCALE_ONLY may leave some out).
-  const rate = (name: string, phase: 'ingest' | 'webhooks') => results.find((r) => r.setup.name === name)?.[phase].perSecond;
-  for (const phase of ['ingest', 'webhooks'] as const) {
-    const pg1 = rate('postgres x1', phase);
-    const pairs: Array<[string, number | undefined, number | undefined]> = [
-      ['postgres x1 / sqlite x1', pg1, rate('sqlite x1', phase)],
-      ['postgres x2 / x1', rate('postgres x2', phase), pg1],
-      ['postgres x3 / x1', rate('postgres x3', phase), pg1],
-      ['postgres x3 load on one / x1', rate('postgres x3, load on one', phase), pg1],
-    ];
-    const shown = pairs.filter(([, a, b]) => a !== undefined && b !== undefined).map(([label, a, b]) => `${label} ${ratio(a!, b!)}`);
-    if (shown.length > 0) console.log(`${phase}: ${shown.join('; ')}`);
-  }
-  const lost = results.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
-  console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups)`);
+  report(runs);
+  const lost = runs.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
+  console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups and rounds)`);
   console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
   if (lost > 0) process.exitCode = 1;
+}
+
+/** Medians and [min-max] over the rounds: one table per phase, then the ratios of each round's figures. */
+function report(runs: SetupRun[]): void {
+  console.log(
+    `\nscale: ${ROUNDS} round(s); ingest ${INGEST_SECONDS} s of POST /events (${CONNECTIONS} connections spread over the daemons); webhooks: ${DELIVERIES} events posted round-robin in batches of ${BATCH}, one delivery each, after ${WARM_DELIVERIES} per loaded daemon unmeasured. Median [min-max] over the rounds.`,
+  );
+  const spread = (values: Array<number | undefined>, digits = 0) => {
+    const v = values.filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+    if (v.length === 0) return '-';
+    const f = (x: number) => x.toFixed(digits);
+    return v.length === 1 ? f(v[0]!) : `${f(median(v))} [${f(v[0]!)}-${f(v[v.length - 1]!)}]`;
+  };
+  const sum = (values: Array<number | undefined>) => (values.some((x) => x !== undefined) ? values.reduce<number>((n, x) => n + (x ?? 0), 0) : '-');
+  for (const phase of ['ingest', 'webhooks'] as const) {
+    console.table(
+      SETUPS.map((setup) => {
+        const rs = runs.filter((r) => r.setup === setup).map((r) => r[phase]);
+        return {
+          setup: setup.name,
+          [phase === 'ingest' ? 'ingest events/s' : 'deliveries/s']: spread(rs.map((r) => r.perSecond)),
+          'CPU us/event': spread(rs.map((r) => r.cpuUsPerEvent)),
+          ...(phase === 'ingest' ? { 'idle CPU ms/s': spread(rs.map((r) => r.idleCpuMsPerSecond)), 'idle stmts/s': spread(rs.map((r) => r.idleStatementsPerSecond), 1) } : {}),
+          'stmts/event': spread(rs.map((r) => r.statementsPerEvent), 2),
+          'xact/event': spread(rs.map((r) => r.daemonXactPerEvent), 2),
+          'pg xact/event': spread(rs.map((r) => r.xactPerEvent), 2),
+          'rows written/event': spread(rs.map((r) => r.rowsWrittenPerEvent), 2),
+          'lock-wait samples': rs[0]?.lockWaits ? `${sum(rs.map((r) => r.lockWaits?.withWait))}/${sum(rs.map((r) => r.lockWaits?.samples))} (max ${Math.max(...rs.map((r) => r.lockWaits?.max ?? 0))})` : '-',
+          deadlocks: sum(rs.map((r) => r.deadlocks)),
+          'other dbs xact/s': spread(rs.map((r) => r.otherXactPerSecond)),
+          checkpoints: sum(rs.map((r) => r.checkpoints)),
+          lost: sum(rs.map((r) => r.lost)),
+          ...(phase === 'webhooks' ? { 'sent twice': sum(rs.map((r) => r.duplicates)) } : {}),
+        };
+      }),
+    );
+  }
+  // Ratios of the setups that ran (SCALE_ONLY may leave some out), each of one round's figures.
+  const rate = (round: number, name: string, phase: 'ingest' | 'webhooks') => runs.find((r) => r.round === round && r.setup.name === name)?.[phase].perSecond;
+  for (const phase of ['ingest', 'webhooks'] as const) {
+    const pairs: Array<[string, string, string]> = [
+      ['postgres x1 / sqlite x1', 'postgres x1', 'sqlite x1'],
+      ['postgres x2 / x1', 'postgres x2', 'postgres x1'],
+      ['postgres x3 / x1', 'postgres x3', 'postgres x1'],
+      ['postgres x3 load on one / x1', 'postgres x3 load on one', 'postgres x1'],
+    ];
+    const shown = pairs.flatMap(([label, a, b]) => {
+      const ratios = Array.from({ length: ROUNDS }, (_, round) => {
+        const x = rate(round, a, phase);
+        const y = rate(round, b, phase);
+        return x === undefined || y === undefined ? undefined : x / y;
+      });
+      return ratios.every((x) => x === undefined) ? [] : [`${label} ${spread(ratios, 2)}x`];
+    });
+    if (shown.length > 0) console.log(`${phase}: ${shown.join('; ')}`);
+  }
+}
+
+function median(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A database of its own, so pg_stat_database counts only this setup's daemons. */
@@ -146,7 +216,12 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
   const daemons: ChildDaemon[] = [];
   try {
     const spawnNode = (i: number) =>
-      spawnDaemon(
+      spawnListening([
+        process.execPath,
+        ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
+        CLI,
+        'serve',
+        '--config',
         writeTestConfig(`${temp.dir}/d${i}`, {
           log: { level: 'info' },
           storage: database ? { client: 'postgres', url: database.url, pool: 10, instance: `bench-${i}` } : {},
@@ -154,7 +229,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
           progress: { rateLimit: 0 },
           webhooks: { allowPrivateNetworks: true, maxConcurrencyPerEndpoint: 4, pollInterval: '200ms' },
         }),
-      );
+      ]);
     daemons.push(await spawnNode(0)); // migrates first
     for (let i = 1; i < setup.daemons; i++) daemons.push(await spawnNode(i));
     const call = (d: ChildDaemon, method: string, path: string, body?: unknown) => request(d.url, method, path, body, { token: ADMIN_TOKEN });
@@ -164,6 +239,15 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     for (const d of daemons) await waitUntil(async () => ((await call(d, 'GET', `/webhooks/${wh.body.id}`)).status === 200));
     const loaded = setup.loadOnOne ? daemons.slice(0, 1) : daemons;
     await ingestOnce(loaded, WARMUP_SECONDS * loaded.length, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
+    // What the daemons spend without load (the sender's polls, periodic checks, timers): at a low
+    // rate it weighs on CPU per event, and more so with more daemons.
+    const idleSentBefore = stats ? await statementsSent(daemons) : undefined;
+    const idleCpuBefore = daemonsCpu(daemons);
+    const idleStarted = performance.now();
+    await sleep(IDLE_SECONDS * 1000);
+    const idleMs = performance.now() - idleStarted;
+    const idleCpuMsPerSecond = Math.round((daemonsCpu(daemons) - idleCpuBefore) / idleMs);
+    const idleSentAfter = stats ? await statementsSent(daemons) : undefined;
 
     // Acknowledged (2xx) against stored, counted outside the measured window.
     const storedBefore = await countEvents(daemons[0]!, 'media.updated');
@@ -172,13 +256,16 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
       acked = await ingestOnce(loaded, INGEST_SECONDS, 'media.updated');
       return { events: acked, seconds: INGEST_SECONDS, lost: 0 };
     });
+    ingest.idleCpuMsPerSecond = idleCpuMsPerSecond;
+    if (idleSentBefore && idleSentAfter) ingest.idleStatementsPerSecond = Number((((idleSentAfter.statements - idleSentBefore.statements) * 1000) / idleMs).toFixed(1));
     ingest.lost = Math.max(0, acked - ((await countEvents(daemons[0]!, 'media.updated')) - storedBefore));
-    const webhooks = await measure(daemons, stats, async () => {
+    // Posts `count` events round-robin over the loaded daemons and waits until each is delivered.
+    const deliverBurst = async (count: number) => {
       receiver.send('reset');
       const started = performance.now();
       const posted: string[] = [];
-      for (let i = 0, n = 0; i < DELIVERIES; i += BATCH, n++) {
-        const events = Array.from({ length: Math.min(BATCH, DELIVERIES - i) }, (_, j) => ({ type: 'media.added', payload: { title: `t${i + j}` } }));
+      for (let i = 0, n = 0; i < count; i += BATCH, n++) {
+        const events = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => ({ type: 'media.added', payload: { title: `t${i + j}` } }));
         const r = await call(loaded[n % loaded.length]!, 'POST', '/events', events);
         if (r.status !== 207) throw new Error(`POST /events answered ${r.status}`);
         for (const item of r.body.results as Array<{ status: number; id: string }>) if (item.status === 202) posted.push(item.id);
@@ -189,7 +276,11 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
       const seconds = (performance.now() - started) / 1000;
       const ids = new Set(await receiverIds(receiver));
       return { events: posted.length, seconds, lost: posted.filter((id) => !ids.has(id)).length, duplicates: got.count - got.unique };
-    });
+    };
+    const warm = await deliverBurst(WARM_DELIVERIES * loaded.length);
+    const webhooks = await measure(daemons, stats, () => deliverBurst(DELIVERIES));
+    webhooks.lost += warm.lost;
+    webhooks.duplicates = (webhooks.duplicates ?? 0) + warm.duplicates;
     return { ingest, webhooks };
   } finally {
     for (const d of daemons) {
@@ -239,16 +330,20 @@ async function measure(
   stats: Knex | undefined,
   phase: () => Promise<{ events: number; seconds: number; lost: number; duplicates?: number }>,
 ): Promise<PhaseResult> {
-  const cpu = () => daemons.reduce((n, d) => n + (processCpuMicros(d.child.pid!) ?? 0), 0);
+  const cpu = () => daemonsCpu(daemons);
   const before = stats ? await dbCounters(stats) : undefined;
+  const sentBefore = stats ? await statementsSent(daemons) : undefined;
   const sampler = stats ? sampleLockWaits(stats) : undefined;
   const cpuBefore = cpu();
   const r = await phase();
   const cpuAfter = cpu();
   const waits = await sampler?.stop();
+  // Includes the one scrape's own few reads (about 4 statements a daemon), negligible here.
+  const sentAfter = stats ? await statementsSent(daemons) : undefined;
   const after = stats ? await dbCounters(stats) : undefined;
   const result: PhaseResult = {
     perSecond: r.events / r.seconds,
+    seconds: r.seconds,
     events: r.events,
     cpuUsPerEvent: Math.round((cpuAfter - cpuBefore) / Math.max(1, r.events)),
     lost: r.lost,
@@ -259,21 +354,56 @@ async function measure(
     const own = waits.samples * (SAMPLE_STATEMENTS ? 2 : 1) + 2;
     result.xactPerEvent = Number((Math.max(0, after.xact - before.xact - own) / Math.max(1, r.events)).toFixed(2));
     result.rowsWrittenPerEvent = Number(((after.inserted + after.updated - before.inserted - before.updated) / Math.max(1, r.events)).toFixed(2));
+    result.statementsPerEvent = Number(((sentAfter!.statements - sentBefore!.statements) / Math.max(1, r.events)).toFixed(2));
+    result.daemonXactPerEvent = Number(((sentAfter!.transactions - sentBefore!.transactions) / Math.max(1, r.events)).toFixed(2));
     result.deadlocks = after.deadlocks - before.deadlocks;
-    result.lockWaitSamples = `${waits.withWait}/${waits.samples} (max ${waits.max})`;
+    result.lockWaits = waits;
+    result.otherXactPerSecond = Math.round((after.otherXact - before.otherXact) / r.seconds);
+    result.checkpoints = after.checkpoints - before.checkpoints;
   }
   return result;
+}
+
+/** The daemons' CPU time so far (user + system, all threads), in microseconds. */
+function daemonsCpu(daemons: ChildDaemon[]): number {
+  return daemons.reduce((n, d) => n + (processCpuMicros(d.child.pid!) ?? 0), 0);
 }
 
 async function dbCounters(db: Knex): Promise<DbCounters> {
   // The statistics collector publishes at most every 500 ms or so: take a fresh snapshot.
   await db.raw('SELECT pg_stat_clear_snapshot()');
   await sleep(600);
-  const { rows } = (await db.raw('SELECT xact_commit + xact_rollback AS xact, deadlocks, tup_inserted, tup_updated FROM pg_stat_database WHERE datname = current_database()')) as {
-    rows: Array<{ xact: string; deadlocks: string; tup_inserted: string; tup_updated: string }>;
+  const { rows } = (await db.raw(
+    `SELECT xact_commit + xact_rollback AS xact, deadlocks, tup_inserted, tup_updated,
+       (SELECT sum(xact_commit + xact_rollback) FROM pg_stat_database WHERE datname IS DISTINCT FROM current_database()) AS other_xact,
+       (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints
+     FROM pg_stat_database WHERE datname = current_database()`,
+  )) as {
+    rows: Array<{ xact: string; deadlocks: string; tup_inserted: string; tup_updated: string; other_xact: string; checkpoints: string }>;
   };
   const row = rows[0]!;
-  return { xact: Number(row.xact), deadlocks: Number(row.deadlocks), inserted: Number(row.tup_inserted), updated: Number(row.tup_updated) };
+  return {
+    xact: Number(row.xact),
+    otherXact: Number(row.other_xact),
+    checkpoints: Number(row.checkpoints),
+    deadlocks: Number(row.deadlocks),
+    inserted: Number(row.tup_inserted),
+    updated: Number(row.tup_updated),
+  };
+}
+
+/** The daemons' hookd_storage_statements_total and _transactions_total, summed. */
+async function statementsSent(daemons: ChildDaemon[]): Promise<{ statements: number; transactions: number }> {
+  const total = { statements: 0, transactions: 0 };
+  for (const d of daemons) {
+    const r = await request(d.url, 'GET', '/metrics', undefined, { token: ADMIN_TOKEN });
+    if (r.status !== 200) throw new Error(`GET /metrics answered ${r.status}`);
+    const families = parsePrometheusText(r.text);
+    const sum = (name: string) => samplesOf(families, name).reduce((n, x) => n + x.value, 0);
+    total.statements += sum('hookd_storage_statements_total');
+    total.transactions += sum('hookd_storage_transactions_total');
+  }
+  return total;
 }
 
 /** Samples how many of this database's sessions wait on a lock (heavyweight: row, tuple, transaction id). */

@@ -26,7 +26,7 @@ import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus, type BusMessage } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
-import { describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
+import { countStatements, describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createRegistryWatch } from './db/registry-watch.ts';
 import { createNotifyListener } from './db/notify-listener.ts';
@@ -205,6 +205,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     progressStats: progress.stats,
     streamStats: streams.stats,
     fanoutStats: fanout?.stats,
+    storageStatements: config.storage.client === 'postgres' ? countStatements(db) : undefined,
     instanceLabel: instance.label,
   });
   const webhooks = createWebhooks({

@@ -35,6 +35,24 @@ export function openDatabase(options: DatabaseOptions): Db {
   return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : finalizeBeforeClose(knexFactory(sqliteConfig(options))));
 }
 
+/** What a daemon has sent to its database so far (hookd_storage_statements_total, _transactions_total). */
+export interface StatementCounts {
+  /** Statements, each a round trip: BEGIN and COMMIT included (not the listening connection's LISTEN and NOTIFY). */
+  statements: number;
+  /** Transactions: each BEGIN, and each statement outside one (it commits alone). */
+  transactions: number;
+}
+
+/** Counts what knex sends on `db` from now on, so the database work per event is measured where it is spent. */
+export function countStatements(db: Db): () => StatementCounts {
+  const counts: StatementCounts = { statements: 0, transactions: 0 };
+  db.on('query', (q: { sql?: string; __knexTxId?: string }) => {
+    counts.statements += 1;
+    if (q.__knexTxId === undefined || q.sql === 'BEGIN;') counts.transactions += 1;
+  });
+  return () => counts;
+}
+
 export const APPLICATION_NAME = 'hookd';
 
 /** Where the data lives, for logs: a PostgreSQL URL without its password and query, or the SQLite file. */

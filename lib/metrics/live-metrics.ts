@@ -9,6 +9,8 @@ export interface LiveMetricsDeps {
   streamStats: () => { clients: number; dropped: number };
   /** Several daemons on one database: the stream fan-out's counters (absent on SQLite: no metrics). */
   fanoutStats?: () => { sent: number; sentByReference: number; received: number; dropped: number; missed: number };
+  /** PostgreSQL: statements and transactions sent to the database so far (absent on SQLite, whose hot insert bypasses knex). */
+  storageStatements?: () => { statements: number; transactions: number };
 }
 
 export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): void {
@@ -30,6 +32,11 @@ export function defineLiveMetrics(registry: Registry, deps: LiveMetricsDeps): vo
     counterReadAtScrape({ registry, name: 'hookd_stream_fanout_received_total', help: 'Live stream messages received from the other daemons.', read: () => fanout().received });
     counterReadAtScrape({ registry, name: 'hookd_stream_fanout_dropped_total', help: 'Live stream messages not sent to the other daemons: the send queue was full or the connection failed.', read: () => fanout().dropped });
     counterReadAtScrape({ registry, name: 'hookd_stream_fanout_missed_total', help: 'Live stream messages of other daemons known missed (gaps in their numbering, a full receive queue, a pruned body).', read: () => fanout().missed });
+  }
+  const statements = deps.storageStatements;
+  if (statements) {
+    counterReadAtScrape({ registry, name: 'hookd_storage_statements_total', help: 'Statements this daemon sent to PostgreSQL through its pool (each a round trip; BEGIN and COMMIT included, the listening connection\'s LISTEN and NOTIFY not).', read: () => statements().statements });
+    counterReadAtScrape({ registry, name: 'hookd_storage_transactions_total', help: 'Transactions this daemon ran on PostgreSQL through its pool (a statement outside BEGIN counts as one).', read: () => statements().transactions });
   }
   counterReadAtScrape({ registry, name: 'hookd_sse_clients_dropped_total', help: 'GET /stream clients dropped because they did not keep up (SLOW_CLIENT).', read: () => deps.streamStats().dropped });
 }

@@ -195,6 +195,12 @@ describe('three daemons on one PostgreSQL database', { skip: reachable ? false :
       assert.ok((await metric(a, 'hookd_stream_fanout_large_total'))! >= 1, 'a sent the large value through stream_frames');
       assert.ok((await metric(c, 'hookd_stream_fanout_received_total'))! >= 4);
       assert.equal(await metric(c, 'hookd_stream_fanout_missed_total'), 0);
+      // Every daemon counts the statements it sends; a's grow with an event stored through it.
+      const sentBefore = (await metric(a, 'hookd_storage_statements_total'))!;
+      const committedBefore = (await metric(a, 'hookd_storage_transactions_total'))!;
+      assert.equal((await call(a, 'POST', '/events', { type: 'media.updated', payload: { title: 'counted' } })).status, 202);
+      assert.ok((await metric(a, 'hookd_storage_statements_total'))! > sentBefore, 'the stored event was counted');
+      assert.ok((await metric(a, 'hookd_storage_transactions_total'))! > committedBefore, 'its transaction was counted');
     } finally {
       s.close();
     }
