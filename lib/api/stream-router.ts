@@ -3,6 +3,7 @@
 // ?access_token= bridge, because a browser EventSource cannot send an Authorization header.
 import type { Middleware } from 'koa';
 import type { Config } from '../config/index.ts';
+import { PAGE_BYTES } from '../db/bounded-page.ts';
 import type { EventsStore } from '../db/events-store.ts';
 import { payloadAt } from '../events/index.ts';
 import { frameControl, frameMessage } from '../progress/sse-frame.ts';
@@ -37,7 +38,7 @@ const SSE_HEADERS = {
 const STREAM_DOC = [
   'Server-Sent Events: progress, business events and hook outcomes (`event: hook.executed`). Each frame is `event: <type>` and one JSON line',
   '`{"channel":"progress"|"event"|"hook","type","id"?,"key"?,"payload","at"}`; business events carry `id:`. Reconnecting with',
-  'Last-Event-ID (or ?lastEventId=) replays the stored events after it (up to stream.replayLimit), then goes on live; a `gap` event says when',
+  `Last-Event-ID (or ?lastEventId=) replays the stored events after it (up to stream.replayLimit, read in pages of at most 100 events and ${PAGE_BYTES / 1024 / 1024} MiB of their JSON), then goes on live; a \`gap\` event says when`,
   'that was not possible. `: ping` heartbeats every stream.heartbeat. A client that stops reading is sent an `error` event (SLOW_CLIENT) and dropped.',
 ].join(' ');
 
@@ -113,19 +114,21 @@ export function createStreamRouter(deps: StreamRouterDeps) {
   async function replay(conn: StreamConnection, afterSeq: number, types: string[] | undefined): Promise<void> {
     const replayed = new Set<string>();
     let seq = afterSeq;
-    while (!conn.isClosed() && replayed.size < deps.config.replayLimit) {
-      const want = Math.min(pageSize, deps.config.replayLimit - replayed.size);
-      const rows = await deps.events.listAfterSeq(seq, types, want);
-      for (const e of rows) {
+    let more = true;
+    while (more && !conn.isClosed() && replayed.size < deps.config.replayLimit) {
+      // Each page also ends at the store's byte bound: 100 events near server.bodyLimit were ~200 MB at once.
+      const page = await deps.events.listAfterSeq(seq, types, { limit: Math.min(pageSize, deps.config.replayLimit - replayed.size), maxBytes: PAGE_BYTES });
+      for (const e of page.items) {
         // The same payload live SSE sends (the final one): a replayed event must not differ from the live one.
         conn.send(frameMessage({ channel: 'event', type: e.type, id: e.id, data: payloadAt(e, 'final'), at: e.occurredAt }));
         replayed.add(e.id);
       }
-      if (rows.length < want) return conn.goLive(replayed);
-      seq = rows.at(-1)!.seq;
+      more = page.more;
+      if (!more) break;
+      seq = page.items.at(-1)!.seq;
       await conn.whenFlushed();
     }
-    if (!conn.isClosed() && (await deps.events.listAfterSeq(seq, types, 1)).length > 0) {
+    if (more && !conn.isClosed()) {
       conn.send(
         frameControl('gap', {
           reason: 'replay-limit',
