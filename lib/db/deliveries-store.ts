@@ -89,6 +89,7 @@ const summaryOf = (r: Omit<DeliveryRow, 'body'>): DeliverySummary => ({
   updatedAt: Number(r.updated_at),
 });
 const fromRow = (r: DeliveryRow): DeliveryRecord => ({ ...summaryOf(r), body: r.body });
+const readSummaries = async (query: Knex.QueryBuilder): Promise<DeliverySummary[]> => ((await query) as Array<Omit<DeliveryRow, 'body'>>).map(summaryOf);
 
 const fromAttemptRow = (r: AttemptRow): AttemptRecord => ({
   id: r.id,
@@ -179,11 +180,12 @@ export function createDeliveriesStore(db: Knex) {
           w.where('created_at', '<', before.createdAt).orWhere((x) => x.where('created_at', before.createdAt).andWhere('id', '<', before.id)),
         );
       }
-      return ((await query) as unknown as Array<Omit<DeliveryRow, 'body'>>).map(summaryOf);
+      return readSummaries(query);
     },
 
-    async listByEvent(eventId: string, trx?: Knex.Transaction): Promise<DeliveryRecord[]> {
-      return (await deliveries(trx).where('event_id', eventId).orderBy('created_at')).map(fromRow);
+    /** One event's deliveries (GET /events/:id), without their bodies: each is the event again. */
+    async listByEvent(eventId: string, trx?: Knex.Transaction): Promise<DeliverySummary[]> {
+      return readSummaries(deliveries(trx).select(SUMMARY_COLUMNS).where('event_id', eventId).orderBy('created_at'));
     },
 
     /** Every attempt of the given deliveries, oldest first. */
