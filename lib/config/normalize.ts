@@ -302,6 +302,8 @@ function normalizeLeaseTtl(value: number | string): number {
   return ms;
 }
 
+const DEFAULT_MAX_CONNECTIONS = 1000;
+
 /** Node refuses a headersTimeout above requestTimeout, and streams alone must not fill maxConnections. */
 function normalizeServer(r: Raw['server'], maxStreams: number): ServerConfig {
   const fail = (key: string, message: string) => errors.config(`invalid configuration:\n  server.${key}: ${message}`, { problems: [{ key: `server.${key}`, message }] });
@@ -311,7 +313,9 @@ function normalizeServer(r: Raw['server'], maxStreams: number): ServerConfig {
   if (requestTimeoutMs === 0) throw fail('requestTimeout', 'must be above 0');
   if (headersTimeoutMs === 0) throw fail('headersTimeout', 'must be above 0');
   if (headersTimeoutMs > requestTimeoutMs) throw fail('headersTimeout', `must be at most server.requestTimeout (${requestTimeoutMs} ms), not ${headersTimeoutMs} ms`);
-  if (r.maxConnections <= maxStreams) throw fail('maxConnections', `must be above stream.maxClients (${maxStreams}), not ${r.maxConnections}: open streams alone would fill it`);
+  // Unset, it follows stream.maxClients: a config that allowed many streams stays valid.
+  const maxConnections = r.maxConnections ?? Math.max(DEFAULT_MAX_CONNECTIONS, maxStreams + 100);
+  if (maxConnections <= maxStreams) throw fail('maxConnections', `must be above stream.maxClients (${maxStreams}), not ${maxConnections}: open streams alone would fill it`);
   return {
     host: r.host,
     port: r.port,
@@ -320,7 +324,7 @@ function normalizeServer(r: Raw['server'], maxStreams: number): ServerConfig {
     requestTimeoutMs,
     headersTimeoutMs,
     keepAliveTimeoutMs: parseDuration(r.keepAliveTimeout)!,
-    maxConnections: r.maxConnections,
+    maxConnections,
   };
 }
 

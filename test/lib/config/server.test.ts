@@ -22,6 +22,7 @@ test('defaults bound slow clients and connections; durations take units', () => 
   assert.deepEqual([d.requestTimeoutMs, d.headersTimeoutMs, d.keepAliveTimeoutMs, d.maxConnections], [30_000, 10_000, 5_000, 1000]);
   const c = load('server:\n  requestTimeout: 2m\n  headersTimeout: 20s\n  keepAliveTimeout: 1s\n  maxConnections: 200\n').server;
   assert.deepEqual([c.requestTimeoutMs, c.headersTimeoutMs, c.keepAliveTimeoutMs, c.maxConnections], [120_000, 20_000, 1000, 200]);
+  assert.equal(load('stream:\n  maxClients: 5000\n').server.maxConnections, 5100, 'unset, it stays above many streams: such a config stays valid');
 });
 
 const refused: Array<[string, string, RegExp]> = [
