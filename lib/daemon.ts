@@ -6,12 +6,12 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
 import { createApp } from './api/app.ts';
 import { buildApiDocument, QUERY_TOKEN_PATHS } from './api/routes.ts';
-import { answerClientError, answerUnmetExpectation } from './api/client-error.ts';
+import { createHttpServer } from './api/http-server.ts';
 import { createCatalogRouter } from './api/catalog-router.ts';
 import { createEventsRouter } from './api/events-router.ts';
 import { createDeliveriesRouter } from './api/deliveries-router.ts';
@@ -395,10 +395,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     relay.start(fanout.send);
   }
 
-  const server = createServer(app.callback());
-  server.on('clientError', answerClientError);
-  server.on('checkExpectation', answerUnmetExpectation);
-  server.keepAliveTimeout = 5_000;
+  const server = createHttpServer({ handle: app.callback(), config: config.server, log });
   server.listen(config.server.port, config.server.host);
   try {
     await once(server, 'listening');

@@ -1,7 +1,9 @@
 // The one place where errors become HTTP answers: HookdErrors as their status and code,
 // storage failures from anywhere as STORAGE_FULL / STORAGE_UNAVAILABLE, everything unexpected
 // logged with the request id and answered as a bare 500. details.retryAfter becomes Retry-After.
-import type { Middleware } from 'koa';
+// JSON bodies are serialized here too, so a body that cannot be is one of those errors.
+import { Stream } from 'node:stream';
+import type { Context, Middleware } from 'koa';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError, type HookdError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -22,11 +24,24 @@ export function asHookdError(caught: unknown): HookdError {
   return isHookdError(caught) ? caught : (toStorageError(caught) ?? refusedText(caught) ?? errors.internal(caught));
 }
 
+/**
+ * Turns a JSON body (an object koa would JSON.stringify) into its text. koa serializes after every
+ * middleware has returned, where a failure (a BigInt, a cycle, text past V8's longest string) is a
+ * bare text 500 that nothing logs; here it is caught like any other error.
+ */
+function serializeJsonBody(ctx: Context): void {
+  const body: unknown = ctx.body;
+  if (typeof body !== 'object' || body === null || Buffer.isBuffer(body) || body instanceof Stream) return;
+  if (body instanceof ReadableStream || body instanceof Blob || body instanceof Response) return;
+  ctx.body = JSON.stringify(body); // the Content-Type koa set for the object (JSON) stays
+}
+
 export function createErrorMiddleware(deps: { log: Logger }): Middleware {
   return async (ctx, next) => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw errors.routeNotFound(ctx.method, ctx.path);
+      serializeJsonBody(ctx);
     } catch (caught) {
       const error = asHookdError(caught);
       if (!error.expose || error.status >= 500) {

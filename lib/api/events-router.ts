@@ -2,6 +2,7 @@
 // paged): their declarations (what the OpenAPI document shows) and their handlers, which only
 // translate HTTP to the event service's calls (lib/events) and its results to HTTP.
 import type { Context } from 'koa';
+import { PAGE_BYTES } from '../db/bounded-page.ts';
 import type { EventStatus, EventsStore } from '../db/events-store.ts';
 import { toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError } from '../errors.ts';
@@ -22,11 +23,9 @@ import { createRouteTable, defineRoute } from './route.ts';
 
 const EVENT_PAGE = pageOf(EVENT_VIEW, { field: 'nextCursor', param: 'cursor', type: 'string' });
 const EVENT_STATUSES: readonly EventStatus[] = ['pending', 'done'];
-/**
- * A page of GET /events ends once its events' stored JSON passes this (one event always fits):
- * without it, limit=1000 of events near server.bodyLimit each made one answer of about a GiB.
- */
-export const EVENT_PAGE_BYTES = 8 * 1024 * 1024;
+/** What a page of GET /events (or GET /events/:id/emitted) holds at most of its events' stored JSON: the store's one page bound. */
+export const EVENT_PAGE_BYTES = PAGE_BYTES;
+const PAGE_MIB = `${PAGE_BYTES / 1024 / 1024} MiB`;
 /** Bounds the text search's LIKE patterns (each a scan over the text columns). */
 export const MAX_SEARCH_TEXT = 200;
 
@@ -114,7 +113,7 @@ export const EVENT_ROUTES = {
             'Wildcards are literal. Scans the events newest first until a page is full: narrow with type, status or a time range on large stores.',
         },
         causation: { type: 'string', maxLength: MAX_ID_LENGTH, description: 'Only the events hooks emitted for this event (its direct children).' },
-        limit: { type: 'integer', minimum: 1, maximum: 1000, description: `Page size (default events.pageSize). A page also ends once its events' stored JSON passes ${EVENT_PAGE_BYTES / 1024 / 1024} MiB (one event always fits); nextCursor then continues.` },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, description: `Page size (default events.pageSize). A page also ends once its events' stored JSON passes ${PAGE_MIB} (one event always fits); nextCursor then continues.` },
         cursor: { type: 'string', maxLength: 64, description: 'The nextCursor of the previous page; the next page of the same filters.' },
       },
     },
@@ -135,7 +134,7 @@ export const EVENT_ROUTES = {
       type: 'object',
       properties: {
         levels: { type: 'integer', minimum: 1, maximum: 20, description: 'How many levels down (default 5; events.maxEmitDepth bounds how deep chains grow).' },
-        limit: { type: 'integer', minimum: 1, maximum: 500, description: 'At most this many events in all (default 100).' },
+        limit: { type: 'integer', minimum: 1, maximum: 500, description: `At most this many events in all (default 100), and at most ${PAGE_MIB} of their stored JSON (one event always fits); \`truncated\` says when either cut the answer.` },
       },
     },
     responses: { 200: { description: 'The emitted events.', schema: EMITTED_TREE } },
@@ -221,7 +220,7 @@ export function createEventsRouter(deps: EventsRouterDeps) {
 
   routes.add(EVENT_ROUTES.emitted, async (ctx, { params, query }) => {
     if (!(await deps.events.get(params.id))) throw errors.notFound('event', params.id);
-    const tree = await deps.events.listEmitted(params.id, { levels: query.levels ?? 5, limit: query.limit ?? 100 });
+    const tree = await deps.events.listEmitted(params.id, { levels: query.levels ?? 5, limit: query.limit ?? 100, maxBytes: PAGE_BYTES });
     ctx.body = { items: tree.items.map(presentEvent), truncated: tree.truncated };
   });
 

@@ -3,6 +3,7 @@
 // gets a 403 on every /hooks route. File hooks are read-only here except `enabled`.
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
+import { PAGE_BYTES } from '../db/bounded-page.ts';
 import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
 import type { EventsStore } from '../db/events-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
@@ -173,7 +174,7 @@ export const HOOK_ROUTES = {
     query: {
       type: 'object',
       properties: {
-        limit: { type: 'integer', minimum: 1, maximum: 500, default: INVOCATIONS_PAGE_SIZE, description: 'Page size.' },
+        limit: { type: 'integer', minimum: 1, maximum: 500, default: INVOCATIONS_PAGE_SIZE, description: `Page size. A page also ends once its runs' logs and errors pass ${PAGE_BYTES / 1024 / 1024} MiB (one run always fits); nextBefore then continues.` },
         before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The nextBefore of the previous page.' },
       },
     },
@@ -326,8 +327,8 @@ export function createHooksRouter(deps: HooksRouterDeps) {
   routes.add(HOOK_ROUTES.invocations, async (ctx, { params, query }) => {
     const hook = await load(params.id);
     const limit = query.limit ?? INVOCATIONS_PAGE_SIZE;
-    const items = await deps.invocations.listForHook(hook.id, limit, query.before);
-    ctx.body = { items: items.map((i) => presentInvocation(i, hook.name)), nextBefore: items.length === limit ? items.at(-1)!.id : null };
+    const { items, more } = await deps.invocations.listForHook(hook.id, { limit, maxBytes: PAGE_BYTES, beforeId: query.before });
+    ctx.body = { items: items.map((i) => presentInvocation(i, hook.name)), nextBefore: more ? items.at(-1)!.id : null };
   });
 
   routes.add(HOOK_ROUTES.test, async (ctx, { params, body }) => {

@@ -3,6 +3,7 @@
 // ?access_token= bridge, because a browser EventSource cannot send an Authorization header.
 import type { Middleware } from 'koa';
 import type { Config } from '../config/index.ts';
+import { PAGE_BYTES } from '../db/bounded-page.ts';
 import type { EventsStore } from '../db/events-store.ts';
 import { payloadAt } from '../events/index.ts';
 import { frameControl, frameMessage } from '../progress/sse-frame.ts';
@@ -37,7 +38,7 @@ const SSE_HEADERS = {
 const STREAM_DOC = [
   'Server-Sent Events: progress, business events and hook outcomes (`event: hook.executed`). Each frame is `event: <type>` and one JSON line',
   '`{"channel":"progress"|"event"|"hook","type","id"?,"key"?,"payload","at"}`; business events carry `id:`. Reconnecting with',
-  'Last-Event-ID (or ?lastEventId=) replays the stored events after it (up to stream.replayLimit), then goes on live; a `gap` event says when',
+  `Last-Event-ID (or ?lastEventId=) replays the stored events after it (up to stream.replayLimit, read in pages of at most 100 events and a quarter of stream.clientQueueBytes of their JSON, flushed one after the other), then goes on live; a \`gap\` event says when`,
   'that was not possible. `: ping` heartbeats every stream.heartbeat. A client that stops reading is sent an `error` event (SLOW_CLIENT) and dropped.',
 ].join(' ');
 
@@ -70,8 +71,12 @@ export const STREAM_ROUTES = {
 
 export function createStreamRouter(deps: StreamRouterDeps) {
   const routes = createRouteTable();
-  // Replay pages never exceed the client queue, so replaying alone cannot get a client dropped.
+  // Replay pages never exceed the client queue, so replaying alone cannot get a client dropped:
+  // in messages, and in bytes too. The store counts stored characters and a frame's UTF-8 may
+  // be up to 3 bytes each plus its envelope, so a page holds at most a quarter of the queue's
+  // bytes (one event always: it is written before anything queues); at most the store's bound.
   const pageSize = Math.min(100, deps.config.clientQueueLimit);
+  const pageBytes = Math.min(PAGE_BYTES, Math.floor(deps.config.clientQueueBytes / 4));
 
   routes.add(STREAM_ROUTES.open, async (ctx, { query, headers }) => {
     const filter = parseTypeFilter(query.types, { parameter: 'types', catalogTypes: deps.catalogTypes });
@@ -113,19 +118,21 @@ export function createStreamRouter(deps: StreamRouterDeps) {
   async function replay(conn: StreamConnection, afterSeq: number, types: string[] | undefined): Promise<void> {
     const replayed = new Set<string>();
     let seq = afterSeq;
-    while (!conn.isClosed() && replayed.size < deps.config.replayLimit) {
-      const want = Math.min(pageSize, deps.config.replayLimit - replayed.size);
-      const rows = await deps.events.listAfterSeq(seq, types, want);
-      for (const e of rows) {
+    let more = true;
+    while (more && !conn.isClosed() && replayed.size < deps.config.replayLimit) {
+      // 100 events near server.bodyLimit were read at once (~200 MB) and overflowed the queue.
+      const page = await deps.events.listAfterSeq(seq, types, { limit: Math.min(pageSize, deps.config.replayLimit - replayed.size), maxBytes: pageBytes });
+      for (const e of page.items) {
         // The same payload live SSE sends (the final one): a replayed event must not differ from the live one.
         conn.send(frameMessage({ channel: 'event', type: e.type, id: e.id, data: payloadAt(e, 'final'), at: e.occurredAt }));
         replayed.add(e.id);
       }
-      if (rows.length < want) return conn.goLive(replayed);
-      seq = rows.at(-1)!.seq;
+      more = page.more;
+      if (!more) break;
+      seq = page.items.at(-1)!.seq;
       await conn.whenFlushed();
     }
-    if (!conn.isClosed() && (await deps.events.listAfterSeq(seq, types, 1)).length > 0) {
+    if (more && !conn.isClosed()) {
       conn.send(
         frameControl('gap', {
           reason: 'replay-limit',

@@ -142,7 +142,7 @@ export const WEBHOOK_ROUTES = {
         cursor: { type: 'string', maxLength: 512, description: 'The nextCursor of the previous page.' },
       },
     },
-    responses: { 200: { description: 'A page of deliveries.', schema: DELIVERY_PAGE } },
+    responses: { 200: { description: 'A page of deliveries, without their bodies (GET /deliveries/:id has one with its body).', schema: DELIVERY_PAGE } },
     errors: ['NOT_FOUND'],
   }),
 } as const;

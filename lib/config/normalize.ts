@@ -20,8 +20,20 @@ export interface TokenConfig {
 import type { CatalogEntryConfig } from './catalog-entry.ts';
 export type { CatalogEntryConfig } from './catalog-entry.ts';
 
+export interface ServerConfig {
+  host: string;
+  port: number;
+  bodyLimit: number;
+  shutdownTimeoutMs: number;
+  /** Node's http.Server limits on slow and surplus clients (lib/api/http-server.ts). */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 export interface Config {
-  server: { host: string; port: number; bodyLimit: number; shutdownTimeoutMs: number };
+  server: ServerConfig;
   dataDir: string;
   log: { level: string; pretty: boolean | 'auto' };
   auth: { tokens: TokenConfig[] };
@@ -290,15 +302,36 @@ function normalizeLeaseTtl(value: number | string): number {
   return ms;
 }
 
+const DEFAULT_MAX_CONNECTIONS = 1000;
+
+/** Node refuses a headersTimeout above requestTimeout, and streams alone must not fill maxConnections. */
+function normalizeServer(r: Raw['server'], maxStreams: number): ServerConfig {
+  const fail = (key: string, message: string) => errors.config(`invalid configuration:\n  server.${key}: ${message}`, { problems: [{ key: `server.${key}`, message }] });
+  const requestTimeoutMs = parseDuration(r.requestTimeout)!;
+  const headersTimeoutMs = parseDuration(r.headersTimeout)!;
+  // 0 would mean "no limit" to Node: a slow client could hold its connection for ever.
+  if (requestTimeoutMs === 0) throw fail('requestTimeout', 'must be above 0');
+  if (headersTimeoutMs === 0) throw fail('headersTimeout', 'must be above 0');
+  if (headersTimeoutMs > requestTimeoutMs) throw fail('headersTimeout', `must be at most server.requestTimeout (${requestTimeoutMs} ms), not ${headersTimeoutMs} ms`);
+  // Unset, it follows stream.maxClients: a config that allowed many streams stays valid.
+  const maxConnections = r.maxConnections ?? Math.max(DEFAULT_MAX_CONNECTIONS, maxStreams + 100);
+  if (maxConnections <= maxStreams) throw fail('maxConnections', `must be above stream.maxClients (${maxStreams}), not ${maxConnections}: open streams alone would fill it`);
+  return {
+    host: r.host,
+    port: r.port,
+    bodyLimit: parseSize(r.bodyLimit)!,
+    shutdownTimeoutMs: parseDuration(r.shutdownTimeout)!,
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: parseDuration(r.keepAliveTimeout)!,
+    maxConnections,
+  };
+}
+
 export function normalizeConfig(raw: Raw, sources: string[], cwd: string): Config {
   const dataDir = resolve(cwd, raw.dataDir);
   return {
-    server: {
-      host: raw.server.host,
-      port: raw.server.port,
-      bodyLimit: parseSize(raw.server.bodyLimit)!,
-      shutdownTimeoutMs: parseDuration(raw.server.shutdownTimeout)!,
-    },
+    server: normalizeServer(raw.server, raw.stream.maxClients),
     dataDir,
     log: { level: raw.log.level, pretty: raw.log.pretty },
     auth: { tokens: raw.auth.tokens },

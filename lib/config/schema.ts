@@ -71,6 +71,12 @@ export const CONFIG_SCHEMA = Type.Object(
       port: int({ minimum: 0, maximum: 65535, default: 7700, description: 'env HOOKD_PORT' }),
       bodyLimit: size({ default: '1MiB', description: 'larger request bodies get 413' }),
       shutdownTimeout: duration({ default: '10s', description: 'how long in-flight requests may finish on SIGTERM' }),
+      requestTimeout: duration({ default: '30s', description: 'a request (headers and body) must arrive within this, else 408 and the connection closes; a response, such as a /stream, is not bounded by it' }),
+      headersTimeout: duration({ default: '10s', description: "a request's headers must arrive within this (at most requestTimeout)" }),
+      keepAliveTimeout: duration({ default: '5s', description: 'an idle keep-alive connection closes after this' }),
+      maxConnections: Type.Optional(
+        int({ minimum: 1, description: 'open connections at once, streams included (above stream.maxClients); more are closed unanswered. Default: 1000, or stream.maxClients + 100 when that is more' }),
+      ),
     }),
     dataDir: Type.String({ minLength: 1, default: DEFAULT_DATA_DIR, description: 'env HOOKD_DATA_DIR: the SQLite file and the generated admin token live here' }),
     log: section({

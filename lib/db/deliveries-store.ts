@@ -70,12 +70,15 @@ interface AttemptRow {
   error: string | null;
 }
 
-const fromRow = (r: DeliveryRow): DeliveryRecord => ({
+/** A delivery as lists show it: everything but its body. */
+export type DeliverySummary = Omit<DeliveryRecord, 'body'>;
+const SUMMARY_COLUMNS = ['id', 'webhook_id', 'event_id', 'event_type', 'status', 'attempts', 'next_attempt_at', 'claimed_until', 'last_status_code', 'last_error', 'created_at', 'updated_at'];
+
+const summaryOf = (r: Omit<DeliveryRow, 'body'>): DeliverySummary => ({
   id: r.id,
   webhookId: r.webhook_id,
   eventId: r.event_id,
   eventType: r.event_type,
-  body: r.body,
   status: r.status,
   attempts: r.attempts,
   nextAttemptAt: Number(r.next_attempt_at),
@@ -85,6 +88,8 @@ const fromRow = (r: DeliveryRow): DeliveryRecord => ({
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
+const fromRow = (r: DeliveryRow): DeliveryRecord => ({ ...summaryOf(r), body: r.body });
+const readSummaries = async (query: Knex.QueryBuilder): Promise<DeliverySummary[]> => ((await query) as Array<Omit<DeliveryRow, 'body'>>).map(summaryOf);
 
 const fromAttemptRow = (r: AttemptRow): AttemptRecord => ({
   id: r.id,
@@ -158,13 +163,16 @@ export function createDeliveriesStore(db: Knex) {
       return row && fromRow(row);
     },
 
-    /** Newest first; `before` is the created_at/id cursor of the previous page's last row. */
+    /**
+     * Newest first; `before` is the created_at/id cursor of the previous page's last row. Without
+     * their bodies (the list shows none): a page of 1000 deliveries of big events read a GiB.
+     */
     async listByWebhook(
       webhookId: string,
       q: { limit: number; status?: DeliveryStatus; before?: { createdAt: number; id: string } },
       trx?: Knex.Transaction,
-    ): Promise<DeliveryRecord[]> {
-      let query = deliveries(trx).where('webhook_id', webhookId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit);
+    ): Promise<DeliverySummary[]> {
+      let query = deliveries(trx).select(SUMMARY_COLUMNS).where('webhook_id', webhookId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit);
       if (q.status) query = query.where('status', q.status);
       const before = q.before;
       if (before) {
@@ -172,11 +180,12 @@ export function createDeliveriesStore(db: Knex) {
           w.where('created_at', '<', before.createdAt).orWhere((x) => x.where('created_at', before.createdAt).andWhere('id', '<', before.id)),
         );
       }
-      return (await query).map(fromRow);
+      return readSummaries(query);
     },
 
-    async listByEvent(eventId: string, trx?: Knex.Transaction): Promise<DeliveryRecord[]> {
-      return (await deliveries(trx).where('event_id', eventId).orderBy('created_at')).map(fromRow);
+    /** One event's deliveries (GET /events/:id), without their bodies: each is the event again. */
+    async listByEvent(eventId: string, trx?: Knex.Transaction): Promise<DeliverySummary[]> {
+      return readSummaries(deliveries(trx).select(SUMMARY_COLUMNS).where('event_id', eventId).orderBy('created_at'));
     },
 
     /** Every attempt of the given deliveries, oldest first. */

@@ -1,6 +1,7 @@
 // The events table: inserts (idempotent by id, in one transaction per batch), reads, the
 // cursor-paginated listing, status changes and pruning. Returns plain records.
 import type { Knex } from 'knex';
+import { readBoundedPage } from './bounded-page.ts';
 import { dialectOf } from './dialect.ts';
 import { allPrepared } from './sqlite-statements.ts';
 
@@ -230,11 +231,14 @@ function matchText<Q extends Knex.QueryBuilder>(db: Knex, query: Q, text: string
   }) as Q;
 }
 
+// An event's stored JSON, what bounds a page of events (bounded-page.ts).
+const EVENT_BYTES = 'length(payload) + coalesce(length(final_payload), 0)';
+
 export function createEventsStore(db: Knex) {
   const table = (trx: Knex | Knex.Transaction = db) => trx<EventRow>('events');
-  // The listing's filters, newest first: one query for list() and for listPage()'s sizes.
-  const listed = (q: ListQuery) => {
-    let query = table().orderBy('seq', 'desc').limit(q.limit);
+  // The listing's filters, newest first: one query for list() and for listPage().
+  const listed = (q: Omit<ListQuery, 'limit'>) => {
+    let query = table().orderBy('seq', 'desc');
     if (q.types) query = query.whereIn('type', q.types);
     if (q.statuses) query = query.whereIn('status', q.statuses);
     if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
@@ -301,43 +305,34 @@ export function createEventsStore(db: Knex) {
     },
 
     async list(q: ListQuery): Promise<EventRecord[]> {
-      return (await listed(q)).map(fromRow);
+      return (await listed(q).limit(q.limit)).map(fromRow);
+    },
+
+    /** The same events, but only as many as fit `maxBytes` of stored JSON (readBoundedPage). */
+    async listPage(q: ListQuery, maxBytes: number): Promise<{ items: EventRecord[]; more: boolean }> {
+      const { rows, more } = await readBoundedPage<EventRow>(db, listed(q), { key: 'seq', size: EVENT_BYTES, limit: q.limit, maxBytes });
+      return { items: rows.map(fromRow), more };
     },
 
     /**
-     * The same events, newest first, but only as many as fit `maxBytes` of stored JSON (always
-     * one): the sizes are read first, so rows past the bound are never loaded. `more` says the
-     * page was cut by bytes or is full, so a next page may exist.
+     * What hooks emitted for `id`, and for those, down to `levels` levels: at most `limit` events
+     * and `maxBytes` of their stored JSON (one event always fits), by the causation index.
      */
-    async listPage(q: ListQuery, maxBytes: number): Promise<{ items: EventRecord[]; more: boolean }> {
-      const sizes = (await listed(q)
-        .clearSelect()
-        .select('seq', db.raw('length(payload) + coalesce(length(final_payload), 0) as size'))) as unknown as Array<{ seq: number; size: number | string }>;
-      let total = 0;
-      let fit = 0;
-      while (fit < sizes.length && (fit === 0 || total + Number(sizes[fit]!.size) <= maxBytes)) total += Number(sizes[fit++]!.size);
-      const seqs = sizes.slice(0, fit).map((r) => r.seq);
-      const rows = seqs.length === 0 ? [] : await table().whereIn('seq', seqs).orderBy('seq', 'desc');
-      return { items: rows.map(fromRow), more: fit < sizes.length || sizes.length === q.limit };
-    },
-
-    /** What hooks emitted for `id`, and for those, down to `levels` levels: at most `limit` events (the causation index). */
-    async listEmitted(id: string, bounds: { levels: number; limit: number }): Promise<EmittedTree> {
-      const childrenOf = async (parents: string[], max: number) => {
-        const out: EventRecord[] = [];
-        for (let i = 0; i < parents.length && out.length < max; i += 500) {
-          const rows = await table().whereIn('causation_id', parents.slice(i, i + 500)).orderBy('seq').limit(max - out.length);
-          out.push(...rows.map(fromRow));
-        }
-        return out;
-      };
+    async listEmitted(id: string, bounds: { levels: number; limit: number; maxBytes: number }): Promise<EmittedTree> {
       const items: EventRecord[] = [];
+      let bytes = 0;
       let parents = [id];
       for (let level = 1; parents.length > 0; level++) {
-        // Past the last level, or with no room left, one row only says whether more exist.
-        const room = level > bounds.levels ? 0 : bounds.limit - items.length;
-        const children = await childrenOf(parents, room + 1);
-        if (children.length > room) return { items: [...items, ...children.slice(0, room)], truncated: true };
+        const children: EventRecord[] = [];
+        for (let i = 0; i < parents.length; i += 500) {
+          // Past the last level, or with no room left, a limit of 0 only says whether more exist.
+          const room = level > bounds.levels ? 0 : bounds.limit - items.length - children.length;
+          const query = table().whereIn('causation_id', parents.slice(i, i + 500)).orderBy('seq');
+          const page = await readBoundedPage<EventRow>(db, query, { key: 'seq', size: EVENT_BYTES, limit: room, maxBytes: bounds.maxBytes, usedBytes: bytes });
+          children.push(...page.rows.map(fromRow));
+          bytes = page.bytes;
+          if (page.more) return { items: [...items, ...children], truncated: true };
+        }
         items.push(...children);
         parents = children.map((e) => e.id);
       }
@@ -346,12 +341,14 @@ export function createEventsStore(db: Knex) {
 
     /**
      * Events after `afterSeq` in arrival order, only of `types` when given (the types an
-     * event-pattern filter stands for, from event-pattern.ts): GET /stream's replay.
+     * event-pattern filter stands for, from event-pattern.ts), as many as fit `maxBytes`:
+     * GET /stream's replay.
      */
-    async listAfterSeq(afterSeq: number, types: readonly string[] | undefined, limit: number): Promise<EventRecord[]> {
-      let query = table().where('seq', '>', afterSeq).orderBy('seq').limit(limit);
+    async listAfterSeq(afterSeq: number, types: readonly string[] | undefined, page: { limit: number; maxBytes: number }): Promise<{ items: EventRecord[]; more: boolean }> {
+      let query = table().where('seq', '>', afterSeq).orderBy('seq');
       if (types) query = query.whereIn('type', types);
-      return (await query).map(fromRow);
+      const { rows, more } = await readBoundedPage<EventRow>(db, query, { key: 'seq', size: EVENT_BYTES, ...page });
+      return { items: rows.map(fromRow), more };
     },
 
     /** Pending events in arrival order: what dispatch still owes (also after a restart). */

@@ -1,6 +1,7 @@
 // The invocations table: one row per hook run (outcome, duration, error, captured logs),
 // read per hook and per event, pruned by age and by a per-hook count.
 import type { Knex } from 'knex';
+import { readBoundedPage } from './bounded-page.ts';
 
 export interface InvocationRecord {
   id: number;
@@ -70,10 +71,15 @@ export function createInvocationsStore(db: Knex) {
       };
       await (trx ? write(trx) : db.transaction(write));
     },
-    async listForHook(hookId: string, limit: number, beforeId?: number): Promise<InvocationRecord[]> {
-      let q = table().where({ hook_id: hookId }).orderBy('id', 'desc').limit(limit);
-      if (beforeId !== undefined) q = q.andWhere('id', '<', beforeId);
-      return (await q).map(fromRow);
+    /**
+     * Newest first, before `beforeId`: at most `limit` runs and `maxBytes` of their logs and errors
+     * (one run always fits; logs are capped per run by hooks.maxLogSize, which an admin may raise).
+     */
+    async listForHook(hookId: string, q: { limit: number; maxBytes: number; beforeId?: number }): Promise<{ items: InvocationRecord[]; more: boolean }> {
+      let query = table().where({ hook_id: hookId }).orderBy('id', 'desc');
+      if (q.beforeId !== undefined) query = query.andWhere('id', '<', q.beforeId);
+      const { rows, more } = await readBoundedPage<InvocationRow>(db, query, { key: 'id', size: 'length(logs) + coalesce(length(error), 0)', limit: q.limit, maxBytes: q.maxBytes });
+      return { items: rows.map(fromRow), more };
     },
     async listForEvent(eventId: string): Promise<InvocationRecord[]> {
       return (await table().where({ event_id: eventId }).orderBy('id')).map(fromRow);

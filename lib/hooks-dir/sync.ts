@@ -119,7 +119,7 @@ function failedFields(found: FoundHookFile, message: string, source: string | nu
 /** What one file comes to before anything is stored: new fields, nothing to do, or a refusal. */
 type Prepared =
   | { found: FoundHookFile; before: HookRecord | undefined; skip: true }
-  | { found: FoundHookFile; before: HookRecord | undefined; skip: false; fields: HookFields; failure?: string };
+  | { found: FoundHookFile; before: HookRecord | undefined; skip: false; fields: HookFields; failure?: string; empty?: true };
 
 // Files are read and compiled a few at a time: each compile is a round trip to the compile
 // worker (or check's snapshot process), so while one file compiles the next is read and
@@ -137,6 +137,12 @@ async function prepare(found: FoundHookFile, before: HookRecord | undefined, roo
   const source = read.text;
   // A command's program is read at each run; only its path and sidecar make a new version.
   if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) return { found, before, skip: true };
+  // Most often a file still being written (an editor, a copy): said plainly, at warn; its
+  // content, once written, differs from this and is loaded by the next sync.
+  if (found.kind !== 'command' && source.trim() === '') {
+    const message = `${found.relPath} is empty: a hook file needs its code (it is loaded as soon as it has some)`;
+    return { found, before, skip: false, fields: failedFields(found, message, source), failure: message, empty: true };
+  }
   try {
     const fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
     return { found, before, skip: false, fields };
@@ -150,9 +156,9 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], failed: [] };
   const existing = new Map((await deps.store.list()).filter((h) => h.origin === 'file').map((h) => [h.id, h]));
   const scan = await scanHooksDir(deps.dir);
-  const fail = (file: string, message: string) => {
+  const fail = (file: string, message: string, level: 'error' | 'warn' = 'error') => {
     report.failed.push({ file, message });
-    deps.log.error({ file, error: message }, 'hook file cannot be loaded');
+    deps.log[level]({ file, error: message }, 'hook file cannot be loaded');
   };
   for (const problem of scan.problems) fail(problem.file, problem.message);
   const limiter = createLimiter(PREPARE_AT_ONCE);
@@ -170,7 +176,7 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
     if (outcome.skip) continue;
     const { found, before, fields } = outcome;
     const id = fileHookId(found.relPath);
-    if (outcome.failure !== undefined) fail(found.relPath, outcome.failure);
+    if (outcome.failure !== undefined) fail(found.relPath, outcome.failure, outcome.empty ? 'warn' : 'error');
     const clash = await deps.store.findByName(fields.name);
     if (clash && clash.id !== id) {
       fail(found.relPath, `${found.relPath}: a hook named "${fields.name}" exists already (${clash.origin === 'file' ? clash.filePath : 'made through the API'}); rename the file or set config.name`);

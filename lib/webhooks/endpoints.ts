@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Catalog } from '../catalog.ts';
 import type { Config } from '../config/index.ts';
-import type { DeliveriesStore, DeliveryRecord, DeliveryStatus } from '../db/deliveries-store.ts';
+import type { DeliveriesStore, DeliverySummary, DeliveryStatus } from '../db/deliveries-store.ts';
 import type { WebhookChanges, WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import { errors } from '../errors.ts';
 import { attemptDelivery } from './attempt.ts';
@@ -43,7 +43,7 @@ export function createEndpoints(deps: EndpointsDeps) {
    * Reads deliveries and their attempts in one transaction: read apart, an attempt committed
    * in between would show beside the delivery's state from before it.
    */
-  async function readDeliveries(read: (trx: Knex.Transaction) => Promise<DeliveryRecord[]>, options: { body?: boolean } = {}) {
+  async function readDeliveries(read: (trx: Knex.Transaction) => Promise<Array<DeliverySummary & { body?: string }>>, options: { body?: boolean } = {}) {
     const [list, attempts] = await deps.db.transaction(async (trx) => {
       const found = await read(trx);
       return [found, await deps.deliveries.listAttempts(found.map((d) => d.id), trx)] as const;

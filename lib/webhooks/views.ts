@@ -2,7 +2,7 @@
 // a secret (a secret is shown once, in the answer that creates or rotates it). The schemas are
 // what the OpenAPI document shows; they type what the presenters return.
 import type { Static } from 'typebox';
-import type { AttemptRecord, DeliveryRecord } from '../db/deliveries-store.ts';
+import type { AttemptRecord, DeliverySummary } from '../db/deliveries-store.ts';
 import type { WebhookRecord } from '../db/webhooks-store.ts';
 import { DATE_TIME, NULLABLE_INTEGER, NULLABLE_STRING } from '../value-schemas.ts';
 
@@ -92,7 +92,7 @@ export function presentAttempt(a: AttemptRecord) {
   };
 }
 
-export function presentDelivery(d: DeliveryRecord, attempts: AttemptRecord[], options: { body?: boolean } = {}): DeliveryView {
+export function presentDelivery(d: DeliverySummary & { body?: string }, attempts: AttemptRecord[], options: { body?: boolean } = {}): DeliveryView {
   return {
     id: d.id,
     webhookId: d.webhookId,
@@ -104,7 +104,7 @@ export function presentDelivery(d: DeliveryRecord, attempts: AttemptRecord[], op
     lastError: d.lastError,
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
-    ...(options.body ? { body: JSON.parse(d.body) as unknown } : {}),
+    ...(options.body && d.body !== undefined ? { body: JSON.parse(d.body) as unknown } : {}),
     attempts: attempts.map(presentAttempt),
   };
 }

@@ -1,16 +1,20 @@
 // GET /events pages are bounded in bytes as well as in items: an events token that stored big
 // payloads (each under server.bodyLimit) cannot make one answer hold limit × bodyLimit of JSON
 // (1000 × 1 MiB by default, past V8's longest string), and paging still reaches every event once.
+// A /stream replay of the same events reads them in byte-bounded pages, each flushed before the
+// next: read 100 at once, they overflowed the client queue and the client was dropped.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EVENT_PAGE_BYTES } from '../../lib/api/events-router.ts';
 import { EVENTS_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { openStream } from '../lib/progress/sse-reader.ts';
 
 const EVENT_BYTES = 1_000_000;
 // Enough events that all of them together are well over one page's bytes.
 const COUNT = Math.ceil(EVENT_PAGE_BYTES / EVENT_BYTES) + 4;
 
 let d: TestDaemon;
+const postedInOrder: string[] = [];
 before(async () => {
   d = await startTestDaemon();
 });
@@ -24,6 +28,7 @@ test('a page of big events stops at the byte bound, and its cursor leads to the 
     assert.equal(r.status, 202, r.text);
     posted.add(r.body.id);
   }
+  postedInOrder.push(...posted);
   const seen: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -40,4 +45,18 @@ test('a page of big events stops at the byte bound, and its cursor leads to the 
   assert.ok(pages > 1, 'the events did not fit one page');
   assert.equal(seen.length, posted.size, 'every event once');
   assert.deepEqual(new Set(seen), posted);
+});
+
+test('a /stream reconnect replays every big event after Last-Event-ID, in order, without dropping the client', async () => {
+  assert.equal(postedInOrder.length, COUNT, 'the events of the test before');
+  const s = await openStream(d.url, '/stream?types=media.added', { token: EVENTS_TOKEN, headers: { 'last-event-id': postedInOrder[0]! } });
+  try {
+    assert.equal(s.status, 200);
+    const last = postedInOrder.at(-1)!;
+    await s.waitFor((e) => e.lastEventId === last || e.event === 'error', 60_000);
+    assert.deepEqual(s.parser.events.filter((e) => e.event === 'error').map((e) => e.data), [], 'not dropped');
+    assert.deepEqual(s.parser.events.filter((e) => e.event === 'media.added').map((e) => e.lastEventId), postedInOrder.slice(1));
+  } finally {
+    s.close();
+  }
 });

@@ -79,6 +79,19 @@ test('a file that cannot load is listed disabled with its file, line and column'
   rmSync(join(temp.dir, 'hooks', 'loose.js'));
 });
 
+test('an empty file (still being written) is said so at warn, and loads once its code is written', async () => {
+  write('media.added/40-later.js', '');
+  const empty = await waitFor(() => hookNamed('later'), 'the empty file to be listed');
+  assert.equal(empty.enabled, false);
+  assert.equal(empty.disabledReason, 'media.added/40-later.js is empty: a hook file needs its code (it is loaded as soon as it has some)');
+  const logged = d.logs.lines().filter((l) => l.file === 'media.added/40-later.js');
+  assert.deepEqual(logged.map((l) => [l.level, l.msg]), [[40, 'hook file cannot be loaded']], 'once, at warn');
+  assert.ok(!d.logs.text().includes('fewer than 1 characters'), 'no schema wording');
+  write('media.added/40-later.js', 'export default () => {};\n');
+  await waitFor(async () => ((await hookNamed('later'))?.enabled ? true : undefined), 'the written file to load');
+  rmSync(join(temp.dir, 'hooks', 'media.added/40-later.js'));
+});
+
 test('file hooks are read-only through the API, except enabled', async () => {
   const first = (await hookNamed('first'))!;
   const patch = await d.call('PATCH', `/hooks/${first.id}`, { priority: 1 });

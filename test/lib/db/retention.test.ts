@@ -43,9 +43,9 @@ test('invocations are pruned by age, and beyond a count per hook keeping the new
   await invocations.insertMany(['a1', 'a2', 'a3', 'a4'].map((e) => run('hook-a', e)));
   await invocations.insertMany(['b1', 'b2'].map((e) => run('hook-b', e)));
   assert.equal(await invocations.pruneBeyondCount(2), 2);
-  assert.deepEqual((await invocations.listForHook('hook-a', 10)).map((i) => i.eventId), ['a4', 'a3']);
-  assert.equal((await invocations.listForHook('hook-b', 10)).length, 2);
+  assert.deepEqual(((await invocations.listForHook('hook-a', { limit: 10, maxBytes: 1_000_000 })).items).map((i) => i.eventId), ['a4', 'a3']);
+  assert.equal(((await invocations.listForHook('hook-b', { limit: 10, maxBytes: 1_000_000 })).items).length, 2);
   assert.equal(await invocations.pruneOlderThan(Date.now() - 60_000), 0, 'nothing is old yet');
   assert.equal(await invocations.pruneOlderThan(Date.now() + 60_000), 4);
-  assert.deepEqual(await invocations.listForHook('hook-b', 10), []);
+  assert.deepEqual((await invocations.listForHook('hook-b', { limit: 10, maxBytes: 1_000_000 })).items, []);
 });

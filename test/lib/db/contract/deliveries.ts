@@ -81,11 +81,13 @@ export function deliveriesStoreContract(open: OpenDb): void {
       await store.insertMany([delivery('a', { createdAt: 1 }), delivery('b', { createdAt: 2 }), delivery('c', { createdAt: 2 }), delivery('d', { createdAt: 3, status: 'failed' }), delivery('x', { webhookId: 'w2' })]);
       const page1 = await store.listByWebhook('w1', { limit: 2 });
       assert.deepEqual(page1.map((d) => d.id), ['d', 'c']);
+      assert.ok(page1.every((d) => !('body' in d)), 'a list reads no bodies (each may be a whole big event)');
       const last = page1.at(-1)!;
       const page2 = await store.listByWebhook('w1', { limit: 2, before: { createdAt: last.createdAt, id: last.id } });
       assert.deepEqual(page2.map((d) => d.id), ['b', 'a']);
       assert.deepEqual((await store.listByWebhook('w1', { limit: 10, status: 'failed' })).map((d) => d.id), ['d']);
       assert.deepEqual((await store.listByEvent('e-x')).map((d) => d.id), ['x']);
+      assert.ok(!('body' in (await store.listByEvent('e-x'))[0]!), "an event's deliveries are read without bodies (each is the event again)");
     }));
 
   test('a disabled webhook fails its pending rows; removal and pruning take attempts with them', () =>

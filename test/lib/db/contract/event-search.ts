@@ -43,7 +43,8 @@ export function eventSearchContract(open: OpenDb): void {
         return { ids: items.map((e) => e.id), more, last: items.at(-1)?.seq };
       };
       assert.deepEqual(await page(10, 1_000_000), { ids: [...ids].reverse(), more: false, last: made[0]!.event.seq });
-      assert.deepEqual((await page(4, 1_000_000)).more, true, 'a full page may have a next one');
+      assert.deepEqual((await page(4, 1_000_000)).more, false, 'a full page with nothing past it has no next one');
+      assert.deepEqual((await page(3, 1_000_000)).more, true, 'a full page with more past it');
       const first = await page(10, 1500);
       assert.deepEqual(first, { ids: [ids[3], ids[2]], more: true, last: made[2]!.event.seq });
       assert.deepEqual(await page(10, 1500, first.last), { ids: [ids[1]], more: true, last: made[1]!.event.seq }, 'the final payload counts');
@@ -129,21 +130,42 @@ export function eventSearchContract(open: OpenDb): void {
       const ids = (t: { items: Array<{ id: string }> }) => t.items.map((e) => e.id);
       const all = [...level1, ...level2, ...level3].map((r) => r.event.id);
 
-      const whole = await store.listEmitted(rootId, { levels: 5, limit: 100 });
+      const whole = await store.listEmitted(rootId, { levels: 5, limit: 100, maxBytes: 1_000_000 });
       assert.deepEqual(ids(whole), all);
       assert.equal(whole.truncated, false);
       assert.deepEqual(whole.items.map((e) => [e.causationId, e.depth]), [[rootId, 1], [rootId, 1], [level1[1]!.event.id, 2], [level2[0]!.event.id, 3]]);
 
-      const twoLevels = await store.listEmitted(rootId, { levels: 2, limit: 100 });
+      const twoLevels = await store.listEmitted(rootId, { levels: 2, limit: 100, maxBytes: 1_000_000 });
       assert.deepEqual(ids(twoLevels), all.slice(0, 3));
       assert.equal(twoLevels.truncated, true, 'a third level exists');
 
-      const three = await store.listEmitted(rootId, { levels: 5, limit: 3 });
+      const three = await store.listEmitted(rootId, { levels: 5, limit: 3, maxBytes: 1_000_000 });
       assert.deepEqual(ids(three), all.slice(0, 3));
       assert.equal(three.truncated, true);
-      const exact = await store.listEmitted(rootId, { levels: 5, limit: 4 });
+      const exact = await store.listEmitted(rootId, { levels: 5, limit: 4, maxBytes: 1_000_000 });
       assert.equal(exact.truncated, false, 'exactly limit events, none left');
 
-      assert.deepEqual(await store.listEmitted(level3[0]!.event.id, { levels: 5, limit: 10 }), { items: [], truncated: false });
+      assert.deepEqual(await store.listEmitted(level3[0]!.event.id, { levels: 5, limit: 10, maxBytes: 1_000_000 }), { items: [], truncated: false });
+    }));
+
+  test('the emitted tree also ends at its byte bound across levels (one event always fits), and says it was cut', () =>
+    withDb(open, async (db) => {
+      const store = createEventsStore(db);
+      const big = 'x'.repeat(1000);
+      const [root] = await store.insertGenerated([newEvent()]);
+      const rootId = root!.event.id;
+      const level1 = await store.insertGenerated([newEvent({ causationId: rootId, depth: 1, payload: { big } })]);
+      const level2 = await store.insertGenerated([
+        newEvent({ causationId: level1[0]!.event.id, depth: 2, payload: { n: 1 } }),
+        newEvent({ causationId: level1[0]!.event.id, depth: 2, payload: { big } }),
+      ]);
+      const ids = (t: { items: Array<{ id: string }> }) => t.items.map((e) => e.id);
+      const cut = await store.listEmitted(rootId, { levels: 5, limit: 100, maxBytes: 1500 });
+      assert.deepEqual(ids(cut), [level1[0]!.event.id, level2[0]!.event.id]);
+      assert.equal(cut.truncated, true);
+      const one = await store.listEmitted(rootId, { levels: 5, limit: 100, maxBytes: 10 });
+      assert.deepEqual(ids(one), [level1[0]!.event.id], 'one event past the bound still fits');
+      assert.equal(one.truncated, true);
+      assert.equal((await store.listEmitted(rootId, { levels: 5, limit: 100, maxBytes: 1_000_000 })).truncated, false);
     }));
 }

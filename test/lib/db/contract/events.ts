@@ -102,8 +102,14 @@ export function eventsStoreContract(open: OpenDb): void {
       const page1 = await store.list({ limit: 2 });
       const page2 = await store.list({ limit: 2, afterSeq: page1.at(-1)!.seq });
       assert.deepEqual([...page1, ...page2].map((e) => e.id), [...ids].reverse());
-      assert.deepEqual((await store.listAfterSeq(made[1]!.event.seq, ['a.x'], 10)).map((e) => e.id), [ids[2], ids[3]]);
-      assert.deepEqual((await store.listAfterSeq(0, undefined, 2)).map((e) => e.id), ids.slice(0, 2));
+      const after = async (seq: number, types: string[] | undefined, limit: number, maxBytes = 1_000_000) => {
+        const page = await store.listAfterSeq(seq, types, { limit, maxBytes });
+        return { ids: page.items.map((e) => e.id), more: page.more };
+      };
+      assert.deepEqual(await after(made[1]!.event.seq, ['a.x'], 10), { ids: [ids[2], ids[3]], more: false });
+      assert.deepEqual(await after(0, undefined, 2), { ids: ids.slice(0, 2), more: true });
+      assert.deepEqual(await after(0, undefined, 4), { ids, more: false }, 'a full page with nothing after it');
+      assert.deepEqual(await after(0, undefined, 10, 1), { ids: ids.slice(0, 1), more: true }, 'the byte bound cuts the replay page, one event always fits');
     }));
 
   test('pending events are listed in arrival order, counted and marked done; done ones are not owed', () =>

@@ -1,0 +1,48 @@
+// The one error middleware also owns JSON serialization: a body JSON.stringify refuses (a BigInt,
+// a cycle) is an INTERNAL error there, logged with the request id and answered with the usual
+// JSON error shape, not koa's bare text 500 after the middleware has returned.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import Router from '@koa/router';
+import { createApp } from '../../../lib/api/app.ts';
+import { createLogger } from '../../../lib/log.ts';
+import { createLogSink } from '../../helpers/log-sink.ts';
+
+test('a body that cannot be serialized is a logged JSON 500 with the request id; others are JSON as before', async (t) => {
+  const sink = createLogSink();
+  const log = createLogger({ level: 'info', pretty: false, destination: sink.stream });
+  const router = new Router();
+  const cycle: Record<string, unknown> = { name: 'loop' };
+  cycle.self = cycle;
+  router.get('/big-int', (ctx) => void (ctx.body = { n: 1n }));
+  router.get('/cycle', (ctx) => void (ctx.body = cycle));
+  router.get('/fine', (ctx) => void (ctx.body = { items: [1, 'two'] }));
+  router.get('/text', (ctx) => void (ctx.body = 'plain'));
+  const app = createApp({ log, authenticate: (_ctx, next) => next(), publicRouters: [router], routers: [] });
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  for (const path of ['/big-int', '/cycle']) {
+    const res = await fetch(url + path, { headers: { 'x-request-id': `req-${path.slice(1)}` } });
+    assert.equal(res.status, 500);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await res.json()) as { error: { code: string; requestId: string } };
+    assert.deepEqual([body.error.code, body.error.requestId], ['INTERNAL', `req-${path.slice(1)}`]);
+    const logged = sink.lines().find((l) => l.requestId === `req-${path.slice(1)}` && l.msg === 'request failed');
+    assert.ok(logged, `logged with the request id: ${sink.text()}`);
+    assert.equal(logged.level, 50, 'at error level');
+  }
+  const fine = await fetch(`${url}/fine`);
+  assert.equal(fine.status, 200);
+  assert.match(fine.headers.get('content-type') ?? '', /application\/json/);
+  assert.deepEqual(await fine.json(), { items: [1, 'two'] });
+  const head = await fetch(`${url}/fine`, { method: 'HEAD' });
+  assert.equal(head.headers.get('content-length'), String(JSON.stringify({ items: [1, 'two'] }).length));
+  const text = await fetch(`${url}/text`);
+  assert.deepEqual([text.headers.get('content-type'), await text.text()], ['text/plain; charset=utf-8', 'plain']);
+});
