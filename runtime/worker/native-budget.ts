@@ -8,7 +8,7 @@ import type { CallSlot } from '../capabilities/call.ts';
 
 const MIB = 1024 * 1024;
 /** Below this nothing is checked: no heap is that close to its limit and still running. */
-const ALWAYS_FITS = 256 * 1024;
+export const ALWAYS_FITS = 256 * 1024;
 /** The share of the worker's heap limit one native call may take. */
 const HEAP_SHARE = 4;
 
@@ -22,11 +22,17 @@ function mib(bytes: number): string {
   return `${(bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0)} MiB`;
 }
 
+/** Whether native code may allocate `bytes` now (cheap below ALWAYS_FITS: no heap statistics read). */
+export function nativeFits(bytes: number): boolean {
+  if (bytes <= ALWAYS_FITS) return true;
+  const { budget, free } = nativeBudget();
+  return bytes <= budget && bytes <= free;
+}
+
 /** The refusal a hook sees: catchable, like V8's own "Invalid string length". */
 export function overBudgetError(call: CallSlot, what: string, input: string, bytes: number): Error | undefined {
-  if (bytes <= ALWAYS_FITS) return undefined;
+  if (nativeFits(bytes)) return undefined;
   const { budget, free } = nativeBudget();
-  if (bytes <= budget && bytes <= free) return undefined;
   const profile = call.current?.profile ?? 'of this worker';
   const bound = bytes > budget
     ? `over the ${mib(budget)} one call may allocate in limit profile "${profile}" (a quarter of runtime.profiles.${profile}.heap)`
