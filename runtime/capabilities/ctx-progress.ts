@@ -6,7 +6,7 @@ import type { CapabilityDeps, ProgressBuffer } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { findTooDeep } from '../worker/json-depth.ts';
 import { stringifyWithin, TOO_LONG } from '../worker/bounded-json.ts';
-import { nativeFits } from '../worker/native-budget.ts';
+import { nativeFits } from '../worker/heap-budget.ts';
 import type { ProgressItem } from '../protocol.ts';
 import { parseRedacted, type Redactor } from '../worker/redact.ts';
 

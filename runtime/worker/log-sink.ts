@@ -6,7 +6,7 @@ import { createLogBudget, describeDropped, type LogLimits } from './log-budget.t
 import type { LogLine } from '../protocol.ts';
 import type { Redactor } from './redact.ts';
 import { countingReplacer } from './bounded-json.ts';
-import { nativeFits } from './native-budget.ts';
+import { nativeFits } from './heap-budget.ts';
 
 export type LogLevel = LogLine['level'];
 

@@ -5,7 +5,8 @@
 import { types } from 'node:util';
 import type { CallSlot } from '../capabilities/call.ts';
 import { hookError } from '../capabilities/capability-errors.ts';
-import { ALWAYS_FITS, overBudgetError } from './native-budget.ts';
+import { ALWAYS_FITS } from './heap-budget.ts';
+import { overBudgetError } from './native-budget.ts';
 
 // Rough V8 sizes: an object or array header, and one property, element or collection entry.
 const OBJECT_BYTES = 64;
