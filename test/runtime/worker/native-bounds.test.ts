@@ -58,7 +58,7 @@ describe('a web-standard global handed a huge input ends that call, not the sand
   });
 
   for (const [kind, size] of VECTORS) {
-    it(`${kind} of ${size} is refused in the hook while another call completes`, async () => {
+    it(`${kind} of ${size} ends that call alone while another call completes`, async () => {
       const { hostPid, hostStarts } = sandbox.stats();
       const grants = { net: { allow: [`127.0.0.1:${server.port}`, '127.0.0.1:1'], maxResponseBytes: 1024 }, emit: { types: ['test.emitted'] }, progress: true };
       const waiting = sandbox.run(taskFor(fetcher, { hookId: 'waiting', grants, payload: { url: `http://127.0.0.1:${server.port}/hold` }, timeoutMs: 60_000 }));
