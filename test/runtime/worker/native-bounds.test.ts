@@ -19,6 +19,7 @@ const CAPABILITIES: Record<string, Expected> = {
   'ctx.progress': { status: 'error', message: /^ctx\.progress: message is 200000000 characters/ },
   'ctx.progress data': { status: 'error', message: /^ctx\.progress: data is over 4096 bytes as JSON/ },
   'ctx.fetch': BOUNDED('ctx.fetch body'),
+  'ctx.apps': { status: 'error', message: /^ctx\.apps\.radarr\.post: the body is over the 1024-byte limit/ },
   result: { status: 'invalid-result', message: /^the hook's result cannot be sent: serialize: .* over the .* limit profile "default"/ },
 };
 
@@ -60,7 +61,8 @@ describe('a web-standard global handed a huge input ends that call, not the sand
   for (const [kind, size] of VECTORS) {
     it(`${kind} of ${size} ends that call alone while another call completes`, async () => {
       const { hostPid, hostStarts } = sandbox.stats();
-      const grants = { net: { allow: [`127.0.0.1:${server.port}`, '127.0.0.1:1'], maxResponseBytes: 1024 }, emit: { types: ['test.emitted'] }, progress: true };
+      const grants = { net: { allow: [`127.0.0.1:${server.port}`, '127.0.0.1:1'], maxResponseBytes: 1024 }, emit: { types: ['test.emitted'] }, progress: true,
+        apps: { names: ['radarr'], maxResponseBytes: 1024, endpoints: { radarr: { problem: 'not configured in this test' } } } };
       const waiting = sandbox.run(taskFor(fetcher, { hookId: 'waiting', grants, payload: { url: `http://127.0.0.1:${server.port}/hold` }, timeoutMs: 60_000 }));
       while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       const outcome = await sandbox.run(taskFor(bombs, { hookId: 'bombs', grants, payload: { kind, size }, timeoutMs: 60_000 }));
