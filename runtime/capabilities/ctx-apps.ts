@@ -5,6 +5,8 @@
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CallSlot, CallState, CapabilityDeps } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
+import { boundedString } from '../worker/bounded-text.ts';
+import { stringifyWithin, TOO_LONG } from '../worker/bounded-json.ts';
 import type { AppReply, AppRequest } from '../protocol.ts';
 
 /** The largest part of an error answer's body quoted in the error's message. */
@@ -101,12 +103,13 @@ function createClient(call: CallSlot, app: string, maxBodyBytes: number): HookAp
     checkExternalMemory(call, 'ctx.apps');
     const client = portClientOf(current);
     if (!client) throw hookError(Error, `${what}: this run has no channel to the apps`);
-    const request: AppRequest = { id: client.nextId++, app, method, path: typeof path === 'string' ? path : String(path) };
+    const request: AppRequest = { id: client.nextId++, app, method, path: boundedString(call, what, path) };
     if (body !== undefined) {
       let text: string | undefined;
       try {
-        text = JSON.stringify(body);
+        text = stringifyWithin(body, maxBodyBytes);
       } catch (err) {
+        if (err === TOO_LONG) throw hookError(RangeError, `${what}: the body is over the ${maxBodyBytes}-byte limit (runtime.maxFetchResponse)`);
         throw hookError(TypeError, `${what}: the body must be JSON data (${err instanceof Error ? err.message : String(err)})`);
       }
       if (text === undefined) throw hookError(TypeError, `${what}: the body must be JSON data`);

@@ -6,6 +6,7 @@ import type { CapabilityDeps } from './call.ts';
 import { parseRedacted } from '../worker/redact.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { findTooDeep } from '../worker/json-depth.ts';
+import { stringifyWithin, TOO_LONG } from '../worker/bounded-json.ts';
 
 /** Events one call may emit; one more is a RangeError in the hook. */
 export const MAX_EMITS_PER_CALL = 100;
@@ -52,15 +53,17 @@ export function buildEmit(deps: CapabilityDeps): HookEmit | undefined {
     }
     const emitted = (current.emitted ??= []);
     if (emitted.length >= MAX_EMITS_PER_CALL) throw hookError(RangeError, `ctx.emit: at most ${MAX_EMITS_PER_CALL} events per call`);
+    const tooLarge = () => hookError(RangeError, `ctx.emit: the payload of "${type}" is over ${MAX_EMIT_PAYLOAD_BYTES} bytes as JSON`);
     let json: string | undefined;
     try {
-      json = JSON.stringify(payload === undefined ? null : payload);
+      json = stringifyWithin(payload === undefined ? null : payload, MAX_EMIT_PAYLOAD_BYTES);
     } catch (err) {
+      if (err === TOO_LONG) throw tooLarge();
       throw hookError(TypeError, `ctx.emit: the payload of "${type}" must be JSON data: ${err instanceof Error ? err.message : 'it could not be serialized'}`);
     }
     if (json === undefined) throw hookError(TypeError, `ctx.emit: the payload of "${type}" must be JSON data (not a function or symbol)`);
     if (json.length > MAX_EMIT_PAYLOAD_BYTES || Buffer.byteLength(json, 'utf8') > MAX_EMIT_PAYLOAD_BYTES) {
-      throw hookError(RangeError, `ctx.emit: the payload of "${type}" is over ${MAX_EMIT_PAYLOAD_BYTES} bytes as JSON`);
+      throw tooLarge();
     }
     // A granted secret never reaches a stored event or a webhook.
     const parsed: unknown = parseRedacted(json, deps.redact);

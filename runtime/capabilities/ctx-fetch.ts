@@ -6,6 +6,8 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { callEndedError, denyCapability, hookError } from './capability-errors.ts';
 import type { CapabilityDeps, CallSlot } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
+import { boundedString } from '../worker/bounded-text.ts';
+import { hrefOf, searchParamsText } from '../worker/bounded-url.ts';
 import { parseNetAllowlist } from './net-allowlist.ts';
 import { createNetFetch, NetFetchError, type NetRequest, type NetResponse } from './net-fetch.ts';
 
@@ -101,15 +103,17 @@ function readHeaders(raw: unknown): Array<[string, string]> {
   return out;
 }
 
-function readBody(raw: unknown, headers: Array<[string, string]>): Uint8Array | undefined {
+// Strings are checked against the native budget before Buffer.from copies them (native-budget.ts).
+function readBody(call: CallSlot, raw: unknown, headers: Array<[string, string]>): Uint8Array | undefined {
   if (raw === undefined || raw === null) return undefined;
   let type: string | undefined;
   let bytes: Uint8Array;
+  const form = typeof raw === 'object' ? searchParamsText(raw) : undefined;
   if (typeof raw === 'string') {
-    bytes = Buffer.from(raw, 'utf8');
+    bytes = Buffer.from(boundedString(call, 'ctx.fetch body', raw), 'utf8');
     type = 'text/plain;charset=UTF-8';
-  } else if (raw instanceof URLSearchParams) {
-    bytes = Buffer.from(raw.toString(), 'utf8');
+  } else if (form !== undefined) {
+    bytes = Buffer.from(boundedString(call, 'ctx.fetch body', form), 'utf8');
     type = 'application/x-www-form-urlencoded;charset=UTF-8';
   } else if (raw instanceof ArrayBuffer) {
     bytes = new Uint8Array(raw.slice(0));
@@ -123,11 +127,9 @@ function readBody(raw: unknown, headers: Array<[string, string]>): Uint8Array | 
 }
 
 /** The hook's (url, init) -> a request; every hook value is read once, here. */
-function readRequest(input: unknown, init: unknown): NetRequest {
-  let href: string;
-  if (typeof input === 'string') href = input;
-  else if (input instanceof URL) href = input.href;
-  else throw invalid('the URL must be a string or a URL');
+function readRequest(call: CallSlot, input: unknown, init: unknown): NetRequest {
+  const href = typeof input === 'string' ? boundedString(call, 'ctx.fetch', input) : hrefOf(input);
+  if (href === undefined) throw invalid('the URL must be a string or a URL');
   let url: URL;
   try {
     url = new URL(href);
@@ -141,7 +143,7 @@ function readRequest(input: unknown, init: unknown): NetRequest {
   if (FORBIDDEN_METHODS.has(method.toUpperCase())) throw invalid(`method ${method} is not allowed`);
   if (redirect !== 'follow' && redirect !== 'manual' && redirect !== 'error') throw invalid('redirect must be "follow", "manual" or "error"');
   const headers = readHeaders(rawHeaders);
-  const body = readBody(rawBody, headers);
+  const body = readBody(call, rawBody, headers);
   if (body && (method === 'GET' || method === 'HEAD')) throw invalid(`a ${method} request cannot have a body`);
   headers.push(['accept-encoding', 'identity']);
   if (!headers.some(([name]) => name === 'user-agent')) headers.push(['user-agent', 'hookd']);
@@ -206,7 +208,7 @@ export function buildFetch(deps: CapabilityDeps): HookFetch | undefined {
     const current = call.current;
     if (!current) throw callEndedError('ctx.fetch');
     checkExternalMemory(call, 'ctx.fetch');
-    const request = readRequest(input, init);
+    const request = readRequest(call, input, init);
     let response: NetResponse;
     try {
       response = await netFetch(request, current.signal());

@@ -5,6 +5,8 @@ import { hookError } from './capability-errors.ts';
 import type { CapabilityDeps, ProgressBuffer } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { findTooDeep } from '../worker/json-depth.ts';
+import { stringifyWithin, TOO_LONG } from '../worker/bounded-json.ts';
+import { nativeFits } from '../worker/heap-budget.ts';
 import type { ProgressItem } from '../protocol.ts';
 import { parseRedacted, type Redactor } from '../worker/redact.ts';
 
@@ -89,13 +91,16 @@ export function toProgressItem(update: unknown, at: string, redact?: Redactor, m
   }
   if (message !== undefined) {
     if (typeof message !== 'string') throw invalid('message must be a string');
+    // Truncating flattens the whole string first: one too large for that is refused untouched.
+    if (!nativeFits(message.length * 2)) throw invalid(`message is ${message.length} characters; keep it under ${MAX_MESSAGE_BYTES} bytes`);
     item.message = truncateUtf8(redact ? redact.text(message) : message, MAX_MESSAGE_BYTES);
   }
   if (data !== undefined) {
     let json: string | undefined;
     try {
-      json = JSON.stringify(data);
+      json = stringifyWithin(data, MAX_DATA_BYTES);
     } catch (err) {
+      if (err === TOO_LONG) throw invalid(`data is over ${MAX_DATA_BYTES} bytes as JSON; send a summary and keep details in the result`);
       throw invalid(`data must be JSON data: ${err instanceof Error ? err.message : 'it could not be serialized'}`);
     }
     if (json === undefined) throw invalid('data must be JSON data (not a function or symbol)');

@@ -1,7 +1,11 @@
 // The globals a hook's Compartment gets on top of the JavaScript intrinsics: a console bound
-// to the current call's log, web-standard helpers that carry no authority, and working
+// to the current call's log, web-standard helpers that carry no authority (bounded: each refuses
+// an input its native code could not allocate for, see native-budget.ts), and working
 // Date.now()/Math.random(). Worker-only (needs lockdown()'s `harden`).
 import type { CallSlot } from '../capabilities/call.ts';
+import { createBoundedText } from './bounded-text.ts';
+import { createBoundedUrl } from './bounded-url.ts';
+import { createStructuredClone } from './structured-clone.ts';
 import { checkExternalMemory } from './external-memory.ts';
 import type { LogLevel } from './log-sink.ts';
 
@@ -36,18 +40,18 @@ function sharedGlobals(): Record<string, unknown> {
     // The start compartment's Date and Math: SES makes the shared ones throw on now()/random().
     Date: globalThis.Date,
     Math: globalThis.Math,
-    URL: globalThis.URL,
-    URLSearchParams: globalThis.URLSearchParams,
-    TextEncoder: globalThis.TextEncoder,
-    TextDecoder: globalThis.TextDecoder,
-    atob: globalThis.atob,
-    btoa: globalThis.btoa,
-    structuredClone: globalThis.structuredClone,
   });
   return shared;
 }
 
-/** Endowments for one hook's Compartment. */
+/**
+ * Endowments for one hook's Compartment. The bounded helpers are this compartment's own (their
+ * refusals name the running call's limit profile), hardened like the rest.
+ */
 export function createHookGlobals(call: CallSlot): Record<string, unknown> {
-  return { ...sharedGlobals(), console: createHookConsole(call) };
+  return {
+    ...sharedGlobals(),
+    ...harden({ ...createBoundedText(call), ...createBoundedUrl(call), structuredClone: createStructuredClone(call) }),
+    console: createHookConsole(call),
+  };
 }

@@ -7,11 +7,15 @@ import { mayHoldSecret, type Redactor } from './redact.ts';
 
 export type EncodedResult = { ok: true; bytes: Uint8Array } | { ok: false; error: OutcomeError };
 
-/** v8-serializes `value`; refuses what cannot be cloned or is over `maxBytes`. */
-export function encodeResult(value: unknown, maxBytes: number, describe: (thrown: unknown) => OutcomeError): EncodedResult {
+/**
+ * v8-serializes `value`; refuses what cannot be cloned or is over `maxBytes`. `snapshot` first
+ * copies a hook's value to plain data in JavaScript, refusing one too large for serialize()'s
+ * native code (a 200 MB string there aborts the sandbox host; see structured-clone.ts).
+ */
+export function encodeResult(value: unknown, maxBytes: number, describe: (thrown: unknown) => OutcomeError, snapshot?: (value: unknown) => unknown): EncodedResult {
   let bytes: Buffer;
   try {
-    bytes = serialize(value);
+    bytes = serialize(snapshot ? snapshot(value) : value);
   } catch (thrown) {
     const cause = describe(thrown);
     return {

@@ -5,6 +5,8 @@
 import { createLogBudget, describeDropped, type LogLimits } from './log-budget.ts';
 import type { LogLine } from '../protocol.ts';
 import type { Redactor } from './redact.ts';
+import { countingReplacer } from './bounded-json.ts';
+import { nativeFits } from './heap-budget.ts';
 
 export type LogLevel = LogLine['level'];
 
@@ -20,6 +22,9 @@ export interface LogSink {
 // instead of costing the call its whole deadline.
 const MAX_VISITS = 5_000;
 const TOO_LARGE = Symbol('too large');
+// And at most this many characters of strings and keys: JSON.stringify builds its text inside
+// V8, where a worker at its heap limit aborts the whole sandbox host (native-budget.ts).
+const MAX_FORMATTED_CHARS = 1024 * 1024;
 
 function describeFunction(fn: Function): string {
   try {
@@ -39,6 +44,15 @@ function withRedactedKeys(value: object, redact: Redactor): object {
   return copy;
 }
 
+// Redacting or joining a string flattens it in native code: one too large for that is not read.
+function loggable(text: string): string {
+  return nativeFits(text.length * 2) ? text : `[a string of ${text.length} characters, too large to log]`;
+}
+
+function errorLine(error: Error): string {
+  return `${loggable(String(error.name))}: ${loggable(String(error.message))}`;
+}
+
 function jsonReplacer(redact: Redactor | undefined): (key: string, value: unknown) => unknown {
   const seen = new WeakSet<object>();
   let visits = 0;
@@ -55,7 +69,7 @@ function jsonReplacer(redact: Redactor | undefined): (key: string, value: unknow
         if (value === null) return null;
         if (seen.has(value)) return '[Circular]';
         seen.add(value);
-        if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
+        if (value instanceof Error) return errorLine(value);
         return redact && !Array.isArray(value) ? withRedactedKeys(value, redact) : value;
       default: return value;
     }
@@ -69,7 +83,10 @@ function jsonReplacer(redact: Redactor | undefined): (key: string, value: unknow
 export function formatLogValue(value: unknown, redact?: Redactor): string {
   try {
     switch (typeof value) {
-      case 'string': return redact ? redact.text(value) : value;
+      case 'string': {
+        const text = loggable(value);
+        return redact && text === value ? redact.text(value) : text;
+      }
       case 'number': case 'boolean': case 'undefined': return String(value);
       case 'bigint': return `${value}n`;
       case 'symbol': return value.toString();
@@ -77,8 +94,8 @@ export function formatLogValue(value: unknown, redact?: Redactor): string {
       default: break;
     }
     if (value === null) return 'null';
-    if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
-    const json: unknown = JSON.stringify(value, jsonReplacer(redact));
+    if (value instanceof Error) return errorLine(value);
+    const json: unknown = JSON.stringify(value, countingReplacer(MAX_FORMATTED_CHARS, TOO_LARGE, jsonReplacer(redact)));
     return typeof json === 'string' ? json : '[unformattable]';
   } catch (err) {
     return err === TOO_LARGE ? '[object too large to log]' : '[unformattable]';

@@ -10,6 +10,7 @@ import { isAllocationFailure, toPlainError, type HookLocation } from './hook-err
 import { createInstanceCache, type HookInstance } from './hook-instances.ts';
 import { encodeResult, redactResult, type EncodedResult } from './hook-result.ts';
 import { createLogSink } from './log-sink.ts';
+import { cloneWithin } from './structured-clone.ts';
 import type { HookEvent, HookGrants, OutcomeError, SandboxEvent, WorkerEventMessage, WorkerReplaceMessage, WorkerReply, WorkerTask } from '../protocol.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 
@@ -149,7 +150,8 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     // The event arrived as a fresh structured clone: hardening it cannot affect anyone else.
     const event = harden(task.event) as HookEvent;
     const value: unknown = await Reflect.apply(instance.fn, undefined, [event, contextFor(instance, task, policy)]);
-    let encoded: EncodedResult = encodeResult(value, task.maxResultBytes, (thrown) => toPlainError(thrown, where));
+    const snapshot = (result: unknown) => cloneWithin(result, { call: instance.call, what: 'serialize', chargeStrings: true });
+    let encoded: EncodedResult = encodeResult(value, task.maxResultBytes, (thrown) => toPlainError(thrown, where), snapshot);
     if (encoded.ok && policy.redact) encoded = redactResult(encoded.bytes, task.maxResultBytes, policy.redact);
     reply = encoded.ok
       ? { status: 'ok', valueBytes: encoded.bytes }
