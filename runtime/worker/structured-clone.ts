@@ -15,6 +15,7 @@ const ERROR_NAMES = new Set(['Error', 'EvalError', 'RangeError', 'ReferenceError
 const ERROR_CLASSES: Record<string, ErrorConstructor> = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 const nativeClone = globalThis.structuredClone;
 const hasOwn = Object.hasOwn;
+const INHERITED_NAMES = new Set<string>(Object.getOwnPropertyNames(Object.prototype));
 // The intrinsics' own methods and getters: a subclass or an own property cannot lie to them.
 const uncurry = (fn: Function) => (self: unknown, ...args: unknown[]): any => Reflect.apply(fn, self, args);
 const getter = (proto: object, name: string) => uncurry(Object.getOwnPropertyDescriptor(proto, name)!.get!);
@@ -65,12 +66,20 @@ export interface CloneOptions {
   keep?: ReadonlySet<unknown>;
   /** Count strings too (2 bytes a character): for a copy that native code will serialize next. */
   chargeStrings?: boolean;
+  /**
+   * Objects and arrays nested deeper than this are copied empty: for a copy that is refused
+   * anyway when it is that deep (a result past events.maxDepth), so that the walk's recursion
+   * cannot overflow the worker's stack first and hide the depth refusal behind a RangeError.
+   */
+  maxDepth?: number;
 }
 
 /** One clone: its memory map (cycles, shared references) and what it has cost so far. */
 class Cloner {
   readonly memory = new Map<object, unknown>();
   bytes = 0;
+  /** Objects and arrays being copied around the current value. */
+  depth = 0;
   /** Below this many bytes the budget is not looked at again (reading it costs ~0.6 us). */
   checkedUpTo = 0;
   readonly options: CloneOptions;
@@ -120,22 +129,35 @@ class Cloner {
 
   // Own enumerable string keys, read with [[Get]] (getters run, as in the spec), checked again
   // before each read: a getter may delete a later property.
+  // Object.prototype's names ("__proto__", "constructor", "toString"...) are defined, not
+  // assigned: "__proto__" would set the copy's prototype and drop the key, and the others,
+  // frozen by lockdown(), would throw (the override mistake). JSON.parse makes each an ordinary
+  // own key, and so must the copy.
   copyProperties(from: object, to: object): object {
+    if (this.depth >= (this.options.maxDepth ?? Infinity)) return to;
     const keys = Object.keys(from);
     this.charge(keys.length * ENTRY_BYTES);
+    this.depth++;
     for (const key of keys) {
-      if (hasOwn(from, key)) (to as Record<string, unknown>)[key] = this.clone((from as Record<string, unknown>)[key]);
+      if (!hasOwn(from, key)) continue;
+      const copy = this.clone((from as Record<string, unknown>)[key]);
+      if (INHERITED_NAMES.has(key)) Object.defineProperty(to, key, { value: copy, writable: true, enumerable: true, configurable: true });
+      else (to as Record<string, unknown>)[key] = copy;
     }
+    this.depth--;
     return to;
   }
 
   // Indices only, holes kept: Object.keys of a big array would allocate a string per index.
   // (Named properties on an array are not copied, unlike the spec.)
   cloneArray(array: unknown[]): unknown {
+    if (this.depth >= (this.options.maxDepth ?? Infinity)) return this.remember(array, []);
     const length = array.length;
     this.charge(length * ENTRY_BYTES); // before any copying: a huge array is refused at once
     const copy = this.remember(array, new Array(length));
+    this.depth++;
     for (let i = 0; i < length; i++) if (hasOwn(array, i)) copy[i] = this.clone(array[i]);
+    this.depth--;
     return copy;
   }
 

@@ -25,6 +25,9 @@ lockdown({
 process.on('unhandledRejection', () => {});
 
 const MAX_INSTANCES = 64;
+// A result's copy keeps objects down to one level past events.maxDepth's largest setting (1000):
+// a deeper result is refused by the daemon's depth check all the same, with the same pointer.
+const RESULT_COPY_DEPTH = 1001;
 const instances = createInstanceCache({ maxEntries: MAX_INSTANCES });
 
 /** One set of grants as the worker uses it: hardened once, with its redactor. */
@@ -150,7 +153,7 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
     // The event arrived as a fresh structured clone: hardening it cannot affect anyone else.
     const event = harden(task.event) as HookEvent;
     const value: unknown = await Reflect.apply(instance.fn, undefined, [event, contextFor(instance, task, policy)]);
-    const snapshot = (result: unknown) => cloneWithin(result, { call: instance.call, what: 'serialize', chargeStrings: true });
+    const snapshot = (result: unknown) => cloneWithin(result, { call: instance.call, what: 'serialize', chargeStrings: true, maxDepth: RESULT_COPY_DEPTH });
     let encoded: EncodedResult = encodeResult(value, task.maxResultBytes, (thrown) => toPlainError(thrown, where), snapshot);
     if (encoded.ok && policy.redact) encoded = redactResult(encoded.bytes, task.maxResultBytes, policy.redact);
     reply = encoded.ok
