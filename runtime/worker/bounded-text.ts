@@ -2,14 +2,12 @@
 // size against the native budget (native-budget.ts), made before native code allocates.
 // Classes that hold the native object, not subclasses: a subclass would hand a hook the
 // unbounded parent through Object.getPrototypeOf. Worker-only.
-import { types } from 'node:util';
+import { TextDecoder as NativeDecoder, TextEncoder as NativeEncoder, types } from 'node:util';
 import type { CallSlot } from '../capabilities/call.ts';
 import { assertNativeFits } from './native-budget.ts';
 
 /** Worst case per character: UTF-8 takes up to 3 bytes, and native code first flattens the string. */
 export const BYTES_PER_CHAR = 3;
-const NativeEncoder = globalThis.TextEncoder;
-const NativeDecoder = globalThis.TextDecoder;
 const nativeAtob = globalThis.atob;
 const nativeBtoa = globalThis.btoa;
 const lengthGetter = (proto: object, name: string) => Object.getOwnPropertyDescriptor(proto, name)!.get!;

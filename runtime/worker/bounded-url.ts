@@ -2,12 +2,12 @@
 // the native URL parser (constructor, setters, a URL's linked searchParams) checked against
 // the native budget first. Holding, not subclassing: a subclass would hand a hook the
 // unbounded parent through Object.getPrototypeOf. Worker-only.
+// node:url's classes are the globals themselves (the same objects), typed without DOM's lib.
+import { URL as NativeURL, URLSearchParams as NativeParams } from 'node:url';
 import type { CallSlot } from '../capabilities/call.ts';
 import { assertNativeFits } from './native-budget.ts';
 import { boundedString, BYTES_PER_CHAR } from './bounded-text.ts';
 
-const NativeURL = globalThis.URL;
-const NativeParams = globalThis.URLSearchParams;
 type NativeURLObject = InstanceType<typeof NativeURL>;
 type NativeParamsObject = InstanceType<typeof NativeParams>;
 const URL_PARTS = ['href', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash'] as const;
