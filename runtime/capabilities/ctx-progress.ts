@@ -6,7 +6,7 @@ import type { CapabilityDeps, ProgressBuffer } from './call.ts';
 import { checkExternalMemory } from '../worker/external-memory.ts';
 import { findTooDeep } from '../worker/json-depth.ts';
 import { stringifyWithin, TOO_LONG } from '../worker/bounded-json.ts';
-import { nativeFits } from '../worker/heap-budget.ts';
+import { stringFits } from '../worker/heap-budget.ts';
 import type { ProgressItem } from '../protocol.ts';
 import { parseRedacted, type Redactor } from '../worker/redact.ts';
 
@@ -92,7 +92,7 @@ export function toProgressItem(update: unknown, at: string, redact?: Redactor, m
   if (message !== undefined) {
     if (typeof message !== 'string') throw invalid('message must be a string');
     // Truncating flattens the whole string first: one too large for that is refused untouched.
-    if (!nativeFits(message.length * 2)) throw invalid(`message is ${message.length} characters; keep it under ${MAX_MESSAGE_BYTES} bytes`);
+    if (!stringFits(message.length)) throw invalid(`message is ${message.length} characters; keep it under ${MAX_MESSAGE_BYTES} bytes`);
     item.message = truncateUtf8(redact ? redact.text(message) : message, MAX_MESSAGE_BYTES);
   }
   if (data !== undefined) {

@@ -5,6 +5,7 @@
 import { TextDecoder as NativeDecoder, TextEncoder as NativeEncoder, types } from 'node:util';
 import type { CallSlot } from '../capabilities/call.ts';
 import { assertNativeFits } from './native-budget.ts';
+import { STRING_BYTES_PER_CHAR } from './heap-budget.ts';
 
 /** Worst case per character: UTF-8 takes up to 3 bytes, and native code first flattens the string. */
 export const BYTES_PER_CHAR = 3;
@@ -64,7 +65,7 @@ export function createBoundedText(call: CallSlot) {
     // A byte can become a UTF-16 code unit: 2 bytes of string per input byte.
     decode(input?: unknown, options?: { stream?: boolean }): string {
       const bytes = byteLengthOf(input);
-      assertNativeFits(call, 'TextDecoder.decode', `a buffer of ${bytes} bytes`, bytes * 2);
+      assertNativeFits(call, 'TextDecoder.decode', `a buffer of ${bytes} bytes`, bytes * STRING_BYTES_PER_CHAR);
       return this.#native.decode(input as ArrayBuffer, options);
     }
   }

@@ -7,6 +7,8 @@ import { getHeapStatistics } from 'node:v8';
 export const MIB = 1024 * 1024;
 /** Below this nothing is checked: no heap is that close to its limit and still running. */
 export const ALWAYS_FITS = 256 * 1024;
+/** What a string of n characters may take once native code flattens it (two-byte strings). */
+export const STRING_BYTES_PER_CHAR = 2;
 /** The share of the worker's heap limit one native call may take. */
 const HEAP_SHARE = 4;
 
@@ -21,4 +23,9 @@ export function nativeFits(bytes: number): boolean {
   if (bytes <= ALWAYS_FITS) return true;
   const { budget, free } = nativeBudget();
   return bytes <= budget && bytes <= free;
+}
+
+/** Whether native code may flatten (read, copy, redact) a string of `length` characters now. */
+export function stringFits(length: number): boolean {
+  return nativeFits(length * STRING_BYTES_PER_CHAR);
 }

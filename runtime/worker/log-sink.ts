@@ -6,7 +6,7 @@ import { createLogBudget, describeDropped, type LogLimits } from './log-budget.t
 import type { LogLine } from '../protocol.ts';
 import type { Redactor } from './redact.ts';
 import { countingReplacer } from './bounded-json.ts';
-import { nativeFits } from './heap-budget.ts';
+import { stringFits } from './heap-budget.ts';
 
 export type LogLevel = LogLine['level'];
 
@@ -46,7 +46,7 @@ function withRedactedKeys(value: object, redact: Redactor): object {
 
 // Redacting or joining a string flattens it in native code: one too large for that is not read.
 function loggable(text: string): string {
-  return nativeFits(text.length * 2) ? text : `[a string of ${text.length} characters, too large to log]`;
+  return stringFits(text.length) ? text : `[a string of ${text.length} characters, too large to log]`;
 }
 
 function errorLine(error: Error): string {

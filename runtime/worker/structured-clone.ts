@@ -5,7 +5,7 @@
 import { types } from 'node:util';
 import type { CallSlot } from '../capabilities/call.ts';
 import { hookError } from '../capabilities/capability-errors.ts';
-import { ALWAYS_FITS } from './heap-budget.ts';
+import { ALWAYS_FITS, STRING_BYTES_PER_CHAR } from './heap-budget.ts';
 import { overBudgetError } from './native-budget.ts';
 
 // Rough V8 sizes: an object or array header, and one property, element or collection entry.
@@ -97,7 +97,7 @@ class Cloner {
   }
 
   clone(value: unknown): unknown {
-    if (typeof value === 'string' && this.options.chargeStrings) this.charge(value.length * 2);
+    if (typeof value === 'string' && this.options.chargeStrings) this.charge(value.length * STRING_BYTES_PER_CHAR);
     if (typeof value === 'symbol') throw dataCloneError(String(value));
     if (typeof value === 'function') throw dataCloneError(`function ${value.name || '(anonymous)'}`);
     if (typeof value !== 'object' || value === null) return value;
