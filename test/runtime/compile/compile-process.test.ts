@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { currentSnapshotMeta, openCompileProcess } from '../../../runtime/client/compile-process.ts';
+import { compileProcessEnv, currentSnapshotMeta, openCompileProcess } from '../../../runtime/client/compile-process.ts';
 // @ts-expect-error: plain JavaScript without declarations; the worker thread's handlers themselves.
 import compileHookSource, { analyzeHook } from '../../../runtime/compile/compile-worker.mjs';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
@@ -62,6 +62,21 @@ describe('the compile process from the build\'s snapshot', { skip: existsSync(BU
     }
   });
 
+  it('starts under a NODE_OPTIONS whose V8 flags differ from the blob\'s (it is not passed on)', async () => {
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = '--expose-gc';
+    const proc = openCompileProcess(BUILT)!;
+    try {
+      assert.equal(await proc.ready(), true);
+      const [filename, source] = SOURCES[0]!;
+      assert.deepEqual(await proc.run({ source, filename }, 'analyzeHook', AbortSignal.timeout(60_000)), analyzeHook({ source, filename }));
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+      await proc.close();
+    }
+  });
+
   it('is not opened for a blob without its JSON, or built by another Node or with other flags', () => {
     assert.equal(openCompileProcess({ blob: BUILT.blob, meta: join(temp.dir, 'missing.json') }), undefined);
     assert.equal(openCompileProcess(undefined), undefined);
@@ -84,5 +99,13 @@ describe('the compile process from the build\'s snapshot', { skip: existsSync(BU
     } finally {
       await proc.close();
     }
+  });
+});
+
+describe('the compile process\'s environment', () => {
+  it('is the parent\'s without NODE_EXTRA_CA_CERTS and NODE_OPTIONS', () => {
+    const env = { PATH: '/usr/bin', HOME: '/home/u', NODE_EXTRA_CA_CERTS: '/etc/ssl/bundle.crt', NODE_OPTIONS: '--expose-gc', HOOKD_DATA_DIR: '/d' };
+    assert.deepEqual(compileProcessEnv(env), { PATH: '/usr/bin', HOME: '/home/u', HOOKD_DATA_DIR: '/d' });
+    assert.equal('NODE_OPTIONS' in env, true, 'the parent\'s own is left as it was');
   });
 });
