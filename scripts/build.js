@@ -47,9 +47,13 @@ const ONE_BABEL = {
   '@babel/parser': endoRequire.resolve('@babel/parser'),
   '@babel/types': createRequire(endoRequire.resolve('@babel/traverse')).resolve('@babel/types'),
 };
+// And ModuleSource's parse is runtime/compile/module-source-parse.mjs's, which takes the AST the
+// worker parsed a JavaScript hook into for its config: one parse per hook instead of two.
+const MODULE_SOURCE_PARSE = root('runtime/compile/module-source-parse.mjs');
 const oneBabel = {
   name: 'one-babel',
   setup(b) {
+    b.onResolve({ filter: /^@babel\/parser$/ }, (args) => (/[\\/]@endo[\\/]module-source[\\/]/.test(args.importer) ? { path: MODULE_SOURCE_PARSE } : undefined));
     b.onResolve({ filter: /^@babel\/(parser|types)$/ }, (args) => ({ path: ONE_BABEL[args.path] }));
   },
 };
@@ -73,7 +77,8 @@ await build({
       "export { API_ROUTES } from './lib/api/routes.ts';",
       "export { EVENT_INPUT_SCHEMA } from './lib/events/index.ts';",
       "export { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from './lib/dispatch/hook-schema.ts';",
-      "export { createOwnAjv, createUsersAjv } from './lib/json-schema.ts';",
+      "export { createUsersAjv } from './lib/json-schema.ts';",
+      "export { createOwnAjv } from './lib/own-schema.ts';",
       "export { currentSnapshotMeta } from './runtime/client/compile-process.ts';",
     ].join(' '),
     resolveDir: root('.'),

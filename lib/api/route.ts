@@ -7,7 +7,7 @@ import type { Context, Middleware } from 'koa';
 import type { Static, TSchema } from 'typebox';
 import type { Scope } from '../config/index.ts';
 import { errors, type ErrorCode } from '../errors.ts';
-import { compileOwnSchema } from '../json-schema.ts';
+import { compileOwnSchema } from '../own-schema.ts';
 import { requireScope } from './auth.ts';
 import { readJsonObject, readOptionalJsonObject } from './body.ts';
 import { findNulText } from './nul-text.ts';

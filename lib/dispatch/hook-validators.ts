@@ -3,7 +3,7 @@
 // module with ajv's standalone code generated from the same schemas and options, so that
 // `hookd check` and a daemon's start do not spend 0.1 s compiling them (and ajv's 2020-12
 // meta-schemas) for the hooks directory.
-import { compileOwnSchema } from '../json-schema.ts';
+import { compileOwnSchema } from '../own-schema.ts';
 import { HOOK_INPUT_SCHEMA, NEW_HOOK_SCHEMA } from './hook-schema.ts';
 
 export const validateNewHook = compileOwnSchema(NEW_HOOK_SCHEMA);

@@ -5,7 +5,7 @@ import type { Static } from 'typebox';
 import type { Catalog } from '../catalog.ts';
 import type { EventStatus, NewEvent } from '../db/events-store.ts';
 import { errors, type HookdError } from '../errors.ts';
-import { compileOwnSchema } from '../json-schema.ts';
+import { compileOwnSchema } from '../own-schema.ts';
 import type { RateLimiter } from '../progress/rate-limit.ts';
 import { newEventId } from './event-id.ts';
 import { isoTime } from './event-time.ts';

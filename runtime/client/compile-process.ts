@@ -45,6 +45,17 @@ function abortError(): Error {
   return Object.assign(new Error('The task has been aborted'), { name: 'AbortError' });
 }
 
+/**
+ * The compile process parses text: it opens no connection and reads no file or variable. It
+ * starts without what would slow its start or refuse its blob: NODE_EXTRA_CA_CERTS (Node parses
+ * the whole bundle at every start, about 50 ms of a first check's critical path) and NODE_OPTIONS
+ * (flags other than the blob's make V8 refuse it).
+ */
+export function compileProcessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _certs, NODE_OPTIONS: _options, ...rest } = env;
+  return rest;
+}
+
 /** The build's snapshot process, not started yet (ready() starts it); undefined when the build has none usable here. */
 export function openBuildCompileProcess(): CompileProcess | undefined {
   return openCompileProcess(COMPILE_SNAPSHOT);
@@ -80,6 +91,7 @@ function createCompileProcess(blob: string): CompileProcess {
     starting ??= new Promise<boolean>((resolve) => {
       const proc = spawn(process.execPath, [...SNAPSHOT_EXEC_ARGV, '--snapshot-blob', blob], {
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        env: compileProcessEnv(process.env),
         // Structured clone, as between the worker thread and compile.ts: the same values arrive.
         serialization: 'advanced',
       });

@@ -106,6 +106,10 @@ export function createCompiler(opts: CompilerOptions): Compiler {
     return pool;
   }
 
+  // The disk cache is keyed by the compiler's build, a digest of its bundle (0.8 MB read and
+  // hashed): begun now, while the caller scans and reads its hook files, not at the first source.
+  if (opts.cacheDir !== undefined) void diskCache();
+
   // A short-lived run over an empty disk cache (a first `hookd check`) compiles every hook: its
   // process starts now (if its caller has not already), while the caller reads its files.
   let closed = false;

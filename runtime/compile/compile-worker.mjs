@@ -4,6 +4,7 @@
 // worker ("reading 'get'"), so this thread runs without tsx. It parses, it never evaluates.
 import { ModuleSource } from '@endo/module-source';
 import { transforms } from 'ses/tools.js';
+import { dropHandOver, handOver, parseAsModuleSource } from './module-source-parse.mjs';
 import { readHookConfig, readsAsTypeScript } from './read-config.mjs';
 import { eraseNonCode, isTypeScriptFile, parseHookSource, StripError } from './strip-types.mjs';
 
@@ -54,7 +55,8 @@ function describeSyntaxError(err, filename, source) {
 
 /**
  * Piscina handler: { source, filename } in, { ok, record } or { ok: false, error } out. `ast`:
- * the source's parseHookSource as TypeScript exactly when isTypeScriptFile, if the caller has it.
+ * the source's parseHookSource as TypeScript exactly when isTypeScriptFile, if the caller has it;
+ * for JavaScript it may be parseAsModuleSource's instead, which ModuleSource then takes over.
  */
 export default function compileHookSource({ source, filename }, ast) {
   const typescript = isTypeScriptFile(filename);
@@ -67,11 +69,14 @@ export default function compileHookSource({ source, filename }, ast) {
     // JavaScript: ModuleSource parses it again below and reports the error as it always has.
     if (typescript) return describeSyntaxError(err, filename, source);
   }
+  if (ast?.tokens && !typescript) handOver(text, ast);
   let record;
   try {
     record = { ...new ModuleSource(text, filename) };
   } catch (err) {
     return describeSyntaxError(err, filename, source);
+  } finally {
+    dropHandOver();
   }
   if (record.imports.length > 0) {
     return fail(`${filename}: a hook is a single module and cannot import "${record.imports[0]}"; inline what it needs`);
@@ -105,7 +110,8 @@ export function analyzeHook(task) {
   // A declaration file's name reads as TypeScript for its config but compiles as JavaScript.
   if (typescript === readsAsTypeScript(task.filename)) {
     try {
-      ast = parseHookSource(task.source, { typescript });
+      // JavaScript as ModuleSource parses it: the same AST serves the config, the comments and ModuleSource.
+      ast = typescript ? parseHookSource(task.source, { typescript }) : parseAsModuleSource(task.source);
     } catch {
       // readHookConfig parses again and describes the error as it always has.
     }

@@ -17,7 +17,8 @@ export function readsAsTypeScript(filename) {
 
 /**
  * Piscina handler (`name: 'readHookConfig'`): { source, filename } in, a HookConfigResult out.
- * `parsed`: the source's parseHookSource as TypeScript exactly when readsAsTypeScript, if the caller has it.
+ * `parsed`: the source's parseHookSource as TypeScript exactly when readsAsTypeScript (for
+ * JavaScript, parseAsModuleSource's will do), if the caller has it.
  */
 export function readHookConfig({ source, filename }, parsed) {
   let ast = parsed;
@@ -57,10 +58,17 @@ function position(node) {
   return node?.loc ? { line: node.loc.start.line, column: node.loc.start.column + 1 } : {};
 }
 
+// Parentheses, which the compile worker's parse of JavaScript keeps as nodes (ModuleSource's
+// options): `(1)` reads as `1`, as it does where Babel only marks them.
+function withoutParens(node) {
+  return node?.type === 'ParenthesizedExpression' ? withoutParens(node.expression) : node;
+}
+
 // `{ ... } satisfies HookConfig` and `as const` in TypeScript hooks.
 function unwrap(node) {
-  if (node && (node.type === 'TSSatisfiesExpression' || node.type === 'TSAsExpression')) return unwrap(node.expression);
-  return node;
+  const inner = withoutParens(node);
+  if (inner && (inner.type === 'TSSatisfiesExpression' || inner.type === 'TSAsExpression')) return unwrap(inner.expression);
+  return inner;
 }
 
 function literal(node) {
@@ -75,7 +83,7 @@ function literal(node) {
       if (node.expressions.length === 0) return node.quasis[0].value.cooked;
       throw new NotLiteral(node);
     case 'UnaryExpression':
-      if (node.operator === '-' && node.argument.type === 'NumericLiteral') return -node.argument.value;
+      if (node.operator === '-' && withoutParens(node.argument).type === 'NumericLiteral') return -withoutParens(node.argument).value;
       throw new NotLiteral(node);
     case 'ArrayExpression':
       return node.elements.map((e) => {

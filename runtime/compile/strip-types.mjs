@@ -51,7 +51,7 @@ export class StripError extends Error {
 
 /** Babel's parse of a hook source, as eraseNonCode needs it (and read-config.mjs reads it). */
 export function parseHookSource(source, { typescript }) {
-  return parse(source, { sourceType: 'module', plugins: typescript ? ['typescript'] : [], errorRecovery: false });
+  return parse(source, { sourceType: 'module', plugins: typescript ? ['typescript'] : [], errorRecovery: false, attachComment: false });
 }
 
 /**

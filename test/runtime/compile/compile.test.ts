@@ -127,11 +127,18 @@ describe('createCompiler', () => {
       });
       assert.deepEqual(await compiler.readConfig('export const config = { mode: "filter" } satisfies object;\nexport default () => 1;', 'h.ts'), { ok: true, config: { mode: 'filter' } });
       assert.deepEqual(await compiler.readConfig('export default () => 1;', 'h.js'), { ok: true, config: undefined });
+      // Parentheses read as their content, wherever they are.
+      assert.deepEqual(await compiler.readConfig('export const config = ({ mode: ("filter"), priority: -(5), events: [(`media.*`)] });\nexport default () => 1;', 'h.js'), {
+        ok: true,
+        config: { mode: 'filter', priority: -5, events: ['media.*'] },
+      });
     });
 
     it('refuses code in the config with its line and column, and never runs it', async () => {
       const read = await compiler.readConfig('const m = "filter";\nexport const config = { mode: m };', 'h.js');
       assert.deepEqual(read, { ok: false, message: 'export const config may hold only literal values (strings, numbers, booleans, null, arrays, objects)', line: 2, column: 31 });
+      const inParens = await compiler.readConfig('const m = "filter";\nexport const config = { mode: (m) };', 'h.js');
+      assert.deepEqual(inParens, { ok: false, message: 'export const config may hold only literal values (strings, numbers, booleans, null, arrays, objects)', line: 2, column: 32 });
       const proto = await compiler.readConfig('export const config = { __proto__: { x: 1 } };', 'h.js');
       assert.equal(proto.ok, false);
     });
