@@ -231,6 +231,10 @@ function matchText<Q extends Knex.QueryBuilder>(db: Knex, query: Q, text: string
   }) as Q;
 }
 
+// Pending events are read through a partial index (migration 013) whose predicate is this
+// literal: a query says it in these words so that either backend's planner sees the match.
+const PENDING = "status = 'pending'";
+
 // An event's stored JSON, what bounds a page of events (bounded-page.ts).
 const EVENT_BYTES = 'length(payload) + coalesce(length(final_payload), 0)';
 
@@ -240,7 +244,8 @@ export function createEventsStore(db: Knex) {
   const listed = (q: Omit<ListQuery, 'limit'>) => {
     let query = table().orderBy('seq', 'desc');
     if (q.types) query = query.whereIn('type', q.types);
-    if (q.statuses) query = query.whereIn('status', q.statuses);
+    if (q.statuses?.length === 1 && q.statuses[0] === 'pending') query = query.whereRaw(PENDING);
+    else if (q.statuses) query = query.whereIn('status', q.statuses);
     if (q.since !== undefined) query = query.where('received_at', '>=', q.since);
     if (q.until !== undefined) query = query.where('received_at', '<=', q.until);
     if (q.causationId !== undefined) query = query.where('causation_id', q.causationId);
@@ -353,13 +358,13 @@ export function createEventsStore(db: Knex) {
 
     /** Pending events in arrival order: what dispatch still owes (also after a restart). */
     async listPending(limit: number, afterSeq = 0): Promise<EventRecord[]> {
-      const rows = await table().where('status', 'pending').andWhere('seq', '>', afterSeq).orderBy('seq').limit(limit);
+      const rows = await table().whereRaw(PENDING).andWhere('seq', '>', afterSeq).orderBy('seq').limit(limit);
       return rows.map(fromRow);
     },
 
-    /** How many events dispatch still owes (GET /metrics); walks the (status, seq) index only. */
+    /** How many events dispatch still owes (GET /metrics); walks the pending index only. */
     async countPending(): Promise<number> {
-      const row = (await table().where('status', 'pending').count({ n: '*' }).first()) as { n: number | string } | undefined;
+      const row = (await table().whereRaw(PENDING).count({ n: '*' }).first()) as { n: number | string } | undefined;
       return Number(row?.n ?? 0);
     },
 
@@ -372,7 +377,7 @@ export function createEventsStore(db: Knex) {
     async claim(ids: readonly string[], q: { owner: string; now: number; until: number }): Promise<Set<string>> {
       const got = new Set<string>();
       const claimable = (query: Knex.QueryBuilder) =>
-        query.where('status', 'pending').andWhere((w) => w.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', q.now));
+        query.whereRaw(PENDING).andWhere((w) => w.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', q.now));
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);
         const locked = dialectOf(db).skipLocked(claimable(db('events').select('id').whereIn('id', chunk)));
@@ -386,18 +391,18 @@ export function createEventsStore(db: Knex) {
 
     /** Extends every lease `owner` holds on a pending event; returns how many. */
     async renewClaims(owner: string, until: number): Promise<number> {
-      return table().where('status', 'pending').andWhere('claimed_by', owner).whereNotNull('claim_expires_at').update({ claim_expires_at: until });
+      return table().whereRaw(PENDING).andWhere('claimed_by', owner).whereNotNull('claim_expires_at').update({ claim_expires_at: until });
     },
 
     /** Gives back `owner`'s leases on pending events (a stop): another daemon may run them at once. */
     async releaseClaims(owner: string): Promise<number> {
-      return table().where('status', 'pending').andWhere('claimed_by', owner).update({ claimed_by: null, claim_expires_at: null });
+      return table().whereRaw(PENDING).andWhere('claimed_by', owner).update({ claimed_by: null, claim_expires_at: null });
     },
 
     /** Pending events no daemon holds a live lease on, in arrival order: what a daemon may claim. */
     async listClaimable(limit: number, afterSeq: number, now: number): Promise<EventRecord[]> {
       const rows = await table()
-        .where('status', 'pending')
+        .whereRaw(PENDING)
         .andWhere('seq', '>', afterSeq)
         .andWhere((w) => w.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now))
         .orderBy('seq')
