@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDeliveriesStore, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
 import { createWebhooksStore } from '../../../../lib/db/webhooks-store.ts';
+import { dialectOf } from '../../../../lib/db/dialect.ts';
 import type { OpenDb } from './index.ts';
 import { newWebhook } from './webhooks.ts';
 import { withDb } from './with-db.ts';
@@ -39,6 +40,26 @@ export function deliveriesStoreContract(open: OpenDb): void {
       assert.equal((await store.get('first'))?.claimedUntil, null);
       assert.ok((await store.releaseAllClaims()) >= 2);
       assert.deepEqual(await store.countBacklog(), { pending: 5, retrying: 0 });
+    }));
+
+  test('claimDueOrNext claims what is due, and when nothing is, says when the next row falls due', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await createWebhooksStore(db).insert(newWebhook('w1'));
+      await db.transaction((trx) => store.insertMany([delivery('now', { nextAttemptAt: 100 }), delivery('later', { nextAttemptAt: 5000 })], trx));
+      const q = (now: number) => ({ owner: 'a', now, leaseUntil: now + 1000, candidates: 10, excludeWebhookIds: [], pick: everything });
+      const first = await store.claimDueOrNext(q(1000));
+      assert.deepEqual(first.claimed.map((d) => d.id), ['now']);
+      assert.equal(first.nextDueAt, undefined, 'read only when nothing was due');
+      // 'now' is leased until 2000: on PostgreSQL (several daemons) the lease's end is when it may
+      // come due again; on SQLite leases are the one daemon's own, the next retry is what counts.
+      const second = await store.claimDueOrNext(q(1500));
+      assert.deepEqual(second.claimed, []);
+      assert.equal(second.nextDueAt, dialectOf(db).client === 'postgres' ? 2000 : 5000);
+      await store.update('now', { status: 'succeeded', claimedUntil: null }, 1600);
+      assert.equal((await store.claimDueOrNext(q(1600))).nextDueAt, 5000);
+      await store.update('later', { status: 'succeeded' }, 1700);
+      assert.equal((await store.claimDueOrNext(q(1700))).nextDueAt, undefined, 'nothing pending: no due time');
     }));
 
   test('markSucceeded counts the attempt and reports rows that were no longer pending', () =>
