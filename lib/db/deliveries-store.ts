@@ -3,6 +3,7 @@
 // A claim names its daemon (claimed_by), so several daemons on one database renew and release
 // only their own leases; PostgreSQL's claimers skip rows another is locking (SKIP LOCKED).
 import type { Knex } from 'knex';
+import { claimInOneStatement, type EndpointRoom } from './deliveries-claim-postgres.ts';
 import { dialectOf, storableText } from './dialect.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -130,6 +131,11 @@ export interface ClaimQuery {
   excludeWebhookIds: readonly string[];
   /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
   pick: (due: DueDelivery[]) => DueDelivery[];
+  /**
+   * The same choice as data, for PostgreSQL's claimDueOrNext (one statement, no callback): each
+   * endpoint's room, and the ids `pick` would leave out (held here although their lease may have lapsed).
+   */
+  limits?: { room: EndpointRoom; skipIds: readonly string[] };
 }
 
 /** What a claim took, and (when nothing was due) when a claim may next find a row. */
@@ -171,6 +177,10 @@ export function createDeliveriesStore(db: Knex) {
         .where('deliveries.status', 'pending')
         .andWhere('deliveries.next_attempt_at', '<=', q.now)
         .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
+    if (postgres && withNext && q.limits) {
+      const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
+      return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
+    }
     const inOne = <T>(work: (trx: Knex | Knex.Transaction) => Promise<T>) => (postgres ? work(db) : db.transaction(work));
     return inOne(async (trx) => {
       let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
@@ -292,8 +302,9 @@ export function createDeliveriesStore(db: Knex) {
 
     /**
      * claimDue, and when nothing was due, when something next may be: the sender's timer. On
-     * PostgreSQL read in the candidates' own statement, counting other daemons' leases (a dead
-     * daemon's rows come due when its lease expires); on SQLite, the earliest unclaimed pending
+     * PostgreSQL read in the claim's own statement, counting other daemons' leases (a dead
+     * daemon's rows come due when its lease expires), and with `limits` the whole claim is that
+     * one statement (db/deliveries-claim-postgres.ts); on SQLite, the earliest unclaimed pending
      * row (nextDueAt: leases there are this process's and never expire while it runs).
      */
     async claimDueOrNext(q: ClaimQuery): Promise<ClaimOutcome> {

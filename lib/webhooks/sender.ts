@@ -42,6 +42,11 @@ const REFILL_WHEN_FREE = 1 / 4;
 // A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
 // again after this pause rather than at once: a failing database is not hammered.
 const RELEASE_DELAY_MS = 30_000;
+// A claim that failed is tried again after at most this: on PostgreSQL the idle poll is the long
+// safety poll, and a passing database error must not idle the sender that long.
+const CLAIM_RETRY_MS = 1000;
+// A busy sender told of new rows claims them within this (sooner if one of its sends ends).
+const NOTIFIED_CLAIM_DELAY_MS = 100;
 
 export interface SenderDeps {
   deliveries: DeliveriesStore;
@@ -161,7 +166,7 @@ export function createSender(deps: SenderDeps) {
     pumping = pump()
       .catch((err: unknown) => {
         deps.log.error({ err }, 'webhook sender: claiming deliveries failed');
-        schedule(deps.pollIntervalMs);
+        schedule(Math.min(deps.pollIntervalMs, CLAIM_RETRY_MS));
       })
       .finally(() => {
         pumping = undefined;
@@ -228,6 +233,7 @@ export function createSender(deps: SenderDeps) {
         candidates: Math.min(room, 500),
         excludeWebhookIds: [...counts].filter(([, n]) => n > refillAt).map(([id]) => id),
         pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
+        limits: { room: { max: perEndpointHeld, held: counts }, skipIds: [...held].filter(([, h]) => h.until <= now).map(([id]) => id) },
       });
       if (claimed.length === 0) {
         claimWanted = announced !== announcedBefore;
@@ -280,13 +286,21 @@ export function createSender(deps: SenderDeps) {
 
   /**
    * Rows became claimable in the database, due at `at` (undefined: anything may be due). Due now:
-   * a claim, coalesced with any other wake (one claim in flight, at most one more after it, none
-   * while this sender holds all it may). Due later: only the timer moves, no statement.
+   * an idle sender claims at once (one claim in flight, at most one more after it); a busy one at
+   * its next refill (a send's end) or after NOTIFIED_CLAIM_DELAY_MS, whichever comes first: every
+   * daemon's commit notifies every daemon, and a busy sender claims soon anyway, so several
+   * notifications make one claim. Due later: only the timer moves, no statement.
    */
   function notified(at: number | undefined): void {
     if (!running) return;
     const wait = at === undefined ? 0 : at - Date.now();
-    if (wait <= 0) return wake();
+    if (wait <= 0) {
+      if (held.size === 0 || pumping) return wake();
+      announced += 1;
+      claimWanted = true;
+      if (timerAt > Date.now() + NOTIFIED_CLAIM_DELAY_MS) schedule(NOTIFIED_CLAIM_DELAY_MS);
+      return;
+    }
     laterDue = Math.min(laterDue, at!); // a claim in flight may have read before this commit
     if (held.size === 0 && !pumping && at! < timerAt) schedule(wait);
   }
