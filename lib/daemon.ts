@@ -30,6 +30,7 @@ import { countStatements, describeStorage, migrateLatest, openDatabase } from '.
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { createRegistryWatch } from './db/registry-watch.ts';
 import { createNotifyListener } from './db/notify-listener.ts';
+import { followDueDeliveries } from './db/deliveries-notify.ts';
 import { createStreamFanout } from './db/stream-fanout.ts';
 import { createStreamPresence } from './db/stream-presence.ts';
 import { createEventsStore } from './db/events-store.ts';
@@ -216,6 +217,8 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     instance,
     observeAttempt: metrics.observeWebhookAttempt,
   });
+  // Several daemons on one database: deliveries made claimable anywhere wake this one's sender.
+  if (listener) followDueDeliveries({ listener, onDue: webhooks.notified });
   const dispatch = createDispatch({
     db,
     events,

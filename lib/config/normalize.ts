@@ -248,6 +248,7 @@ export interface WebhooksConfig {
   rotationGraceMs: number;
   deliveryRetentionMs: number;
   pollIntervalMs: number;
+  safetyPollMs: number;
 }
 
 function normalizeWebhooks(w: Raw['webhooks']): WebhooksConfig {
@@ -264,6 +265,7 @@ function normalizeWebhooks(w: Raw['webhooks']): WebhooksConfig {
     rotationGraceMs: parseDuration(w.rotationGrace)!,
     deliveryRetentionMs: parseDuration(w.deliveryRetention)!,
     pollIntervalMs: parseDuration(w.pollInterval)!,
+    safetyPollMs: parseDuration(w.safetyPoll)!,
   };
 }
 

@@ -201,6 +201,10 @@ export const CONFIG_SCHEMA = Type.Object(
       rotationGrace: duration({ default: '24h', description: 'after rotate-secret the old secret keeps signing beside the new one' }),
       deliveryRetention: duration({ default: '30d', description: 'finished deliveries (and their attempts) older than this are pruned' }),
       pollInterval: duration({ default: '1s', description: 'how often the sender looks for due retries when nothing wakes it' }),
+      safetyPoll: duration({
+        default: '30s',
+        description: 'postgres: how often an idle sender looks for due deliveries anyway; notifications wake it when rows become claimable, and it sleeps until the next retry or lease expiry it has read',
+      }),
     }),
     secrets: mapOf(Type.String(), { default: {}, description: 'values hooks may read through ctx.env when their permissions.env names them; never logged' }),
     integrations: Type.Unsafe<Static<typeof INTEGRATIONS_SCHEMA>>({ ...INTEGRATIONS_SCHEMA, default: {} }),

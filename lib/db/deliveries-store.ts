@@ -3,6 +3,7 @@
 // A claim names its daemon (claimed_by), so several daemons on one database renew and release
 // only their own leases; PostgreSQL's claimers skip rows another is locking (SKIP LOCKED).
 import type { Knex } from 'knex';
+import { claimInOneStatement, type EndpointRoom } from './deliveries-claim-postgres.ts';
 import { dialectOf, storableText } from './dialect.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -130,11 +131,107 @@ export interface ClaimQuery {
   excludeWebhookIds: readonly string[];
   /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
   pick: (due: DueDelivery[]) => DueDelivery[];
+  /**
+   * The same choice as data, for PostgreSQL's claimDueOrNext (one statement, no callback): each
+   * endpoint's room, and the ids `pick` would leave out (held here although their lease may have lapsed).
+   */
+  limits?: { room: EndpointRoom; skipIds: readonly string[] };
+}
+
+/** What a claim took, and (when nothing was due) when a claim may next find a row. */
+export interface ClaimOutcome {
+  claimed: ClaimedDelivery[];
+  nextDueAt?: number;
+}
+
+interface CandidateRow {
+  id: string;
+  webhook_id: string;
+  webhook_version: number | string;
 }
 
 export function createDeliveriesStore(db: Knex) {
   const deliveries = (trx: Knex | Knex.Transaction = db) => trx<DeliveryRow>('deliveries');
   const attempts = (trx: Knex | Knex.Transaction = db) => trx<AttemptRow>('delivery_attempts');
+  const postgres = dialectOf(db).client === 'postgres';
+
+  /** When the earliest unclaimed pending row falls due (the sender's next timer). */
+  async function readNextDueAt(trx: Knex | Knex.Transaction = db): Promise<number | undefined> {
+    const row = (await deliveries(trx).where('status', 'pending').whereNull('claimed_until').min({ at: 'next_attempt_at' }).first()) as
+      | { at: number | null }
+      | undefined;
+    return row?.at == null ? undefined : Number(row.at);
+  }
+
+  /**
+   * The candidates are read without their bodies (most are not picked), and the picked rows are
+   * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed, so
+   * only claimed rows are read in full. On SQLite both run in one transaction: on its one
+   * connection a group commit of attempt records otherwise ran between them, and a claim waited
+   * for two commits instead of one. On PostgreSQL they run as two statements: the UPDATE
+   * re-checks and locks each row by itself, and BEGIN and COMMIT would double the round trips.
+   */
+  async function claim(q: ClaimQuery, withNext: boolean): Promise<ClaimOutcome> {
+    const due = (query: Knex.QueryBuilder) =>
+      query
+        .where('deliveries.status', 'pending')
+        .andWhere('deliveries.next_attempt_at', '<=', q.now)
+        .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
+    if (postgres && withNext && q.limits) {
+      const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
+      return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
+    }
+    const inOne = <T>(work: (trx: Knex | Knex.Transaction) => Promise<T>) => (postgres ? work(db) : db.transaction(work));
+    return inOne(async (trx) => {
+      let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
+        .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+        .andWhere('webhooks.enabled', true)
+        .orderBy('deliveries.next_attempt_at')
+        .limit(q.candidates);
+      if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
+      let rows: CandidateRow[];
+      let nextDueAt: number | undefined;
+      if (postgres && withNext) {
+        // One round trip: the candidates, or (none due) one row with the next due time: the
+        // earliest later retry, or the earliest lease to expire. Its index scan starts at now:
+        // claimed rows (due earlier) are not read; the leases are read only when nothing is due.
+        const read = dialectOf(db).rows<CandidateRow & { next_due: string | number | null }>(
+          await db.raw(
+            `WITH c AS (?) SELECT id, webhook_id, webhook_version, NULL AS next_due FROM c
+             UNION ALL SELECT NULL, NULL, NULL, LEAST(
+               (SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ? AND claimed_until IS NULL),
+               (SELECT MIN(GREATEST(claimed_until, next_attempt_at)) FROM deliveries WHERE status = 'pending' AND claimed_until >= ?)
+             ) WHERE NOT EXISTS (SELECT 1 FROM c)`,
+            [candidates, q.now, q.now],
+          ),
+        );
+        rows = read.filter((r) => r.id !== null);
+        const next = read.find((r) => r.id === null)?.next_due;
+        nextDueAt = next == null ? undefined : Number(next);
+      } else {
+        rows = (await candidates) as CandidateRow[];
+        if (withNext && rows.length === 0) nextDueAt = await readNextDueAt(trx);
+      }
+      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
+      if (picked.length === 0) return { claimed: [], nextDueAt };
+      // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
+      // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
+      const locked = dialectOf(db).skipLocked(due(deliveries(trx).select('id').whereIn('id', picked.map((d) => d.id))));
+      const claimed = (await due(deliveries(trx).whereIn('id', locked))
+        .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
+        .returning('*')) as DeliveryRow[];
+      // RETURNING's order is unspecified: back to due order.
+      const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
+      return {
+        claimed: picked.flatMap((d) => {
+          const row = byId.get(d.id);
+          return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
+        }),
+        nextDueAt,
+      };
+    });
+  }
+
 
   return {
     async insertMany(rows: NewDelivery[], trx?: Knex.Transaction): Promise<void> {
@@ -198,55 +295,24 @@ export function createDeliveriesStore(db: Knex) {
       return out;
     },
 
-    /**
-     * Leases due pending rows of enabled webhooks, in due order; returns what was claimed. The
-     * candidates are read without their bodies (most are not picked), and the picked rows are
-     * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed,
-     * so only claimed rows are read in full. On SQLite both run in one transaction: on its one
-     * connection a group commit of attempt records otherwise ran between them, and a claim
-     * waited for two commits instead of one. On PostgreSQL they run as two statements: the
-     * UPDATE re-checks and locks each row by itself, and BEGIN and COMMIT would double the
-     * round trips of every poll (an idle daemon's most frequent statements).
-     */
+    /** Leases due pending rows of enabled webhooks, in due order; returns what was claimed. */
     async claimDue(q: ClaimQuery): Promise<ClaimedDelivery[]> {
-      const due = (query: Knex.QueryBuilder) =>
-        query
-          .where('deliveries.status', 'pending')
-          .andWhere('deliveries.next_attempt_at', '<=', q.now)
-          .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
-      const inOne = <T>(work: (trx: Knex | Knex.Transaction) => Promise<T>) => (dialectOf(db).client === 'sqlite' ? db.transaction(work) : work(db));
-      return inOne(async (trx) => {
-        let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
-          .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
-          .andWhere('webhooks.enabled', true)
-          .orderBy('deliveries.next_attempt_at')
-          .limit(q.candidates);
-        if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
-        const rows = (await candidates) as Array<{ id: string; webhook_id: string; webhook_version: number | string }>;
-        const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
-        if (picked.length === 0) return [];
-        // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
-        // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
-        const locked = dialectOf(db).skipLocked(due(deliveries(trx).select('id').whereIn('id', picked.map((d) => d.id))));
-        const claimed = (await due(deliveries(trx).whereIn('id', locked))
-          .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
-          .returning('*')) as DeliveryRow[];
-        // RETURNING's order is unspecified: back to due order.
-        const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
-        return picked.flatMap((d) => {
-          const row = byId.get(d.id);
-          return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
-        });
-      });
+      return (await claim(q, false)).claimed;
     },
 
-    /** When the earliest unclaimed pending row falls due (the sender's next timer). */
-    async nextDueAt(): Promise<number | undefined> {
-      const row = (await deliveries().where('status', 'pending').whereNull('claimed_until').min({ at: 'next_attempt_at' }).first()) as
-        | { at: number | null }
-        | undefined;
-      return row?.at == null ? undefined : Number(row.at);
+    /**
+     * claimDue, and when nothing was due, when something next may be: the sender's timer. On
+     * PostgreSQL read in the claim's own statement, counting other daemons' leases (a dead
+     * daemon's rows come due when its lease expires), and with `limits` the whole claim is that
+     * one statement (db/deliveries-claim-postgres.ts); on SQLite, the earliest unclaimed pending
+     * row (nextDueAt: leases there are this process's and never expire while it runs).
+     */
+    async claimDueOrNext(q: ClaimQuery): Promise<ClaimOutcome> {
+      return claim(q, true);
     },
+
+    /** When the earliest unclaimed pending row falls due. */
+    nextDueAt: (): Promise<number | undefined> => readNextDueAt(),
 
     /** Pending deliveries (GET /metrics): never attempted yet, and waiting for a retry. */
     async countBacklog(): Promise<{ pending: number; retrying: number }> {

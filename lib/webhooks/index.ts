@@ -64,7 +64,8 @@ export function createWebhooks(deps: WebhooksDeps) {
     defaultTimeoutMs: config.timeoutMs,
     maxConcurrency: config.maxConcurrency,
     maxConcurrencyPerEndpoint: config.maxConcurrencyPerEndpoint,
-    pollIntervalMs: config.pollIntervalMs,
+    // Several daemons: hookd_deliveries notifications wake the sender (notified), the poll is a safety net.
+    pollIntervalMs: deps.instance.shared ? config.safetyPollMs : config.pollIntervalMs,
     owner: deps.instance.id,
     leaseTtlMs: deps.instance.leaseTtlMs,
     shared: deps.instance.shared,
@@ -104,6 +105,8 @@ export function createWebhooks(deps: WebhooksDeps) {
       outbox.forget(webhookId);
       if (webhookId !== undefined) sender.forget(webhookId);
     },
+    /** PostgreSQL: deliveries became claimable, due at `at` (undefined: claim now). */
+    notified: sender.notified,
     start: () => sender.start(),
     async stop(): Promise<void> {
       stopping.abort();

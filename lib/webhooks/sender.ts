@@ -3,7 +3,7 @@
 // and per endpoint (per daemon), so a slow or dead endpoint holds only its own slots. Leases are
 // renewed every third of their length while held; a row whose lease this daemon may have lost
 // is never sent, and its send in flight is cut: one delivery is never sent by two daemons at once.
-import type { ClaimedDelivery, DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
+import type { ClaimedDelivery, ClaimQuery, DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookAttempt } from '../metrics/index.ts';
@@ -42,6 +42,11 @@ const REFILL_WHEN_FREE = 1 / 4;
 // A row whose attempt could not be recorded (or whose endpoint could not be read) comes due
 // again after this pause rather than at once: a failing database is not hammered.
 const RELEASE_DELAY_MS = 30_000;
+// A claim that failed is tried again after at most this: on PostgreSQL the idle poll is the long
+// safety poll, and a passing database error must not idle the sender that long.
+const CLAIM_RETRY_MS = 1000;
+// A busy sender told of new rows claims them within this (sooner if one of its sends ends).
+const NOTIFIED_CLAIM_DELAY_MS = 100;
 
 export interface SenderDeps {
   deliveries: DeliveriesStore;
@@ -52,6 +57,11 @@ export interface SenderDeps {
   defaultTimeoutMs: number;
   maxConcurrency: number;
   maxConcurrencyPerEndpoint: number;
+  /**
+   * How long an idle sender waits before it looks for due rows again when nothing wakes it
+   * sooner (webhooks.pollInterval on SQLite; on PostgreSQL webhooks.safetyPoll: notifications
+   * wake it there, see notified()).
+   */
   pollIntervalMs: number;
   /** This daemon's instance id: its claims carry it. */
   owner: string;
@@ -126,12 +136,27 @@ export function createSender(deps: SenderDeps) {
   let pumping: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = Number.POSITIVE_INFINITY; // when the timer fires (none set: never)
   // Whether the database may hold claimable rows we have not seen: set by new deliveries,
-  // the poll timer, and an endpoint's queue running low; cleared by a claim that found none.
+  // notifications, the poll timer, and an endpoint's queue running low; cleared by a claim that
+  // found none, unless rows were announced while it ran (it may have read before their commit:
+  // another daemon's notification arriving during a claim was otherwise lost until the poll).
   // Without it every finished send ran a claim query that found nothing.
   let claimWanted = true;
+  let announced = 0; // wakes for new rows (not for room freed by a finished send)
+  // PostgreSQL: when a claim that found nothing due last read that something comes due.
+  let knownNextDue: number | undefined;
+  // ...and the earliest due time notified since that claim started.
+  let laterDue = Number.POSITIVE_INFINITY;
 
-  function wake(moreWork = true): void {
+  /** New rows may be claimable (a commit, a notification, the timer). */
+  function wake(): void {
+    announced += 1;
+    wakeFor(true);
+  }
+
+  /** Another pass: with `moreWork`, a claim too (an endpoint's queue ran low). */
+  function wakeFor(moreWork: boolean): void {
     if (moreWork) claimWanted = true;
     if (!running) return;
     if (pumping) {
@@ -141,13 +166,13 @@ export function createSender(deps: SenderDeps) {
     pumping = pump()
       .catch((err: unknown) => {
         deps.log.error({ err }, 'webhook sender: claiming deliveries failed');
-        schedule(deps.pollIntervalMs);
+        schedule(Math.min(deps.pollIntervalMs, CLAIM_RETRY_MS));
       })
       .finally(() => {
         pumping = undefined;
         if (again) {
           again = false;
-          wake(false); // whoever asked for another pass has already set claimWanted
+          wakeFor(false); // whoever asked for another pass has already set claimWanted
         }
       });
   }
@@ -189,22 +214,31 @@ export function createSender(deps: SenderDeps) {
 
   async function pump(): Promise<void> {
     clearTimeout(timer);
+    timerAt = Number.POSITIVE_INFINITY;
     while (running) {
       startQueued();
       const room = claimRoom();
       if (room <= 0 || !claimWanted) break;
       const counts = new Map([...new Set([...busy.keys(), ...queues.keys()])].map((id) => [id, heldBy(id)]));
       const now = Date.now();
-      const claimed = await deps.deliveries.claimDue({
+      // What was notified before this claim, it reads; rows announced while it runs it may not.
+      knownNextDue = undefined;
+      laterDue = Number.POSITIVE_INFINITY;
+      const announcedBefore = announced;
+      const claim = deps.shared ? deps.deliveries.claimDueOrNext : async (q: ClaimQuery) => ({ claimed: await deps.deliveries.claimDue(q), nextDueAt: undefined });
+      const { claimed, nextDueAt } = await claim({
         owner: deps.owner,
         now,
         leaseUntil: now + leaseMs,
         candidates: Math.min(room, 500),
         excludeWebhookIds: [...counts].filter(([, n]) => n > refillAt).map(([id]) => id),
         pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
+        limits: { room: { max: perEndpointHeld, held: counts }, skipIds: [...held].filter(([, h]) => h.until <= now).map(([id]) => id) },
       });
       if (claimed.length === 0) {
-        claimWanted = false;
+        claimWanted = announced !== announcedBefore;
+        if (claimWanted) continue;
+        knownNextDue = nextDueAt;
         break;
       }
       const webhooks = await loadWebhooks(claimed);
@@ -225,8 +259,15 @@ export function createSender(deps: SenderDeps) {
     }
     startQueued();
     if (!running) return;
-    // With sends in flight, each completion pumps again; idle, sleep until the next retry is due.
+    // With sends in flight, each completion pumps again; idle, sleep until the next retry is due
+    // (on PostgreSQL the claim has read when, and a notification brings anything sooner).
     if (held.size > 0) return schedule(deps.pollIntervalMs);
+    if (deps.shared) {
+      // Past already (it fell due while the claim's answer came back): claimed at once.
+      const next = Math.min(knownNextDue ?? Number.POSITIVE_INFINITY, laterDue);
+      knownNextDue = undefined;
+      return schedule(Math.max(0, Math.min(deps.pollIntervalMs, next - Date.now())));
+    }
     const next = await deps.deliveries.nextDueAt();
     const wait = next === undefined || next <= Date.now() ? deps.pollIntervalMs : Math.min(deps.pollIntervalMs, next - Date.now());
     schedule(wait);
@@ -234,7 +275,34 @@ export function createSender(deps: SenderDeps) {
 
   function schedule(ms: number): void {
     clearTimeout(timer);
-    if (running) timer = setTimeout(() => wake(), ms);
+    timerAt = Number.POSITIVE_INFINITY;
+    if (!running) return;
+    timerAt = Date.now() + ms;
+    timer = setTimeout(() => {
+      timerAt = Number.POSITIVE_INFINITY;
+      wake();
+    }, ms);
+  }
+
+  /**
+   * Rows became claimable in the database, due at `at` (undefined: anything may be due). Due now:
+   * an idle sender claims at once (one claim in flight, at most one more after it); a busy one at
+   * its next refill (a send's end) or after NOTIFIED_CLAIM_DELAY_MS, whichever comes first: every
+   * daemon's commit notifies every daemon, and a busy sender claims soon anyway, so several
+   * notifications make one claim. Due later: only the timer moves, no statement.
+   */
+  function notified(at: number | undefined): void {
+    if (!running) return;
+    const wait = at === undefined ? 0 : at - Date.now();
+    if (wait <= 0) {
+      if (held.size === 0 || pumping) return wake();
+      announced += 1;
+      claimWanted = true;
+      if (timerAt > Date.now() + NOTIFIED_CLAIM_DELAY_MS) schedule(NOTIFIED_CLAIM_DELAY_MS);
+      return;
+    }
+    laterDue = Math.min(laterDue, at!); // a claim in flight may have read before this commit
+    if (held.size === 0 && !pumping && at! < timerAt) schedule(wait);
   }
 
   /** Starts queued sends, oldest claim first per webhook, within both concurrency limits. */
@@ -271,7 +339,7 @@ export function createSender(deps: SenderDeps) {
       // Start what is already claimed at once: waiting for the pump would gate every send on
       // the claim query in flight, itself queued behind the recorder's transaction.
       startQueued();
-      wake(heldBy(d.webhookId) <= refillAt);
+      wakeFor(heldBy(d.webhookId) <= refillAt);
     };
     const done = sendOne(d, webhook, cut.signal, freeSlot)
       .catch((err: unknown) => deps.log.error({ err, deliveryId: d.id }, 'webhook sender: an attempt failed unexpectedly'))
@@ -279,7 +347,7 @@ export function createSender(deps: SenderDeps) {
         freeSlot();
         tasks.delete(d.id);
         release(d.id);
-        wake(heldBy(d.webhookId) <= refillAt);
+        wakeFor(heldBy(d.webhookId) <= refillAt);
       });
     tasks.set(d.id, done);
   }
@@ -369,6 +437,7 @@ export function createSender(deps: SenderDeps) {
 
   return {
     wake,
+    notified,
     /** Releases leases left by a previous run (see releaseAtStart), then starts claiming. */
     async start(): Promise<void> {
       if (deps.shared) await deps.deliveries.releaseOwnClaims(deps.owner);

@@ -12,6 +12,7 @@ import * as registryNotify from './008_registry_notify.ts';
 import * as eventCausation from './009_event_causation.ts';
 import * as streamFrames from './010_stream_frames.ts';
 import * as streamListeners from './011_stream_listeners.ts';
+import * as deliveriesNotify from './012_deliveries_notify.ts';
 import * as partialEventIndexes from './013_partial_event_indexes.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '009_event_causation.ts': eventCausation,
   '010_stream_frames.ts': streamFrames,
   '011_stream_listeners.ts': streamListeners,
+  '012_deliveries_notify.ts': deliveriesNotify,
   '013_partial_event_indexes.ts': partialEventIndexes,
 };
 

@@ -2,8 +2,9 @@
 // success and failure marks, attempt records, cursor paging and pruning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDeliveriesStore, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
+import { createDeliveriesStore, type DueDelivery, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
 import { createWebhooksStore } from '../../../../lib/db/webhooks-store.ts';
+import { dialectOf } from '../../../../lib/db/dialect.ts';
 import type { OpenDb } from './index.ts';
 import { newWebhook } from './webhooks.ts';
 import { withDb } from './with-db.ts';
@@ -39,6 +40,64 @@ export function deliveriesStoreContract(open: OpenDb): void {
       assert.equal((await store.get('first'))?.claimedUntil, null);
       assert.ok((await store.releaseAllClaims()) >= 2);
       assert.deepEqual(await store.countBacklog(), { pending: 5, retrying: 0 });
+    }));
+
+  test('claimDueOrNext claims what is due, and when nothing is, says when the next row falls due', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await createWebhooksStore(db).insert(newWebhook('w1'));
+      await db.transaction((trx) => store.insertMany([delivery('now', { nextAttemptAt: 100 }), delivery('later', { nextAttemptAt: 5000 })], trx));
+      const q = (now: number) => ({ owner: 'a', now, leaseUntil: now + 1000, candidates: 10, excludeWebhookIds: [], pick: everything });
+      const first = await store.claimDueOrNext(q(1000));
+      assert.deepEqual(first.claimed.map((d) => d.id), ['now']);
+      assert.equal(first.nextDueAt, undefined, 'read only when nothing was due');
+      // 'now' is leased until 2000: on PostgreSQL (several daemons) the lease's end is when it may
+      // come due again; on SQLite leases are the one daemon's own, the next retry is what counts.
+      const second = await store.claimDueOrNext(q(1500));
+      assert.deepEqual(second.claimed, []);
+      assert.equal(second.nextDueAt, dialectOf(db).client === 'postgres' ? 2000 : 5000);
+      await store.update('now', { status: 'succeeded', claimedUntil: null }, 1600);
+      assert.equal((await store.claimDueOrNext(q(1600))).nextDueAt, 5000);
+      await store.update('later', { status: 'succeeded' }, 1700);
+      assert.equal((await store.claimDueOrNext(q(1700))).nextDueAt, undefined, 'nothing pending: no due time');
+    }));
+
+  test('claimDueOrNext with limits takes each endpoint only up to its room, in due order, skipping the ids given', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      const webhooks = createWebhooksStore(db);
+      for (const id of ['w1', 'w2', 'w3']) await webhooks.insert(newWebhook(id));
+      await db.transaction((trx) =>
+        store.insertMany(
+          [
+            delivery('a1', { nextAttemptAt: 10 }), delivery('a2', { nextAttemptAt: 20 }), delivery('a3', { nextAttemptAt: 30 }),
+            delivery('b1', { webhookId: 'w2', nextAttemptAt: 15 }), delivery('b2', { webhookId: 'w2', nextAttemptAt: 25 }),
+            delivery('c1', { webhookId: 'w3', nextAttemptAt: 5 }), delivery('skip', { webhookId: 'w3', nextAttemptAt: 1 }),
+          ],
+          trx,
+        ),
+      );
+      // Room 2 an endpoint; w2 already holds 1 here; 'skip' is held although its lease may have lapsed.
+      const held = new Map([['w2', 1]]);
+      // SQLite's way to the same choice (PostgreSQL's one statement takes `limits` instead).
+      const pick = (due: DueDelivery[]) => {
+        const n = new Map(held);
+        return due.filter((d) => {
+          const taken = (n.get(d.webhookId) ?? 0) + 1;
+          if (d.id === 'skip' || taken > 2) return false;
+          n.set(d.webhookId, taken);
+          return true;
+        });
+      };
+      const outcome = await store.claimDueOrNext({
+        owner: 'a', now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: [],
+        pick,
+        limits: { room: { max: 2, held }, skipIds: ['skip'] },
+      });
+      assert.deepEqual(outcome.claimed.map((d) => d.id), ['c1', 'a1', 'b1', 'a2']);
+      assert.ok(outcome.claimed.every((d) => d.claimedUntil === 2000 && d.body === `{"id":"${d.id}"}` && d.webhookVersion === 1));
+      assert.equal((await store.get('a3'))?.claimedUntil, null, 'a row past its endpoint\'s room stays unclaimed');
+      assert.equal((await store.get('skip'))?.claimedUntil, null);
     }));
 
   test('markSucceeded counts the attempt and reports rows that were no longer pending', () =>
