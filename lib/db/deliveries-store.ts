@@ -3,105 +3,25 @@
 // A claim names its daemon (claimed_by), so several daemons on one database renew and release
 // only their own leases; PostgreSQL's claimers skip rows another is locking (SKIP LOCKED).
 import type { Knex } from 'knex';
-import { claimInOneStatement, type EndpointRoom } from './deliveries-claim-postgres.ts';
-import { dialectOf, storableText } from './dialect.ts';
+import { createDeliveryClaims, type ClaimedDelivery, type ClaimOutcome, type ClaimQuery } from './deliveries-claim.ts';
+import {
+  fromAttemptRow,
+  fromRow,
+  readSummaries,
+  SUMMARY_COLUMNS,
+  type AttemptRecord,
+  type AttemptRow,
+  type DeliveryChanges,
+  type DeliveryRecord,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type DeliverySummary,
+  type NewDelivery,
+} from './delivery-rows.ts';
+import { storableText } from './dialect.ts';
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
-
-export interface DeliveryRecord {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  body: string;
-  status: DeliveryStatus;
-  /** Attempts since the delivery was enqueued or last redelivered: the retry schedule's position. */
-  attempts: number;
-  nextAttemptAt: number;
-  claimedUntil: number | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface AttemptRecord {
-  id: number;
-  deliveryId: string;
-  webhookId: string;
-  attemptedAt: number;
-  durationMs: number;
-  statusCode: number | null;
-  responseBody: string | null;
-  error: string | null;
-}
-
-export type NewDelivery = Omit<DeliveryRecord, 'claimedUntil' | 'lastStatusCode' | 'lastError' | 'updatedAt'> &
-  Partial<Pick<DeliveryRecord, 'lastStatusCode' | 'lastError'>>;
-
-export type DeliveryChanges = Partial<
-  Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'claimedUntil' | 'lastStatusCode' | 'lastError'>
->;
-
-interface DeliveryRow {
-  id: string;
-  webhook_id: string;
-  event_id: string;
-  event_type: string;
-  body: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number;
-  claimed_until: number | null;
-  claimed_by?: string | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface AttemptRow {
-  id: number;
-  delivery_id: string;
-  webhook_id: string;
-  attempted_at: number;
-  duration_ms: number;
-  status_code: number | null;
-  response_body: string | null;
-  error: string | null;
-}
-
-/** A delivery as lists show it: everything but its body. */
-export type DeliverySummary = Omit<DeliveryRecord, 'body'>;
-const SUMMARY_COLUMNS = ['id', 'webhook_id', 'event_id', 'event_type', 'status', 'attempts', 'next_attempt_at', 'claimed_until', 'last_status_code', 'last_error', 'created_at', 'updated_at'];
-
-const summaryOf = (r: Omit<DeliveryRow, 'body'>): DeliverySummary => ({
-  id: r.id,
-  webhookId: r.webhook_id,
-  eventId: r.event_id,
-  eventType: r.event_type,
-  status: r.status,
-  attempts: r.attempts,
-  nextAttemptAt: Number(r.next_attempt_at),
-  claimedUntil: r.claimed_until === null ? null : Number(r.claimed_until),
-  lastStatusCode: r.last_status_code,
-  lastError: r.last_error,
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-});
-const fromRow = (r: DeliveryRow): DeliveryRecord => ({ ...summaryOf(r), body: r.body });
-const readSummaries = async (query: Knex.QueryBuilder): Promise<DeliverySummary[]> => ((await query) as Array<Omit<DeliveryRow, 'body'>>).map(summaryOf);
-
-const fromAttemptRow = (r: AttemptRow): AttemptRecord => ({
-  id: r.id,
-  deliveryId: r.delivery_id,
-  webhookId: r.webhook_id,
-  attemptedAt: Number(r.attempted_at),
-  durationMs: r.duration_ms,
-  statusCode: r.status_code,
-  responseBody: r.response_body,
-  error: r.error,
-});
+export type { AttemptRecord, DeliveryChanges, DeliveryRecord, DeliveryStatus, DeliverySummary, NewDelivery } from './delivery-rows.ts';
+export type { ClaimedDelivery, ClaimOutcome, ClaimQuery, DueDelivery } from './deliveries-claim.ts';
 
 const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
   status: 'status',
@@ -112,126 +32,10 @@ const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
   lastError: 'last_error',
 };
 
-/** A due row as the claim first sees it: enough to choose by, without its body. */
-export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'> & {
-  /** Its webhook's version when the claim read it: a sender holding that version need not read the webhook again. */
-  webhookVersion: number;
-};
-
-/** A claimed row, with its webhook's version as the claim saw it. */
-export type ClaimedDelivery = DeliveryRecord & Pick<DueDelivery, 'webhookVersion'>;
-
-export interface ClaimQuery {
-  /** The claiming daemon's instance id (claimed_by). */
-  owner: string;
-  now: number;
-  leaseUntil: number;
-  /** Rows looked at; `pick` chooses which of them to claim. */
-  candidates: number;
-  excludeWebhookIds: readonly string[];
-  /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
-  pick: (due: DueDelivery[]) => DueDelivery[];
-  /**
-   * The same choice as data, for PostgreSQL's claimDueOrNext (one statement, no callback): each
-   * endpoint's room, and the ids `pick` would leave out (held here although their lease may have lapsed).
-   */
-  limits?: { room: EndpointRoom; skipIds: readonly string[] };
-}
-
-/** What a claim took, and (when nothing was due) when a claim may next find a row. */
-export interface ClaimOutcome {
-  claimed: ClaimedDelivery[];
-  nextDueAt?: number;
-}
-
-interface CandidateRow {
-  id: string;
-  webhook_id: string;
-  webhook_version: number | string;
-}
-
 export function createDeliveriesStore(db: Knex) {
   const deliveries = (trx: Knex | Knex.Transaction = db) => trx<DeliveryRow>('deliveries');
   const attempts = (trx: Knex | Knex.Transaction = db) => trx<AttemptRow>('delivery_attempts');
-  const postgres = dialectOf(db).client === 'postgres';
-
-  /** When the earliest unclaimed pending row falls due (the sender's next timer). */
-  async function readNextDueAt(trx: Knex | Knex.Transaction = db): Promise<number | undefined> {
-    const row = (await deliveries(trx).where('status', 'pending').whereNull('claimed_until').min({ at: 'next_attempt_at' }).first()) as
-      | { at: number | null }
-      | undefined;
-    return row?.at == null ? undefined : Number(row.at);
-  }
-
-  /**
-   * The candidates are read without their bodies (most are not picked), and the picked rows are
-   * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed, so
-   * only claimed rows are read in full. On SQLite both run in one transaction: on its one
-   * connection a group commit of attempt records otherwise ran between them, and a claim waited
-   * for two commits instead of one. On PostgreSQL they run as two statements: the UPDATE
-   * re-checks and locks each row by itself, and BEGIN and COMMIT would double the round trips.
-   */
-  async function claim(q: ClaimQuery, withNext: boolean): Promise<ClaimOutcome> {
-    const due = (query: Knex.QueryBuilder) =>
-      query
-        .where('deliveries.status', 'pending')
-        .andWhere('deliveries.next_attempt_at', '<=', q.now)
-        .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
-    if (postgres && withNext && q.limits) {
-      const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
-      return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
-    }
-    const inOne = <T>(work: (trx: Knex | Knex.Transaction) => Promise<T>) => (postgres ? work(db) : db.transaction(work));
-    return inOne(async (trx) => {
-      let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
-        .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
-        .andWhere('webhooks.enabled', true)
-        .orderBy('deliveries.next_attempt_at')
-        .limit(q.candidates);
-      if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
-      let rows: CandidateRow[];
-      let nextDueAt: number | undefined;
-      if (postgres && withNext) {
-        // One round trip: the candidates, or (none due) one row with the next due time: the
-        // earliest later retry, or the earliest lease to expire. Its index scan starts at now:
-        // claimed rows (due earlier) are not read; the leases are read only when nothing is due.
-        const read = dialectOf(db).rows<CandidateRow & { next_due: string | number | null }>(
-          await db.raw(
-            `WITH c AS (?) SELECT id, webhook_id, webhook_version, NULL AS next_due FROM c
-             UNION ALL SELECT NULL, NULL, NULL, LEAST(
-               (SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ? AND claimed_until IS NULL),
-               (SELECT MIN(GREATEST(claimed_until, next_attempt_at)) FROM deliveries WHERE status = 'pending' AND claimed_until >= ?)
-             ) WHERE NOT EXISTS (SELECT 1 FROM c)`,
-            [candidates, q.now, q.now],
-          ),
-        );
-        rows = read.filter((r) => r.id !== null);
-        const next = read.find((r) => r.id === null)?.next_due;
-        nextDueAt = next == null ? undefined : Number(next);
-      } else {
-        rows = (await candidates) as CandidateRow[];
-        if (withNext && rows.length === 0) nextDueAt = await readNextDueAt(trx);
-      }
-      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
-      if (picked.length === 0) return { claimed: [], nextDueAt };
-      // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
-      // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
-      const locked = dialectOf(db).skipLocked(due(deliveries(trx).select('id').whereIn('id', picked.map((d) => d.id))));
-      const claimed = (await due(deliveries(trx).whereIn('id', locked))
-        .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
-        .returning('*')) as DeliveryRow[];
-      // RETURNING's order is unspecified: back to due order.
-      const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
-      return {
-        claimed: picked.flatMap((d) => {
-          const row = byId.get(d.id);
-          return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
-        }),
-        nextDueAt,
-      };
-    });
-  }
-
+  const { claim, readNextDueAt } = createDeliveryClaims(db);
 
   return {
     async insertMany(rows: NewDelivery[], trx?: Knex.Transaction): Promise<void> {

@@ -1,0 +1,131 @@
+// Claiming due deliveries: which rows a sender leases, with a lease that names its daemon, and
+// (when none is due) when a claim may next find one. On PostgreSQL the claim with limits is one
+// statement (deliveries-claim-postgres.ts); otherwise candidates are read, picked by the sender's
+// limits and leased by an UPDATE that checks again that each is still due and unclaimed.
+import type { Knex } from 'knex';
+import { claimInOneStatement, type EndpointRoom } from './deliveries-claim-postgres.ts';
+import { fromRow, type DeliveryRecord, type DeliveryRow } from './delivery-rows.ts';
+import { dialectOf } from './dialect.ts';
+
+/** A due row as the claim first sees it: enough to choose by, without its body. */
+export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'> & {
+  /** Its webhook's version when the claim read it: a sender holding that version need not read the webhook again. */
+  webhookVersion: number;
+};
+
+/** A claimed row, with its webhook's version as the claim saw it. */
+export type ClaimedDelivery = DeliveryRecord & Pick<DueDelivery, 'webhookVersion'>;
+
+export interface ClaimQuery {
+  /** The claiming daemon's instance id (claimed_by). */
+  owner: string;
+  now: number;
+  leaseUntil: number;
+  /** Rows looked at; `pick` chooses which of them to claim. */
+  candidates: number;
+  excludeWebhookIds: readonly string[];
+  /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
+  pick: (due: DueDelivery[]) => DueDelivery[];
+  /**
+   * The same choice as data, for PostgreSQL's claimDueOrNext (one statement, no callback): each
+   * endpoint's room, and the ids `pick` would leave out (held here although their lease may have lapsed).
+   */
+  limits?: { room: EndpointRoom; skipIds: readonly string[] };
+}
+
+/** What a claim took, and (when nothing was due) when a claim may next find a row. */
+export interface ClaimOutcome {
+  claimed: ClaimedDelivery[];
+  nextDueAt?: number;
+}
+
+interface CandidateRow {
+  id: string;
+  webhook_id: string;
+  webhook_version: number | string;
+}
+
+/** The claim queries of one database: `claim` leases due rows, `readNextDueAt` times the next claim. */
+export function createDeliveryClaims(db: Knex) {
+  const deliveries = (trx: Knex | Knex.Transaction = db) => trx<DeliveryRow>('deliveries');
+  const postgres = dialectOf(db).client === 'postgres';
+
+  /** When the earliest unclaimed pending row falls due (the sender's next timer). */
+  async function readNextDueAt(trx: Knex | Knex.Transaction = db): Promise<number | undefined> {
+    const row = (await deliveries(trx).where('status', 'pending').whereNull('claimed_until').min({ at: 'next_attempt_at' }).first()) as
+      | { at: number | null }
+      | undefined;
+    return row?.at == null ? undefined : Number(row.at);
+  }
+
+  /**
+   * The candidates are read without their bodies (most are not picked), and the picked rows are
+   * leased by one UPDATE … RETURNING that checks again that each is still due and unclaimed, so
+   * only claimed rows are read in full. On SQLite both run in one transaction: on its one
+   * connection a group commit of attempt records otherwise ran between them, and a claim waited
+   * for two commits instead of one. On PostgreSQL they run as two statements: the UPDATE
+   * re-checks and locks each row by itself, and BEGIN and COMMIT would double the round trips.
+   */
+  async function claim(q: ClaimQuery, withNext: boolean): Promise<ClaimOutcome> {
+    const due = (query: Knex.QueryBuilder) =>
+      query
+        .where('deliveries.status', 'pending')
+        .andWhere('deliveries.next_attempt_at', '<=', q.now)
+        .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
+    if (postgres && withNext && q.limits) {
+      const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
+      return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
+    }
+    const inOne = <T>(work: (trx: Knex | Knex.Transaction) => Promise<T>) => (postgres ? work(db) : db.transaction(work));
+    return inOne(async (trx) => {
+      let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
+        .join('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+        .andWhere('webhooks.enabled', true)
+        .orderBy('deliveries.next_attempt_at')
+        .limit(q.candidates);
+      if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
+      let rows: CandidateRow[];
+      let nextDueAt: number | undefined;
+      if (postgres && withNext) {
+        // One round trip: the candidates, or (none due) one row with the next due time: the
+        // earliest later retry, or the earliest lease to expire. Its index scan starts at now:
+        // claimed rows (due earlier) are not read; the leases are read only when nothing is due.
+        const read = dialectOf(db).rows<CandidateRow & { next_due: string | number | null }>(
+          await db.raw(
+            `WITH c AS (?) SELECT id, webhook_id, webhook_version, NULL AS next_due FROM c
+             UNION ALL SELECT NULL, NULL, NULL, LEAST(
+               (SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ? AND claimed_until IS NULL),
+               (SELECT MIN(GREATEST(claimed_until, next_attempt_at)) FROM deliveries WHERE status = 'pending' AND claimed_until >= ?)
+             ) WHERE NOT EXISTS (SELECT 1 FROM c)`,
+            [candidates, q.now, q.now],
+          ),
+        );
+        rows = read.filter((r) => r.id !== null);
+        const next = read.find((r) => r.id === null)?.next_due;
+        nextDueAt = next == null ? undefined : Number(next);
+      } else {
+        rows = (await candidates) as CandidateRow[];
+        if (withNext && rows.length === 0) nextDueAt = await readNextDueAt(trx);
+      }
+      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
+      if (picked.length === 0) return { claimed: [], nextDueAt };
+      // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
+      // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).
+      const locked = dialectOf(db).skipLocked(due(deliveries(trx).select('id').whereIn('id', picked.map((d) => d.id))));
+      const claimed = (await due(deliveries(trx).whereIn('id', locked))
+        .update({ claimed_until: q.leaseUntil, claimed_by: q.owner })
+        .returning('*')) as DeliveryRow[];
+      // RETURNING's order is unspecified: back to due order.
+      const byId = new Map(claimed.map((r) => [r.id, fromRow(r)]));
+      return {
+        claimed: picked.flatMap((d) => {
+          const row = byId.get(d.id);
+          return row ? [{ ...row, webhookVersion: d.webhookVersion }] : [];
+        }),
+        nextDueAt,
+      };
+    });
+  }
+
+  return { claim, readNextDueAt };
+}
