@@ -55,10 +55,7 @@ export function createProgress(deps: ProgressDeps) {
     windowMs,
     maxKeys: deps.config.maxKeys,
     maxPendingBytes: deps.config.maxLatestBytes,
-    deliver: (u) => {
-      latest.set(u, now());
-      deps.bus.emit('message', { channel: 'progress', type: u.type, key: u.key, data: u.data, at: u.at });
-    },
+    deliver: (u) => deps.bus.emit('message', { channel: 'progress', type: u.type, key: u.key, data: u.data, at: u.at }),
   });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -93,13 +90,12 @@ export function createProgress(deps: ProgressDeps) {
       bytes = Buffer.byteLength(JSON.stringify(payload) ?? '');
     }
     if (bytes > maxEntryBytes) return refuse(`the progress value is ${bytes} bytes as JSON, over progress.maxEntrySize (${maxEntryBytes})`);
-    coalescer.offer({
-      type: input.type,
-      key: input.key ?? progressKeyOf(payload),
-      data: payload,
-      at: input.at ?? new Date(now()).toISOString(),
-      bytes,
-    });
+    const update = { type: input.type, key: input.key ?? progressKeyOf(payload), data: payload, at: input.at ?? new Date(now()).toISOString(), bytes };
+    // GET /progress's store takes every update as it comes, not as the coalescer lets it out: the
+    // coalescer sends updates it held back after later ones it let through at once, and the store
+    // (which lets the least recently updated go first) then dropped the newest values for older ones.
+    latest.set(update, now());
+    coalescer.offer(update);
     if (timer === undefined && windowMs > 0 && coalescer.size() > 0) {
       timer = setInterval(onTick, windowMs);
       timer.unref();
