@@ -1,7 +1,8 @@
 // Claiming due deliveries: which rows a sender leases, with a lease that names its daemon, and
-// (when none is due) when a claim may next find one. On PostgreSQL the claim with limits is one
-// statement (deliveries-claim-postgres.ts); otherwise candidates are read, picked by the sender's
-// limits and leased by an UPDATE that checks again that each is still due and unclaimed.
+// (when none is due) when a claim may next find one. On PostgreSQL the sender's claim (with the
+// next due time, its limits as data) is one statement (deliveries-claim-postgres.ts); otherwise
+// candidates are read, picked by the sender's limits and leased by an UPDATE that checks again
+// that each is still due and unclaimed.
 import type { Knex } from 'knex';
 import { claimInOneStatement, type EndpointRoom } from './deliveries-claim-postgres.ts';
 import { fromRow, type DeliveryRecord, type DeliveryRow } from './delivery-rows.ts';
@@ -30,8 +31,16 @@ export interface ClaimQuery {
    * The same choice as data, for PostgreSQL's claimDueOrNext (one statement, no callback): each
    * endpoint's room, and the ids `pick` would leave out (held here although their lease may have lapsed).
    */
-  limits?: { room: EndpointRoom; skipIds: readonly string[] };
+  limits?: ClaimLimits;
 }
+
+export interface ClaimLimits {
+  room: EndpointRoom;
+  skipIds: readonly string[];
+}
+
+/** A claim that also says when the next may find a row: its limits as data too (see `limits`). */
+export type ClaimOrNextQuery = ClaimQuery & { limits: ClaimLimits };
 
 /** What a claim took, and (when nothing was due) when a claim may next find a row. */
 export interface ClaimOutcome {
@@ -45,7 +54,7 @@ interface CandidateRow {
   webhook_version: number | string;
 }
 
-/** The claim queries of one database: `claim` leases due rows, `readNextDueAt` times the next claim. */
+/** The claim queries of one database: `claim` leases due rows, `claimOrNext` also times the next claim. */
 export function createDeliveryClaims(db: Knex) {
   const deliveries = (trx: Knex | Knex.Transaction = db) => trx<DeliveryRow>('deliveries');
   const postgres = dialectOf(db).client === 'postgres';
@@ -56,6 +65,18 @@ export function createDeliveryClaims(db: Knex) {
       | { at: number | null }
       | undefined;
     return row?.at == null ? undefined : Number(row.at);
+  }
+
+  /**
+   * A claim, and when nothing was due, when a claim may next find a row. On PostgreSQL one
+   * statement (deliveries-claim-postgres.ts) that counts other daemons' leases (a dead daemon's
+   * rows come due when its lease expires); on SQLite the earliest unclaimed pending row (leases
+   * there are this process's and never expire while it runs).
+   */
+  async function claimOrNext(q: ClaimOrNextQuery): Promise<ClaimOutcome> {
+    if (!postgres) return claim(q, true);
+    const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
+    return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
   }
 
   /**
@@ -72,10 +93,6 @@ export function createDeliveryClaims(db: Knex) {
         .where('deliveries.status', 'pending')
         .andWhere('deliveries.next_attempt_at', '<=', q.now)
         .andWhere((w) => w.whereNull('deliveries.claimed_until').orWhere('deliveries.claimed_until', '<', q.now));
-    if (postgres && withNext && q.limits) {
-      const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
-      return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
-    }
     const inOne = <T>(work: (trx: Knex | Knex.Transaction) => Promise<T>) => (postgres ? work(db) : db.transaction(work));
     return inOne(async (trx) => {
       let candidates = due(deliveries(trx).select('deliveries.id', 'deliveries.webhook_id', { webhook_version: 'webhooks.version' }))
@@ -84,29 +101,8 @@ export function createDeliveryClaims(db: Knex) {
         .orderBy('deliveries.next_attempt_at')
         .limit(q.candidates);
       if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
-      let rows: CandidateRow[];
-      let nextDueAt: number | undefined;
-      if (postgres && withNext) {
-        // One round trip: the candidates, or (none due) one row with the next due time: the
-        // earliest later retry, or the earliest lease to expire. Its index scan starts at now:
-        // claimed rows (due earlier) are not read; the leases are read only when nothing is due.
-        const read = dialectOf(db).rows<CandidateRow & { next_due: string | number | null }>(
-          await db.raw(
-            `WITH c AS (?) SELECT id, webhook_id, webhook_version, NULL AS next_due FROM c
-             UNION ALL SELECT NULL, NULL, NULL, LEAST(
-               (SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ? AND claimed_until IS NULL),
-               (SELECT MIN(GREATEST(claimed_until, next_attempt_at)) FROM deliveries WHERE status = 'pending' AND claimed_until >= ?)
-             ) WHERE NOT EXISTS (SELECT 1 FROM c)`,
-            [candidates, q.now, q.now],
-          ),
-        );
-        rows = read.filter((r) => r.id !== null);
-        const next = read.find((r) => r.id === null)?.next_due;
-        nextDueAt = next == null ? undefined : Number(next);
-      } else {
-        rows = (await candidates) as CandidateRow[];
-        if (withNext && rows.length === 0) nextDueAt = await readNextDueAt(trx);
-      }
+      const rows = (await candidates) as CandidateRow[];
+      const nextDueAt = withNext && rows.length === 0 ? await readNextDueAt(trx) : undefined;
       const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
       if (picked.length === 0) return { claimed: [], nextDueAt };
       // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
@@ -127,5 +123,5 @@ export function createDeliveryClaims(db: Knex) {
     });
   }
 
-  return { claim, readNextDueAt };
+  return { claim, claimOrNext, readNextDueAt };
 }

@@ -3,7 +3,7 @@
 // A claim names its daemon (claimed_by), so several daemons on one database renew and release
 // only their own leases; PostgreSQL's claimers skip rows another is locking (SKIP LOCKED).
 import type { Knex } from 'knex';
-import { createDeliveryClaims, type ClaimedDelivery, type ClaimOutcome, type ClaimQuery } from './deliveries-claim.ts';
+import { createDeliveryClaims, type ClaimedDelivery, type ClaimOrNextQuery, type ClaimOutcome, type ClaimQuery } from './deliveries-claim.ts';
 import {
   fromAttemptRow,
   fromRow,
@@ -21,7 +21,7 @@ import {
 import { storableText } from './dialect.ts';
 
 export type { AttemptRecord, DeliveryChanges, DeliveryRecord, DeliveryStatus, DeliverySummary, NewDelivery } from './delivery-rows.ts';
-export type { ClaimedDelivery, ClaimOutcome, ClaimQuery, DueDelivery } from './deliveries-claim.ts';
+export type { ClaimedDelivery, ClaimOrNextQuery, ClaimOutcome, ClaimQuery, DueDelivery } from './deliveries-claim.ts';
 
 const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
   status: 'status',
@@ -35,7 +35,7 @@ const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
 export function createDeliveriesStore(db: Knex) {
   const deliveries = (trx: Knex | Knex.Transaction = db) => trx<DeliveryRow>('deliveries');
   const attempts = (trx: Knex | Knex.Transaction = db) => trx<AttemptRow>('delivery_attempts');
-  const { claim, readNextDueAt } = createDeliveryClaims(db);
+  const { claim, claimOrNext, readNextDueAt } = createDeliveryClaims(db);
 
   return {
     async insertMany(rows: NewDelivery[], trx?: Knex.Transaction): Promise<void> {
@@ -104,16 +104,8 @@ export function createDeliveriesStore(db: Knex) {
       return (await claim(q, false)).claimed;
     },
 
-    /**
-     * claimDue, and when nothing was due, when something next may be: the sender's timer. On
-     * PostgreSQL read in the claim's own statement, counting other daemons' leases (a dead
-     * daemon's rows come due when its lease expires), and with `limits` the whole claim is that
-     * one statement (db/deliveries-claim-postgres.ts); on SQLite, the earliest unclaimed pending
-     * row (nextDueAt: leases there are this process's and never expire while it runs).
-     */
-    async claimDueOrNext(q: ClaimQuery): Promise<ClaimOutcome> {
-      return claim(q, true);
-    },
+    /** claimDue, and when nothing was due, when something next may be: the sender's timer (deliveries-claim.ts). */
+    claimDueOrNext: (q: ClaimOrNextQuery): Promise<ClaimOutcome> => claimOrNext(q),
 
     /** When the earliest unclaimed pending row falls due. */
     nextDueAt: (): Promise<number | undefined> => readNextDueAt(),

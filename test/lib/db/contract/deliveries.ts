@@ -47,7 +47,7 @@ export function deliveriesStoreContract(open: OpenDb): void {
       const store = createDeliveriesStore(db);
       await createWebhooksStore(db).insert(newWebhook('w1'));
       await db.transaction((trx) => store.insertMany([delivery('now', { nextAttemptAt: 100 }), delivery('later', { nextAttemptAt: 5000 })], trx));
-      const q = (now: number) => ({ owner: 'a', now, leaseUntil: now + 1000, candidates: 10, excludeWebhookIds: [], pick: everything });
+      const q = (now: number) => ({ owner: 'a', now, leaseUntil: now + 1000, candidates: 10, excludeWebhookIds: [], pick: everything, limits: { room: { max: 10, held: new Map<string, number>() }, skipIds: [] } });
       const first = await store.claimDueOrNext(q(1000));
       assert.deepEqual(first.claimed.map((d) => d.id), ['now']);
       assert.equal(first.nextDueAt, undefined, 'read only when nothing was due');
