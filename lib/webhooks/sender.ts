@@ -149,6 +149,12 @@ export function createSender(deps: SenderDeps) {
   // ...and the earliest due time notified since that claim started.
   let laterDue = Number.POSITIVE_INFINITY;
 
+  // Several daemons: the claim also reads when the next row comes due (the sender's timer, as
+  // notifications wake it); one daemon reads that only when it goes idle (pump's end).
+  const claimDueRows = deps.shared
+    ? deps.deliveries.claimDueOrNext
+    : async (q: ClaimQuery) => ({ claimed: await deps.deliveries.claimDue(q), nextDueAt: undefined });
+
   /** New rows may be claimable (a commit, a notification, the timer). */
   function wake(): void {
     announced += 1;
@@ -225,8 +231,7 @@ export function createSender(deps: SenderDeps) {
       knownNextDue = undefined;
       laterDue = Number.POSITIVE_INFINITY;
       const announcedBefore = announced;
-      const claim = deps.shared ? deps.deliveries.claimDueOrNext : async (q: ClaimQuery) => ({ claimed: await deps.deliveries.claimDue(q), nextDueAt: undefined });
-      const { claimed, nextDueAt } = await claim({
+      const { claimed, nextDueAt } = await claimDueRows({
         owner: deps.owner,
         now,
         leaseUntil: now + leaseMs,
