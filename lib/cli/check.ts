@@ -33,6 +33,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
   try {
     const config = loadConfig({ file: opts.config });
     console.log(`configuration ok (${config.sources.join(' + ')}); ${Object.keys(config.catalog).length} event types`);
+    for (const n of config.notices ?? []) console.warn(`${n.file ? `${n.file}${n.line ? `:${n.line}:${n.column}` : ''}: ` : ''}warning: ${n.key} ${n.message}`);
     const dir = opts.hooksDir ? resolve(cwd, opts.hooksDir) : config.hooks.dir;
     const shown = relative(cwd, dir);
     const prefix = shown === '' ? '' : `${shown}/`;

@@ -13,6 +13,7 @@ import { normalizeConfig, type Config } from './normalize.ts';
 import { applyDefaults, configDefaults } from './defaults.ts';
 import { CONFIG_SCHEMA, type RawConfig } from './schema.ts';
 import { EMBEDDED_DEFAULT } from './embedded-default.ts';
+import { ignoredSettings, type ConfigProblem } from './notices.ts';
 import { validateConfigShape } from './validate.ts';
 
 export const DEFAULT_CONFIG_FILE = join(packageRoot(), 'config', 'hookd.yaml');
@@ -24,13 +25,7 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-export interface ConfigProblem {
-  key: string;
-  message: string;
-  file?: string;
-  line?: number;
-  column?: number;
-}
+export type { ConfigProblem };
 
 interface ParsedFile {
   file: string;
@@ -57,7 +52,21 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (problems.length > 0) {
     throw errors.config(`invalid configuration:\n${problems.map(formatProblem).join('\n')}`, { problems });
   }
-  return deepFreeze(normalizeConfig(merged as RawConfig, files.map((f) => f.file), cwd));
+  const config = normalizeConfig(merged as RawConfig, files.map((f) => f.file), cwd);
+  const userFiles = files.slice(1);
+  const setByOperator = (path: string[]) =>
+    ENV_OVERRIDES.some((o) => o.path.join('\0') === path.join('\0') && env[o.name]) || userFiles.some((f) => hasPath(f.value, path));
+  config.notices = ignoredSettings(merged as RawConfig, setByOperator).map((n) => locate(`/${n.path.join('/')}`, n.message, userFiles, env));
+  return deepFreeze(config);
+}
+
+function hasPath(value: unknown, path: string[]): boolean {
+  let at = value;
+  for (const key of path) {
+    if (!isPlainObject(at) || !Object.hasOwn(at, key)) return false;
+    at = at[key];
+  }
+  return true;
 }
 
 /**

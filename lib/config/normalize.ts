@@ -5,6 +5,7 @@ import { errors } from '../errors.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { INTEGRATION_CATALOG } from '../integrations/catalog.ts';
 import type { IntegrationConfig } from './integrations.ts';
+import type { ConfigProblem } from './notices.ts';
 import type { RawConfig } from './schema.ts';
 
 /** What a token may do: events (post and read events), metrics (GET /metrics), admin (everything). */
@@ -60,6 +61,8 @@ export interface Config {
   catalog: Record<string, CatalogEntryConfig>;
   /** The files merged to make this config, embedded default first. */
   sources: string[];
+  /** Settings the operator made that this storage client ignores (notices.ts): logged at start, printed by check. */
+  notices?: ConfigProblem[];
 }
 
 export interface StorageConfig {

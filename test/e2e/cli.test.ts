@@ -193,6 +193,17 @@ describe('hookd check', () => {
     assert.match(r.stdout, /\d+ hooks ok, 0 with errors in hooks\n$/);
   });
 
+  it('warns, with file and line, about a setting the chosen storage client ignores, and still passes', () => {
+    const config = write('notice/hookd.yaml', `dataDir: ${join(temp.dir, 'notice', 'data')}\nstorage:\n  client: postgres\nwebhooks:\n  pollInterval: 2s\n`);
+    const hooks = join(temp.dir, 'notice', 'hooks');
+    mkdirSync(hooks, { recursive: true });
+    const r = hookd(['check', '--config', config, '--hooks-dir', hooks], { env: { HOOKD_DATABASE_URL: 'postgres://127.0.0.1:1/none' } });
+    assert.equal(r.status, 0, r.stderr);
+    const warning = r.stderr.split('\n').find((line) => line.startsWith(`${config}:5:`));
+    assert.match(warning ?? r.stderr, /^\S+:5:\d+: warning: webhooks\.pollInterval has no effect with storage\.client postgres/);
+    assert.match(r.stdout, /0 hooks ok, 0 with errors/);
+  });
+
   // A hook of each kind of problem, and two good ones.
   function writeBrokenHooks(): string {
     const dir = join(temp.dir, 'check-hooks');

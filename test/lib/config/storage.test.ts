@@ -72,3 +72,19 @@ test('logs show where the data lives without the password', () => {
   assert.equal(describeStorage({ client: 'postgres', url: `::${SECRET}`, file: '' }), 'postgres (URL not shown)');
   assert.equal(describeStorage({ client: 'sqlite', file: '/var/lib/hookd/hookd.sqlite' }), '/var/lib/hookd/hookd.sqlite');
 });
+
+test("a setting only the other storage client reads is a notice with its file and line, not an error; defaults and the embedded file make none", () => {
+  assert.deepEqual(loadConfig({ env: {} }).notices, [], 'defaults only');
+  const sqlite = yaml('dataDir: /tmp/x\nstorage:\n  statementTimeout: 5s\n  synchronous: normal\nwebhooks:\n  safetyPoll: 10s\n  pollInterval: 2s\n');
+  const onSqlite = loadConfig({ file: sqlite, env: {} }).notices!;
+  assert.deepEqual(onSqlite.map((n) => [n.key, n.file, n.line]), [
+    ['storage.statementTimeout', sqlite, 3],
+    ['webhooks.safetyPoll', sqlite, 6],
+  ]);
+  assert.match(onSqlite[0]!.message, /^has no effect with storage\.client sqlite: only postgres reads it$/);
+  const pg = yaml('storage:\n  client: postgres\n  synchronous: normal\nwebhooks:\n  pollInterval: 2s\n');
+  const notices = loadConfig({ file: pg, env: { HOOKD_DATABASE_URL: `postgres://u:${SECRET}@h/d` } }).notices!;
+  assert.deepEqual(notices.map((n) => [n.key, n.line]), [['storage.synchronous', 3], ['webhooks.pollInterval', 5]]);
+  assert.match(notices[1]!.message, /only sqlite reads it; on PostgreSQL senders are woken by notifications, and webhooks\.safetyPoll bounds/);
+  assert.ok(!JSON.stringify(notices).includes(SECRET));
+});
