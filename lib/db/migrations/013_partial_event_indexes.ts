@@ -5,7 +5,7 @@
 // makes each step safe to repeat.
 import type { Knex } from 'knex';
 
-// The predicates are the queries' own (events-store.ts: PENDING; `causation_id = ?` and
+// The predicates are the queries' own (event-rows.ts: PENDING; `causation_id = ?` and
 // `IN (...)` imply IS NOT NULL on both backends), so either database uses these indexes.
 const UP = [
   `CREATE INDEX IF NOT EXISTS events_pending_seq_index ON events (seq) WHERE status = 'pending'`,
