@@ -6,10 +6,19 @@ import type { Knex } from 'knex';
 /** What one page of a listing may hold of its rows' big columns (one row always fits). */
 export const PAGE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * SQL for the bytes a row's text columns hold, as UTF-8 (octet_length on both backends; SQLite has
+ * it since 3.43); a null column holds none. length() counted characters: a page of text in a
+ * three-byte script was three times its bound.
+ */
+export function textBytes(...columns: string[]): string {
+  return columns.map((c) => `coalesce(octet_length(${c}), 0)`).join(' + ');
+}
+
 export interface BoundedPageSpec {
   /** A column that tells the query's rows apart (the second read asks for these only). */
   key: string;
-  /** SQL for the size of one row's big columns, e.g. `length(payload)`. */
+  /** SQL for the size of one row's big columns, in bytes (textBytes). */
   size: string;
   /** At most this many rows; 0 only asks whether any row exists (`more`). */
   limit: number;

@@ -2,7 +2,7 @@
 // text match), the emitted tree along causation, and GET /stream's replay. Pages are bounded in
 // bytes of stored JSON as well as in rows (bounded-page.ts).
 import type { Knex } from 'knex';
-import { readBoundedPage } from './bounded-page.ts';
+import { readBoundedPage, textBytes } from './bounded-page.ts';
 import { dialectOf } from './dialect.ts';
 import { fromRow, PENDING, type EventRecord, type EventRow, type EventStatus } from './event-rows.ts';
 
@@ -49,7 +49,7 @@ function matchText<Q extends Knex.QueryBuilder>(db: Knex, query: Q, text: string
 }
 
 // An event's stored JSON, what bounds a page of events (bounded-page.ts).
-const EVENT_BYTES = 'length(payload) + coalesce(length(final_payload), 0)';
+const EVENT_BYTES = textBytes('payload', 'final_payload');
 
 /** The listing queries of one database (readers only). */
 export function createEventListing(db: Knex) {

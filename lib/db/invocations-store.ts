@@ -1,7 +1,7 @@
 // The invocations table: one row per hook run (outcome, duration, error, captured logs),
 // read per hook and per event, pruned by age and by a per-hook count.
 import type { Knex } from 'knex';
-import { readBoundedPage } from './bounded-page.ts';
+import { readBoundedPage, textBytes } from './bounded-page.ts';
 
 export interface InvocationRecord {
   id: number;
@@ -17,6 +17,9 @@ export interface InvocationRecord {
 }
 
 export type NewInvocation = Omit<InvocationRecord, 'id' | 'createdAt'>;
+
+// A run's stored logs and error, what bounds a page of runs (bounded-page.ts).
+const RUN_BYTES = textBytes('logs', 'error');
 
 interface InvocationRow {
   id: number;
@@ -78,7 +81,7 @@ export function createInvocationsStore(db: Knex) {
     async listForHook(hookId: string, q: { limit: number; maxBytes: number; beforeId?: number }): Promise<{ items: InvocationRecord[]; more: boolean }> {
       let query = table().where({ hook_id: hookId }).orderBy('id', 'desc');
       if (q.beforeId !== undefined) query = query.andWhere('id', '<', q.beforeId);
-      const { rows, more } = await readBoundedPage<InvocationRow>(db, query, { key: 'id', size: 'length(logs) + coalesce(length(error), 0)', limit: q.limit, maxBytes: q.maxBytes });
+      const { rows, more } = await readBoundedPage<InvocationRow>(db, query, { key: 'id', size: RUN_BYTES, limit: q.limit, maxBytes: q.maxBytes });
       return { items: rows.map(fromRow), more };
     },
     async listForEvent(eventId: string): Promise<InvocationRecord[]> {

@@ -60,3 +60,19 @@ test('a /stream reconnect replays every big event after Last-Event-ID, in order,
     s.close();
   }
 });
+
+test('the byte bound counts bytes, not characters: a page of text in a three-byte script stays within it', async () => {
+  // 300,000 characters of U+65E5 are 900,000 bytes as UTF-8 (under the 1 MiB body limit).
+  const CHARS = 300_000;
+  const wide = '\u65e5'.repeat(CHARS);
+  const count = Math.ceil(EVENT_PAGE_BYTES / (3 * CHARS)) + 3;
+  for (let i = 0; i < count; i++) {
+    const r = await d.call('POST', '/events', { type: 'media.updated', payload: { title: `wide ${i}`, wide } }, { token: EVENTS_TOKEN });
+    assert.equal(r.status, 202, r.text);
+  }
+  const r = await d.call('GET', '/events?type=media.updated&limit=1000', undefined, { token: EVENTS_TOKEN });
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  const bytes = Buffer.byteLength(r.text);
+  assert.ok(r.body.items.length < count && r.body.nextCursor, `one page did not hold all ${count} events`);
+  assert.ok(bytes <= EVENT_PAGE_BYTES + 2 * 3 * CHARS, `a page of ${bytes} bytes (${r.body.items.length} events)`);
+});
