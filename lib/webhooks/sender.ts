@@ -3,7 +3,7 @@
 // and per endpoint (per daemon), so a slow or dead endpoint holds only its own slots. Leases are
 // renewed every third of their length while held; a row whose lease this daemon may have lost
 // is never sent, and its send in flight is cut: one delivery is never sent by two daemons at once.
-import type { ClaimedDelivery, ClaimQuery, DeliveriesStore, DeliveryRecord, DueDelivery } from '../db/deliveries-store.ts';
+import type { ClaimedDelivery, ClaimQuery, DeliveriesStore, DeliveryRecord } from '../db/deliveries-store.ts';
 import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookAttempt } from '../metrics/index.ts';
@@ -75,20 +75,6 @@ export interface SenderDeps {
   shared: boolean;
   /** Told of every attempt whose outcome was recorded (GET /metrics). */
   observeAttempt: (attempt: WebhookAttempt) => void;
-}
-
-/** Chooses due rows in due order while the endpoint and the sender have room. */
-export function pickWithinLimits<D extends Pick<DueDelivery, 'id' | 'webhookId'>>(due: D[], busy: ReadonlyMap<string, number>, perEndpoint: number, free: number): D[] {
-  const taken = new Map<string, number>();
-  const picked: D[] = [];
-  for (const d of due) {
-    if (picked.length >= free) break;
-    const n = (busy.get(d.webhookId) ?? 0) + (taken.get(d.webhookId) ?? 0);
-    if (n >= perEndpoint) continue;
-    taken.set(d.webhookId, (taken.get(d.webhookId) ?? 0) + 1);
-    picked.push(d);
-  }
-  return picked;
 }
 
 /**
@@ -216,6 +202,12 @@ export function createSender(deps: SenderDeps) {
     heldBytes -= h.bytes;
   }
 
+  // Held rows a claim must not take again. On PostgreSQL, those whose lease may have lapsed (a
+  // live lease keeps a row out already, and each id is a statement parameter); on SQLite, where
+  // the list never reaches SQL, all of them: a row whose claim was cleared while it was held (a
+  // redelivery during its send) is not claimed twice.
+  const heldToSkip = (now: number) => [...held].filter(([, h]) => !deps.shared || h.until <= now).map(([id]) => id);
+
   const claimRoom = () => roomToClaim({ rowsLeft: totalHeld - held.size, heldRows: held.size, heldBytes, maxBytes: HELD_BYTES });
 
   async function pump(): Promise<void> {
@@ -237,8 +229,7 @@ export function createSender(deps: SenderDeps) {
         leaseUntil: now + leaseMs,
         candidates: Math.min(room, 500),
         excludeWebhookIds: [...counts].filter(([, n]) => n > refillAt).map(([id]) => id),
-        pick: (due) => pickWithinLimits(due.filter((d) => !held.has(d.id)), counts, perEndpointHeld, room),
-        limits: { room: { max: perEndpointHeld, held: counts }, skipIds: [...held].filter(([, h]) => h.until <= now).map(([id]) => id) },
+        limits: { room: { max: perEndpointHeld, held: counts }, skipIds: heldToSkip(now) },
       });
       if (claimed.length === 0) {
         claimWanted = announced !== announcedBefore;
