@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { roomToClaim } from '../../../lib/webhooks/sender.ts';
+import { roomToClaim } from '../../../lib/webhooks/held-deliveries.ts';
 
 test('claims within the rows left and, at the held bodies\' average size, within the bytes left', () => {
   const MiB = 1024 * 1024;
