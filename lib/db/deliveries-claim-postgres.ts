@@ -4,12 +4,7 @@
 // after reading), the per-endpoint room is applied in SQL, and the claimed rows come back whole.
 // When nothing is due, the same statement reads when something next may be.
 import type { Knex } from 'knex';
-
-/** How many rows each endpoint may still take: `max` less what the claimer holds of it. */
-export interface EndpointRoom {
-  max: number;
-  held: ReadonlyMap<string, number>;
-}
+import type { ClaimLimits } from './deliveries-claim-limits.ts';
 
 export interface OneStatementClaim {
   owner: string;
@@ -17,22 +12,21 @@ export interface OneStatementClaim {
   leaseUntil: number;
   candidates: number;
   excludeWebhookIds: readonly string[];
-  /** Rows the claimer still holds although their lease may have lapsed: not claimed again. */
-  skipIds: readonly string[];
-  room: EndpointRoom;
+  limits: ClaimLimits;
 }
 
 /**
  * The leased rows (with their webhook's version) in due order, and when nothing was due, the
  * earliest later retry or lease to expire. Rows past an endpoint's room are locked for the
- * statement only; the window numbers each endpoint's candidates in due order, as the sender's
- * pickWithinLimits does on SQLite.
+ * statement only; the window numbers each endpoint's candidates in due order, as
+ * pickWithinLimits (deliveries-claim-limits.ts) does on SQLite.
  */
 export async function claimInOneStatement<Row extends { id: string | null; next_attempt_at: number | string }>(
   db: Knex,
   q: OneStatementClaim,
 ): Promise<{ rows: Array<Row & { webhook_version: number | string }>; nextDueAt?: number }> {
-  const held = [...q.room.held];
+  const { room, skipIds } = q.limits;
+  const held = [...room.held];
   const { rows } = (await db.raw(
     `WITH c AS (
        SELECT d.id, d.webhook_id, w.version AS webhook_version, d.next_attempt_at
@@ -62,13 +56,13 @@ export async function claimInOneStatement<Row extends { id: string | null; next_
       q.now,
       q.now,
       [...q.excludeWebhookIds],
-      [...q.skipIds],
+      [...skipIds],
       q.candidates,
       held.map(([id]) => id),
       held.map(([, n]) => n),
       q.leaseUntil,
       q.owner,
-      q.room.max,
+      room.max,
       q.now,
       q.now,
     ],

@@ -1,10 +1,11 @@
 // Claiming due deliveries: which rows a sender leases, with a lease that names its daemon, and
 // (when none is due) when a claim may next find one. On PostgreSQL the sender's claim (with the
-// next due time, its limits as data) is one statement (deliveries-claim-postgres.ts); otherwise
-// candidates are read, picked by the sender's limits and leased by an UPDATE that checks again
-// that each is still due and unclaimed.
+// next due time) is one statement (deliveries-claim-postgres.ts); otherwise candidates are read,
+// picked within the sender's limits and leased by an UPDATE that checks again that each is
+// still due and unclaimed. Both take the limits as the same data (deliveries-claim-limits.ts).
 import type { Knex } from 'knex';
-import { claimInOneStatement, type EndpointRoom } from './deliveries-claim-postgres.ts';
+import { pickWithinLimits, type ClaimLimits } from './deliveries-claim-limits.ts';
+import { claimInOneStatement } from './deliveries-claim-postgres.ts';
 import { fromRow, type DeliveryRecord, type DeliveryRow } from './delivery-rows.ts';
 import { dialectOf } from './dialect.ts';
 
@@ -22,25 +23,12 @@ export interface ClaimQuery {
   owner: string;
   now: number;
   leaseUntil: number;
-  /** Rows looked at; `pick` chooses which of them to claim. */
+  /** Rows looked at; `limits` chooses which of them to claim. */
   candidates: number;
   excludeWebhookIds: readonly string[];
-  /** Chooses among due rows in due order (the per-endpoint limits live in the sender). */
-  pick: (due: DueDelivery[]) => DueDelivery[];
-  /**
-   * The same choice as data, for PostgreSQL's claimDueOrNext (one statement, no callback): each
-   * endpoint's room, and the ids `pick` would leave out (held here although their lease may have lapsed).
-   */
-  limits?: ClaimLimits;
+  /** Each endpoint's room and the ids left out: applied in SQL on PostgreSQL, by pickWithinLimits otherwise. */
+  limits: ClaimLimits;
 }
-
-export interface ClaimLimits {
-  room: EndpointRoom;
-  skipIds: readonly string[];
-}
-
-/** A claim that also says when the next may find a row: its limits as data too (see `limits`). */
-export type ClaimOrNextQuery = ClaimQuery & { limits: ClaimLimits };
 
 /** What a claim took, and (when nothing was due) when a claim may next find a row. */
 export interface ClaimOutcome {
@@ -73,9 +61,9 @@ export function createDeliveryClaims(db: Knex) {
    * rows come due when its lease expires); on SQLite the earliest unclaimed pending row (leases
    * there are this process's and never expire while it runs).
    */
-  async function claimOrNext(q: ClaimOrNextQuery): Promise<ClaimOutcome> {
+  async function claimOrNext(q: ClaimQuery): Promise<ClaimOutcome> {
     if (!postgres) return claim(q, true);
-    const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, { ...q, ...q.limits });
+    const { rows, nextDueAt } = await claimInOneStatement<DeliveryRow>(db, q);
     return { claimed: rows.map((r) => ({ ...fromRow(r), webhookVersion: Number(r.webhook_version) })), nextDueAt };
   }
 
@@ -103,7 +91,10 @@ export function createDeliveryClaims(db: Knex) {
       if (q.excludeWebhookIds.length > 0) candidates = candidates.whereNotIn('deliveries.webhook_id', [...q.excludeWebhookIds]);
       const rows = (await candidates) as CandidateRow[];
       const nextDueAt = withNext && rows.length === 0 ? await readNextDueAt(trx) : undefined;
-      const picked = q.pick(rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })));
+      const picked = pickWithinLimits(
+        rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, webhookVersion: Number(r.webhook_version) })),
+        q.limits,
+      );
       if (picked.length === 0) return { claimed: [], nextDueAt };
       // The WHERE checks again that each row is still due and unclaimed: of two daemons claiming
       // one row, one gets it (the other's UPDATE re-reads it once the first commits, or skips it).

@@ -3,7 +3,7 @@
 // A claim names its daemon (claimed_by), so several daemons on one database renew and release
 // only their own leases; PostgreSQL's claimers skip rows another is locking (SKIP LOCKED).
 import type { Knex } from 'knex';
-import { createDeliveryClaims, type ClaimedDelivery, type ClaimOrNextQuery, type ClaimOutcome, type ClaimQuery } from './deliveries-claim.ts';
+import { createDeliveryClaims, type ClaimedDelivery, type ClaimOutcome, type ClaimQuery } from './deliveries-claim.ts';
 import {
   fromAttemptRow,
   fromRow,
@@ -21,7 +21,8 @@ import {
 import { storableText } from './dialect.ts';
 
 export type { AttemptRecord, DeliveryChanges, DeliveryRecord, DeliveryStatus, DeliverySummary, NewDelivery } from './delivery-rows.ts';
-export type { ClaimedDelivery, ClaimOrNextQuery, ClaimOutcome, ClaimQuery, DueDelivery } from './deliveries-claim.ts';
+export type { ClaimedDelivery, ClaimOutcome, ClaimQuery, DueDelivery } from './deliveries-claim.ts';
+export type { ClaimLimits } from './deliveries-claim-limits.ts';
 
 const CHANGE_COLUMNS: Record<keyof DeliveryChanges, keyof DeliveryRow> = {
   status: 'status',
@@ -105,7 +106,7 @@ export function createDeliveriesStore(db: Knex) {
     },
 
     /** claimDue, and when nothing was due, when something next may be: the sender's timer (deliveries-claim.ts). */
-    claimDueOrNext: (q: ClaimOrNextQuery): Promise<ClaimOutcome> => claimOrNext(q),
+    claimDueOrNext: (q: ClaimQuery): Promise<ClaimOutcome> => claimOrNext(q),
 
     /** When the earliest unclaimed pending row falls due. */
     nextDueAt: (): Promise<number | undefined> => readNextDueAt(),

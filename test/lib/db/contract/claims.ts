@@ -3,7 +3,7 @@
 // taken over by the other, and a client id stored by one while another inserts it is not created twice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDeliveriesStore, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
+import { createDeliveriesStore, type ClaimLimits, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
 import { createEventsStore } from '../../../../lib/db/events-store.ts';
 import { createWebhooksStore } from '../../../../lib/db/webhooks-store.ts';
 import { newEvent } from './events.ts';
@@ -11,7 +11,8 @@ import type { OpenDb } from './index.ts';
 import { newWebhook } from './webhooks.ts';
 import { withDb } from './with-db.ts';
 
-const everything = <T>(due: T[]) => due;
+// Limits that leave every candidate in.
+const everything: ClaimLimits = { room: { max: 1000, held: new Map() }, skipIds: [] };
 
 function delivery(id: string): NewDelivery {
   return { id, webhookId: 'w1', eventId: `e-${id}`, eventType: 'media.added', body: '{}', status: 'pending', attempts: 0, nextAttemptAt: 100, createdAt: 10 };
@@ -69,7 +70,7 @@ export function claimsContract(open: OpenDb): void {
       const store = createDeliveriesStore(db);
       await webhooks.insert(newWebhook('w1'));
       await store.insertMany(Array.from({ length: 30 }, (_, i) => delivery(`d${i}`)));
-      const claim = (owner: string, now: number) => store.claimDue({ owner, now, leaseUntil: now + 1000, candidates: 100, excludeWebhookIds: [], pick: everything });
+      const claim = (owner: string, now: number) => store.claimDue({ owner, now, leaseUntil: now + 1000, candidates: 100, excludeWebhookIds: [], limits: everything });
       const [a, b] = await Promise.all([claim('a', 1000), claim('b', 1000)]);
       const aIds = new Set(a.map((d) => d.id));
       assert.equal(a.length + b.length, 30, 'every due delivery went to exactly one claimer');

@@ -2,7 +2,7 @@
 // success and failure marks, attempt records, cursor paging and pruning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDeliveriesStore, type DueDelivery, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
+import { createDeliveriesStore, type ClaimLimits, type NewDelivery } from '../../../../lib/db/deliveries-store.ts';
 import { createWebhooksStore } from '../../../../lib/db/webhooks-store.ts';
 import { dialectOf } from '../../../../lib/db/dialect.ts';
 import type { OpenDb } from './index.ts';
@@ -13,7 +13,8 @@ function delivery(id: string, over: Partial<NewDelivery> = {}): NewDelivery {
   return { id, webhookId: 'w1', eventId: `e-${id}`, eventType: 'media.added', body: `{"id":"${id}"}`, status: 'pending', attempts: 0, nextAttemptAt: 100, createdAt: 10, ...over };
 }
 
-const everything = <T>(due: T[]) => due;
+// Limits that leave every candidate in.
+const everything: ClaimLimits = { room: { max: 1000, held: new Map() }, skipIds: [] };
 
 export function deliveriesStoreContract(open: OpenDb): void {
   test('claimDue leases due pending rows of enabled webhooks in due order, and not again while leased', () =>
@@ -26,14 +27,14 @@ export function deliveriesStoreContract(open: OpenDb): void {
       await db.transaction((trx) =>
         store.insertMany([delivery('late', { nextAttemptAt: 300 }), delivery('first', { nextAttemptAt: 50 }), delivery('future', { nextAttemptAt: 5000 }), delivery('w2', { webhookId: 'w2' }), delivery('off', { webhookId: 'off' })], trx),
       );
-      const claimed = await store.claimDue({ owner: 'a', now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: ['w2'], pick: everything });
+      const claimed = await store.claimDue({ owner: 'a', now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: ['w2'], limits: everything });
       assert.deepEqual(claimed.map((d) => d.id), ['first', 'late']);
       assert.ok(claimed.every((d) => d.claimedUntil === 2000));
       assert.equal((await store.get('first'))?.claimedUntil, 2000);
-      assert.deepEqual((await store.claimDue({ owner: 'a', now: 1500, leaseUntil: 2500, candidates: 10, excludeWebhookIds: [], pick: everything })).map((d) => d.id), ['w2']);
-      assert.deepEqual(await store.claimDue({ owner: 'a', now: 1600, leaseUntil: 2600, candidates: 10, excludeWebhookIds: [], pick: everything }), []);
-      // An expired lease is claimed again; `pick` chooses among the candidates.
-      const again = await store.claimDue({ owner: 'a', now: 2100, leaseUntil: 3000, candidates: 10, excludeWebhookIds: [], pick: (due) => due.slice(0, 1) });
+      assert.deepEqual((await store.claimDue({ owner: 'a', now: 1500, leaseUntil: 2500, candidates: 10, excludeWebhookIds: [], limits: everything })).map((d) => d.id), ['w2']);
+      assert.deepEqual(await store.claimDue({ owner: 'a', now: 1600, leaseUntil: 2600, candidates: 10, excludeWebhookIds: [], limits: everything }), []);
+      // An expired lease is claimed again; `limits` choose among the candidates.
+      const again = await store.claimDue({ owner: 'a', now: 2100, leaseUntil: 3000, candidates: 10, excludeWebhookIds: [], limits: { room: { max: 1, held: new Map() }, skipIds: [] } });
       assert.deepEqual(again.map((d) => d.id), ['first']);
       assert.equal(await store.nextDueAt(), 100, 'the earliest unclaimed pending row (of the disabled webhook: nextDueAt does not join)');
       await store.releaseClaims(['first'], 'a');
@@ -47,7 +48,7 @@ export function deliveriesStoreContract(open: OpenDb): void {
       const store = createDeliveriesStore(db);
       await createWebhooksStore(db).insert(newWebhook('w1'));
       await db.transaction((trx) => store.insertMany([delivery('now', { nextAttemptAt: 100 }), delivery('later', { nextAttemptAt: 5000 })], trx));
-      const q = (now: number) => ({ owner: 'a', now, leaseUntil: now + 1000, candidates: 10, excludeWebhookIds: [], pick: everything, limits: { room: { max: 10, held: new Map<string, number>() }, skipIds: [] } });
+      const q = (now: number) => ({ owner: 'a', now, leaseUntil: now + 1000, candidates: 10, excludeWebhookIds: [], limits: everything });
       const first = await store.claimDueOrNext(q(1000));
       assert.deepEqual(first.claimed.map((d) => d.id), ['now']);
       assert.equal(first.nextDueAt, undefined, 'read only when nothing was due');
@@ -77,22 +78,11 @@ export function deliveriesStoreContract(open: OpenDb): void {
           trx,
         ),
       );
-      // Room 2 an endpoint; w2 already holds 1 here; 'skip' is held although its lease may have lapsed.
-      const held = new Map([['w2', 1]]);
-      // SQLite's way to the same choice (PostgreSQL's one statement takes `limits` instead).
-      const pick = (due: DueDelivery[]) => {
-        const n = new Map(held);
-        return due.filter((d) => {
-          const taken = (n.get(d.webhookId) ?? 0) + 1;
-          if (d.id === 'skip' || taken > 2) return false;
-          n.set(d.webhookId, taken);
-          return true;
-        });
-      };
+      // Room 2 an endpoint; w2 already holds 1 here; 'skip' is held although its lease may have
+      // lapsed. The same data on both: SQL on PostgreSQL, pickWithinLimits on SQLite.
       const outcome = await store.claimDueOrNext({
         owner: 'a', now: 1000, leaseUntil: 2000, candidates: 10, excludeWebhookIds: [],
-        pick,
-        limits: { room: { max: 2, held }, skipIds: ['skip'] },
+        limits: { room: { max: 2, held: new Map([['w2', 1]]) }, skipIds: ['skip'] },
       });
       assert.deepEqual(outcome.claimed.map((d) => d.id), ['c1', 'a1', 'b1', 'a2']);
       assert.ok(outcome.claimed.every((d) => d.claimedUntil === 2000 && d.body === `{"id":"${d.id}"}` && d.webhookVersion === 1));
