@@ -9,20 +9,8 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
-import { createApp } from './api/app.ts';
-import { buildApiDocument, QUERY_TOKEN_PATHS } from './api/routes.ts';
 import { createHttpServer } from './api/http-server.ts';
-import { createCatalogRouter } from './api/catalog-router.ts';
-import { createEventsRouter } from './api/events-router.ts';
-import { createDeliveriesRouter } from './api/deliveries-router.ts';
-import { createWebhooksRouter } from './api/webhooks-router.ts';
-import { createServiceRouter } from './api/service-router.ts';
-import { createSessionRouter } from './api/session-router.ts';
-import { createUiRouter } from './api/ui-router.ts';
-import { packageRoot } from './package-info.ts';
 import { createSessions } from './api/sessions.ts';
-import { createProgressRouter } from './api/progress-router.ts';
-import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
 import { createBus, type BusMessage } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
@@ -34,36 +22,31 @@ import { followDueDeliveries } from './db/deliveries-notify.ts';
 import { createStreamFanout } from './db/stream-fanout.ts';
 import { createStreamPresence } from './db/stream-presence.ts';
 import { createEventsStore } from './db/events-store.ts';
-import { createHealthProbe } from './db/health-probe.ts';
 import { createHooksStore } from './db/hooks-store.ts';
 import { createSessionsStore } from './db/sessions-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
+import { createDaemonApp } from './daemon/api-app.ts';
+import { createDaemonReadiness } from './daemon/daemon-readiness.ts';
 import { secureDataFiles } from './data-dir.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
-import { createHooksRouter } from './api/hooks-router.ts';
-import { createReplayRouter } from './api/replay-router.ts';
-import { createReplay } from './dispatch/replay.ts';
-import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
 import { errors } from './errors.ts';
 import { createEventService } from './events/index.ts';
-import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
 import { describeInstance } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
 import { createStreamRelay } from './progress/stream-relay.ts';
-import { createReadiness, READINESS_CACHE_MS, READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
-import { createDatabaseCheck, createMigrationsCheck, createSandboxCheck } from './readiness/checks.ts';
+import { READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
 import { createPruner } from './retention.ts';
 import { ensureAdminTokenFile } from './tokens.ts';
 import { createWebhooks } from './webhooks/index.ts';
@@ -279,88 +262,10 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   webhooks.onNotice(eventService.raise);
 
   let stopping = false;
-  const readiness = createReadiness({
-    checks: {
-      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir, client: config.storage.client }),
-      migrations: createMigrationsCheck({ db }),
-      sandbox: createSandboxCheck({ sandbox, timeoutMs: READINESS_CHECK_TIMEOUT_MS }),
-    },
-    timeoutMs: READINESS_CHECK_TIMEOUT_MS,
-    cacheMs: READINESS_CACHE_MS,
-    cacheKey: () => sandbox.stats().hostPid,
-    isStopping: () => stopping,
-  });
-  let apiDocument: string | undefined;
-  const app = createApp({
-    log,
-    authenticate: config.stream.queryToken ? acceptQueryToken(authenticate, QUERY_TOKEN_PATHS) : authenticate,
-    publicRouters: [
-      createServiceRouter({
-        isStopping: () => stopping,
-        readiness,
-        storage: { client: config.storage.client, ...(instance.shared ? { instance: instance.id } : {}) },
-        // Built on first request, not at start: most daemons never serve it.
-        document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
-        metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
-      }),
-      createSessionRouter({ sessions, settings: { replayMaxEvents: config.ui.replayMaxEvents }, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth }),
-      createUiRouter({ dir: join(packageRoot(), 'dist', 'ui') }),
-      // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
-      createIntegrationsRouter({
-        receive: createReceiver({ catalog, raiseAll: eventService.raiseAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),
-        identify: auth.identify,
-        bodyLimit: config.server.bodyLimit,
-        maxDepth: config.events.maxDepth,
-        metrics: metrics.integrations,
-      }),
-    ],
-    routers: [
-      createEventsRouter({
-        service: eventService,
-        events,
-        log,
-        catalogTypes,
-        bodyLimit: config.server.bodyLimit,
-        maxDepth: config.events.maxDepth,
-        maxBatch: config.events.maxBatch,
-        pageSize: config.events.pageSize,
-        metrics: metrics.events,
-        isSync: (type) => catalog.get(type)?.sync === true,
-        describeEvent: async (id) => ({
-          invocations: (await dispatch.invocations.listForEvent(id)).map((i) => presentInvocation(i, dispatch.registry.get(i.hookId)?.name)),
-          ...(await webhooks.describeEvent(id)),
-        }),
-      }),
-      createHooksRouter({
-        store: dispatch.hooks,
-        events,
-        registry: dispatch.registry,
-        definitions: dispatch.definitions,
-        invocations: dispatch.invocations,
-        invoker: dispatch.invoker,
-        compiler,
-        catalog,
-        bodyLimit: config.server.bodyLimit,
-        payloadLimits,
-        describeGrant: dispatch.describeGrant,
-        onPermissionsChanged: ({ hook, before, after, by }) =>
-          log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
-      }),
-      createReplayRouter({
-        replay: createReplay({ events, invocations: dispatch.invocations, invoker: dispatch.invoker, catalog, payloadLimits }),
-        hooks: dispatch.hooks,
-        definitions: dispatch.definitions,
-        catalog,
-        maxEvents: config.ui.replayMaxEvents,
-        bodyLimit: config.server.bodyLimit,
-        maxDepth: config.events.maxDepth,
-      }),
-      createCatalogRouter({ catalog }),
-      createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
-      createDeliveriesRouter({ endpoints: webhooks.endpoints }),
-      createStreamRouter({ hub: streams, events, catalogTypes, config: config.stream, announce: presence?.announce }),
-      createProgressRouter({ progress, hub: streams, catalogTypes }),
-    ],
+  const readiness = createDaemonReadiness({ db, sandbox, dataDir: config.dataDir, client: config.storage.client, isStopping: () => stopping });
+  const app = createDaemonApp({
+    config, log, authenticate, identify: auth.identify, sessions, readiness, isStopping: () => stopping, instance, metrics,
+    catalog, catalogTypes, payloadLimits, events, eventService, dispatch, webhooks, compiler, streams, progress, announce: presence?.announce,
   });
 
   const pruner = createPruner({
