@@ -11,16 +11,12 @@ import type pino from 'pino';
 import { createAuthenticator, type KnownToken } from './api/auth.ts';
 import { createHttpServer } from './api/http-server.ts';
 import { createSessions } from './api/sessions.ts';
-import { createBus, type BusMessage } from './bus.ts';
+import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
 import { countStatements, describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
-import { createRegistryWatch } from './db/registry-watch.ts';
-import { createNotifyListener } from './db/notify-listener.ts';
 import { followDueDeliveries } from './db/deliveries-notify.ts';
-import { createStreamFanout } from './db/stream-fanout.ts';
-import { createStreamPresence } from './db/stream-presence.ts';
 import { createEventsStore } from './db/events-store.ts';
 import { createHooksStore } from './db/hooks-store.ts';
 import { createSessionsStore } from './db/sessions-store.ts';
@@ -29,6 +25,8 @@ import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { createDaemonApp } from './daemon/api-app.ts';
 import { createDaemonReadiness } from './daemon/daemon-readiness.ts';
+import { createPeerLink } from './daemon/peer-link.ts';
+import { followRegistry } from './daemon/registry-follow.ts';
 import { secureDataFiles } from './data-dir.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
@@ -45,20 +43,11 @@ import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
-import { createStreamRelay } from './progress/stream-relay.ts';
 import { READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
 import { createPruner } from './retention.ts';
 import { ensureAdminTokenFile } from './tokens.ts';
 import { createWebhooks } from './webhooks/index.ts';
 import { apiKeyValues } from './config/integrations.ts';
-
-// How often a daemon sharing its database checks for registry changes a notification missed.
-const REGISTRY_CHECK_MS = 1000;
-const LISTEN_RECONNECT_MS = 1000;
-// A daemon with stream clients refreshes its stream_listeners row this often; a dead one's row
-// outlives it by the TTL (the others keep sending it their events that long).
-const PRESENCE_REFRESH_MS = 5000;
-const PRESENCE_TTL_MS = 15_000;
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -160,22 +149,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const instance = describeInstance(config.storage);
   // Several daemons on one database: one listening connection each (registry changes, the live
   // stream, who has stream clients); each one's live stream reaches the others' /stream clients.
-  const warn = (err: unknown, what: string) => log.warn({ err }, what);
-  const listener = instance.shared ? createNotifyListener({ db, reconnectMs: LISTEN_RECONNECT_MS, onError: warn }) : undefined;
-  const presence = listener
-    ? createStreamPresence({
-        db,
-        listener,
-        instanceId: instance.id,
-        clients: () => streams.stats().clients,
-        onArrival: () => relay?.sendHeld(),
-        onError: warn,
-        refreshMs: PRESENCE_REFRESH_MS,
-        ttlMs: PRESENCE_TTL_MS,
-      })
-    : undefined;
-  const relay = presence ? createStreamRelay({ bus, remember: progress.remember, othersListening: presence.othersListening }) : undefined;
-  const fanout = listener && relay ? createStreamFanout<BusMessage>({ db, listener, instanceId: instance.id, deliver: relay.receive, onError: warn }) : undefined;
+  const peers = createPeerLink({ db, instance, bus, remember: progress.remember, clients: () => streams.stats().clients, onError: (err, what) => log.warn({ err }, what) });
   const events = createEventsStore(db);
   // What other parts already count or store is read when Prometheus scrapes (the stores, the
   // sandbox, /stats' counters); the parts built below are handed only their observe ports.
@@ -188,7 +162,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     sandbox: { stats: sandbox.stats, ping: sandbox.ping, pingTimeoutMs: READINESS_CHECK_TIMEOUT_MS },
     progressStats: progress.stats,
     streamStats: streams.stats,
-    fanoutStats: fanout?.stats,
+    fanoutStats: peers?.fanoutStats,
     storageStatements: config.storage.client === 'postgres' ? countStatements(db) : undefined,
     instanceLabel: instance.label,
   });
@@ -201,7 +175,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     observeAttempt: metrics.observeWebhookAttempt,
   });
   // Several daemons on one database: deliveries made claimable anywhere wake this one's sender.
-  if (listener) followDueDeliveries({ listener, onDue: webhooks.notified });
+  if (peers) followDueDeliveries({ listener: peers.listener, onDue: webhooks.notified });
   const dispatch = createDispatch({
     db,
     events,
@@ -265,7 +239,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const readiness = createDaemonReadiness({ db, sandbox, dataDir: config.dataDir, client: config.storage.client, isStopping: () => stopping });
   const app = createDaemonApp({
     config, log, authenticate, identify: auth.identify, sessions, readiness, isStopping: () => stopping, instance, metrics,
-    catalog, catalogTypes, payloadLimits, events, eventService, dispatch, webhooks, compiler, streams, progress, announce: presence?.announce,
+    catalog, catalogTypes, payloadLimits, events, eventService, dispatch, webhooks, compiler, streams, progress, announce: peers?.announce,
   });
 
   const pruner = createPruner({
@@ -278,30 +252,12 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     ],
   });
   // Several daemons on one database: hooks and webhooks changed through another reach this one.
-  const registryWatch = listener
-    ? createRegistryWatch({
-        db,
-        listener,
-        intervalMs: REGISTRY_CHECK_MS,
-        onError: warn,
-        onChange: async (changes) => {
-          if (changes.some((c) => c.table === 'hooks')) {
-            await dispatch.registry.reload().catch((err: unknown) => log.error({ err }, 'reloading hooks changed by another daemon failed'));
-          }
-          for (const c of changes) if (c.table === 'webhooks') webhooks.changedElsewhere(c.id);
-        },
-      })
-    : undefined;
+  const registryWatch = peers ? followRegistry({ db, listener: peers.listener, log, registry: dispatch.registry, webhooks }) : undefined;
   await pruner.pruneOnce();
   const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
   pruneTimer.unref();
 
-  if (listener && presence && relay && fanout) {
-    await listener.start(); // every channel is followed by now
-    fanout.start();
-    await presence.start();
-    relay.start(fanout.send);
-  }
+  await peers?.start(); // every channel is followed by now
 
   const server = createHttpServer({ handle: app.callback(), config: config.server, log });
   server.listen(config.server.port, config.server.host);
@@ -346,10 +302,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     await dispatch.stop();
     await webhooks.stop();
     await eventService.close();
-    relay?.stop();
-    await fanout?.stop();
-    await presence?.stop();
-    await listener?.stop();
+    await peers?.stop(); // stream relay and fan-out, presence, the listening connection
     await commands.close();
     await sandbox.close();
     await compiler.close();
