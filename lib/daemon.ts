@@ -1,14 +1,11 @@
 // The composition root: builds every part from the config in dependency order (webhooks and
-// dispatch, then the event service that uses both, then the API that uses it), starts
-// listening, and stops gracefully: producers first (HTTP within a bound, hooks dir, dispatch,
-// webhooks), then the event service's background writes and writer, the database last.
-import { once } from 'node:events';
+// dispatch, then the event service that uses both, then the API app), starts listening, and stops
+// gracefully: producers first (HTTP within a bound, hooks dir, dispatch, webhooks), then the event
+// service's background writes and writer, the database last. Its larger pieces are in lib/daemon/.
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import type pino from 'pino';
-import { createAuthenticator, type KnownToken } from './api/auth.ts';
+import { createAuthenticator } from './api/auth.ts';
 import { createHttpServer } from './api/http-server.ts';
 import { createSessions } from './api/sessions.ts';
 import { createBus } from './bus.ts';
@@ -24,9 +21,12 @@ import { createTokensStore } from './db/tokens-store.ts';
 import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { createDaemonApp } from './daemon/api-app.ts';
+import { createDaemonLog } from './daemon/daemon-log.ts';
 import { createDaemonReadiness } from './daemon/daemon-readiness.ts';
+import { closeHttpServer, listenHttp } from './daemon/http-listen.ts';
 import { createPeerLink } from './daemon/peer-link.ts';
 import { followRegistry } from './daemon/registry-follow.ts';
+import { startPruning } from './daemon/pruning.ts';
 import { secureDataFiles } from './data-dir.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
@@ -36,18 +36,14 @@ import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
-import { errors } from './errors.ts';
 import { createEventService } from './events/index.ts';
 import { describeInstance } from './instance.ts';
-import { createLogger, type Logger } from './log.ts';
+import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
 import { READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
-import { createPruner } from './retention.ts';
-import { ensureAdminTokenFile } from './tokens.ts';
 import { createWebhooks } from './webhooks/index.ts';
-import { apiKeyValues } from './config/integrations.ts';
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -82,20 +78,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
 }
 
 async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock, undo: Array<() => Promise<void> | void>): Promise<Daemon> {
-  // With no token configured, the generated admin token is the credential: known before the
-  // logger exists, so the log redacts it too.
-  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
-  const tokens: KnownToken[] = [...config.auth.tokens];
-  if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
-  const log = createLogger({
-    ...config.log,
-    destination: options.logDestination,
-    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])],
-  });
-  if (generated) log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
-  const hidden = options.hiddenCredentials;
-  if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
-  else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
+  // The tokens first (a generated admin token included), so the log redacts them.
+  const { log, tokens } = createDaemonLog({ config, destination: options.logDestination, hiddenCredentials: options.hiddenCredentials });
   // Every hook kind gets only the variables it names (secrets first, then the environment),
   // never HOOKD_* and never a value that is one of the daemon's credentials.
   const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
@@ -130,8 +114,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const db = openDatabase(config.storage);
   await migrateLatest(db);
 
-  const tokensStore = createTokensStore(db);
-  const auth = createAuthenticator({ tokens, store: tokensStore });
+  const auth = createAuthenticator({ tokens, store: createTokensStore(db) });
   const sessions = createSessions({
     store: createSessionsStore(db),
     findByDigest: auth.findByDigest,
@@ -242,8 +225,11 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     catalog, catalogTypes, payloadLimits, events, eventService, dispatch, webhooks, compiler, streams, progress, announce: peers?.announce,
   });
 
-  const pruner = createPruner({
+  // Several daemons on one database: hooks and webhooks changed through another reach this one.
+  const registryWatch = peers ? followRegistry({ db, listener: peers.listener, log, registry: dispatch.registry, webhooks }) : undefined;
+  const pruning = await startPruning({
     log,
+    intervalMs: config.storage.retention.pruneIntervalMs,
     tasks: [
       { name: 'events', prune: (now) => events.pruneBefore(now - config.storage.retention.eventsMs) },
       { name: 'sessions', prune: (now) => sessions.pruneExpired(now) },
@@ -251,27 +237,19 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       ...dispatch.pruneTasks,
     ],
   });
-  // Several daemons on one database: hooks and webhooks changed through another reach this one.
-  const registryWatch = peers ? followRegistry({ db, listener: peers.listener, log, registry: dispatch.registry, webhooks }) : undefined;
-  await pruner.pruneOnce();
-  const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
-  pruneTimer.unref();
 
   await peers?.start(); // every channel is followed by now
 
   const server = createHttpServer({ handle: app.callback(), config: config.server, log });
-  server.listen(config.server.port, config.server.host);
+  let url: string;
   try {
-    await once(server, 'listening');
-  } catch (cause) {
+    url = await listenHttp(server, config.server);
+  } catch (error) {
     progress.stop();
     streams.stop();
     await teardown();
-    throw errors.listen(config.server.host, config.server.port, cause);
+    throw error;
   }
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
   log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), instance: instance.id, config: config.sources }, 'hookd listening');
   await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
   await webhooks.start(); // deliveries left owed by the last stop or crash
@@ -284,7 +262,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     progress.stop();
     streams.stop();
     log.info('stopping: finishing in-flight requests');
-    await closeServer(server, config.server.shutdownTimeoutMs);
+    await closeHttpServer(server, config.server.shutdownTimeoutMs);
     await teardown();
     log.info('stopped');
     log.flush?.();
@@ -296,7 +274,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
    * raised, then its writer), the processes that ran hooks, and the database last.
    */
   async function teardown(): Promise<void> {
-    clearInterval(pruneTimer);
+    pruning.stop();
     await registryWatch?.stop();
     await hooksDir.stop();
     await dispatch.stop();
@@ -321,11 +299,3 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   return { log, url, idle, stop };
 }
 
-/** Stops accepting, lets in-flight requests finish, and cuts what is left after the bound. */
-async function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-  await closed;
-  clearTimeout(timer);
-}
