@@ -1,81 +1,49 @@
 // The composition root: builds every part from the config in dependency order (webhooks and
-// dispatch, then the event service that uses both, then the API that uses it), starts
-// listening, and stops gracefully: producers first (HTTP within a bound, hooks dir, dispatch,
-// webhooks), then the event service's background writes and writer, the database last.
-import { once } from 'node:events';
+// dispatch, then the event service that uses both, then the API app), starts listening, and stops
+// gracefully: producers first (HTTP within a bound, hooks dir, dispatch, webhooks), then the event
+// service's background writes and writer, the database last. Its larger pieces are in lib/daemon/.
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import type pino from 'pino';
-import { createAuthenticator, type KnownToken } from './api/auth.ts';
-import { createApp } from './api/app.ts';
-import { buildApiDocument, QUERY_TOKEN_PATHS } from './api/routes.ts';
+import { createAuthenticator } from './api/auth.ts';
 import { createHttpServer } from './api/http-server.ts';
-import { createCatalogRouter } from './api/catalog-router.ts';
-import { createEventsRouter } from './api/events-router.ts';
-import { createDeliveriesRouter } from './api/deliveries-router.ts';
-import { createWebhooksRouter } from './api/webhooks-router.ts';
-import { createServiceRouter } from './api/service-router.ts';
-import { createSessionRouter } from './api/session-router.ts';
-import { createUiRouter } from './api/ui-router.ts';
-import { packageRoot } from './package-info.ts';
 import { createSessions } from './api/sessions.ts';
-import { createProgressRouter } from './api/progress-router.ts';
-import { acceptQueryToken, createStreamRouter } from './api/stream-router.ts';
-import { createBus, type BusMessage } from './bus.ts';
+import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
 import { countStatements, describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
-import { createRegistryWatch } from './db/registry-watch.ts';
-import { createNotifyListener } from './db/notify-listener.ts';
 import { followDueDeliveries } from './db/deliveries-notify.ts';
-import { createStreamFanout } from './db/stream-fanout.ts';
-import { createStreamPresence } from './db/stream-presence.ts';
 import { createEventsStore } from './db/events-store.ts';
-import { createHealthProbe } from './db/health-probe.ts';
 import { createHooksStore } from './db/hooks-store.ts';
 import { createSessionsStore } from './db/sessions-store.ts';
 import { createTokensStore } from './db/tokens-store.ts';
 import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
+import { createDaemonApp } from './daemon/api-app.ts';
+import { createDaemonLog } from './daemon/daemon-log.ts';
+import { createDaemonReadiness } from './daemon/daemon-readiness.ts';
+import { closeHttpServer, listenHttp } from './daemon/http-listen.ts';
+import { createPeerLink } from './daemon/peer-link.ts';
+import { followRegistry } from './daemon/registry-follow.ts';
+import { startPruning } from './daemon/pruning.ts';
 import { secureDataFiles } from './data-dir.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
-import { createHooksRouter } from './api/hooks-router.ts';
-import { createReplayRouter } from './api/replay-router.ts';
-import { createReplay } from './dispatch/replay.ts';
-import { presentInvocation } from './api/hook-view.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
 import { createHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
-import { errors } from './errors.ts';
 import { createEventService } from './events/index.ts';
-import { createIntegrationsRouter, createReceiver } from './integrations/index.ts';
 import { describeInstance } from './instance.ts';
-import { createLogger, type Logger } from './log.ts';
+import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
-import { createStreamRelay } from './progress/stream-relay.ts';
-import { createReadiness, READINESS_CACHE_MS, READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
-import { createDatabaseCheck, createMigrationsCheck, createSandboxCheck } from './readiness/checks.ts';
-import { createPruner } from './retention.ts';
-import { ensureAdminTokenFile } from './tokens.ts';
+import { READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
 import { createWebhooks } from './webhooks/index.ts';
-import { apiKeyValues } from './config/integrations.ts';
-
-// How often a daemon sharing its database checks for registry changes a notification missed.
-const REGISTRY_CHECK_MS = 1000;
-const LISTEN_RECONNECT_MS = 1000;
-// A daemon with stream clients refreshes its stream_listeners row this often; a dead one's row
-// outlives it by the TTL (the others keep sending it their events that long).
-const PRESENCE_REFRESH_MS = 5000;
-const PRESENCE_TTL_MS = 15_000;
 
 export interface DaemonOptions {
   /** Where log lines go (tests); stdout when absent. */
@@ -110,20 +78,8 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
 }
 
 async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock, undo: Array<() => Promise<void> | void>): Promise<Daemon> {
-  // With no token configured, the generated admin token is the credential: known before the
-  // logger exists, so the log redacts it too.
-  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
-  const tokens: KnownToken[] = [...config.auth.tokens];
-  if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
-  const log = createLogger({
-    ...config.log,
-    destination: options.logDestination,
-    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])],
-  });
-  if (generated) log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
-  const hidden = options.hiddenCredentials;
-  if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
-  else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
+  // The tokens first (a generated admin token included), so the log redacts them.
+  const { log, tokens } = createDaemonLog({ config, destination: options.logDestination, hiddenCredentials: options.hiddenCredentials });
   // Every hook kind gets only the variables it names (secrets first, then the environment),
   // never HOOKD_* and never a value that is one of the daemon's credentials.
   const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
@@ -158,8 +114,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const db = openDatabase(config.storage);
   await migrateLatest(db);
 
-  const tokensStore = createTokensStore(db);
-  const auth = createAuthenticator({ tokens, store: tokensStore });
+  const auth = createAuthenticator({ tokens, store: createTokensStore(db) });
   const sessions = createSessions({
     store: createSessionsStore(db),
     findByDigest: auth.findByDigest,
@@ -177,22 +132,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const instance = describeInstance(config.storage);
   // Several daemons on one database: one listening connection each (registry changes, the live
   // stream, who has stream clients); each one's live stream reaches the others' /stream clients.
-  const warn = (err: unknown, what: string) => log.warn({ err }, what);
-  const listener = instance.shared ? createNotifyListener({ db, reconnectMs: LISTEN_RECONNECT_MS, onError: warn }) : undefined;
-  const presence = listener
-    ? createStreamPresence({
-        db,
-        listener,
-        instanceId: instance.id,
-        clients: () => streams.stats().clients,
-        onArrival: () => relay?.sendHeld(),
-        onError: warn,
-        refreshMs: PRESENCE_REFRESH_MS,
-        ttlMs: PRESENCE_TTL_MS,
-      })
-    : undefined;
-  const relay = presence ? createStreamRelay({ bus, remember: progress.remember, othersListening: presence.othersListening }) : undefined;
-  const fanout = listener && relay ? createStreamFanout<BusMessage>({ db, listener, instanceId: instance.id, deliver: relay.receive, onError: warn }) : undefined;
+  const peers = createPeerLink({ db, instance, bus, remember: progress.remember, clients: () => streams.stats().clients, onError: (err, what) => log.warn({ err }, what) });
   const events = createEventsStore(db);
   // What other parts already count or store is read when Prometheus scrapes (the stores, the
   // sandbox, /stats' counters); the parts built below are handed only their observe ports.
@@ -205,7 +145,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     sandbox: { stats: sandbox.stats, ping: sandbox.ping, pingTimeoutMs: READINESS_CHECK_TIMEOUT_MS },
     progressStats: progress.stats,
     streamStats: streams.stats,
-    fanoutStats: fanout?.stats,
+    fanoutStats: peers?.fanoutStats,
     storageStatements: config.storage.client === 'postgres' ? countStatements(db) : undefined,
     instanceLabel: instance.label,
   });
@@ -218,7 +158,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     observeAttempt: metrics.observeWebhookAttempt,
   });
   // Several daemons on one database: deliveries made claimable anywhere wake this one's sender.
-  if (listener) followDueDeliveries({ listener, onDue: webhooks.notified });
+  if (peers) followDueDeliveries({ listener: peers.listener, onDue: webhooks.notified });
   const dispatch = createDispatch({
     db,
     events,
@@ -279,92 +219,17 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   webhooks.onNotice(eventService.raise);
 
   let stopping = false;
-  const readiness = createReadiness({
-    checks: {
-      database: createDatabaseCheck({ probe: createHealthProbe(db), dataDir: config.dataDir, client: config.storage.client }),
-      migrations: createMigrationsCheck({ db }),
-      sandbox: createSandboxCheck({ sandbox, timeoutMs: READINESS_CHECK_TIMEOUT_MS }),
-    },
-    timeoutMs: READINESS_CHECK_TIMEOUT_MS,
-    cacheMs: READINESS_CACHE_MS,
-    cacheKey: () => sandbox.stats().hostPid,
-    isStopping: () => stopping,
-  });
-  let apiDocument: string | undefined;
-  const app = createApp({
-    log,
-    authenticate: config.stream.queryToken ? acceptQueryToken(authenticate, QUERY_TOKEN_PATHS) : authenticate,
-    publicRouters: [
-      createServiceRouter({
-        isStopping: () => stopping,
-        readiness,
-        storage: { client: config.storage.client, ...(instance.shared ? { instance: instance.id } : {}) },
-        // Built on first request, not at start: most daemons never serve it.
-        document: () => (apiDocument ??= JSON.stringify(buildApiDocument())),
-        metrics: { public: config.metrics.public, authenticate, contentType: metrics.contentType, render: metrics.render },
-      }),
-      createSessionRouter({ sessions, settings: { replayMaxEvents: config.ui.replayMaxEvents }, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth }),
-      createUiRouter({ dir: join(packageRoot(), 'dist', 'ui') }),
-      // The *arr apps' webhooks: HTTP Basic as well as Bearer, so authenticated by the router itself.
-      createIntegrationsRouter({
-        receive: createReceiver({ catalog, raiseAll: eventService.raiseAll, maxDepth: config.events.maxDepth, log, metrics: metrics.integrations }),
-        identify: auth.identify,
-        bodyLimit: config.server.bodyLimit,
-        maxDepth: config.events.maxDepth,
-        metrics: metrics.integrations,
-      }),
-    ],
-    routers: [
-      createEventsRouter({
-        service: eventService,
-        events,
-        log,
-        catalogTypes,
-        bodyLimit: config.server.bodyLimit,
-        maxDepth: config.events.maxDepth,
-        maxBatch: config.events.maxBatch,
-        pageSize: config.events.pageSize,
-        metrics: metrics.events,
-        isSync: (type) => catalog.get(type)?.sync === true,
-        describeEvent: async (id) => ({
-          invocations: (await dispatch.invocations.listForEvent(id)).map((i) => presentInvocation(i, dispatch.registry.get(i.hookId)?.name)),
-          ...(await webhooks.describeEvent(id)),
-        }),
-      }),
-      createHooksRouter({
-        store: dispatch.hooks,
-        events,
-        registry: dispatch.registry,
-        definitions: dispatch.definitions,
-        invocations: dispatch.invocations,
-        invoker: dispatch.invoker,
-        compiler,
-        catalog,
-        bodyLimit: config.server.bodyLimit,
-        payloadLimits,
-        describeGrant: dispatch.describeGrant,
-        onPermissionsChanged: ({ hook, before, after, by }) =>
-          log.info({ hookId: hook.id, hook: hook.name, before, after, by }, 'hook permissions changed'),
-      }),
-      createReplayRouter({
-        replay: createReplay({ events, invocations: dispatch.invocations, invoker: dispatch.invoker, catalog, payloadLimits }),
-        hooks: dispatch.hooks,
-        definitions: dispatch.definitions,
-        catalog,
-        maxEvents: config.ui.replayMaxEvents,
-        bodyLimit: config.server.bodyLimit,
-        maxDepth: config.events.maxDepth,
-      }),
-      createCatalogRouter({ catalog }),
-      createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
-      createDeliveriesRouter({ endpoints: webhooks.endpoints }),
-      createStreamRouter({ hub: streams, events, catalogTypes, config: config.stream, announce: presence?.announce }),
-      createProgressRouter({ progress, hub: streams, catalogTypes }),
-    ],
+  const readiness = createDaemonReadiness({ db, sandbox, dataDir: config.dataDir, client: config.storage.client, isStopping: () => stopping });
+  const app = createDaemonApp({
+    config, log, authenticate, identify: auth.identify, sessions, readiness, isStopping: () => stopping, instance, metrics,
+    catalog, catalogTypes, payloadLimits, events, eventService, dispatch, webhooks, compiler, streams, progress, announce: peers?.announce,
   });
 
-  const pruner = createPruner({
+  // Several daemons on one database: hooks and webhooks changed through another reach this one.
+  const registryWatch = peers ? followRegistry({ db, listener: peers.listener, log, registry: dispatch.registry, webhooks }) : undefined;
+  const pruning = await startPruning({
     log,
+    intervalMs: config.storage.retention.pruneIntervalMs,
     tasks: [
       { name: 'events', prune: (now) => events.pruneBefore(now - config.storage.retention.eventsMs) },
       { name: 'sessions', prune: (now) => sessions.pruneExpired(now) },
@@ -372,45 +237,19 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       ...dispatch.pruneTasks,
     ],
   });
-  // Several daemons on one database: hooks and webhooks changed through another reach this one.
-  const registryWatch = listener
-    ? createRegistryWatch({
-        db,
-        listener,
-        intervalMs: REGISTRY_CHECK_MS,
-        onError: warn,
-        onChange: async (changes) => {
-          if (changes.some((c) => c.table === 'hooks')) {
-            await dispatch.registry.reload().catch((err: unknown) => log.error({ err }, 'reloading hooks changed by another daemon failed'));
-          }
-          for (const c of changes) if (c.table === 'webhooks') webhooks.changedElsewhere(c.id);
-        },
-      })
-    : undefined;
-  await pruner.pruneOnce();
-  const pruneTimer = setInterval(() => void pruner.pruneOnce(), config.storage.retention.pruneIntervalMs);
-  pruneTimer.unref();
 
-  if (listener && presence && relay && fanout) {
-    await listener.start(); // every channel is followed by now
-    fanout.start();
-    await presence.start();
-    relay.start(fanout.send);
-  }
+  await peers?.start(); // every channel is followed by now
 
   const server = createHttpServer({ handle: app.callback(), config: config.server, log });
-  server.listen(config.server.port, config.server.host);
+  let url: string;
   try {
-    await once(server, 'listening');
-  } catch (cause) {
+    url = await listenHttp(server, config.server);
+  } catch (error) {
     progress.stop();
     streams.stop();
     await teardown();
-    throw errors.listen(config.server.host, config.server.port, cause);
+    throw error;
   }
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
   log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), instance: instance.id, config: config.sources }, 'hookd listening');
   await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
   await webhooks.start(); // deliveries left owed by the last stop or crash
@@ -423,7 +262,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     progress.stop();
     streams.stop();
     log.info('stopping: finishing in-flight requests');
-    await closeServer(server, config.server.shutdownTimeoutMs);
+    await closeHttpServer(server, config.server.shutdownTimeoutMs);
     await teardown();
     log.info('stopped');
     log.flush?.();
@@ -435,16 +274,13 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
    * raised, then its writer), the processes that ran hooks, and the database last.
    */
   async function teardown(): Promise<void> {
-    clearInterval(pruneTimer);
+    pruning.stop();
     await registryWatch?.stop();
     await hooksDir.stop();
     await dispatch.stop();
     await webhooks.stop();
     await eventService.close();
-    relay?.stop();
-    await fanout?.stop();
-    await presence?.stop();
-    await listener?.stop();
+    await peers?.stop(); // stream relay and fan-out, presence, the listening connection
     await commands.close();
     await sandbox.close();
     await compiler.close();
@@ -463,11 +299,3 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   return { log, url, idle, stop };
 }
 
-/** Stops accepting, lets in-flight requests finish, and cuts what is left after the bound. */
-async function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-  await closed;
-  clearTimeout(timer);
-}

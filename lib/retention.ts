@@ -1,5 +1,6 @@
 // Retention: deletes what is older than the configured ages, so the database does not grow
-// without bound. Each subsystem registers what it prunes; the daemon runs this on a timer.
+// without bound. Each subsystem registers what it prunes; the daemon runs this on a timer
+// (lib/daemon/pruning.ts).
 import type { Logger } from './log.ts';
 
 export interface PruneTask {

@@ -1,7 +1,7 @@
 // The Koa application: request ids and logging, the error mapping, the routers that decide
 // about tokens themselves (/healthz, /readyz, /openapi.json, /metrics), then authentication
 // and every resource router (entered only when one of its routes matches: router-dispatch.ts).
-// Builds, never listens (daemon.ts does).
+// Builds, never listens (the composition root does: lib/daemon/http-listen.ts).
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.ts';

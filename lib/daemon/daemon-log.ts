@@ -1,0 +1,35 @@
+// The daemon's logger and the tokens it knows (part of the composition root, lib/daemon.ts): with
+// no token configured, the generated admin token is the credential, known before the logger
+// exists so the log redacts it with the secrets and integration API keys. Side effect: writes the
+// admin token file the first time.
+import type pino from 'pino';
+import type { KnownToken } from '../api/auth.ts';
+import type { Config } from '../config/index.ts';
+import { apiKeyValues } from '../config/integrations.ts';
+import type { HiddenCredentials } from '../hide-credentials.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { ensureAdminTokenFile } from '../tokens.ts';
+
+export interface DaemonLogDeps {
+  config: Config;
+  destination?: pino.DestinationStream;
+  /** What `hookd serve` erased from the process environment, logged here. */
+  hiddenCredentials?: Pick<HiddenCredentials, 'hidden' | 'problem'>;
+}
+
+export function createDaemonLog(deps: DaemonLogDeps): { log: Logger; tokens: KnownToken[] } {
+  const { config } = deps;
+  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
+  const tokens: KnownToken[] = [...config.auth.tokens];
+  if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
+  const log = createLogger({
+    ...config.log,
+    destination: deps.destination,
+    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])],
+  });
+  if (generated) log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
+  const hidden = deps.hiddenCredentials;
+  if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
+  else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
+  return { log, tokens };
+}
