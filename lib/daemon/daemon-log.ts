@@ -1,7 +1,7 @@
 // The daemon's logger and the tokens it knows (part of the composition root, lib/daemon.ts): with
 // no token configured, the generated admin token is the credential, known before the logger
-// exists so the log redacts it with the secrets and integration API keys. Side effect: writes the
-// admin token file the first time.
+// exists so the log redacts it with the secrets and integration API keys; it logs the config's
+// notices. Side effect: writes the admin token file the first time.
 import type pino from 'pino';
 import type { KnownToken } from '../api/auth.ts';
 import type { Config } from '../config/index.ts';
@@ -31,5 +31,7 @@ export function createDaemonLog(deps: DaemonLogDeps): { log: Logger; tokens: Kno
   const hidden = deps.hiddenCredentials;
   if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
   else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
+  // Settings this storage client ignores (config/notices.ts), as `hookd check` prints them.
+  for (const n of config.notices ?? []) log.warn({ key: n.key, file: n.file, line: n.line }, `config: ${n.key} ${n.message}`);
   return { log, tokens };
 }
