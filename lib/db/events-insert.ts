@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import { dialectOf } from './dialect.ts';
 import { fromRow, type EventRecord, type EventRow, type EventStatus } from './event-rows.ts';
+import { queryPrepared } from './pg-statements.ts';
 import { allPrepared } from './sqlite-statements.ts';
 
 export type NewEvent = Omit<EventRecord, 'seq' | 'finalPayload' | 'status' | 'emittedBy'> & {
@@ -122,7 +123,8 @@ async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[])
   } else {
     const plain = chunk.every(isPlain);
     const bindings = chunk.flatMap((e) => rowValues(e, plain));
-    rows = dialectOf(runner).rows(await runner.raw(valuesInsertSql(chunk.length, plain), bindings));
+    // A prepared statement per row count and shape on knex's connection (pg-statements.ts).
+    rows = await queryPrepared(runner, `hookd_events_${plain ? 'plain' : 'full'}_${chunk.length}`, valuesInsertSql(chunk.length, plain), bindings);
   }
   // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
