@@ -182,6 +182,12 @@ export const errors = {
       status: 409,
       message: `delivery "${id}" is still pending: it is retried on its schedule; redeliver it once it has failed or succeeded`,
     }),
+  deliveryBeingSent: (id: string) =>
+    createError({
+      code: 'CONFLICT',
+      status: 409,
+      message: `delivery "${id}" is being sent (an attempt started before its endpoint was disabled): redeliver it once that attempt is recorded`,
+    }),
   listen: (host: string, port: number, cause: unknown) => {
     const code = (cause as { code?: string }).code;
     const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : (cause as Error).message;

@@ -25,7 +25,7 @@ export const DELIVERY_ROUTES = {
     path: '/deliveries/:id/redeliver',
     tag: 'webhooks',
     summary: 'Send a finished delivery again (same webhook-id, a fresh retry schedule)',
-    description: 'No request body. 409 while the delivery is pending, when it is a ping, or while its endpoint is disabled.',
+    description: 'No request body. 409 while the delivery is pending, while an attempt of it is still being sent (begun before its endpoint was disabled), when it is a ping, or while its endpoint is disabled.',
     auth: admin,
     params: ID_PARAMS,
     responses: { 202: { description: 'Queued again.', schema: DELIVERY_VIEW } },

@@ -210,11 +210,30 @@ export function createDeliveriesStore(db: Knex) {
       return (await deliveries(trx).whereIn('id', ids).andWhereNot('status', 'succeeded').pluck('id')) as string[];
     },
 
-    /** Fails every pending delivery of a webhook (it was disabled); returns how many. */
+    /**
+     * Fails every pending delivery of a webhook (it was disabled); returns how many. Their leases
+     * stay: a row being sent keeps its claim until its attempt is recorded, so a redelivery
+     * (reopenFinished) cannot start a second send beside it. Queued rows are given back by their
+     * sender (releaseClaims).
+     */
     async failPendingForWebhook(webhookId: string, reason: string, now: number, trx?: Knex.Transaction): Promise<number> {
       return deliveries(trx)
         .where({ webhook_id: webhookId, status: 'pending' })
-        .update({ status: 'failed', last_error: storableText(reason), claimed_until: null, updated_at: now });
+        .update({ status: 'failed', last_error: storableText(reason), updated_at: now });
+    },
+
+    /**
+     * Makes a finished delivery pending again, due now, with no attempts: a redelivery. Only while
+     * no daemon holds a live claim on it (an attempt still being sent); false when it was pending
+     * or claimed, in one statement, so two redeliveries or a redelivery and a send cannot race.
+     */
+    async reopenFinished(id: string, now: number): Promise<boolean> {
+      const changed = await deliveries()
+        .where({ id })
+        .whereNot('status', 'pending')
+        .andWhere((w) => w.whereNull('claimed_until').orWhere('claimed_until', '<', now))
+        .update({ status: 'pending', attempts: 0, next_attempt_at: now, claimed_until: null, claimed_by: null, updated_at: now });
+      return Number(changed ?? 0) > 0;
     },
 
     async removeForWebhook(webhookId: string, trx?: Knex.Transaction): Promise<void> {

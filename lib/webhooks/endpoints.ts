@@ -171,7 +171,13 @@ export function createEndpoints(deps: EndpointsDeps) {
       if (d.eventType === PING_TYPE) throw errors.conflict(`delivery "${deliveryId}" is a ping: send a new one with POST /webhooks/${d.webhookId}/test`);
       const w = await mustGet(d.webhookId);
       if (!w.enabled) throw errors.webhookDisabled(w.id);
-      await deps.deliveries.update(d.id, { status: 'pending', attempts: 0, nextAttemptAt: Date.now(), claimedUntil: null }, Date.now());
+      if (!(await deps.deliveries.reopenFinished(d.id, Date.now()))) {
+        // Made pending meanwhile (another redelivery), or an attempt of it is still being sent
+        // (its endpoint was disabled and enabled again during the send).
+        const now = await deps.deliveries.get(d.id);
+        if (!now) throw errors.notFound('delivery', deliveryId);
+        throw now.status === 'pending' ? errors.deliveryPending(deliveryId) : errors.deliveryBeingSent(deliveryId);
+      }
       deps.wakeSender();
       return getDelivery(d.id);
     },

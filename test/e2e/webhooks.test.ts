@@ -207,6 +207,27 @@ describe('webhooks', () => {
     await hookd.call('DELETE', `/webhooks/${wh.id}`);
   });
 
+  test('a delivery whose attempt is still being sent cannot be redelivered beside it, even after its endpoint was disabled and enabled again', async () => {
+    // The first attempt is answered after 3 s: the endpoint is disabled and enabled meanwhile.
+    routes.set('/inflight', (_r, nth) => (nth === 1 ? { status: 200, delayMs: 3000 } : { status: 200 }));
+    const wh = await createWebhook('/inflight', { events: ['media.updated'] });
+    await postEvent('slow', 'media.updated');
+    const [first] = await receiver.waitFor((rs) => at('/inflight')(rs).length === 1).then(at('/inflight'));
+    assert.equal((await hookd.call('PATCH', `/webhooks/${wh.id}`, { enabled: false })).status, 200);
+    const [d] = await deliveriesOf(wh.id);
+    assert.equal(d!.status, 'failed', 'disabling failed the pending delivery');
+    assert.equal((await hookd.call('PATCH', `/webhooks/${wh.id}`, { enabled: true })).status, 200);
+    const refused = await hookd.call('POST', `/deliveries/${d!.id}/redeliver`);
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.body.error.message, /is being sent .* redeliver it once that attempt is recorded/);
+    await waitFor(async () => ((await hookd.call('GET', `/deliveries/${d!.id}`)).body.attempts.length === 1 ? true : undefined), 'the attempt to be recorded');
+    assert.equal((await hookd.call('POST', `/deliveries/${d!.id}/redeliver`)).status, 202);
+    const [, second] = at('/inflight')(await receiver.waitFor((rs) => at('/inflight')(rs).length === 2));
+    assert.ok(second!.at >= first!.at + 3000, `the redelivery was sent ${second!.at - first!.at} ms after the first attempt began, not beside it`);
+    assert.equal(second!.headers['webhook-id'], d!.id);
+    await hookd.call('DELETE', `/webhooks/${wh.id}`);
+  });
+
   test('a delivery still waiting for its retry cannot be redelivered', async () => {
     routes.set('/later', () => ({ status: 429, headers: { 'retry-after': '60' } }));
     const wh = await createWebhook('/later', { events: ['search.completed'] });
