@@ -19,7 +19,6 @@ export interface ConfigProblem {
 const ONE_CLIENT_ONLY: Array<{ path: string[]; client: Client; instead?: string }> = [
   { path: ['storage', 'pool'], client: 'postgres' },
   { path: ['storage', 'statementTimeout'], client: 'postgres' },
-  { path: ['storage', 'instance'], client: 'postgres' },
   { path: ['storage', 'leaseTtl'], client: 'postgres' },
   { path: ['webhooks', 'safetyPoll'], client: 'postgres' },
   { path: ['storage', 'file'], client: 'sqlite' },

@@ -75,6 +75,7 @@ test('logs show where the data lives without the password', () => {
 
 test("a setting only the other storage client reads is a notice with its file and line, not an error; defaults and the embedded file make none", () => {
   assert.deepEqual(loadConfig({ env: {} }).notices, [], 'defaults only');
+  assert.deepEqual(loadConfig({ file: yaml('storage:\n  instance: node-1\n'), env: {} }).notices, [], 'storage.instance also labels a lone SQLite daemon\'s metrics');
   const sqlite = yaml('dataDir: /tmp/x\nstorage:\n  statementTimeout: 5s\n  synchronous: normal\nwebhooks:\n  safetyPoll: 10s\n  pollInterval: 2s\n');
   const onSqlite = loadConfig({ file: sqlite, env: {} }).notices!;
   assert.deepEqual(onSqlite.map((n) => [n.key, n.file, n.line]), [
