@@ -1,6 +1,6 @@
-// The endpoint limits a claim of due deliveries applies, stated once as data: PostgreSQL's one
-// statement applies them in SQL (deliveries-claim-postgres.ts), SQLite's claim with
-// pickWithinLimits below, and the shared store contract holds the two to the same choice.
+// A claim of due deliveries as data, with the endpoint limits it applies stated once:
+// PostgreSQL's one statement applies them in SQL (deliveries-claim-postgres.ts), SQLite's claim
+// with pickWithinLimits below, and the shared store contract holds the two to the same choice.
 
 /** How many rows each endpoint may still take: `max` less what the claimer holds of it. */
 export interface EndpointRoom {
@@ -27,4 +27,17 @@ export function pickWithinLimits<D extends { id: string; webhookId: string }>(du
     picked.push(d);
   }
   return picked;
+}
+
+/** What a sender asks of a claim. */
+export interface ClaimQuery {
+  /** The claiming daemon's instance id (claimed_by). */
+  owner: string;
+  now: number;
+  leaseUntil: number;
+  /** Rows looked at; `limits` chooses which of them to claim. */
+  candidates: number;
+  excludeWebhookIds: readonly string[];
+  /** Each endpoint's room and the ids left out: applied in SQL on PostgreSQL, by pickWithinLimits otherwise. */
+  limits: ClaimLimits;
 }

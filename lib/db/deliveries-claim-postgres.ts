@@ -4,16 +4,7 @@
 // after reading), the per-endpoint room is applied in SQL, and the claimed rows come back whole.
 // When nothing is due, the same statement reads when something next may be.
 import type { Knex } from 'knex';
-import type { ClaimLimits } from './deliveries-claim-limits.ts';
-
-export interface OneStatementClaim {
-  owner: string;
-  now: number;
-  leaseUntil: number;
-  candidates: number;
-  excludeWebhookIds: readonly string[];
-  limits: ClaimLimits;
-}
+import type { ClaimQuery } from './deliveries-claim-limits.ts';
 
 /**
  * The leased rows (with their webhook's version) in due order, and when nothing was due, the
@@ -23,7 +14,7 @@ export interface OneStatementClaim {
  */
 export async function claimInOneStatement<Row extends { id: string | null; next_attempt_at: number | string }>(
   db: Knex,
-  q: OneStatementClaim,
+  q: ClaimQuery,
 ): Promise<{ rows: Array<Row & { webhook_version: number | string }>; nextDueAt?: number }> {
   const { room, skipIds } = q.limits;
   const held = [...room.held];

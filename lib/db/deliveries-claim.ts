@@ -4,10 +4,12 @@
 // picked within the sender's limits and leased by an UPDATE that checks again that each is
 // still due and unclaimed. Both take the limits as the same data (deliveries-claim-limits.ts).
 import type { Knex } from 'knex';
-import { pickWithinLimits, type ClaimLimits } from './deliveries-claim-limits.ts';
+import { pickWithinLimits, type ClaimQuery } from './deliveries-claim-limits.ts';
 import { claimInOneStatement } from './deliveries-claim-postgres.ts';
 import { fromRow, type DeliveryRecord, type DeliveryRow } from './delivery-rows.ts';
 import { dialectOf } from './dialect.ts';
+
+export type { ClaimQuery };
 
 /** A due row as the claim first sees it: enough to choose by, without its body. */
 export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'> & {
@@ -17,18 +19,6 @@ export type DueDelivery = Pick<DeliveryRecord, 'id' | 'webhookId'> & {
 
 /** A claimed row, with its webhook's version as the claim saw it. */
 export type ClaimedDelivery = DeliveryRecord & Pick<DueDelivery, 'webhookVersion'>;
-
-export interface ClaimQuery {
-  /** The claiming daemon's instance id (claimed_by). */
-  owner: string;
-  now: number;
-  leaseUntil: number;
-  /** Rows looked at; `limits` chooses which of them to claim. */
-  candidates: number;
-  excludeWebhookIds: readonly string[];
-  /** Each endpoint's room and the ids left out: applied in SQL on PostgreSQL, by pickWithinLimits otherwise. */
-  limits: ClaimLimits;
-}
 
 /** What a claim took, and (when nothing was due) when a claim may next find a row. */
 export interface ClaimOutcome {
