@@ -153,4 +153,21 @@ export function deliveriesStoreContract(open: OpenDb): void {
       await store.removeForWebhook('w1');
       assert.deepEqual(await store.listByWebhook('w1', { limit: 10 }), []);
     }));
+
+  test('failing a webhook\'s pending rows keeps a claim in flight; reopenFinished reopens a finished row only while no live claim holds it', () =>
+    withDb(open, async (db) => {
+      const store = createDeliveriesStore(db);
+      await createWebhooksStore(db).insert(newWebhook('w1'));
+      await store.insertMany([delivery('sending'), delivery('done', { status: 'succeeded', attempts: 1 })]);
+      assert.deepEqual((await store.claimDue({ owner: 'a', now: 1000, leaseUntil: 5000, candidates: 10, excludeWebhookIds: [], limits: everything })).map((d) => d.id), ['sending']);
+      assert.equal(await store.failPendingForWebhook('w1', 'disabled', 1100), 1);
+      assert.deepEqual([(await store.get('sending'))?.status, (await store.get('sending'))?.claimedUntil], ['failed', 5000], 'its lease kept');
+      assert.equal(await store.reopenFinished('sending', 1200), false, 'an attempt may still be in flight');
+      assert.equal(await store.reopenFinished('sending', 5001), true, 'its lease has run out');
+      const reopened = await store.get('sending');
+      assert.deepEqual([reopened?.status, reopened?.attempts, reopened?.nextAttemptAt, reopened?.claimedUntil], ['pending', 0, 5001, null]);
+      assert.equal(await store.reopenFinished('sending', 5002), false, 'pending already');
+      assert.equal(await store.reopenFinished('done', 5002), true);
+      assert.equal(await store.reopenFinished('missing', 5002), false);
+    }));
 }
