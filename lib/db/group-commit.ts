@@ -1,6 +1,9 @@
 // Group commit: callers queue items and one flush (one transaction, one fsync) serves
-// everything queued meanwhile. The first item of a quiet period is flushed at once, so
-// batching adds no latency when idle and amortizes the fsync under load. One item's failure
+// everything queued meanwhile. The first flush of a quiet period waits only for the end of the
+// event loop's current turn (setImmediate, no timer): items added by the other requests read in
+// the same poll join it. Batching so adds no latency when idle and amortizes the commit under
+// load. (Flushing the first item alone made most batches small where commits are quick: three
+// daemons on one PostgreSQL averaged 4.5 events a commit.) One item's failure
 // never fails the others: a failed batch is split until the culprits stand alone, except for a
 // storage failure (a full disk), which no item can pass and which every item gets, typed.
 import { toStorageError } from './storage-errors.ts';
@@ -52,6 +55,7 @@ export function createGroupCommit<T, R>(deps: {
 
   async function flushLoop(): Promise<void> {
     try {
+      await new Promise<void>((resolve) => setImmediate(resolve)); // the rest of this turn's adds join
       while (queue.length > 0) {
         const batch: Array<Pending<T, R>> = [];
         let weight = 0;

@@ -30,10 +30,33 @@ test('items queued during a flush go together in the next one, within the weight
       return items;
     },
   });
-  const all = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => commits.add(x));
+  const first = commits.add('a');
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(flushed, [['a']], 'the first flush started');
+  const all = [first, ...['b', 'c', 'd', 'e', 'f'].map((x) => commits.add(x))];
   release();
   assert.deepEqual(await Promise.all(all), ['a', 'b', 'c', 'd', 'e', 'f']);
   assert.deepEqual(flushed, [['a'], ['b', 'c', 'd'], ['e', 'f']]);
+});
+
+test('items added in the same event-loop turn share the first flush of a quiet period', async () => {
+  const flushed: number[][] = [];
+  const commits = createGroupCommit<number, number>({
+    maxBatchWeight: 10,
+    flush: async (items) => {
+      flushed.push(items);
+      return items;
+    },
+  });
+  // As requests read in one poll would: one add, then others from later callbacks of the same turn.
+  const added = [commits.add(1)];
+  await Promise.resolve();
+  added.push(commits.add(2));
+  process.nextTick(() => added.push(commits.add(3)));
+  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(await Promise.all(added), [1, 2, 3]);
+  assert.deepEqual(flushed, [[1, 2, 3]]);
 });
 
 test('a failed flush rejects only its own batch', async () => {
