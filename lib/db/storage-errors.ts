@@ -56,6 +56,14 @@ const RULES: Record<string, StorageRule> = {
 /** PostgreSQL's connection_exception class (08xxx): the server is out of reach, not the item at fault. */
 const PG_CONNECTION_LOST: StorageRule = { full: false, why: 'the connection to the database server was lost', retryAfter: 5 };
 
+/**
+ * node-postgres's errors without a code for a connection that is gone: closed under a query, or
+ * already lost when a statement was to be sent (the next statement of a transaction whose
+ * connection an admin or a failover ended). knex puts the statement before the message
+ * ("BEGIN; - Connection terminated unexpectedly").
+ */
+const PG_CLIENT_LOST = /(?:^| - )(?:Connection terminated(?: unexpectedly)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+
 function ruleFor(error: unknown): StorageRule | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
@@ -65,8 +73,7 @@ function ruleFor(error: unknown): StorageRule | undefined {
     if (rule) return rule;
     if (/^08[0-9A-Z]{3}$/.test(code)) return PG_CONNECTION_LOST;
   }
-  // node-postgres reports a connection closed under a query without a code.
-  if (error instanceof Error && /^Connection terminated/.test(error.message)) return PG_CONNECTION_LOST;
+  if (error instanceof Error && PG_CLIENT_LOST.test(error.message)) return PG_CONNECTION_LOST;
   // knex's pool gave up waiting for the one connection: the database is too busy.
   if ((error as { name?: unknown }).name === 'KnexTimeoutError') return { full: false, why: 'the database is busy', retryAfter: 1 };
   return undefined;

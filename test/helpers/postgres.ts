@@ -66,3 +66,42 @@ export async function withTestSchema(run: (schema: TestSchema) => Promise<void>)
     await schema.drop();
   }
 }
+
+export interface TestDatabase {
+  name: string;
+  /** The server's URL naming this database. */
+  url: string;
+  /** Ends every connection to this database but the caller's own (pg_terminate_backend); how many it ended. */
+  terminateBackends(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database: for tests that end every connection to it (a schema shares its
+ * database's connections with every other test's). One admin connection serves the test.
+ */
+export async function createTestDatabase(url = POSTGRES_TEST_URL): Promise<TestDatabase> {
+  const name = `hookd_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const scoped = new URL(url);
+  scoped.pathname = `/${name}`;
+  return {
+    name,
+    url: scoped.toString(),
+    async terminateBackends() {
+      const { rows } = await admin.raw<{ rows: unknown[] }>(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()',
+        [name],
+      );
+      return rows.length;
+    },
+    async drop() {
+      try {
+        await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
