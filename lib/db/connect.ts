@@ -37,7 +37,7 @@ export function openDatabase(options: DatabaseOptions): Db {
 
 /** What a daemon has sent to its database so far (hookd_storage_statements_total, _transactions_total). */
 export interface StatementCounts {
-  /** Statements, each a round trip: BEGIN and COMMIT included (not the listening connection's LISTEN and NOTIFY). */
+  /** Statements, each a round trip: BEGIN and COMMIT included (not the listening connection's LISTEN, NOTIFY and heartbeat). */
   statements: number;
   /** Transactions: each BEGIN, and each statement outside one (it commits alone). */
   transactions: number;
