@@ -1,7 +1,7 @@
 // Opens the database with knex, by storage.client. SQLite: one connection (SQLite serializes
 // writers anyway), WAL journal, the configured fsync policy. PostgreSQL: a pool, a statement
-// timeout and an application_name per connection. Migrations are applied on demand; transactions
-// report the error that failed them (see reportRollbackCause).
+// timeout, TCP keepalive and an application_name per connection. Migrations are applied on
+// demand; transactions report the error that failed them (see reportRollbackCause).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -37,7 +37,7 @@ export function openDatabase(options: DatabaseOptions): Db {
 
 /** What a daemon has sent to its database so far (hookd_storage_statements_total, _transactions_total). */
 export interface StatementCounts {
-  /** Statements, each a round trip: BEGIN and COMMIT included (not the listening connection's LISTEN and NOTIFY). */
+  /** Statements, each a round trip: BEGIN and COMMIT included (not the listening connection's LISTEN, NOTIFY and heartbeat). */
   statements: number;
   /** Transactions: each BEGIN, and each statement outside one (it commits alone). */
   transactions: number;
@@ -68,6 +68,8 @@ export function describeStorage(options: Pick<DatabaseOptions, 'client' | 'file'
   }
 }
 
+const POSTGRES_KEEPALIVE_IDLE_MS = 30_000;
+
 function postgresConfig(options: DatabaseOptions): Knex.Config {
   if (!options.url) throw new Error('storage.url is required when storage.client is postgres');
   return {
@@ -77,6 +79,11 @@ function postgresConfig(options: DatabaseOptions): Knex.Config {
       connectionString: options.url,
       application_name: APPLICATION_NAME,
       statement_timeout: options.statementTimeoutMs || undefined,
+      // A pooled connection whose peer vanished silently (no FIN, no RST) is otherwise kept until
+      // a statement on it hangs; the kernel probes one idle this long and drops it after its
+      // probes go unanswered (Linux: 9 x 75 s). The listening connection has its own heartbeat.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: POSTGRES_KEEPALIVE_IDLE_MS,
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: Math.max(1, options.pool ?? 10) },
   };
