@@ -6,30 +6,19 @@
 // INSERT made a no-op, the daemon used 73-93 us a request against 144-183 us stored, and 66-73
 // when answering right after reading the body (bare 49-59). The durable commit (WAL frames and
 // an fsync per group commit, about 2 per 32 requests here) and the waits it causes are half of it.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN, spawnDaemon, writeTestConfig } from '../test/helpers/daemon.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { startBare } from './bare-server.ts';
 import { printTable, ratio, runLoad, type LoadResult } from './load.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = 5;
-const TSX = createRequire(import.meta.url).resolve('tsx');
 const body = JSON.stringify({ type: 'media.added', payload: { title: 'Dune', year: 2021, genres: ['sci-fi'] } });
 const request = {
   method: 'POST' as const,
   headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
   body,
 };
-
-async function startBare(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', TSX, fileURLToPath(new URL('./fixtures/bare-koa.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  const url = /listening (\S+)/.exec(String(chunk))![1]!;
-  return { url, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await once(child, 'exit')) };
-}
 
 const span = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
 

@@ -21,6 +21,7 @@ import { request } from '../test/helpers/http.ts';
 import { POSTGRES_TEST_URL, postgresReachable } from '../test/helpers/postgres.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { parsePrometheusText, samplesOf } from '../test/helpers/prometheus-text.ts';
+import { startBare } from './bare-server.ts';
 import { processCpuMicros, runLoad } from './load.ts';
 
 const INGEST_SECONDS = Number(process.env.SCALE_INGEST_SECONDS ?? 6);
@@ -94,6 +95,19 @@ const SAMPLE_STATEMENTS = Boolean(process.env.SCALE_STATEMENTS);
 const CPU_PROF_DIR = process.env.SCALE_CPU_PROF;
 const SETUPS = process.env.SCALE_ONLY ? ALL_SETUPS.filter((s) => process.env.SCALE_ONLY!.split(',').includes(s.name)) : ALL_SETUPS;
 
+// The control: the same load, split the same way, against 1 and 3 bare Koa servers (202, nothing
+// stored, no coordination). What three processes sharing the load cost on this machine apart
+// from anything hookd does: two cores shared by the servers and the load generator, fewer
+// requests per event-loop wake-up in each. SCALE_CONTROL=0 leaves it out.
+const CONTROL = process.env.SCALE_CONTROL !== '0';
+
+interface Control {
+  round: number;
+  servers: number;
+  perSecond: number;
+  cpuUsPerEvent: number;
+}
+
 interface SetupRun {
   round: number;
   setup: Setup;
@@ -110,6 +124,7 @@ async function main(): Promise<void> {
   const [{ url: receiverUrl }] = (await once(receiver, 'message')) as [{ url: string }];
   const loadBefore = loadavg();
   const runs: SetupRun[] = [];
+  const controls: Control[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Every setup once a round, the order reversed every other round: a load that drifts over
@@ -117,6 +132,7 @@ async function main(): Promise<void> {
       // and each ratio compares figures of the same round, minutes apart at most.
       const order = round % 2 === 0 ? SETUPS : [...SETUPS].reverse();
       for (const setup of order) runs.push({ round, setup, ...(await runSetup(setup, receiver, receiverUrl)) });
+      if (CONTROL) for (const servers of round % 2 === 0 ? [1, 3] : [3, 1]) controls.push({ round, servers, ...(await runBareControl(servers)) });
     }
   } finally {
     receiver.send('stop');
@@ -124,6 +140,7 @@ async function main(): Promise<void> {
   }
   const loadAfter = loadavg();
   report(runs);
+  reportControl(controls);
   const lost = runs.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
   console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups and rounds)`);
   console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
@@ -183,6 +200,36 @@ function report(runs: SetupRun[]): void {
       return ratios.every((x) => x === undefined) ? [] : [`${label} ${spread(ratios, 2)}x`];
     });
     if (shown.length > 0) console.log(`${phase}: ${shown.join('; ')}`);
+  }
+}
+
+/** The control's figures by server count and its x3/x1 ratio per round. */
+function reportControl(controls: Control[]): void {
+  if (controls.length === 0) return;
+  const of = (servers: number) => controls.filter((c) => c.servers === servers);
+  const range = (values: number[]) => `${Math.round(Math.min(...values))}-${Math.round(Math.max(...values))}`;
+  const ratios = Array.from({ length: ROUNDS }, (_, round) => {
+    const x3 = controls.find((c) => c.round === round && c.servers === 3);
+    const x1 = controls.find((c) => c.round === round && c.servers === 1);
+    return x3 && x1 ? (x3.perSecond / x1.perSecond).toFixed(2) : '-';
+  });
+  console.log(
+    `control, bare Koa 202 (nothing stored) with the same load split the same way: x1 ${range(of(1).map((c) => c.perSecond))}/s (CPU ${range(of(1).map((c) => c.cpuUsPerEvent))} us/request), ` +
+      `x3 ${range(of(3).map((c) => c.perSecond))}/s (CPU ${range(of(3).map((c) => c.cpuUsPerEvent))} us/request); x3 / x1 per round: ${ratios.join(' ')}`,
+  );
+}
+
+/** The same warm-up and ingest load as a setup's, against `servers` bare Koa servers. */
+async function runBareControl(servers: number): Promise<{ perSecond: number; cpuUsPerEvent: number }> {
+  const bare = await Promise.all(Array.from({ length: servers }, () => startBare()));
+  try {
+    await ingestOnce(bare, WARMUP_SECONDS * servers, 'media.updated');
+    const cpu = () => bare.reduce((n, b) => n + (processCpuMicros(b.pid) ?? 0), 0);
+    const before = cpu();
+    const answered = await ingestOnce(bare, INGEST_SECONDS, 'media.updated');
+    return { perSecond: answered / INGEST_SECONDS, cpuUsPerEvent: Math.round((cpu() - before) / Math.max(1, answered)) };
+  } finally {
+    await Promise.all(bare.map((b) => b.stop()));
   }
 }
 
@@ -293,8 +340,8 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
   }
 }
 
-/** autocannon against every daemon at once, the connections split between them; returns the 2xx answers. */
-async function ingestOnce(daemons: ChildDaemon[], seconds: number, type: string): Promise<number> {
+/** autocannon against every server at once, the connections split between them; returns the 2xx answers. */
+async function ingestOnce(daemons: Array<{ url: string }>, seconds: number, type: string): Promise<number> {
   const body = JSON.stringify({ type, payload: { title: 'Dune', year: 2021, genres: ['sci-fi'] } });
   const results = await Promise.all(
     daemons.map((d) =>
