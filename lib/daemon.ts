@@ -11,7 +11,7 @@ import { createSessions } from './api/sessions.ts';
 import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
 import type { Config } from './config/index.ts';
-import { countStatements, describeStorage, migrateLatest, openDatabase } from './db/connect.ts';
+import { countStatements, describeStorage } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { followDueDeliveries } from './db/deliveries-notify.ts';
 import { createEventsStore } from './db/events-store.ts';
@@ -27,7 +27,6 @@ import { closeHttpServer, listenHttp } from './daemon/http-listen.ts';
 import { createPeerLink } from './daemon/peer-link.ts';
 import { followRegistry } from './daemon/registry-follow.ts';
 import { startPruning } from './daemon/pruning.ts';
-import { secureDataFiles } from './data-dir.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
@@ -40,6 +39,7 @@ import { createEventService } from './events/index.ts';
 import { describeInstance } from './instance.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
+import { openStorage } from './open-storage.ts';
 import { createProgress } from './progress/index.ts';
 import { createStreamHub } from './progress/stream-hub.ts';
 import { READINESS_CHECK_TIMEOUT_MS } from './readiness/index.ts';
@@ -107,12 +107,11 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const hostStarted = sandbox.start();
   hostStarted.catch(() => {}); // awaited before listening
   undo.push(() => progress.stop(), () => sandbox.close(), () => compiler.close());
-  for (const path of secureDataFiles({ dataDir: config.dataDir, dbFile: config.storage.file })) {
+  const { db, tightened } = await openStorage(config, log);
+  for (const path of tightened) {
     log.warn({ path }, 'the data directory was readable by other users: its permissions were restricted to the daemon\'s user');
   }
   await commands.start(); // command processes a crashed daemon left running
-  const db = openDatabase(config.storage);
-  await migrateLatest(db);
 
   const auth = createAuthenticator({ tokens, store: createTokensStore(db) });
   const sessions = createSessions({

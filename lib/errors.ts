@@ -256,6 +256,9 @@ export const errors = {
       expose: true,
       cause,
     }),
+  /** The database cannot be reached or opened at all (db/open-failure.ts): `what` names it and its setting. */
+  storageOpen: (what: string, reason: string, hint: string, cause: unknown) =>
+    createError({ code: 'STORAGE_UNAVAILABLE', status: 503, message: `cannot ${what}: ${reason}; ${hint}`, cause, expose: false }),
   /** One item that cannot be written (the others of its batch are): says why without internals. */
   unstorable: (why: string) =>
     createError({ code: 'UNPROCESSABLE', status: 422, message: `this item cannot be stored: ${why}` }),

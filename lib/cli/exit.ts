@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { isHookdError } from '../errors.ts';
 
-/** 0 ok; 1 a runtime failure (a hook that failed, a database error); 2 usage, config or hook definition errors. */
+/** 0 ok; 1 a runtime failure (a hook that failed, a database out of reach or that cannot be opened); 2 usage, config or hook definition errors. */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
 
 // A HookdError with one of these codes is the user's input at fault: fix it and run again.
@@ -24,5 +24,8 @@ export function describeFailure(error: unknown): { code: number; message?: strin
     return { code: error.exitCode === 1 ? EXIT.USAGE : error.exitCode, message };
   }
   if (isHookdError(error) && USAGE_CODES.has(error.code)) return { code: EXIT.USAGE, message: `hookd: ${error.message}` };
+  // Our own message says what failed and what to do (a database out of reach); a stack is kept
+  // for what nobody described: a bug.
+  if (isHookdError(error) && error.code !== 'INTERNAL') return { code: EXIT.FAILURE, message: `hookd: ${error.message}` };
   return { code: EXIT.FAILURE, message: `hookd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
 }

@@ -57,6 +57,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const setByOperator = (path: string[]) =>
     ENV_OVERRIDES.some((o) => o.path.join('\0') === path.join('\0') && env[o.name]) || userFiles.some((f) => hasPath(f.value, path));
   config.notices = ignoredSettings(merged as RawConfig, setByOperator).map((n) => locate(`/${n.path.join('/')}`, n.message, userFiles, env));
+  config.setByEnv = Object.fromEntries(ENV_OVERRIDES.filter((o) => env[o.name]).map((o) => [o.path.join('.'), o.name]));
   return deepFreeze(config);
 }
 

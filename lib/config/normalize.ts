@@ -63,6 +63,8 @@ export interface Config {
   sources: string[];
   /** Settings the operator made that this storage client ignores (notices.ts): logged at start, printed by check. */
   notices?: ConfigProblem[];
+  /** The keys an environment variable set, and its name (storage.url: HOOKD_DATABASE_URL), for errors that name a setting. */
+  setByEnv?: Record<string, string>;
 }
 
 export interface StorageConfig {

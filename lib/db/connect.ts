@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { DIALECTS, type StorageClient } from './dialect.ts';
+import { knexLogTo, type DbLog } from './knex-log.ts';
 import { migrationSource } from './migrations/index.ts';
 import { finalizeStatements } from './sqlite-statements.ts';
 
@@ -22,6 +23,8 @@ export interface DatabaseOptions {
   pool?: number;
   /** PostgreSQL: a statement running longer is cancelled (57014); 0: no limit. */
   statementTimeoutMs?: number;
+  /** Where knex's own warnings go (the daemon's log); absent: dropped, never the console. */
+  log?: DbLog;
 }
 
 interface RawConnection {
@@ -32,7 +35,8 @@ interface RawConnection {
 export type Db = Knex;
 
 export function openDatabase(options: DatabaseOptions): Db {
-  return reportRollbackCause(options.client === 'postgres' ? knexFactory(postgresConfig(options)) : finalizeBeforeClose(knexFactory(sqliteConfig(options))));
+  const log = knexLogTo(options.log, options.url);
+  return reportRollbackCause(options.client === 'postgres' ? knexFactory({ ...postgresConfig(options), log }) : finalizeBeforeClose(knexFactory({ ...sqliteConfig(options), log })));
 }
 
 /** What a daemon has sent to its database so far (hookd_storage_statements_total, _transactions_total). */

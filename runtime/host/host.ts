@@ -19,6 +19,9 @@ const out = createCoalescingSender<HostMessage>({
 });
 
 let pools: Pools | undefined;
+// Set by 'close': closing the pools fails what they still run (an init whose warm worker is
+// starting, when the daemon's start failed elsewhere), which is the close, not a failure.
+let closing = false;
 const records = createRecordCache();
 const runChain = createChainRunner({
   run: (task) => {
@@ -62,6 +65,7 @@ async function handle(request: HostRequest): Promise<void> {
       return;
     }
     case 'close': {
+      closing = true;
       await pools?.close();
       out.flush();
       process.exit(0);
@@ -71,6 +75,7 @@ async function handle(request: HostRequest): Promise<void> {
 
 function dispatch(request: HostRequest): void {
   handle(request).catch((err: unknown) => {
+    if (closing) return; // 'close' exits once the pools are closed
     // Our own bug, not a hook's: die loudly, the daemon restarts us and reports `crashed`.
     console.error('hookd sandbox host failed:', err);
     process.exit(70);

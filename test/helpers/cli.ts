@@ -10,10 +10,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `env` is added to a bare environment (PATH only). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * `env` is added to a bare environment (PATH only). `timeoutMs` guards against a CLI that does not
+ * exit (a `serve` expected to fail that starts): it is killed, status null.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 0): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) =>
-      resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) =>
+      resolve({ status: err ? (err.killed ? null : ((err as { code?: number }).code ?? 1)) : 0, stdout, stderr }));
   });
 }

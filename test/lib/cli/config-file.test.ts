@@ -1,11 +1,10 @@
-// The one-off verbs' config and database: the file named by --config (else HOOKD_CONFIG) merged
-// over the defaults, --pretty over the file, and the database opened in a data dir made private.
+// The one-off verbs' config: the file named by --config (else HOOKD_CONFIG) merged over the
+// defaults, --pretty over the file.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { describeFailure, EXIT } from '../../../lib/cli/exit.ts';
-import { openPrivateDatabase, readConfig } from '../../../lib/cli/config-file.ts';
+import { readConfig } from '../../../lib/cli/config-file.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const temp = makeTempDir();
@@ -42,19 +41,6 @@ describe('the CLI config file', () => {
       const failure = describeFailure(catching(() => readConfig(file, { env: {} })));
       assert.equal(failure.code, EXIT.USAGE);
       assert.match(failure.message ?? '', said);
-    }
-  });
-
-  test('the database opens in a data dir only its owner may enter, and works', async () => {
-    const dataDir = join(temp.dir, 'data');
-    const config = readConfig(writeYaml('data.yaml', `dataDir: ${JSON.stringify(dataDir)}\n`), { env: {} });
-    const db = openPrivateDatabase(config);
-    try {
-      assert.deepEqual(await db.raw('select 1 as one'), [{ one: 1 }]);
-      assert.equal(statSync(dataDir).mode & 0o777, 0o700);
-      assert.equal(statSync(config.storage.file).mode & 0o777, 0o600);
-    } finally {
-      await db.destroy();
     }
   });
 });

@@ -1,5 +1,6 @@
 // Which error that reaches the top of `hookd` means which exit code, and what line is printed:
-// the user's input at fault is 2 with our message, anything else 1 with the stack.
+// the user's input at fault is 2 with our message; any other failure 1, with our message when we
+// described it (a database out of reach), with the stack when nobody did (a bug).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommanderError } from 'commander';
@@ -16,7 +17,9 @@ describe('hookd exit codes', () => {
     ['a hook that does not compile', errors.compile('x.js', 'Unexpected token', 2, 5), EXIT.USAGE, /^hookd: .*Unexpected token/],
     ['a payload of an unknown type', errors.unknownEventType('media.nothing'), EXIT.USAGE, /^hookd: .*media\.nothing/],
     ['a file not found', errors.notFound('hook file', 'x.js'), EXIT.USAGE, /^hookd: .*x\.js/],
-    ['a HookdError that is not the input\'s fault', errors.shuttingDown(), EXIT.FAILURE, /^hookd: /],
+    ['a HookdError that is not the input\'s fault (our message, no stack)', errors.shuttingDown(), EXIT.FAILURE, /^hookd: hookd is shutting down; retry shortly$/],
+    ['a database out of reach (our line, no stack)', errors.storageOpen('connect to PostgreSQL at h:1 (storage.url)', 'connect ECONNREFUSED', 'check it', new Error('x')), EXIT.FAILURE, /^hookd: cannot connect to PostgreSQL at h:1 \(storage\.url\): connect ECONNREFUSED; check it$/],
+    ['an internal error (with its stack)', errors.internal(new Error('bug')), EXIT.FAILURE, /^hookd: HookdError: internal error\n\s+at /],
     ['an unexpected error (with its stack)', new Error('disk on fire'), EXIT.FAILURE, /^hookd: Error: disk on fire\n\s+at /],
     ['a thrown string', 'nope', EXIT.FAILURE, /^hookd: nope$/],
   ];

@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
-import { openPrivateDatabase, readConfig } from '../../../lib/cli/config-file.ts';
+import { readConfig } from '../../../lib/cli/config-file.ts';
 import { describeFailure, EXIT } from '../../../lib/cli/exit.ts';
 import { createTokenCommand } from '../../../lib/cli/token.ts';
 import { createTokensStore } from '../../../lib/db/tokens-store.ts';
+import { openStorage } from '../../../lib/open-storage.ts';
 import { digestToken } from '../../../lib/tokens.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -31,7 +32,7 @@ describe('hookd token create', () => {
     assert.equal(printed.length, 1);
     const token = printed[0]!;
     assert.match(token, /^\S{32,}$/);
-    const db = openPrivateDatabase(readConfig(config, { env: {} }));
+    const { db } = await openStorage(readConfig(config, { env: {} }));
     try {
       const stored = await createTokensStore(db).findByHash(digestToken(token).toString('hex'));
       assert.ok(stored, 'found by the digest the authenticator computes');

@@ -1,0 +1,133 @@
+// Why the database could not be opened, in one line an operator can act on: which server or file,
+// which setting names it, the driver's own reason and what to check; never the URL's password.
+// Only the failures of reaching or opening a database are described (decided by code, below);
+// anything else, a failing migration's SQL or a bug, is left as it is, stack and all.
+import { errors, type HookdError } from '../errors.ts';
+import type { StorageClient } from './dialect.ts';
+
+export interface StorageTarget {
+  /** Absent: sqlite. */
+  client?: StorageClient;
+  file: string;
+  url?: string;
+  /** The variable that set storage.url, when the environment did (HOOKD_DATABASE_URL). */
+  urlSetBy?: string;
+}
+
+// By code: node's errno codes (the network's for PostgreSQL, the file system's for the SQLite
+// file and its directory), PostgreSQL's SQLSTATEs at connection start-up, SQLite's result codes.
+// Each one is the database's or the setting's condition, never hookd's own fault.
+const POSTGRES_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'check that the server runs and listens at that host and port',
+  ECONNRESET: 'check that the server runs and listens at that host and port',
+  ETIMEDOUT: 'check the host and port, and that no firewall drops the connection',
+  EHOSTUNREACH: 'check the host, and that no firewall drops the connection',
+  ENETUNREACH: 'check the host, and that no firewall drops the connection',
+  ENOTFOUND: 'check the host name',
+  EAI_AGAIN: 'check the host name and this machine\'s DNS',
+  KnexTimeoutError: 'check the host and port, and that no firewall drops the connection',
+  '28000': 'check the user name in the URL, and pg_hba.conf on the server',
+  '28P01': 'check the user name and password in the URL',
+  '3D000': 'create the database (createdb), or correct its name in the URL',
+  '42501': 'grant the user the rights it lacks, or connect as the database\'s owner',
+  '53300': 'lower storage.pool, or raise the server\'s max_connections',
+  '57P03': 'the server is starting or stopping: start hookd once it accepts connections',
+};
+
+const SQLITE_HINTS: Record<string, string> = {
+  EACCES: 'make its directory writable by the daemon\'s user, or set storage.file to another path',
+  EPERM: 'make its directory writable by the daemon\'s user, or set storage.file to another path',
+  EROFS: 'the disk is read-only: set storage.file to a path on a writable disk',
+  ENOTDIR: 'a part of its path is a file, not a directory: set storage.file to another path',
+  EEXIST: 'a part of its path is a file, not a directory: set storage.file to another path',
+  EISDIR: 'it is a directory: set storage.file to a file in it',
+  ENOENT: 'its directory cannot be created: set storage.file to another path',
+  ELOOP: 'its path loops through symbolic links: set storage.file to another path',
+  ENAMETOOLONG: 'set storage.file to a shorter path',
+  ENOSPC: 'free space on its disk',
+  EDQUOT: 'free space within the daemon user\'s disk quota',
+  EIO: 'the disk reports I/O errors: check it',
+  SQLITE_CANTOPEN: 'make the file and its directory writable by the daemon\'s user, or set storage.file to another path',
+  SQLITE_PERM: 'make the file and its directory writable by the daemon\'s user',
+  SQLITE_READONLY: 'make the file and its directory writable by the daemon\'s user',
+  SQLITE_NOTADB: 'it is not a hookd database: move it aside, or set storage.file to another file',
+  SQLITE_CORRUPT: 'restore it from a backup, or move it aside to start afresh',
+  SQLITE_IOERR: 'the disk reports I/O errors: check it',
+  SQLITE_FULL: 'free space on its disk, or raise storage.maxSize',
+  SQLITE_BUSY: 'another process holds the database: stop it, or set storage.file to another file',
+  SQLITE_LOCKED: 'another process holds the database: stop it, or set storage.file to another file',
+};
+
+/** The one-line error for a database that cannot be reached or opened; undefined for any other error. */
+export function describeOpenFailure(error: unknown, target: StorageTarget): HookdError | undefined {
+  const code = codeOf(error);
+  if (code === undefined) return undefined;
+  const reason = oneLine(error instanceof Error ? error.message : String(error), target.url);
+  if (target.client === 'postgres') {
+    const hint = POSTGRES_HINTS[code] ?? (/^08[0-9A-Z]{3}$/.test(code) ? 'check the server and the URL' : undefined);
+    if (!hint) return undefined;
+    const setting = target.urlSetBy ? `storage.url from ${target.urlSetBy}` : 'storage.url';
+    return errors.storageOpen(`connect to PostgreSQL at ${describeServer(target.url)} (${setting})`, reason, hint, error);
+  }
+  // node-sqlite3 reports primary codes; extended ones (SQLITE_IOERR_WRITE) share the prefix.
+  const hint = SQLITE_HINTS[code] ?? SQLITE_HINTS[code.replace(/^(SQLITE_[A-Z]+?)_[A-Z_]+$/, '$1')];
+  if (!hint) return undefined;
+  return errors.storageOpen(`open the SQLite database ${target.file} (storage.file)`, reason, hint, error);
+}
+
+/** Runs `open` (create, connect, migrate); a database that cannot be reached or opened fails with the line above. */
+export async function describingOpenFailure<T>(target: StorageTarget, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    throw describeOpenFailure(error, target) ?? error;
+  }
+}
+
+/** `text` without the URL's password, in any spelling the URL may hold it (percent-encoded or not). */
+export function withoutPassword(text: string, url: string | undefined): string {
+  let password: string;
+  try {
+    password = new URL(url ?? '').password;
+  } catch {
+    return text;
+  }
+  if (!password) return text;
+  let out = text;
+  for (const spelling of new Set([password, safeDecode(password)])) out = out.split(spelling).join('***');
+  return out;
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string') return code;
+  // knex's pool gave up waiting for a connection that never opened (packets dropped).
+  return name === 'KnexTimeoutError' ? 'KnexTimeoutError' : undefined;
+}
+
+/** host:port, database and user: what the URL says, without its password or query. */
+function describeServer(url: string | undefined): string {
+  let u: URL;
+  try {
+    u = new URL(url ?? '');
+  } catch {
+    return 'the configured URL';
+  }
+  const host = u.hostname ? `${u.hostname}:${u.port || 5432}` : 'the local socket';
+  const database = safeDecode(u.pathname.replace(/^\//, ''));
+  const user = safeDecode(u.username);
+  return `${host}${database ? `, database "${database}"` : ''}${user ? ` as user "${user}"` : ''}`;
+}
+
+function oneLine(text: string, url: string | undefined): string {
+  return withoutPassword(text, url).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
