@@ -242,7 +242,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const server = createHttpServer({ handle: app.callback(), config: config.server, log });
   let url: string;
   try {
-    url = await listenHttp(server, config.server);
+    url = await listenHttp(server, config.server, config.setByEnv);
   } catch (error) {
     progress.stop();
     streams.stop();
