@@ -263,6 +263,12 @@ export const errors = {
   /** The database cannot be reached or opened at all (db/open-failure.ts): `what` names it and its setting. */
   storageOpen: (what: string, reason: string, hint: string, cause: unknown) =>
     createError({ code: 'STORAGE_UNAVAILABLE', status: 503, message: `cannot ${what}: ${reason}; ${hint}`, cause, expose: false }),
+  /**
+   * A directory or file the daemon makes at start cannot be (path-failure.ts): `what` names it and
+   * its setting. A config error (exit 2) unless the disk itself failed (full, I/O errors: exit 1).
+   */
+  unusablePath: (what: string, reason: string, hint: string, cause: unknown, diskFailed: boolean) =>
+    createError({ code: diskFailed ? 'STORAGE_UNAVAILABLE' : 'CONFIG', status: 500, message: `cannot ${what}: ${reason}; ${hint}`, cause, expose: false }),
   /** One item that cannot be written (the others of its batch are): says why without internals. */
   unstorable: (why: string) =>
     createError({ code: 'UNPROCESSABLE', status: 422, message: `this item cannot be stored: ${why}` }),
