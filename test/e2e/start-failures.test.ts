@@ -4,7 +4,7 @@
 // do; nothing else but JSON log lines, no stack. Paths no one may write even as root are under
 // sysfs (/sys); a hook file that does not compile is no start failure: it is logged, hookd serves.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -86,10 +86,12 @@ describe('the data directory', () => {
       new RegExp(`^cannot write the admin token file ${quote(join(dir, 'data', 'admin.token'))} \\(dataDir\\): EISDIR: illegal operation on a directory; it is a directory: move it aside`));
   });
 
-  test('a pid file that cannot be written names it and --pid-file (exit 2)', async () => {
+  test('a pid file that cannot be written names it and --pid-file (exit 2), and leaves no lock behind', async () => {
     const pidFile = join(aFile(), 'hookd.pid');
-    const r = await serve(fresh().config, {}, ['--pid-file', pidFile]);
+    const { dir, config } = fresh();
+    const r = await serve(config, {}, ['--pid-file', pidFile]);
     assertOneClearLine(r, 2, new RegExp(`^cannot write the pid file ${quote(pidFile)} \\(--pid-file\\): ENOTDIR: not a directory; a part of its path is a file`));
+    assert.ok(!existsSync(join(dir, 'data', 'hookd.lock')), 'the lock was released');
   });
 });
 
@@ -152,5 +154,35 @@ describe('the HTTP server', () => {
   test('a host name that does not resolve says so (exit 2)', async () => {
     assertOneClearLine(await serve(fresh({ server: { host: 'hookd-no-such-host.invalid' } }).config), 2,
       /^cannot listen on hookd-no-such-host\.invalid:0 \(server\.host, server\.port\): the host name does not resolve \(getaddrinfo (ENOTFOUND|EAI_AGAIN)\); /);
+  });
+});
+
+describe('the config file and the environment (exit 2)', () => {
+  const cases: Array<[string, () => { config: string; env?: Record<string, string> }, RegExp]> = [
+    ['a missing file', () => ({ config: join(temp.dir, 'no-such.yaml') }), /^cannot read config file .*no-such\.yaml: ENOENT: no such file or directory$/],
+    ['a directory', () => ({ config: fresh().dir }), /^cannot read config file .*: it is a directory, not a regular file$/],
+    ['not YAML', () => ({ config: temp.write('broken.yaml', 'a: [1\n') }), /broken\.yaml:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
+    ['a list, not a mapping', () => ({ config: temp.write('list.yaml', '- 1\n') }), /list\.yaml: the top level must be a mapping of keys, not a list$/],
+    ['HOOKD_TOKEN_FILE missing', () => ({ config: fresh().config, env: { HOOKD_TOKEN_FILE: join(temp.dir, 'no-token') } }), /^HOOKD_TOKEN_FILE: cannot read .*no-token: ENOENT: no such file or directory$/],
+  ];
+  for (const [name, make, line] of cases) {
+    test(name, async () => {
+      const { config, env } = make();
+      assertOneClearLine(await serve(config, env), 2, line);
+    });
+  }
+
+  // Problems with values are one line each under a heading, each naming the key and where it was set.
+  test('unknown keys and wrong types name the key and its line', async () => {
+    const config = temp.write('typo.yaml', 'bogus: 1\nserver:\n  port: "x"\n');
+    const r = await serve(config);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `hookd: invalid configuration:\n  bogus: is not a known property (${config}:1:8)\n  server.port: must be integer (${config}:3:9)\n`);
+  });
+
+  test('a variable with a bad value names the variable', async () => {
+    const r = await serve(fresh().config, { HOOKD_PORT: 'abc', HOOKD_LOG_LEVEL: 'loud' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^hookd: invalid configuration:\n {2}server\.port: must be integer \(set by HOOKD_PORT\)\n {2}log\.level: must be one of .* \(set by HOOKD_LOG_LEVEL\)\n$/);
   });
 });
