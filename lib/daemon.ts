@@ -2,7 +2,6 @@
 // dispatch, then the event service that uses both, then the API app), starts listening, and stops
 // gracefully: producers first (HTTP within a bound, hooks dir, dispatch, webhooks), then the event
 // service's background writes and writer, the database last. Its larger pieces are in lib/daemon/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type pino from 'pino';
 import { createAuthenticator } from './api/auth.ts';
@@ -10,7 +9,7 @@ import { createHttpServer } from './api/http-server.ts';
 import { createSessions } from './api/sessions.ts';
 import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
-import type { Config } from './config/index.ts';
+import { settingName, type Config } from './config/index.ts';
 import { countStatements, describeStorage } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { followDueDeliveries } from './db/deliveries-notify.ts';
@@ -28,11 +27,12 @@ import { createPeerLink } from './daemon/peer-link.ts';
 import { followRegistry } from './daemon/registry-follow.ts';
 import { startPruning } from './daemon/pruning.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { makeDataDir } from './data-dir.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
-import { createHooksDir } from './hooks-dir/index.ts';
+import { createHooksDir, makeHooksDir } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
 import { createEventService } from './events/index.ts';
@@ -64,8 +64,9 @@ export interface Daemon {
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
   // First of all: a second daemon on this data dir must not reap the first's command runs.
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = acquireDataDirLock(config.dataDir, { pidFile: options.pidFile });
+  const dataDirSetting = settingName('dataDir', config.setByEnv);
+  makeDataDir(config.dataDir, dataDirSetting);
+  const lock = acquireDataDirLock(config.dataDir, { pidFile: options.pidFile, setting: dataDirSetting });
   // What a start that fails half-way has already started (the sandbox host, a process).
   const undo: Array<() => Promise<void> | void> = [];
   try {
@@ -83,8 +84,10 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   // Every hook kind gets only the variables it names (secrets first, then the environment),
   // never HOOKD_* and never a value that is one of the daemon's credentials.
   const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
-  // Built before the database: a commands.user or commands.tracking it cannot honour is a
-  // config error before anything is opened.
+  // Made before the database, as the commands below are built: a hooks directory the daemon
+  // cannot make or read, or a commands.user or commands.tracking it cannot honour, is a config
+  // error before anything is opened.
+  makeHooksDir(config.hooks.dir, settingName('hooks.dir', config.setByEnv));
   const commands = createCommandRunner({
     config: config.commands,
     log,
@@ -176,7 +179,6 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     metrics,
   });
   await dispatch.load();
-  mkdirSync(config.hooks.dir, { recursive: true });
   const hooksDir = createHooksDir({
     dir: config.hooks.dir,
     watch: config.hooks.watch,
@@ -242,7 +244,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   const server = createHttpServer({ handle: app.callback(), config: config.server, log });
   let url: string;
   try {
-    url = await listenHttp(server, config.server);
+    url = await listenHttp(server, config.server, config.setByEnv);
   } catch (error) {
     progress.stop();
     streams.stop();

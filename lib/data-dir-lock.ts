@@ -7,6 +7,7 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors } from './errors.ts';
+import { describePathFailure, describingPathFailure } from './path-failure.ts';
 
 export const LOCK_FILE = 'hookd.lock';
 
@@ -61,13 +62,22 @@ function isHeld(owner: LockOwner): boolean {
 
 /** Written whole (a temp file renamed) so a supervisor never reads half a pid. */
 function writePidFile(file: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${process.pid}\n`, { mode: 0o644 });
-  renameSync(temp, file);
+  describingPathFailure({ what: `write the pid file ${file}`, setting: '--pid-file' }, () => {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${process.pid}\n`, { mode: 0o644 });
+    renameSync(temp, file);
+  });
+}
+
+export interface LockOptions {
+  /** `hookd serve --pid-file`. */
+  pidFile?: string;
+  /** The setting that chose the data dir, for an error (config's settingName: `dataDir from HOOKD_DATA_DIR`). */
+  setting?: string;
 }
 
 /** Takes the data directory's lock, or fails with a message naming the daemon that holds it. */
-export function acquireDataDirLock(dataDir: string, options: { pidFile?: string } = {}): DataDirLock {
+export function acquireDataDirLock(dataDir: string, options: LockOptions = {}): DataDirLock {
   const file = join(dataDir, LOCK_FILE);
   if (heldHere.has(file)) throw errors.dataDirLocked(dataDir, process.pid);
   const me: LockOwner = { pid: process.pid, started: processStartTime(process.pid) ?? '' };
@@ -77,7 +87,7 @@ export function acquireDataDirLock(dataDir: string, options: { pidFile?: string 
     try {
       fd = openSync(file, 'wx', 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw describePathFailure(error, { what: `create the lock file ${file}`, setting: options.setting ?? 'dataDir' });
       const owner = readOwner(file);
       if (owner && isHeld(owner)) throw errors.dataDirLocked(dataDir, owner.pid);
       try {
@@ -93,17 +103,25 @@ export function acquireDataDirLock(dataDir: string, options: { pidFile?: string 
       closeSync(fd);
     }
     heldHere.add(file);
-    if (options.pidFile) writePidFile(options.pidFile);
+    // Only our own lock: never a file a later daemon wrote after ours was judged stale.
+    const unlock = () => {
+      heldHere.delete(file);
+      if (readOwner(file)?.pid === me.pid) unlinkSync(file);
+    };
+    try {
+      if (options.pidFile) writePidFile(options.pidFile);
+    } catch (error) {
+      unlock(); // a start that fails leaves no lock behind
+      throw error;
+    }
     let released = false;
     return {
       file,
       release() {
         if (released) return;
         released = true;
-        heldHere.delete(file);
         if (options.pidFile) rmSync(options.pidFile, { force: true });
-        // Only our own lock: never a file a later daemon wrote after ours was judged stale.
-        if (readOwner(file)?.pid === me.pid) unlinkSync(file);
+        unlock();
       },
     };
   }

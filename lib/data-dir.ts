@@ -1,8 +1,15 @@
 // The data directory's permissions: it holds the SQLite file (webhook secrets, token digests,
 // events) and admin.token, so only the daemon's user may enter it, whatever the umask, and so may
-// no command program running as commands.user. Side effect: creates and chmods files.
+// no command program running as commands.user; a path that cannot be it fails in one line
+// (path-failure.ts). Side effect: creates and chmods files.
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { describingPathFailure } from './path-failure.ts';
+
+/** The data directory, made (0700) when missing; a path that cannot be one fails naming `setting` (its key). */
+export function makeDataDir(dataDir: string, setting: string): void {
+  describingPathFailure({ what: `create the data directory ${dataDir}`, setting }, () => mkdirSync(dataDir, { recursive: true, mode: 0o700 }));
+}
 
 /** Directory 0700 and database files 0600 (owner bits kept); returns the paths it had to tighten. */
 export function secureDataFiles(deps: { dataDir: string; dbFile: string }): string[] {

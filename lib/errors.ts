@@ -34,6 +34,15 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const BRAND = Symbol.for('hookd.error');
 
+// Why the HTTP server cannot listen, and what to change, by the system's error code.
+const LISTEN_FAILURES: Record<string, [string, string]> = {
+  EADDRINUSE: ['the port is in use', 'stop what holds it, or set server.port to another port'],
+  EACCES: ['permission denied', 'a port below 1024 needs privileges: set server.port to 1024 or above, or grant the daemon CAP_NET_BIND_SERVICE'],
+  EADDRNOTAVAIL: ['no such address on this machine', 'set server.host to one of its addresses (127.0.0.1; 0.0.0.0 for all)'],
+  ENOTFOUND: ['the host name does not resolve (getaddrinfo ENOTFOUND)', 'set server.host to an address of this machine, or a name that resolves to one'],
+  EAI_AGAIN: ['the host name does not resolve (getaddrinfo EAI_AGAIN)', 'set server.host to an address of this machine, or check this machine\'s DNS'],
+};
+
 export interface HookdError extends Error {
   readonly [BRAND]: true;
   readonly code: ErrorCode;
@@ -188,16 +197,11 @@ export const errors = {
       status: 409,
       message: `delivery "${id}" is being sent (an attempt started before its endpoint was disabled): redeliver it once that attempt is recorded`,
     }),
-  listen: (host: string, port: number, cause: unknown) => {
+  /** `settings` names the keys that chose host and port, and the variables when the environment did. */
+  listen: (host: string, port: number, settings: string, cause: unknown) => {
     const code = (cause as { code?: string }).code;
-    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : (cause as Error).message;
-    return createError({
-      code: 'CONFIG',
-      status: 500,
-      message: `cannot listen on ${host}:${port}: ${why}; choose another with server.host/server.port or HOOKD_HOST/HOOKD_PORT`,
-      cause,
-      expose: true,
-    });
+    const [why, hint] = LISTEN_FAILURES[code ?? ''] ?? [(cause as Error).message, 'choose another with server.host and server.port'];
+    return createError({ code: 'CONFIG', status: 500, message: `cannot listen on ${host}:${port} (${settings}): ${why}; ${hint}`, cause, expose: true });
   },
   dataDirLocked: (dataDir: string, pid: number | undefined) =>
     createError({
@@ -259,6 +263,12 @@ export const errors = {
   /** The database cannot be reached or opened at all (db/open-failure.ts): `what` names it and its setting. */
   storageOpen: (what: string, reason: string, hint: string, cause: unknown) =>
     createError({ code: 'STORAGE_UNAVAILABLE', status: 503, message: `cannot ${what}: ${reason}; ${hint}`, cause, expose: false }),
+  /**
+   * A directory or file the daemon makes at start cannot be (path-failure.ts): `what` names it and
+   * its setting. A config error (exit 2) unless the disk itself failed (full, I/O errors: exit 1).
+   */
+  unusablePath: (what: string, reason: string, hint: string, cause: unknown, diskFailed: boolean) =>
+    createError({ code: diskFailed ? 'STORAGE_UNAVAILABLE' : 'CONFIG', status: 500, message: `cannot ${what}: ${reason}; ${hint}`, cause, expose: false }),
   /** One item that cannot be written (the others of its batch are): says why without internals. */
   unstorable: (why: string) =>
     createError({ code: 'UNPROCESSABLE', status: 422, message: `this item cannot be stored: ${why}` }),

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describingPathFailure } from './path-failure.ts';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
 
@@ -34,15 +35,20 @@ export function knownCredentials(config: { auth: { tokens: ReadonlyArray<{ token
   return [...config.auth.tokens.map((t) => t.token), ...(generated === undefined ? [] : [generated])];
 }
 
-/** Reads the generated admin token, writing a new one (mode 0600) the first time. */
-export function ensureAdminTokenFile(dataDir: string): { file: string; token: string; created: boolean } {
+/**
+ * Reads the generated admin token, writing a new one (mode 0600) the first time; a file that
+ * cannot be written fails in one line naming it and `setting`, the data dir's (path-failure.ts).
+ */
+export function ensureAdminTokenFile(dataDir: string, setting = 'dataDir'): { file: string; token: string; created: boolean } {
   const file = join(dataDir, ADMIN_TOKEN_FILE);
   const existing = readAdminTokenFile(dataDir);
   if (existing !== undefined) return { file, token: existing, created: false };
   const token = generateToken();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // 'wx' fails rather than overwrite a file created between the check and the write.
-  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: existsSync(file) ? 'w' : 'wx' });
-  chmodSync(file, 0o600);
+  describingPathFailure({ what: `write the admin token file ${file}`, setting }, () => {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // 'wx' fails rather than overwrite a file created between the check and the write.
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: existsSync(file) ? 'w' : 'wx' });
+    chmodSync(file, 0o600);
+  });
   return { file, token, created: true };
 }

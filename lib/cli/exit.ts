@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { isHookdError } from '../errors.ts';
 
-/** 0 ok; 1 a runtime failure (a hook that failed, a database out of reach or that cannot be opened); 2 usage, config or hook definition errors. */
+/** 0 ok; 1 a runtime failure (a hook that failed, a database out of reach or that cannot be opened, a failing disk); 2 usage, config or hook definition errors, a path or address hookd cannot use at start. */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
 
 // A HookdError with one of these codes is the user's input at fault: fix it and run again.

@@ -3,3 +3,4 @@ export { loadConfig, DEFAULT_CONFIG_FILE, type LoadOptions, type ConfigProblem }
 export type { Config, ServerConfig, CatalogEntryConfig, TokenConfig, Scope, HooksConfig, RuntimeConfig, CommandsConfig } from './normalize.ts';
 export { parseDuration, parseSize } from './units.ts';
 export { SCOPES } from './normalize.ts';
+export { settingName } from './setting-name.ts';

@@ -104,7 +104,8 @@ function readRegularFile(file: string, fail: (message: string) => Error): string
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
-    throw fail((cause as Error).message);
+    // Node's message repeats the call and the path the line already names: `..., open '/etc/x'`.
+    throw fail((cause as Error).message.replace(/, open '.*'$/s, ''));
   }
   try {
     const st = fstatSync(fd);
@@ -124,8 +125,9 @@ function readYaml(file: string, text = readText(file)): ParsedFile {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
-    // The first line only: the library's code frame would quote the file, secrets and tokens included.
-    const message = first.message.split('\n')[0]!;
+    // The first line only: the library's code frame would quote the file, secrets and tokens
+    // included; its "at line 2, column 1:" introduced that frame, and the prefix has the place.
+    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw errors.config(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${message}`, {
       problems: [{ key: '', message, file, line: pos?.line, column: pos?.col }],
     });

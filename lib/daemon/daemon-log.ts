@@ -4,7 +4,7 @@
 // notices. Side effect: writes the admin token file the first time.
 import type pino from 'pino';
 import type { KnownToken } from '../api/auth.ts';
-import type { Config } from '../config/index.ts';
+import { settingName, type Config } from '../config/index.ts';
 import { apiKeyValues } from '../config/integrations.ts';
 import type { HiddenCredentials } from '../hide-credentials.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -19,7 +19,7 @@ export interface DaemonLogDeps {
 
 export function createDaemonLog(deps: DaemonLogDeps): { log: Logger; tokens: KnownToken[] } {
   const { config } = deps;
-  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir) : undefined;
+  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir, settingName('dataDir', config.setByEnv)) : undefined;
   const tokens: KnownToken[] = [...config.auth.tokens];
   if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
   const log = createLogger({

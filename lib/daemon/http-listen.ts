@@ -3,16 +3,20 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServerConfig } from '../config/index.ts';
+import { settingName, type ServerConfig } from '../config/index.ts';
 import { errors } from '../errors.ts';
 
-/** Listens on config's host and port and resolves with the URL; rejects with a CONFIG error that says why not. */
-export async function listenHttp(server: Server, config: Pick<ServerConfig, 'host' | 'port'>): Promise<string> {
+/**
+ * Listens on config's host and port and resolves with the URL; rejects with a CONFIG error that
+ * says why not and names the settings (`setByEnv`: the variables that set them, config.setByEnv).
+ */
+export async function listenHttp(server: Server, config: Pick<ServerConfig, 'host' | 'port'>, setByEnv?: Readonly<Record<string, string>>): Promise<string> {
   server.listen(config.port, config.host);
   try {
     await once(server, 'listening');
   } catch (cause) {
-    throw errors.listen(config.host, config.port, cause);
+    const settings = `${settingName('server.host', setByEnv)}, ${settingName('server.port', setByEnv)}`;
+    throw errors.listen(config.host, config.port, settings, cause);
   }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

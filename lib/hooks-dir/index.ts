@@ -9,6 +9,7 @@ import { watchHooksDir } from './watch.ts';
 
 export { fileHookId, syncHooksDir, type SyncReport } from './sync.ts';
 export { MAX_SCAN_ENTRIES, scanHooksDir } from './scan.ts';
+export { makeHooksDir } from './make-dir.ts';
 
 export interface HooksDirDeps {
   dir: string;

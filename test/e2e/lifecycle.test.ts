@@ -76,16 +76,3 @@ test('`hookd migrate` applies the schema once', () => {
   const again = run();
   assert.match(again.stdout, /already up to date/);
 });
-
-test('a port in use is a clear error, exit 2, and nothing is left running', async () => {
-  const { createServer } = await import('node:net');
-  const blocker = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => blocker.once('listening', r));
-  const port = (blocker.address() as { port: number }).port;
-  const dir = join(temp.dir, 'port-in-use');
-  const configFile = writeTestConfig(dir, { server: { port } });
-  const r = spawnSync(process.execPath, [CLI, 'serve', '--config', configFile], { encoding: 'utf8', timeout: 30_000 });
-  blocker.close();
-  assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`));
-});

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { writeTestConfig } from '../helpers/daemon.ts';
+import { assertOneClearLine as assertFailsInOneLine } from '../helpers/one-line-failure.ts';
 import { POSTGRES_TEST_URL, postgresReachable, shownUrl } from '../helpers/postgres.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -24,25 +25,9 @@ function configWith(storage: Record<string, unknown>): string {
   return writeTestConfig(dir, { storage });
 }
 
-/** Exit 1, and the one line that is not JSON is `hookd: ` + `line`; no stack, no host failure, no password. */
+/** Exit 1 with one clear line, never the password. */
 function assertOneClearLine(r: CliResult, line: RegExp): void {
-  const output = `${r.stdout}\n${r.stderr}`;
-  assert.equal(r.status, 1, output);
-  const plain = output.split('\n').filter((l) => l.trim() !== '' && !isJson(l));
-  assert.equal(plain.length, 1, `one line besides the JSON log:\n${output}`);
-  assert.match(plain[0]!, /^hookd: /);
-  assert.match(plain[0]!.slice('hookd: '.length), line);
-  assert.doesNotMatch(output, /^\s+at /m, 'no stack');
-  assert.ok(!output.includes('Terminating worker thread') && !output.includes('sandbox host failed'), output);
-  assert.ok(!output.includes(PASSWORD), 'never the password');
-}
-
-function isJson(line: string): boolean {
-  try {
-    return typeof JSON.parse(line) === 'object';
-  } catch {
-    return false;
-  }
+  assert.ok(!assertFailsInOneLine(r, 1, line).includes(PASSWORD), 'never the password');
 }
 
 /** `hookd serve` and `hookd migrate` on the same config: the same failure, the same line. */

@@ -12,11 +12,12 @@ export interface CliResult {
 
 /**
  * `env` is added to a bare environment (PATH only). `timeoutMs` guards against a CLI that does not
- * exit (a `serve` expected to fail that starts): it is killed, status null.
+ * exit (a `serve` expected to fail that starts): it is killed, status null. `as`: another user to
+ * run it as (this process must be root).
  */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 0): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 0, as?: { uid: number; gid: number }): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) =>
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL', ...as }, (err, stdout, stderr) =>
       resolve({ status: err ? (err.killed ? null : ((err as { code?: number }).code ?? 1)) : 0, stdout, stderr }));
   });
 }
