@@ -29,8 +29,9 @@ export function secureDataFiles(deps: { dataDir: string; dbFile: string }): stri
   restrict(deps.dataDir, 0o700);
   // The database may live outside the data dir (storage.file). Created here, empty and 0600,
   // SQLite adopts it and gives its -wal and -shm files the same mode.
-  mkdirSync(dirname(deps.dbFile), { recursive: true, mode: 0o700 });
-  closeSync(openSync(deps.dbFile, 'a', 0o600));
+  const file = deps.dbFile;
+  describingPathFailure({ what: `create the directory of the SQLite database ${file}`, setting: 'storage.file' }, () => mkdirSync(dirname(file), { recursive: true, mode: 0o700 }));
+  describingPathFailure({ what: `create the SQLite database ${file}`, setting: 'storage.file' }, () => closeSync(openSync(file, 'a', 0o600)));
   for (const suffix of ['', '-wal', '-shm', '-journal']) restrict(`${deps.dbFile}${suffix}`, 0o600);
   return tightened;
 }

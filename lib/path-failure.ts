@@ -3,7 +3,7 @@
 // on: which path, which setting chose it (and the variable, when the environment did), the
 // system's reason and what to do. Only file-system errors are described (by errno code); anything
 // else is left as it is, stack and all: a bug.
-import { errors } from './errors.ts';
+import { errors, type HookdError } from './errors.ts';
 
 export interface PathUse {
   /** What was being done, with the path: `create the data directory /var/lib/hookd`. */
@@ -37,17 +37,22 @@ const DISK_HINTS: Record<string, Hint> = {
   EIO: () => 'the disk reports I/O errors: check it',
 };
 
-/** The one-line error for a file-system failure of `use`; any other error unchanged. */
-export function describePathFailure(error: unknown, use: PathUse): unknown {
+/** The one-line error for a file-system failure of `use` (by errno code); undefined for any other error. */
+export function pathFailure(error: unknown, use: PathUse): HookdError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return error;
+  if (typeof code !== 'string') return undefined;
   const disk = DISK_HINTS[code];
   const hint = disk ?? PATH_HINTS[code];
-  if (!hint) return error;
+  if (!hint) return undefined;
   // Node's message repeats the call and the path the line already names: `EPERM: operation not permitted, mkdir '/sys/x'`.
-  const reason = (error as Error).message.replace(/, \w+ '.*$/s, '');
+  const why = (error as Error).message.replace(/, \w+ '.*$/s, '');
   const key = use.setting.split(' ')[0]!;
-  return errors.unusablePath(`${use.what} (${use.setting})`, reason, hint(key, use.need ?? 'write'), error, disk !== undefined);
+  return errors.unusablePath(`${use.what} (${use.setting})`, why, hint(key, use.need ?? 'write'), error, disk !== undefined);
+}
+
+/** The one-line error for a file-system failure of `use`; any other error unchanged. */
+export function describePathFailure(error: unknown, use: PathUse): unknown {
+  return pathFailure(error, use) ?? error;
 }
 
 /** Runs `make`; a file-system failure throws the line above. */

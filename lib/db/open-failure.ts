@@ -3,6 +3,7 @@
 // Only the failures of reaching or opening a database are described (decided by code, below);
 // anything else, a failing migration's SQL or a bug, is left as it is, stack and all.
 import { errors, type HookdError } from '../errors.ts';
+import { pathFailure } from '../path-failure.ts';
 import type { StorageClient } from './dialect.ts';
 
 export interface StorageTarget {
@@ -34,28 +35,18 @@ const POSTGRES_HINTS: Record<string, string> = {
   '57P03': 'the server is starting or stopping: start hookd once it accepts connections',
 };
 
-const SQLITE_HINTS: Record<string, string> = {
-  EACCES: 'make its directory writable by the daemon\'s user, or set storage.file to another path',
-  EPERM: 'make its directory writable by the daemon\'s user, or set storage.file to another path',
-  EROFS: 'the disk is read-only: set storage.file to a path on a writable disk',
-  ENOTDIR: 'a part of its path is a file, not a directory: set storage.file to another path',
-  EEXIST: 'a part of its path is a file, not a directory: set storage.file to another path',
-  EISDIR: 'it is a directory: set storage.file to a file in it',
-  ENOENT: 'its directory cannot be created: set storage.file to another path',
-  ELOOP: 'its path loops through symbolic links: set storage.file to another path',
-  ENAMETOOLONG: 'set storage.file to a shorter path',
-  ENOSPC: 'free space on its disk',
-  EDQUOT: 'free space within the daemon user\'s disk quota',
-  EIO: 'the disk reports I/O errors: check it',
-  SQLITE_CANTOPEN: 'make the file and its directory writable by the daemon\'s user, or set storage.file to another path',
-  SQLITE_PERM: 'make the file and its directory writable by the daemon\'s user',
-  SQLITE_READONLY: 'make the file and its directory writable by the daemon\'s user',
-  SQLITE_NOTADB: 'it is not a hookd database: move it aside, or set storage.file to another file',
-  SQLITE_CORRUPT: 'restore it from a backup, or move it aside to start afresh',
-  SQLITE_IOERR: 'the disk reports I/O errors: check it',
-  SQLITE_FULL: 'free space on its disk, or raise storage.maxSize',
-  SQLITE_BUSY: 'another process holds the database: stop it, or set storage.file to another file',
-  SQLITE_LOCKED: 'another process holds the database: stop it, or set storage.file to another file',
+// SQLite's own result codes. The file-system errors of its file and directory (EACCES, ENOTDIR,
+// ENOSPC...) are path-failure.ts's, like every other path the daemon makes at start.
+const SQLITE_HINTS: Record<string, { hint: string; settingAtFault: boolean }> = {
+  SQLITE_CANTOPEN: { hint: 'make the file and its directory writable by the daemon\'s user, or set storage.file to another path', settingAtFault: true },
+  SQLITE_PERM: { hint: 'make the file and its directory writable by the daemon\'s user', settingAtFault: true },
+  SQLITE_READONLY: { hint: 'make the file and its directory writable by the daemon\'s user', settingAtFault: true },
+  SQLITE_NOTADB: { hint: 'it is not a hookd database: move it aside, or set storage.file to another file', settingAtFault: true },
+  SQLITE_CORRUPT: { hint: 'restore it from a backup, or move it aside to start afresh', settingAtFault: false },
+  SQLITE_IOERR: { hint: 'the disk reports I/O errors: check it', settingAtFault: false },
+  SQLITE_FULL: { hint: 'free space on its disk, or raise storage.maxSize', settingAtFault: false },
+  SQLITE_BUSY: { hint: 'another process holds the database: stop it, or set storage.file to another file', settingAtFault: false },
+  SQLITE_LOCKED: { hint: 'another process holds the database: stop it, or set storage.file to another file', settingAtFault: false },
 };
 
 /** The one-line error for a database that cannot be reached or opened; undefined for any other error. */
@@ -69,10 +60,17 @@ export function describeOpenFailure(error: unknown, target: StorageTarget): Hook
     const setting = target.urlSetBy ? `storage.url from ${target.urlSetBy}` : 'storage.url';
     return errors.storageOpen(`connect to PostgreSQL at ${describeServer(target.url)} (${setting})`, reason, hint, error);
   }
+  const what = `open the SQLite database ${target.file}`;
+  const onPath = pathFailure(error, { what, setting: 'storage.file' });
+  if (onPath) return onPath;
   // node-sqlite3 reports primary codes; extended ones (SQLITE_IOERR_WRITE) share the prefix.
-  const hint = SQLITE_HINTS[code] ?? SQLITE_HINTS[code.replace(/^(SQLITE_[A-Z]+?)_[A-Z_]+$/, '$1')];
-  if (!hint) return undefined;
-  return errors.storageOpen(`open the SQLite database ${target.file} (storage.file)`, reason, hint, error);
+  const known = SQLITE_HINTS[code] ?? SQLITE_HINTS[code.replace(/^(SQLITE_[A-Z]+?)_[A-Z_]+$/, '$1')];
+  if (!known) return undefined;
+  // A file that is not a database or may not be written: the setting must change (exit 2, as for
+  // any path); a disk or a database in trouble is a runtime failure (exit 1).
+  return known.settingAtFault
+    ? errors.unusablePath(`${what} (storage.file)`, reason, known.hint, error, false)
+    : errors.storageOpen(`${what} (storage.file)`, reason, known.hint, error);
 }
 
 /** Runs `open` (create, connect, migrate); a database that cannot be reached or opened fails with the line above. */

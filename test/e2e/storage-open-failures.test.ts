@@ -1,5 +1,6 @@
 // A database hookd cannot reach or open, as an operator meets it under a supervisor: `hookd serve`
-// and `hookd migrate` exit 1 with one line naming the server or file and the setting, and nothing
+// and `hookd migrate` exit with one line naming the server or file and the setting (1: the server
+// is out of reach or refuses; 2: the SQLite file's setting must change, as any path's), and nothing
 // else but JSON log lines: no stack, no "sandbox host failed" for a host stopped on purpose, no raw
 // text from knex, never the password. PostgreSQL's role and database cases need the real server
 // (skipped when it is unreachable); a refused connection uses port 1 on loopback.
@@ -25,15 +26,15 @@ function configWith(storage: Record<string, unknown>): string {
   return writeTestConfig(dir, { storage });
 }
 
-/** Exit 1 with one clear line, never the password. */
-function assertOneClearLine(r: CliResult, line: RegExp): void {
-  assert.ok(!assertFailsInOneLine(r, 1, line).includes(PASSWORD), 'never the password');
+/** Exit `status` with one clear line, never the password. */
+function assertOneClearLine(r: CliResult, line: RegExp, status = 1): void {
+  assert.ok(!assertFailsInOneLine(r, status, line).includes(PASSWORD), 'never the password');
 }
 
-/** `hookd serve` and `hookd migrate` on the same config: the same failure, the same line. */
-async function bothVerbs(config: string, env: Record<string, string>, line: RegExp): Promise<void> {
+/** `hookd serve` and `hookd migrate` on the same config: the same failure, the same line, the same exit status. */
+async function bothVerbs(config: string, env: Record<string, string>, line: RegExp, status = 1): Promise<void> {
   // The timeout only stops a serve that started after all (the failure this test is about).
-  for (const verb of ['serve', 'migrate']) assertOneClearLine(await runCli([verb, '--config', config], env, 60_000), line);
+  for (const verb of ['serve', 'migrate']) assertOneClearLine(await runCli([verb, '--config', config], env, 60_000), line, status);
 }
 
 describe('PostgreSQL out of reach', () => {
@@ -88,7 +89,7 @@ describe('a SQLite file hookd cannot open', () => {
     const file = join(temp.dir, 'garbage.sqlite');
     writeFileSync(file, Buffer.alloc(8192, 'not a database, just bytes '));
     await bothVerbs(configWith({ file }), {},
-      new RegExp(`^cannot open the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): SQLITE_NOTADB: file is not a database; it is not a hookd database`));
+      new RegExp(`^cannot open the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): SQLITE_NOTADB: file is not a database; it is not a hookd database`), 2);
   });
 
   test('a path through a file, where its directory should be', async () => {
@@ -96,7 +97,7 @@ describe('a SQLite file hookd cannot open', () => {
     writeFileSync(blocker, '');
     const file = join(blocker, 'hookd.sqlite');
     await bothVerbs(configWith({ file }), {},
-      new RegExp(`^cannot open the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): E(EXIST|NOTDIR): .*; a part of its path is a file, not a directory`));
+      new RegExp(`^cannot create the directory of the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): E(EXIST|NOTDIR): .*; (a part of its path is a file, not a directory|it is a file, not a directory)`), 2);
   });
 
   test('a directory the daemon may not write', async () => {
@@ -109,6 +110,6 @@ describe('a SQLite file hookd cannot open', () => {
       file = join(locked, 'hookd.sqlite');
     }
     await bothVerbs(configWith({ file }), {},
-      new RegExp(`^cannot open the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): E(ACCES|PERM|ROFS): `));
+      new RegExp(`^cannot (open|create) the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): E(ACCES|PERM|ROFS): `), 2);
   });
 });

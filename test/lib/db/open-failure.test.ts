@@ -11,26 +11,29 @@ const postgres: StorageTarget = { client: 'postgres', file: '/data/hookd.sqlite'
 const sqlite: StorageTarget = { client: 'sqlite', file: '/data/hookd.sqlite' };
 
 describe('describeOpenFailure', () => {
-  const described: Array<[string, StorageTarget, unknown, RegExp]> = [
-    ['a refused connection', postgres, coded('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:6543'), /^cannot connect to PostgreSQL at db\.example:6543, database "hookd" as user "bob" \(storage\.url from HOOKD_DATABASE_URL\): connect ECONNREFUSED 10\.0\.0\.1:6543; check that the server runs/],
-    ['an unknown host', postgres, coded('ENOTFOUND', 'getaddrinfo ENOTFOUND db.example'), /ENOTFOUND db\.example; check the host name$/],
-    ['a missing role (28000)', postgres, coded('28000', 'role "bob" does not exist'), /: role "bob" does not exist; check the user name/],
-    ['a wrong password (28P01)', postgres, coded('28P01', 'password authentication failed for user "bob"'), /password authentication failed for user "bob"; check the user name and password/],
-    ['a missing database (3D000)', postgres, coded('3D000', 'database "hookd" does not exist'), /database "hookd" does not exist; create the database/],
-    ['a connection exception (08006)', postgres, coded('08006', 'connection failure'), /: connection failure; check the server/],
-    ['no connection in time (knex)', postgres, Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' }), /Timeout acquiring a connection\.; check the host and port/],
-    ['storage.url from the file', { ...postgres, urlSetBy: undefined }, coded('ECONNREFUSED', 'connect ECONNREFUSED'), /\(storage\.url\): /],
-    ['a file that is not a database', sqlite, coded('SQLITE_NOTADB', 'SQLITE_NOTADB: file is not a database'), /^cannot open the SQLite database \/data\/hookd\.sqlite \(storage\.file\): SQLITE_NOTADB: file is not a database; it is not a hookd database/],
-    ['an extended SQLite code', sqlite, coded('SQLITE_IOERR_SHORT_READ', 'SQLITE_IOERR: disk I/O error'), /disk I\/O error; the disk reports I\/O errors/],
-    ['a directory it may not write', sqlite, coded('EACCES', "EACCES: permission denied, mkdir '/data'"), /\(storage\.file\): EACCES: permission denied, mkdir '\/data'; make its directory writable/],
-    ['a path through a file', sqlite, coded('ENOTDIR', "ENOTDIR: not a directory, open '/data/hookd.sqlite'"), /; a part of its path is a file, not a directory/],
+  // The last column: the code, so the exit status (STORAGE_UNAVAILABLE exit 1, a runtime failure;
+  // CONFIG exit 2, a setting or path the operator must change, as for every path made at start).
+  const described: Array<[string, StorageTarget, unknown, RegExp, 'STORAGE_UNAVAILABLE' | 'CONFIG']> = [
+    ['a refused connection', postgres, coded('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:6543'), /^cannot connect to PostgreSQL at db\.example:6543, database "hookd" as user "bob" \(storage\.url from HOOKD_DATABASE_URL\): connect ECONNREFUSED 10\.0\.0\.1:6543; check that the server runs/, 'STORAGE_UNAVAILABLE'],
+    ['an unknown host', postgres, coded('ENOTFOUND', 'getaddrinfo ENOTFOUND db.example'), /ENOTFOUND db\.example; check the host name$/, 'STORAGE_UNAVAILABLE'],
+    ['a missing role (28000)', postgres, coded('28000', 'role "bob" does not exist'), /: role "bob" does not exist; check the user name/, 'STORAGE_UNAVAILABLE'],
+    ['a wrong password (28P01)', postgres, coded('28P01', 'password authentication failed for user "bob"'), /password authentication failed for user "bob"; check the user name and password/, 'STORAGE_UNAVAILABLE'],
+    ['a missing database (3D000)', postgres, coded('3D000', 'database "hookd" does not exist'), /database "hookd" does not exist; create the database/, 'STORAGE_UNAVAILABLE'],
+    ['a connection exception (08006)', postgres, coded('08006', 'connection failure'), /: connection failure; check the server/, 'STORAGE_UNAVAILABLE'],
+    ['no connection in time (knex)', postgres, Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' }), /Timeout acquiring a connection\.; check the host and port/, 'STORAGE_UNAVAILABLE'],
+    ['storage.url from the file', { ...postgres, urlSetBy: undefined }, coded('ECONNREFUSED', 'connect ECONNREFUSED'), /\(storage\.url\): /, 'STORAGE_UNAVAILABLE'],
+    ['a file that is not a database', sqlite, coded('SQLITE_NOTADB', 'SQLITE_NOTADB: file is not a database'), /^cannot open the SQLite database \/data\/hookd\.sqlite \(storage\.file\): SQLITE_NOTADB: file is not a database; it is not a hookd database/, 'CONFIG'],
+    ['an extended SQLite code', sqlite, coded('SQLITE_IOERR_SHORT_READ', 'SQLITE_IOERR: disk I/O error'), /disk I\/O error; the disk reports I\/O errors/, 'STORAGE_UNAVAILABLE'],
+    ['a directory it may not write', sqlite, coded('EACCES', "EACCES: permission denied, mkdir '/data'"), /^cannot open the SQLite database \/data\/hookd\.sqlite \(storage\.file\): EACCES: permission denied; the daemon's user may not write there: change the permissions, or set storage\.file to another path$/, 'CONFIG'],
+    ['a path through a file', sqlite, coded('ENOTDIR', "ENOTDIR: not a directory, open '/data/hookd.sqlite'"), /; a part of its path is a file, not a directory: set storage\.file to another path$/, 'CONFIG'],
+    ['a full disk', sqlite, coded('ENOSPC', "ENOSPC: no space left on device, open '/data/hookd.sqlite'"), /: ENOSPC: no space left on device; free space on its disk$/, 'STORAGE_UNAVAILABLE'],
   ];
-  for (const [what, target, error, line] of described) {
-    test(`${what}: one line naming the setting, exit 1 (STORAGE_UNAVAILABLE)`, () => {
+  for (const [what, target, error, line, code] of described) {
+    test(`${what}: one line naming the setting (${code})`, () => {
       const out = describeOpenFailure(error, target);
       assert.ok(out, 'described');
       assert.match(out.message, line);
-      assert.equal(out.code, 'STORAGE_UNAVAILABLE');
+      assert.equal(out.code, code);
       assert.equal(out.cause, error);
       assert.ok(!out.message.includes('\n'));
     });
