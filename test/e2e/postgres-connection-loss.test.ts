@@ -348,7 +348,7 @@ describe('a daemon on PostgreSQL whose connections are lost', { skip: reachable 
         const during = await burst('during');
         t.diagnostic(`the stalled burst was answered in ${Date.now() - stalledAt} ms (the bound on hanging: ${answerWithinMs} ms)`);
         const notRefused = during.filter((o) => !(o.status === 503 && isAcceptable(o)));
-        assert.deepEqual(notRefused, [], 'every post while the server does not answer is a storage 503, none hangs');
+        assert.deepEqual(notRefused, [], `every post while the server does not answer is a storage 503, none hangs; the daemon said:\n${r.daemon.output().slice(-4000)}`);
         t.diagnostic(`while stalled: ${[...new Set(during.map((o) => o.body.error.message))].join(' | ')}`);
         assert.ok(
           during.some((o) => /did not answer in time/.test(o.body.error.message)),
