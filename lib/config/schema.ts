@@ -98,7 +98,7 @@ export const CONFIG_SCHEMA = Type.Object(
       // Its value is never echoed in an error: it may hold a password.
       url: Type.Unsafe<string | null>({ type: ['string', 'null'], minLength: 1, default: null, description: 'postgres: postgres://user:password@host:5432/database (HOOKD_DATABASE_URL sets it)' }),
       pool: int({ minimum: 1, maximum: 1000, default: 10, description: 'postgres: connections per daemon, at least 2 (one is held for LISTEN)' }),
-      statementTimeout: duration({ default: '30s', description: 'postgres: a longer statement is cancelled (0: no limit)' }),
+      statementTimeout: duration({ default: '30s', description: 'postgres: a longer statement is cancelled (0: no limit); one a server leaves unanswered fails 2 s later (503)' }),
       instance: Type.Unsafe<string | null>({ type: ['string', 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', default: null, description: "postgres: this daemon's name in its leases, unique per daemon; a restart under the same name frees its leases at once. null: a random id per start (leases then expire)" }),
       leaseTtl: duration({ default: '30s', description: "postgres: how long a daemon's claim on an event or delivery outlives it; renewed every third of it while held, so a killed daemon's work is taken over after at most this" }),
       file: Type.String({ minLength: 1, default: 'hookd.sqlite', description: 'sqlite: relative to dataDir' }),

@@ -1,13 +1,15 @@
 // Opens the database with knex, by storage.client. SQLite: one connection (SQLite serializes
 // writers anyway), WAL journal, the configured fsync policy. PostgreSQL: a pool, a statement
-// timeout, TCP keepalive and an application_name per connection. Migrations are applied on
-// demand; transactions report the error that failed them (see reportRollbackCause).
+// timeout, TCP keepalive and an application_name per connection, the client's own deadlines
+// (pg-timeouts.ts). Migrations are applied on demand; transactions report the error that failed
+// them (see reportRollbackCause).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { DIALECTS, type StorageClient } from './dialect.ts';
 import { knexLogTo, type DbLog } from './knex-log.ts';
 import { migrationSource } from './migrations/index.ts';
+import { closeOnQueryTimeout, postgresTimeouts } from './pg-timeouts.ts';
 import { finalizeStatements } from './sqlite-statements.ts';
 
 export interface DatabaseOptions {
@@ -76,6 +78,7 @@ const POSTGRES_KEEPALIVE_IDLE_MS = 30_000;
 
 function postgresConfig(options: DatabaseOptions): Knex.Config {
   if (!options.url) throw new Error('storage.url is required when storage.client is postgres');
+  const timeouts = postgresTimeouts(options.statementTimeoutMs);
   return {
     client: DIALECTS.postgres.knexClient,
     // Set at connection start-up, so each pooled connection has them without a round trip.
@@ -88,8 +91,11 @@ function postgresConfig(options: DatabaseOptions): Knex.Config {
       // probes go unanswered (Linux: 9 x 75 s). The listening connection has its own heartbeat.
       keepAlive: true,
       keepAliveInitialDelayMillis: POSTGRES_KEEPALIVE_IDLE_MS,
+      query_timeout: timeouts.queryTimeoutMs,
+      connectionTimeoutMillis: timeouts.connectTimeoutMs,
     } as Knex.PgConnectionConfig,
-    pool: { min: 0, max: Math.max(1, options.pool ?? 10) },
+    acquireConnectionTimeout: timeouts.acquireTimeoutMs,
+    pool: { min: 0, max: Math.max(1, options.pool ?? 10), afterCreate: closeOnQueryTimeout },
   };
 }
 

@@ -64,6 +64,20 @@ const PG_CONNECTION_LOST: StorageRule = { full: false, why: 'the connection to t
  */
 const PG_CLIENT_LOST = /(?:^| - )(?:Connection terminated(?: unexpectedly)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
 
+/**
+ * node-postgres's own deadlines (lib/db/pg-timeouts.ts), errors without a code: no answer to a
+ * statement within query_timeout, and a connection not opened within connectionTimeoutMillis
+ * (pg-pool words it differently). The server stopped answering; the item is not at fault.
+ */
+const PG_READ_TIMEOUT = /(?:^| - )Query read timeout$/;
+const PG_CONNECT_TIMEOUT = /(?:^| - )(?:timeout expired|Connection terminated due to connection timeout)$/;
+const PG_NO_ANSWER: StorageRule = { full: false, why: 'the database server did not answer in time', retryAfter: 5 };
+
+/** A statement that met node-postgres's query_timeout (its connection is then not to be used again). */
+export function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && PG_READ_TIMEOUT.test(error.message);
+}
+
 function ruleFor(error: unknown): StorageRule | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
@@ -74,8 +88,9 @@ function ruleFor(error: unknown): StorageRule | undefined {
     if (/^08[0-9A-Z]{3}$/.test(code)) return PG_CONNECTION_LOST;
   }
   if (error instanceof Error && PG_CLIENT_LOST.test(error.message)) return PG_CONNECTION_LOST;
-  // knex's pool gave up waiting for the one connection: the database is too busy.
-  if ((error as { name?: unknown }).name === 'KnexTimeoutError') return { full: false, why: 'the database is busy', retryAfter: 1 };
+  if (error instanceof Error && (PG_READ_TIMEOUT.test(error.message) || PG_CONNECT_TIMEOUT.test(error.message))) return PG_NO_ANSWER;
+  // knex's pool gave up waiting for a connection: every one was busy, or the server answered no new one.
+  if ((error as { name?: unknown }).name === 'KnexTimeoutError') return { full: false, why: 'the database did not answer in time: no connection came free', retryAfter: 5 };
   return undefined;
 }
 

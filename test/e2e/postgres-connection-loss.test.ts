@@ -1,15 +1,17 @@
 // A daemon on PostgreSQL whose connections are killed (pg_terminate_backend, as an admin or a
-// failover does) or whose server cannot be reached: every answer is a 2xx or a 503 naming the
-// storage, everything acknowledged stays stored once, owed webhook deliveries are all sent, the
-// process keeps running and /readyz follows the database down and up. Real daemons as child
-// processes (a crash would show as an exit), a fresh database each (its connections are the
-// daemon's alone), a real receiver. Skipped when PostgreSQL is unreachable.
+// failover does), whose server cannot be reached or stops answering: every answer is a 2xx or a
+// 503 naming the storage, none hangs, everything acknowledged stays stored once, owed webhook
+// deliveries are all sent, the process keeps running and /readyz follows the database down and up.
+// Real daemons as child processes (a crash would show as an exit), a fresh database each (its
+// connections are the daemon's alone), a real receiver. Skipped when PostgreSQL is unreachable.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import knexFactory, { type Knex } from 'knex';
 import { ADMIN_TOKEN, EVENTS_TOKEN, spawnDaemon, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
+import { parseDuration } from '../../lib/config/index.ts';
+import { postgresTimeouts } from '../../lib/db/pg-timeouts.ts';
 import { createTestDatabase, POSTGRES_TEST_URL, postgresReachable, shownUrl, type TestDatabase } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -28,13 +30,13 @@ interface Outcome {
   error?: string;
 }
 
-async function call(base: string, method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<Outcome> {
+async function call(base: string, method: string, path: string, body?: unknown, token = ADMIN_TOKEN, hungMs = HUNG_MS): Promise<Outcome> {
   try {
     const res = await fetch(new URL(path, base), {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(HUNG_MS),
+      signal: AbortSignal.timeout(hungMs),
     });
     const text = await res.text();
     let parsed: unknown = text;
@@ -102,6 +104,38 @@ async function killRepeatedly(db: TestDatabase): Promise<number> {
   return ended;
 }
 
+/** The database's URL with the proxy's port in place of the server's. */
+function throughProxy(proxy: TcpProxy, db: TestDatabase): string {
+  const u = new URL(db.url);
+  u.port = String(proxy.port);
+  return u.toString();
+}
+
+async function startProxyToServer(): Promise<TcpProxy> {
+  const target = new URL(POSTGRES_TEST_URL);
+  return startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+}
+
+/** How many times each `seq` of `acked` is stored in the events table. */
+async function storedCounts(r: Running): Promise<Map<string, number>> {
+  const rows = (await r.reader('events').select('payload')) as Array<{ payload: string }>;
+  const stored = new Map<string, number>();
+  for (const row of rows) {
+    const seq = (JSON.parse(row.payload) as { seq?: string }).seq;
+    if (seq) stored.set(seq, (stored.get(seq) ?? 0) + 1);
+  }
+  return stored;
+}
+
+/** Acknowledged seqs not stored, and stored more than once. */
+async function assertStoredOnce(r: Running, ackedSeqs: readonly string[]): Promise<void> {
+  const stored = await storedCounts(r);
+  const missing = ackedSeqs.filter((s) => !stored.has(s));
+  const twice = ackedSeqs.filter((s) => (stored.get(s) ?? 0) > 1);
+  assert.deepEqual(missing.slice(0, 5), [], `${missing.length} acknowledged events are not stored`);
+  assert.deepEqual(twice.slice(0, 5), [], `${twice.length} acknowledged events are stored more than once`);
+}
+
 function assertStillRunning(r: Running): void {
   assert.equal(r.daemon.child.exitCode, null, `the daemon exited:\n${r.daemon.output().slice(-4000)}`);
   assert.equal(r.daemon.child.signalCode, null);
@@ -146,16 +180,7 @@ describe('a daemon on PostgreSQL whose connections are lost', { skip: reachable 
       const ackedSeqs = outcomes.filter((o) => o.outcome.status! < 300).map((o) => o.seq);
       assert.ok(ackedSeqs.length >= 1300, `the daemon recovered and acknowledged again (${ackedSeqs.length} of ${outcomes.length})`);
 
-      const rows = (await r.reader('events').select('payload')) as Array<{ payload: string }>;
-      const stored = new Map<string, number>();
-      for (const row of rows) {
-        const seq = (JSON.parse(row.payload) as { seq?: string }).seq;
-        if (seq) stored.set(seq, (stored.get(seq) ?? 0) + 1);
-      }
-      const missing = ackedSeqs.filter((s) => !stored.has(s));
-      const twice = ackedSeqs.filter((s) => (stored.get(s) ?? 0) > 1);
-      assert.deepEqual(missing.slice(0, 5), [], `${missing.length} acknowledged events are not stored`);
-      assert.deepEqual(twice.slice(0, 5), [], `${twice.length} acknowledged events are stored more than once`);
+      await assertStoredOnce(r, ackedSeqs);
 
       const after = await call(r.daemon.url, 'POST', '/events', { type: 'media.added', payload: { title: 'after' }, id: 'cl-after' }, EVENTS_TOKEN);
       assert.equal(after.status, 202, JSON.stringify(after));
@@ -251,18 +276,12 @@ describe('a daemon on PostgreSQL whose connections are lost', { skip: reachable 
   describe('readiness while the database server cannot be reached', () => {
     let proxy: TcpProxy;
     before(async () => {
-      const target = new URL(POSTGRES_TEST_URL);
-      proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      proxy = await startProxyToServer();
     });
     after(() => proxy.close());
 
     test('/readyz reports the database not ready with a reason and posts answer a storage 503; both recover once it is back', async () => {
-      const throughProxy = (db: TestDatabase) => {
-        const u = new URL(db.url);
-        u.port = String(proxy.port);
-        return u.toString();
-      };
-      const r = await startOnFreshDatabase({}, throughProxy);
+      const r = await startOnFreshDatabase({}, (db) => throughProxy(proxy, db));
       try {
         const readyz = () => call(r.daemon.url, 'GET', '/readyz');
         assert.equal((await readyz()).status, 200);
@@ -288,6 +307,77 @@ describe('a daemon on PostgreSQL whose connections are lost', { skip: reachable 
         assert.equal(posted.status, 202, JSON.stringify(posted));
         assertStillRunning(r);
       } finally {
+        await r.stop();
+      }
+    });
+  });
+
+  describe('a database server that stops answering (a partition: nothing forwarded, nothing closed)', () => {
+    let proxy: TcpProxy;
+    before(async () => {
+      proxy = await startProxyToServer();
+    });
+    after(() => proxy.close());
+
+    const statementTimeout = '1s';
+    const timeouts = postgresTimeouts(parseDuration(statementTimeout));
+    // Not a measure of speed: a bound on hanging, from the daemon's own deadlines. A post may wait
+    // for a pool connection and then its statement, behind one batch that did the same; the
+    // rest is room for a loaded machine. Without the deadlines a post hangs until the socket dies.
+    const answerWithinMs = 2 * (timeouts.acquireTimeoutMs + timeouts.queryTimeoutMs!) + 10_000;
+
+    test('concurrent posts answer a storage 503 within the deadlines and /readyz says not ready; once it answers again posts are stored, every 2xx once', async (t) => {
+      const r = await startOnFreshDatabase({ storage: { statementTimeout } }, (db) => throughProxy(proxy, db));
+      try {
+        const acked: string[] = [];
+        const post = async (seq: string, ownId: boolean) => {
+          const event = { type: 'media.added', payload: { title: seq, seq }, ...(ownId ? { id: `st-${seq}` } : {}) };
+          const outcome = await call(r.daemon.url, 'POST', '/events', event, EVENTS_TOKEN, answerWithinMs);
+          if (outcome.status !== undefined && outcome.status < 300) acked.push(seq);
+          return outcome;
+        };
+        // Half carry their own id (the transaction with the idempotency lookup), half not; a batch
+        // of posts without ids alone is the one-statement insert, outside any transaction.
+        const burst = (phase: string, withIds = true) => Promise.all(Array.from({ length: 12 }, (_, i) => post(`${phase}-${i}`, withIds && i % 2 === 0)));
+
+        const beforeStall = await burst('before');
+        assert.ok(beforeStall.every((o) => o.status === 202), JSON.stringify(beforeStall.find((o) => o.status !== 202)));
+
+        proxy.stall();
+        const stalledAt = Date.now();
+        const during = await burst('during');
+        t.diagnostic(`the stalled burst was answered in ${Date.now() - stalledAt} ms (the bound on hanging: ${answerWithinMs} ms)`);
+        const notRefused = during.filter((o) => !(o.status === 503 && isAcceptable(o)));
+        assert.deepEqual(notRefused, [], `every post while the server does not answer is a storage 503, none hangs; the daemon said:\n${r.daemon.output().slice(-4000)}`);
+        t.diagnostic(`while stalled: ${[...new Set(during.map((o) => o.body.error.message))].join(' | ')}`);
+        assert.ok(
+          during.some((o) => /did not answer in time/.test(o.body.error.message)),
+          'the answer says the database did not answer in time',
+        );
+        const down = await waitFor(async () => {
+          const o = await call(r.daemon.url, 'GET', '/readyz', undefined, ADMIN_TOKEN, answerWithinMs);
+          return o.status === 503 && o;
+        }, 'readiness to report the database down', answerWithinMs);
+        assert.equal(down.body.status, 'not-ready');
+        assert.match(down.body.checks.database, /^database (cannot be written|did not answer)/);
+
+        proxy.resume();
+        const resumedAt = Date.now();
+        // At once, on the connections the stall left behind, without ids: the write a connection
+        // left inside a stalled transaction would acknowledge and never commit. A 2xx or a storage 503 each.
+        const atResume = await burst('resumed', false);
+        assert.deepEqual(atResume.filter((o) => !isAcceptable(o)), [], 'posts at the resume are a 2xx or a storage 503');
+        await waitFor(async () => (await call(r.daemon.url, 'GET', '/readyz')).status === 200, 'readiness to report the database back', HUNG_MS);
+        t.diagnostic(`ready again ${Date.now() - resumedAt} ms after the resume`);
+        const afterResume = await burst('after');
+        assert.ok(afterResume.every((o) => o.status === 202), JSON.stringify(afterResume.find((o) => o.status !== 202)));
+
+        // A connection left inside a failed transaction would have acknowledged writes it never committed.
+        await assertStoredOnce(r, acked);
+        t.diagnostic(`${acked.length} posts acknowledged of ${4 * 12}`);
+        assertStillRunning(r);
+      } finally {
+        proxy.resume(); // a stop waits for the database
         await r.stop();
       }
     });

@@ -1,6 +1,7 @@
-// Storage failures as typed errors: each SQLite (and file system) condition that is the
-// storage's, not the item's, maps to STORAGE_FULL (507) or STORAGE_UNAVAILABLE (503) with a
-// Retry-After; the item's own errors are left alone.
+// Storage failures as typed errors: each SQLite, PostgreSQL (and file system) condition that is
+// the storage's, not the item's, maps to STORAGE_FULL (507) or STORAGE_UNAVAILABLE (503) with a
+// Retry-After, a deadline the database did not answer within among them; the item's own errors
+// are left alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toStorageError } from '../../../lib/db/storage-errors.ts';
@@ -18,7 +19,7 @@ const cases: Array<[string, unknown, string | undefined, number | undefined]> = 
   ['SQLITE_READONLY', sqliteError('SQLITE_READONLY'), 'STORAGE_UNAVAILABLE', 503],
   ['SQLITE_CANTOPEN', sqliteError('SQLITE_CANTOPEN'), 'STORAGE_UNAVAILABLE', 503],
   ['SQLITE_CORRUPT', sqliteError('SQLITE_CORRUPT'), 'STORAGE_UNAVAILABLE', 503],
-  ['knex pool timeout', Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' }), 'STORAGE_UNAVAILABLE', 503],
+  ['knex pool timeout', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }), 'STORAGE_UNAVAILABLE', 503],
   ['SQLITE_CONSTRAINT is the item\'s', sqliteError('SQLITE_CONSTRAINT'), undefined, undefined],
   ['SQLITE_TOOBIG is the item\'s', sqliteError('SQLITE_TOOBIG'), undefined, undefined],
   ['PostgreSQL disk_full (53100)', sqliteError('53100'), 'STORAGE_FULL', 507],
@@ -32,6 +33,11 @@ const cases: Array<[string, unknown, string | undefined, number | undefined]> = 
   ['the same under a knex statement', new Error('BEGIN; - Connection terminated unexpectedly'), 'STORAGE_UNAVAILABLE', 503],
   ['a statement on a connection already lost (never sent)', new Error('select * from "events" - Client has encountered a connection error and is not queryable'), 'STORAGE_UNAVAILABLE', 503],
   ['a statement on a closed connection', new Error('Client was closed and is not queryable'), 'STORAGE_UNAVAILABLE', 503],
+  ['a statement unanswered past query_timeout', new Error('Query read timeout'), 'STORAGE_UNAVAILABLE', 503],
+  ['a read timeout under a knex statement', new Error('insert into "events" ("id") values ($1) - Query read timeout'), 'STORAGE_UNAVAILABLE', 503],
+  ['a connection not opened within connectionTimeoutMillis', new Error('timeout expired'), 'STORAGE_UNAVAILABLE', 503],
+  ['the same from pg-pool', new Error('Connection terminated due to connection timeout'), 'STORAGE_UNAVAILABLE', 503],
+  ['an error that only mentions a read timeout', new Error('the hook said: Query read timeout, and more'), undefined, undefined],
   ['an error that only mentions a lost connection', new Error('the hook said: Connection terminated unexpectedly, and more'), undefined, undefined],
   ['PostgreSQL unique_violation (23505) is the item\'s', sqliteError('23505'), undefined, undefined],
   ['PostgreSQL value too long (22001) is the item\'s', sqliteError('22001'), undefined, undefined],
@@ -39,6 +45,9 @@ const cases: Array<[string, unknown, string | undefined, number | undefined]> = 
   ['a HookdError that is not storage', errors.validation('x'), undefined, undefined],
   ['not an object', 'SQLITE_FULL', undefined, undefined],
 ];
+
+/** The cases where the database did not answer within one of the client's deadlines. */
+const timedOut = new Set(['knex pool timeout', 'a statement unanswered past query_timeout', 'a read timeout under a knex statement', 'a connection not opened within connectionTimeoutMillis', 'the same from pg-pool']);
 
 for (const [name, error, code, status] of cases) {
   test(`${name} -> ${code ?? 'not a storage failure'}`, () => {
@@ -50,6 +59,7 @@ for (const [name, error, code, status] of cases) {
       assert.ok((typed.details as { retryAfter: number }).retryAfter >= 1, 'with a Retry-After');
       assert.equal(typed.cause, error);
       assert.equal(toStorageError(typed), typed, 'typing twice changes nothing');
+      if (timedOut.has(name)) assert.match(typed.message, /did not answer in time/, 'the message says the database did not answer');
     }
   });
 }
