@@ -7,6 +7,7 @@
 // them. A heartbeat on it notices a connection that died without a word. Side effects: that
 // connection, a heartbeat and a reconnect timer, from start() to stop().
 import type { Knex } from 'knex';
+import { disposeConnection } from './pg-timeouts.ts';
 
 /** How often the held connection is asked `SELECT 1`, and how long it has to answer. */
 export interface ListenHeartbeat {
@@ -86,8 +87,7 @@ export function createNotifyListener(deps: NotifyListenerDeps) {
   /** Gives a broken (or possibly broken) connection back so that the pool never reuses it. */
   function discard(c: ListenConnection, reason: unknown): void {
     c.removeAllListeners('notification');
-    c.__knex__disposed ??= reason;
-    void c.end().catch(() => {});
+    disposeConnection(c, reason);
     void pool.releaseConnection(c).catch(() => {});
   }
 

@@ -47,6 +47,16 @@ interface PgClient {
 }
 
 /**
+ * Closes a pooled connection that cannot be trusted (a statement unanswered, a heartbeat missed)
+ * and marks it broken, so that knex's pool destroys it instead of handing it out again. With a
+ * statement still active pg destroys the socket rather than wait for an answer that may never come.
+ */
+export function disposeConnection(conn: Pick<PgClient, 'end' | '__knex__disposed'>, reason: unknown): void {
+  conn.__knex__disposed ??= reason;
+  conn.end().catch(() => {});
+}
+
+/**
  * The pool's afterCreate: a connection whose statement met query_timeout is closed at once and
  * marked broken. node-postgres still waits for that statement's answer and drops the ROLLBACK it
  * could not send meanwhile, so once the server answered again the connection went back to the
@@ -57,10 +67,7 @@ interface PgClient {
 export function closeOnQueryTimeout(conn: PgClient, done: (err: Error | null, conn: PgClient) => void): void {
   const query = conn.query;
   const close = (err: unknown) => {
-    if (!isQueryReadTimeout(err)) return;
-    conn.__knex__disposed ??= err;
-    // With the statement still active pg destroys the socket rather than wait for an answer.
-    conn.end().catch(() => {});
+    if (isQueryReadTimeout(err)) disposeConnection(conn, err);
   };
   conn.query = function (this: PgClient, ...args: unknown[]) {
     const callback = args.at(-1);

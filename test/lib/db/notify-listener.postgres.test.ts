@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../../../lib/db/connect.ts';
 import { createNotifyListener, type ListenHeartbeat } from '../../../lib/db/notify-listener.ts';
-import { startFreezingProxy, type FreezingProxy } from '../../helpers/freezing-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.ts';
 import { createTestSchema, POSTGRES_TEST_URL, postgresReachable, shownUrl } from '../../helpers/postgres.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -19,7 +19,7 @@ const open = (url: string, pool: number) => openDatabase({ client: 'postgres', u
  * A listener following two channels (names unique to this schema, so parallel tests do not cross);
  * with `proxy` its pool reaches the server through it, the notifier directly.
  */
-async function withListener(options: { heartbeat?: ListenHeartbeat; proxy?: FreezingProxy }, run: (ctx: {
+async function withListener(options: { heartbeat?: ListenHeartbeat; proxy?: TcpProxy }, run: (ctx: {
   notify: (channel: 'one' | 'two', payload: string) => Promise<void>;
   got: { one: string[]; two: string[] };
   connects: () => number;
@@ -80,7 +80,7 @@ const TEN_HEARTBEATS_MS = 10 * (HEARTBEAT.everyMs + HEARTBEAT.deadlineMs);
 
 test('a listening connection that goes silent (no FIN, no RST) is noticed by its heartbeat, closed, and replaced; the followers catch up', { skip }, async () => {
   const target = new URL(POSTGRES_TEST_URL);
-  const proxy = await startFreezingProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
   try {
     await withListener({ heartbeat: HEARTBEAT, proxy }, async ({ notify, got, connects, errors }) => {
       try {
