@@ -250,12 +250,17 @@ export const errors = {
       expose: true,
       cause,
     }),
-  /** The database cannot be used right now (busy, locked, read-only, I/O error, corrupt). */
-  storageUnavailable: (why: string, retryAfterSeconds: number, cause: unknown) =>
+  /**
+   * The database cannot be used right now (busy, locked, read-only, I/O error, corrupt, out of
+   * reach). `outcomeUnknown`: the connection went away under a statement that may have committed.
+   */
+  storageUnavailable: (why: string, retryAfterSeconds: number, cause: unknown, outcomeUnknown = false) =>
     createError({
       code: 'STORAGE_UNAVAILABLE',
       status: 503,
-      message: `hookd's storage is unavailable (${why}), so nothing was stored: retry after ${retryAfterSeconds} s`,
+      message: outcomeUnknown
+        ? `hookd's storage is unavailable (${why}), so whether this was stored is not known: retry after ${retryAfterSeconds} s (an event posted with its own id is stored once however often it is retried)`
+        : `hookd's storage is unavailable (${why}), so nothing was stored: retry after ${retryAfterSeconds} s`,
       details: { retryAfter: retryAfterSeconds },
       expose: true,
       cause,

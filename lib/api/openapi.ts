@@ -41,7 +41,7 @@ const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> 
   CONFIG: { status: 500, when: 'a configuration error' },
   SHUTTING_DOWN: { status: 503, when: 'hookd is stopping' },
   TOO_MANY_STREAMS: { status: 503, when: 'stream.maxClients streams are open' },
-  STORAGE_UNAVAILABLE: { status: 503, when: 'the database cannot be used now: nothing was stored (Retry-After)' },
+  STORAGE_UNAVAILABLE: { status: 503, when: 'the database cannot be used now: nothing was stored, or, where the message says so (a connection lost under a commit), whether it was is not known (Retry-After)' },
   STORAGE_FULL: { status: 507, when: 'the database or its disk is full: nothing was stored (Retry-After)' },
 };
 

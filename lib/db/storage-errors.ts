@@ -8,6 +8,11 @@ interface StorageRule {
   full: boolean;
   why: string;
   retryAfter: number;
+  /**
+   * The connection went away (or stopped answering) while a statement was in flight: the server
+   * may have committed it, so the answer must not say that nothing was stored.
+   */
+  outcomeUnknown?: boolean;
 }
 
 // Decided per code: the condition is the database's or its disk's, never the item's, so the
@@ -48,7 +53,7 @@ const RULES: Record<string, StorageRule> = {
   XX001: { full: false, why: 'the database is corrupt', retryAfter: 300 },
   XX002: { full: false, why: 'the database is corrupt', retryAfter: 300 },
   ECONNREFUSED: { full: false, why: 'the database server cannot be reached', retryAfter: 5 },
-  ECONNRESET: { full: false, why: 'the connection to the database server was lost', retryAfter: 5 },
+  ECONNRESET: { full: false, why: 'the connection to the database server was lost', retryAfter: 5, outcomeUnknown: true },
   ETIMEDOUT: { full: false, why: 'the database server cannot be reached', retryAfter: 5 },
   EHOSTUNREACH: { full: false, why: 'the database server cannot be reached', retryAfter: 5 },
 };
@@ -71,7 +76,11 @@ const PG_CLIENT_LOST = /(?:^| - )(?:Connection terminated(?: unexpectedly)?|Clie
  */
 const PG_READ_TIMEOUT = /(?:^| - )Query read timeout$/;
 const PG_CONNECT_TIMEOUT = /(?:^| - )(?:timeout expired|Connection terminated due to connection timeout)$/;
-const PG_NO_ANSWER: StorageRule = { full: false, why: 'the database server did not answer in time', retryAfter: 5 };
+const PG_NO_ANSWER: StorageRule = { full: false, why: 'the database server did not answer in time', retryAfter: 5, outcomeUnknown: true };
+// A connection not opened in time: nothing was sent on it.
+const PG_NO_CONNECTION: StorageRule = { full: false, why: 'the database server did not answer in time', retryAfter: 5 };
+// Closed under a statement (whose commit may have happened), unlike one lost before a statement was sent.
+const PG_CLOSED_UNDER = /(?:^| - )Connection terminated(?: unexpectedly)?$/;
 
 /** A statement that met node-postgres's query_timeout (its connection is then not to be used again). */
 export function isQueryReadTimeout(error: unknown): boolean {
@@ -87,8 +96,11 @@ function ruleFor(error: unknown): StorageRule | undefined {
     if (rule) return rule;
     if (/^08[0-9A-Z]{3}$/.test(code)) return PG_CONNECTION_LOST;
   }
-  if (error instanceof Error && PG_CLIENT_LOST.test(error.message)) return PG_CONNECTION_LOST;
-  if (error instanceof Error && (PG_READ_TIMEOUT.test(error.message) || PG_CONNECT_TIMEOUT.test(error.message))) return PG_NO_ANSWER;
+  if (error instanceof Error && PG_CLIENT_LOST.test(error.message)) {
+    return PG_CLOSED_UNDER.test(error.message) ? { ...PG_CONNECTION_LOST, outcomeUnknown: true } : PG_CONNECTION_LOST;
+  }
+  if (error instanceof Error && PG_READ_TIMEOUT.test(error.message)) return PG_NO_ANSWER;
+  if (error instanceof Error && PG_CONNECT_TIMEOUT.test(error.message)) return PG_NO_CONNECTION;
   // knex's pool gave up waiting for a connection: every one was busy, or the server answered no new one.
   if ((error as { name?: unknown }).name === 'KnexTimeoutError') return { full: false, why: 'the database did not answer in time: no connection came free', retryAfter: 5 };
   return undefined;
@@ -99,7 +111,7 @@ export function toStorageError(error: unknown): HookdError | undefined {
   if (isHookdError(error)) return error.code === 'STORAGE_FULL' || error.code === 'STORAGE_UNAVAILABLE' ? error : undefined;
   const rule = ruleFor(error);
   if (!rule) return undefined;
-  return rule.full ? errors.storageFull(rule.retryAfter, error) : errors.storageUnavailable(rule.why, rule.retryAfter, error);
+  return rule.full ? errors.storageFull(rule.retryAfter, error) : errors.storageUnavailable(rule.why, rule.retryAfter, error, rule.outcomeUnknown);
 }
 
 /** What a storage failure means, in words, with its code ("the database or its disk is full (SQLITE_FULL)"); undefined for other errors. */

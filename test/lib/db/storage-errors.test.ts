@@ -29,6 +29,7 @@ const cases: Array<[string, unknown, string | undefined, number | undefined]> = 
   ['PostgreSQL admin_shutdown (57P01)', sqliteError('57P01'), 'STORAGE_UNAVAILABLE', 503],
   ['a PostgreSQL connection exception (08006)', sqliteError('08006'), 'STORAGE_UNAVAILABLE', 503],
   ['the server refusing connections (ECONNREFUSED)', sqliteError('ECONNREFUSED'), 'STORAGE_UNAVAILABLE', 503],
+  ['ECONNRESET', sqliteError('ECONNRESET'), 'STORAGE_UNAVAILABLE', 503],
   ['node-postgres losing its connection', new Error('Connection terminated unexpectedly'), 'STORAGE_UNAVAILABLE', 503],
   ['the same under a knex statement', new Error('BEGIN; - Connection terminated unexpectedly'), 'STORAGE_UNAVAILABLE', 503],
   ['a statement on a connection already lost (never sent)', new Error('select * from "events" - Client has encountered a connection error and is not queryable'), 'STORAGE_UNAVAILABLE', 503],
@@ -49,6 +50,9 @@ const cases: Array<[string, unknown, string | undefined, number | undefined]> = 
 /** The cases where the database did not answer within one of the client's deadlines. */
 const timedOut = new Set(['knex pool timeout', 'a statement unanswered past query_timeout', 'a read timeout under a knex statement', 'a connection not opened within connectionTimeoutMillis', 'the same from pg-pool']);
 
+/** The connection went away, or stopped answering, under a statement that may have committed. */
+const outcomeUnknown = new Set(['node-postgres losing its connection', 'the same under a knex statement', 'a statement unanswered past query_timeout', 'a read timeout under a knex statement', 'ECONNRESET']);
+
 for (const [name, error, code, status] of cases) {
   test(`${name} -> ${code ?? 'not a storage failure'}`, () => {
     const typed = toStorageError(error);
@@ -60,6 +64,10 @@ for (const [name, error, code, status] of cases) {
       assert.equal(typed.cause, error);
       assert.equal(toStorageError(typed), typed, 'typing twice changes nothing');
       if (timedOut.has(name)) assert.match(typed.message, /did not answer in time/, 'the message says the database did not answer');
+      if (typed.code === 'STORAGE_UNAVAILABLE') {
+        if (outcomeUnknown.has(name)) assert.match(typed.message, /whether this was stored is not known/, 'a commit may have happened: not "nothing was stored"');
+        else assert.match(typed.message, /so nothing was stored/);
+      }
     }
   });
 }
