@@ -5,7 +5,11 @@ import { constants, type Stats } from 'node:fs';
 import { open, readlink, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 
-export type ContainedRead = { ok: true; text: string } | { ok: false; missing?: true; message: string };
+/**
+ * A failure is `missing` (the file is gone), `unreadable` (the system would not read it: a
+ * permission, a failing disk or mount; it may read again) or else a refusal of what the file is.
+ */
+export type ContainedRead = { ok: true; text: string } | { ok: false; missing?: true; unreadable?: true; message: string };
 
 export interface ContainedReadOptions {
   /** The directory the file must resolve into, itself resolved (realpath); none: anywhere. */
@@ -89,6 +93,6 @@ function failure(err: unknown): Extract<ContainedRead, { ok: false }> {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true, message: 'does not exist' };
   if (code === 'ELOOP') return { ok: false, message: 'is a symlink loop or was swapped for a symlink: refused' };
-  if (code === 'EACCES' || code === 'EPERM') return { ok: false, message: 'cannot be read: permission denied' };
-  return { ok: false, message: `cannot be read: ${code ?? (err as Error).message}` };
+  if (code === 'EACCES' || code === 'EPERM') return { ok: false, unreadable: true, message: 'cannot be read: permission denied' };
+  return { ok: false, unreadable: true, message: `cannot be read: ${code ?? (err as Error).message}` };
 }

@@ -37,6 +37,14 @@ const DISK_HINTS: Record<string, Hint> = {
   EIO: () => 'the disk reports I/O errors: check it',
 };
 
+/**
+ * The system's reason for a file-system failure, without the call and path that Node's message
+ * repeats and the line around it already names: `EPERM: operation not permitted, mkdir '/sys/x'`.
+ */
+export function systemReason(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/, \w+ '.*$/s, '') : String(error);
+}
+
 /** The one-line error for a file-system failure of `use` (by errno code); undefined for any other error. */
 export function pathFailure(error: unknown, use: PathUse): HookdError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -44,8 +52,7 @@ export function pathFailure(error: unknown, use: PathUse): HookdError | undefine
   const disk = DISK_HINTS[code];
   const hint = disk ?? PATH_HINTS[code];
   if (!hint) return undefined;
-  // Node's message repeats the call and the path the line already names: `EPERM: operation not permitted, mkdir '/sys/x'`.
-  const why = (error as Error).message.replace(/, \w+ '.*$/s, '');
+  const why = systemReason(error);
   const key = use.setting.split(' ')[0]!;
   return errors.unusablePath(`${use.what} (${use.setting})`, why, hint(key, use.need ?? 'write'), error, disk !== undefined);
 }

@@ -65,8 +65,10 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
       // The sync names files relative to the hooks dir; an editor wants them relative to here.
       console.error(message.startsWith(file) ? `${prefix}${message}` : `${prefix}${file}: ${message}`);
     }
-    const summary = `${loaded.length} hook${loaded.length === 1 ? '' : 's'} ok, ${report.failed.length} with errors in ${shown || '.'}`;
-    if (report.failed.length > 0) {
+    // A directory or folder that cannot be read is not known good (the daemon would keep what it last loaded from it).
+    for (const { kind, file, message } of report.unreadable) console.error(`${kind === 'directory' ? shown || '.' : `${prefix}${file}`}: cannot be read: ${message}`);
+    const summary = `${loaded.length} hook${loaded.length === 1 ? '' : 's'} ok, ${report.failed.length + report.unreadable.length} with errors in ${shown || '.'}`;
+    if (report.failed.length + report.unreadable.length > 0) {
       console.error(summary);
       return EXIT.USAGE;
     }

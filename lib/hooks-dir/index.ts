@@ -5,6 +5,7 @@ import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Logger } from '../log.ts';
 import type { Compiler } from '../../runtime/index.ts';
 import { syncHooksDir, type SyncReport } from './sync.ts';
+import { createUnreadableLog } from './unreadable-log.ts';
 import { watchHooksDir } from './watch.ts';
 
 export { fileHookId, syncHooksDir, type SyncReport } from './sync.ts';
@@ -26,12 +27,14 @@ export interface HooksDirDeps {
 
 export function createHooksDir(deps: HooksDirDeps) {
   let watcher: ReturnType<typeof watchHooksDir> | undefined;
+  const unreadable = createUnreadableLog({ dir: deps.dir, log: deps.log });
 
   async function sync(): Promise<SyncReport> {
     const report = await syncHooksDir(deps);
     await deps.registry.reload();
     const changed = report.added.length + report.updated.length + report.removed.length + report.failed.length;
     if (changed > 0) deps.log.info({ dir: deps.dir, ...report }, 'hooks directory loaded');
+    unreadable.note(report.unreadable);
     return report;
   }
 
@@ -43,8 +46,17 @@ export function createHooksDir(deps: HooksDirDeps) {
         watcher = watchHooksDir({
           dir: deps.dir,
           debounceMs: deps.debounceMs,
-          onChange: () => sync().then(() => undefined, (err: unknown) => deps.log.error({ err }, 'hooks directory sync failed')),
+          readAll: report.unreadable.length === 0,
+          onChange: () =>
+            sync().then(
+              (next) => next.unreadable.length === 0,
+              (err: unknown) => {
+                deps.log.error({ err }, 'hooks directory sync failed');
+                return true; // not the directory's doing: the next change syncs again
+              },
+            ),
         });
+        await watcher.ready; // started means watching: a change from now on is seen
       }
       return report;
     },

@@ -2,11 +2,13 @@
 // priority: the layout Mydia uses) and `<dir>/<name>.js` modules that export a `config`. In
 // `<event-type>/`, an executable non-module file is a command hook (options in `<file>.json`).
 // Reads no file: it lists two levels at most, a bounded number of entries, asynchronously, and
-// marks what must not be read (not a regular file, a symlink leaving the directory).
+// marks what must not be read (not a regular file, a symlink leaving the directory). A folder
+// the system will not list is said so, apart from an empty or absent one: its hooks are kept.
 import type { Dirent } from 'node:fs';
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFileType, resolveInside } from '../contained-file.ts';
+import { systemReason } from '../path-failure.ts';
 
 export interface FoundHookFile {
   /** Path relative to the hooks dir, with forward slashes: the hook's filename in errors. */
@@ -30,6 +32,12 @@ export interface ScanResult {
   problems: Array<{ file: string; message: string }>;
   /** The hooks directory resolved (realpath): every read must stay below it. */
   root?: string;
+  /**
+   * Folders that could not be listed, '.' for the hooks directory itself (whatever the reason,
+   * absent included: a mount gone, a directory moved away), an `<event-type>/` folder for a
+   * reason other than its removal. What they hold is unknown, not nothing.
+   */
+  unreadable: Array<{ folder: string; message: string }>;
 }
 
 export const MODULE_EXTENSIONS = ['.js', '.mjs', '.ts', '.mts'];
@@ -59,10 +67,26 @@ interface Entry {
   problem?: string;
 }
 
-/** What an entry is, following a symlink only to look (stat), never to read. */
-async function inspect(dirent: Dirent, abs: string, root: string): Promise<Entry> {
+const errno = (err: unknown) => (err as NodeJS.ErrnoException | null)?.code;
+const gone = (err: unknown) => errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR';
+
+/**
+ * What an entry is, following a symlink only to look (stat), never to read. Undefined when it
+ * was removed since the listing; throws when the folder's entries cannot be looked at (listed
+ * without the search permission, a failing disk): what they are is unknown.
+ */
+async function inspect(dirent: Dirent, abs: string, root: string): Promise<Entry | undefined> {
   const name = dirent.name;
-  const st = await (dirent.isSymbolicLink() ? stat(abs) : lstat(abs)).catch(() => undefined);
+  let st;
+  try {
+    st = await (dirent.isSymbolicLink() ? stat(abs) : lstat(abs));
+  } catch (err) {
+    // A link's target is its own business: refused below (a symlink to nothing, outside).
+    if (!dirent.isSymbolicLink()) {
+      if (gone(err)) return undefined;
+      throw err;
+    }
+  }
   const type = st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : 'other';
   const entry: Entry = { name, type, mode: st?.mode ?? 0, link: dirent.isSymbolicLink() };
   if (entry.link) {
@@ -93,21 +117,25 @@ async function list(dir: string, budget: { left: number; cut: boolean }): Promis
 }
 
 export async function scanHooksDir(dir: string, maxEntries = MAX_SCAN_ENTRIES): Promise<ScanResult> {
-  const result: ScanResult = { files: [], problems: [] };
-  let root: string;
-  let top: Dirent[];
-  const budget = { left: maxEntries, cut: false };
   try {
-    root = await realpath(dir);
-    top = await list(dir, budget);
-  } catch {
-    return result; // no hooks directory: no file hooks
+    return await scanTop(dir, maxEntries);
+  } catch (err) {
+    if (errno(err) === undefined) throw err; // not the file system's refusal: a bug
+    return { files: [], problems: [], unreadable: [{ folder: '.', message: systemReason(err) }] };
   }
+}
+
+async function scanTop(dir: string, maxEntries: number): Promise<ScanResult> {
+  const result: ScanResult = { files: [], problems: [], unreadable: [] };
+  const budget = { left: maxEntries, cut: false };
+  const root = await realpath(dir);
+  const top = await list(dir, budget);
   result.root = root;
   for (const dirent of top) {
     if (skipped(dirent.name)) continue;
     const abs = join(dir, dirent.name);
     const entry = await inspect(dirent, abs, root);
+    if (!entry) continue;
     if (entry.type === 'dir' && entry.link) {
       // Followed, a link could loop or lead out of the directory; real folders are enough.
       result.problems.push({ file: dirent.name, message: 'is a symlink to a directory, which is not followed: make it a real folder' });
@@ -124,26 +152,32 @@ export async function scanHooksDir(dir: string, maxEntries = MAX_SCAN_ENTRIES): 
 }
 
 async function scanEventFolder(dir: string, folder: string, root: string, budget: { left: number; cut: boolean }, result: ScanResult): Promise<void> {
-  let dirents: Dirent[];
   try {
-    dirents = await list(join(dir, folder), budget);
-  } catch {
-    return; // removed meanwhile
+    result.files.push(...(await scanFolderFiles(dir, folder, root, budget)));
+  } catch (err) {
+    if (errno(err) === undefined) throw err;
+    // Removed since the top was listed: its hooks go, as a deleted file's do.
+    if (!gone(err)) result.unreadable.push({ folder, message: systemReason(err) });
   }
+}
+
+async function scanFolderFiles(dir: string, folder: string, root: string, budget: { left: number; cut: boolean }): Promise<FoundHookFile[]> {
+  const files: FoundHookFile[] = [];
+  const dirents = await list(join(dir, folder), budget);
   const names = new Set(dirents.map((d) => d.name));
   for (const dirent of dirents) {
     const file = dirent.name;
     if (skipped(file) || file.endsWith('.json')) continue;
     const path = join(dir, folder, file);
     const entry = await inspect(dirent, path, root);
-    if (entry.type === 'dir') continue; // one level of folders only
+    if (!entry || entry.type === 'dir') continue; // one level of folders only
     const module = isModule(file);
     // Any x bit makes a non-module file a program; so does a sidecar `<file>.json` next to it,
     // so that a script someone forgot to chmod is reported (not executable), not ignored.
     const command = !module && !MODULE_EXTENSIONS.some((ext) => file.endsWith(ext)) && ((entry.mode & 0o111) !== 0 || names.has(`${file}.json`));
     if (!module && !command) continue;
     const match = LAYOUT_NAME.exec(baseName(file));
-    result.files.push({
+    files.push({
       relPath: `${folder}/${file}`,
       absPath: path,
       name: match ? match[2]! : baseName(file),
@@ -154,4 +188,5 @@ async function scanEventFolder(dir: string, folder: string, root: string, budget
       ...(entry.problem ? { problem: entry.problem } : {}),
     });
   }
+  return files;
 }

@@ -2,6 +2,8 @@
 // "file"), changed files a new version, removed files go. A file that cannot become a hook
 // is kept as a disabled hook whose reason names the file, line and column; a file refused
 // unread (not a regular file, too large, outside the directory) is kept without its text.
+// What cannot be read for now (the directory, a folder, a file: a permission, a mount gone) is
+// not taken for removed: the hooks last loaded from it stay as they are.
 import { createHash } from 'node:crypto';
 // The sidecar's module, not commands/index.ts: `hookd check` syncs without loading execa.
 import { parseSidecar, readSidecarText } from '../commands/sidecar.ts';
@@ -30,6 +32,11 @@ export interface SyncReport {
   updated: string[];
   removed: string[];
   failed: Array<{ file: string; message: string }>;
+  /**
+   * What could not be read, so its hooks were kept as last loaded (`kept` of them): the hooks
+   * directory ('.'), an `<event-type>` folder, or a file. Empty when everything was read.
+   */
+  unreadable: Array<{ kind: 'directory' | 'folder' | 'file'; file: string; message: string; kept: number }>;
 }
 
 /** A stable id per file path, so invocations stay attached across restarts and edits. */
@@ -90,7 +97,7 @@ async function readDefinition(found: FoundHookFile, root: string | undefined, de
     }
   }
   const read = await readContainedFile(found.absPath, { root, maxBytes: deps.maxSourceBytes, limitName: 'runtime.maxSourceSize' });
-  return read.ok || read.missing ? read : { ok: false, message: `${found.relPath}: ${read.message}` };
+  return read.ok || read.missing ? read : { ...read, message: `${found.relPath}: ${read.message}` };
 }
 
 /** What is stored for a file that cannot become a hook: disabled, with the reason. */
@@ -118,7 +125,7 @@ function failedFields(found: FoundHookFile, message: string, source: string | nu
 
 /** What one file comes to before anything is stored: new fields, nothing to do, or a refusal. */
 type Prepared =
-  | { found: FoundHookFile; before: HookRecord | undefined; skip: true }
+  | { found: FoundHookFile; before: HookRecord | undefined; skip: true; unreadable?: string }
   | { found: FoundHookFile; before: HookRecord | undefined; skip: false; fields: HookFields; failure?: string; empty?: true };
 
 // Files are read and compiled a few at a time: each compile is a round trip to the compile
@@ -129,6 +136,8 @@ const PREPARE_AT_ONCE = 4;
 async function prepare(found: FoundHookFile, before: HookRecord | undefined, root: string | undefined, deps: SyncDeps): Promise<Prepared> {
   const read = await readDefinition(found, root, deps);
   if (!read.ok && read.missing) return { found, before, skip: true }; // removed between the scan and the read: the next sync sees it gone
+  // A file read before that cannot be for now keeps its hook; one never read is refused below.
+  if (!read.ok && read.unreadable && before && before.source !== null) return { found, before, skip: true, unreadable: read.message };
   if (!read.ok) {
     // Refused unread: nothing of the file is stored or served, only why.
     if (before && before.source === null && before.disabledReason === read.message) return { found, before, skip: true };
@@ -153,9 +162,18 @@ async function prepare(found: FoundHookFile, before: HookRecord | undefined, roo
 }
 
 export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
-  const report: SyncReport = { added: [], updated: [], removed: [], failed: [] };
+  const report: SyncReport = { added: [], updated: [], removed: [], failed: [], unreadable: [] };
   const existing = new Map((await deps.store.list()).filter((h) => h.origin === 'file').map((h) => [h.id, h]));
   const scan = await scanHooksDir(deps.dir);
+  for (const { folder, message } of scan.unreadable) {
+    let kept = 0;
+    for (const [id, hook] of existing) {
+      if (folder !== '.' && !hook.filePath?.startsWith(`${folder}/`)) continue;
+      existing.delete(id);
+      kept += 1;
+    }
+    report.unreadable.push({ kind: folder === '.' ? 'directory' : 'folder', file: folder, message, kept });
+  }
   const fail = (file: string, message: string, level: 'error' | 'warn' = 'error') => {
     report.failed.push({ file, message });
     deps.log[level]({ file, error: message }, 'hook file cannot be loaded');
@@ -173,7 +191,10 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   });
   for (const pending of prepared) {
     const outcome = await pending;
-    if (outcome.skip) continue;
+    if (outcome.skip) {
+      if (outcome.unreadable !== undefined) report.unreadable.push({ kind: 'file', file: outcome.found.relPath, message: outcome.unreadable, kept: 1 });
+      continue;
+    }
     const { found, before, fields } = outcome;
     const id = fileHookId(found.relPath);
     if (outcome.failure !== undefined) fail(found.relPath, outcome.failure, outcome.empty ? 'warn' : 'error');

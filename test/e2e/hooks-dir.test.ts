@@ -1,7 +1,8 @@
 // The hooks directory: discovery at start, hot reload on change, file hooks read-only
-// through the API, and load errors that point at the file, line and column.
+// through the API, load errors that point at the file, line and column, and a directory that
+// cannot be read for a while (moved away) keeping its hooks.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestDaemon, writeTestConfig, type TestDaemon } from '../helpers/daemon.ts';
@@ -103,4 +104,29 @@ test('file hooks are read-only through the API, except enabled', async () => {
   assert.equal(off.status, 200);
   assert.equal(off.body.enabled, false);
   await d.call('PATCH', `/hooks/${first.id}`, { enabled: true });
+});
+
+test('a hooks directory moved away keeps its hooks running, warns once, and once back loads what changed meanwhile', async () => {
+  const hooks = join(temp.dir, 'hooks');
+  const away = `${hooks}.away`;
+  const profile = async () => (await d.call('POST', '/events?wait=true', { type: 'media.added', payload: { title: 'x' } })).body.payload.qualityProfile as string;
+  const logged = (msg: string) => d.logs.lines().filter((l) => l.msg === msg);
+  const kept = (await fileHooks()).length;
+  const warning = `hooks directory cannot be read: kept the ${kept} hooks last loaded from it`;
+  renameSync(hooks, away);
+  try {
+    const [warned] = await waitFor(async () => (logged(warning).length > 0 ? logged(warning) : undefined), 'the warning');
+    assert.deepEqual([warned!.level, warned!.dir, warned!.error], [40, hooks, 'ENOENT: no such file or directory']);
+    writeFileSync(join(away, 'tagger.js'), 'export const config = { events: ["media.*"], mode: "filter", priority: 50 };\nexport default () => ({ patch: { qualityProfile: "changed meanwhile" } });\n');
+    await waitFor(async () => logged('hooks directory still cannot be read').length > 0, 'a retry that still cannot read it');
+    assert.equal((await fileHooks()).length, kept, 'every file hook still listed');
+    assert.equal(await profile(), 'from-tagger', 'and still running');
+  } finally {
+    renameSync(away, hooks);
+  }
+  await waitFor(async () => ((await profile()) === 'changed meanwhile' ? true : undefined), 'the change made meanwhile to run');
+  assert.equal(logged(warning).length, 1, 'one warning');
+  assert.equal(logged('hooks directory can be read again').length, 1);
+  write('media.added/50-after.js', 'export default () => {};\n');
+  await waitFor(() => hookNamed('after'), 'a file written after to load: the directory is watched again');
 });

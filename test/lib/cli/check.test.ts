@@ -52,4 +52,13 @@ describe('hookd check', () => {
     const fromAbove = await check({ hooksDir: 'broken' }, temp.dir);
     assert.match(fromAbove.err, /^broken\/media\.added\/20-syntax\.js:2:24: Unexpected token$/m);
   });
+
+  test('a hooks directory that cannot be read is said so and is exit 2, not an empty directory passed', async () => {
+    temp.write('a-file', '');
+    for (const [hooksDir, reason] of [['nosuch', 'ENOENT: no such file or directory'], ['a-file', 'ENOTDIR: not a directory']]) {
+      const r = await check({ hooksDir: hooksDir! }, temp.dir);
+      assert.equal(r.code, EXIT.USAGE);
+      assert.equal(r.err, `${hooksDir}: cannot be read: ${reason}\n0 hooks ok, 1 with errors in ${hooksDir}\n`);
+    }
+  });
 });

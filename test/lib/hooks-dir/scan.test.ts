@@ -49,6 +49,8 @@ test('a directory with more entries than the bound is cut there and says so', as
   assert.deepEqual(scan.problems, [{ file: '.', message: 'holds more than 20 entries: the rest were not looked at' }]);
 });
 
-test('a missing hooks directory is no hooks, not an error', async () => {
-  assert.deepEqual(await scanHooksDir(join(temp.dir, 'absent')), { files: [], problems: [] });
+test('a hooks directory that cannot be listed is said so, not taken for an empty one', async () => {
+  writeFileSync(join(temp.dir, 'a-file'), '');
+  assert.deepEqual(await scanHooksDir(join(temp.dir, 'absent')), { files: [], problems: [], unreadable: [{ folder: '.', message: 'ENOENT: no such file or directory' }] });
+  assert.deepEqual(await scanHooksDir(join(temp.dir, 'a-file')), { files: [], problems: [], unreadable: [{ folder: '.', message: 'ENOTDIR: not a directory' }] });
 });

@@ -47,7 +47,7 @@ test('new files become hooks, in the order their number gives', async () => {
 });
 
 test('an unchanged directory changes nothing; a changed file is a new version of the same hook', async () => {
-  assert.deepEqual(await hooksDir.sync(), { added: [], updated: [], removed: [], failed: [] });
+  assert.deepEqual(await hooksDir.sync(), { added: [], updated: [], removed: [], failed: [], unreadable: [] });
   write('media.added/10-first.js', 'export default () => "one";');
   const report = await hooksDir.sync();
   assert.deepEqual(report.updated, ['media.added/10-first.js']);
