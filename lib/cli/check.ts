@@ -2,6 +2,7 @@
 // daemon's own sync and rules (compiled, patterns, permissions, programs) without a database.
 // Hooks compiled by an earlier check or the daemon come from the data directory's cache.
 // Prints `path:line:column: message` per problem; exit 2 when anything is invalid.
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { createCatalog } from '../catalog.ts';
 // The files, not the folders' index.ts: those load execa and chokidar, which check never runs.
@@ -37,6 +38,11 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
     const dir = opts.hooksDir ? resolve(cwd, opts.hooksDir) : config.hooks.dir;
     const shown = relative(cwd, dir);
     const prefix = shown === '' ? '' : `${shown}/`;
+    // Not made yet is not broken: `hookd serve` creates it (a fresh install is checked before its first start).
+    if (!existsSync(dir)) {
+      console.log(`0 hooks in ${shown || '.'}: it does not exist yet (hookd serve creates it)`);
+      return EXIT.OK;
+    }
     compiler = createCompilerFromConfig(config.runtime, config.dataDir, { snapshot: compileProcess });
     const store = createMemoryHooksStore();
     const report = await syncHooksDir({
