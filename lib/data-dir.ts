@@ -12,8 +12,8 @@ export function makeDataDir(dataDir: string, setting: string): void {
 }
 
 /** Directory 0700 and database files 0600 (owner bits kept); returns the paths it had to tighten. */
-export function secureDataFiles(deps: { dataDir: string; dbFile: string }): string[] {
-  mkdirSync(deps.dataDir, { recursive: true, mode: 0o700 });
+export function secureDataFiles(deps: { dataDir: string; dbFile: string; dataDirSetting: string }): string[] {
+  makeDataDir(deps.dataDir, deps.dataDirSetting);
   const tightened: string[] = [];
   const restrict = (path: string, ownerMask: number) => {
     let mode: number;

@@ -3,6 +3,7 @@
 // database that cannot be reached or opened fails with one line that names it and its setting
 // (db/open-failure.ts). Side effects: creates and chmods files, connects.
 import type { Config } from './config/index.ts';
+import { settingName } from './config/setting-name.ts';
 import { migrateLatest, openDatabase, type Db } from './db/connect.ts';
 import type { DbLog } from './db/knex-log.ts';
 import { describingOpenFailure } from './db/open-failure.ts';
@@ -18,9 +19,9 @@ export interface OpenedStorage {
 
 export async function openStorage(config: Config, log?: DbLog): Promise<OpenedStorage> {
   const storage = config.storage;
-  const target = { client: storage.client, file: storage.file, url: storage.url, urlSetBy: config.setByEnv?.['storage.url'] };
+  const target = { client: storage.client, file: storage.file, url: storage.url, setByEnv: config.setByEnv };
   return describingOpenFailure(target, async () => {
-    const tightened = secureDataFiles({ dataDir: config.dataDir, dbFile: storage.file });
+    const tightened = secureDataFiles({ dataDir: config.dataDir, dbFile: storage.file, dataDirSetting: settingName('dataDir', config.setByEnv) });
     const db = openDatabase({ ...storage, log });
     try {
       return { db, applied: await migrateLatest(db), tightened };

@@ -3,6 +3,7 @@
 // Only the failures of reaching or opening a database are described (decided by code, below);
 // anything else, a failing migration's SQL or a bug, is left as it is, stack and all.
 import { errors, type HookdError } from '../errors.ts';
+import { settingName } from '../config/setting-name.ts';
 import { pathFailure } from '../path-failure.ts';
 import type { StorageClient } from './dialect.ts';
 
@@ -11,8 +12,8 @@ export interface StorageTarget {
   client?: StorageClient;
   file: string;
   url?: string;
-  /** The variable that set storage.url, when the environment did (HOOKD_DATABASE_URL). */
-  urlSetBy?: string;
+  /** The keys the environment set, and by which variable (config.setByEnv): storage.url from HOOKD_DATABASE_URL. */
+  setByEnv?: Readonly<Record<string, string>>;
 }
 
 // By code: node's errno codes (the network's for PostgreSQL, the file system's for the SQLite
@@ -57,7 +58,7 @@ export function describeOpenFailure(error: unknown, target: StorageTarget): Hook
   if (target.client === 'postgres') {
     const hint = POSTGRES_HINTS[code] ?? (/^08[0-9A-Z]{3}$/.test(code) ? 'check the server and the URL' : undefined);
     if (!hint) return undefined;
-    const setting = target.urlSetBy ? `storage.url from ${target.urlSetBy}` : 'storage.url';
+    const setting = settingName('storage.url', target.setByEnv);
     return errors.storageOpen(`connect to PostgreSQL at ${describeServer(target.url)} (${setting})`, reason, hint, error);
   }
   const what = `open the SQLite database ${target.file}`;

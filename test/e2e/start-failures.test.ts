@@ -46,6 +46,14 @@ describe('the data directory', () => {
       /^cannot create the data directory \/sys\/hookd-test-data \(dataDir from HOOKD_DATA_DIR\): E(PERM|ACCES|ROFS): [^,]*; /);
   });
 
+  test('the one-off verbs that open the database say the same, not the SQLite file\'s failure (exit 2)', async () => {
+    const { config } = fresh();
+    for (const verb of [['migrate'], ['token', 'create', '--name', 'x']]) {
+      assertOneClearLine(await runCli([...verb, '--config', config], { HOOKD_DATA_DIR: '/sys/hookd-test-data' }, 60_000), 2,
+        /^cannot create the data directory \/sys\/hookd-test-data \(dataDir from HOOKD_DATA_DIR\): E(PERM|ACCES|ROFS): [^,]*; /);
+    }
+  });
+
   test('one below a regular file names it and dataDir (exit 2)', async () => {
     const dataDir = join(aFile(), 'data');
     assertOneClearLine(await serve(fresh({ dataDir }).config), 2,

@@ -7,7 +7,7 @@ import { describeOpenFailure, type StorageTarget } from '../../../lib/db/open-fa
 
 const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
 const URL_WITH_PASSWORD = 'postgres://bob:s3cret%2Fpw@db.example:6543/hookd?sslmode=require';
-const postgres: StorageTarget = { client: 'postgres', file: '/data/hookd.sqlite', url: URL_WITH_PASSWORD, urlSetBy: 'HOOKD_DATABASE_URL' };
+const postgres: StorageTarget = { client: 'postgres', file: '/data/hookd.sqlite', url: URL_WITH_PASSWORD, setByEnv: { 'storage.url': 'HOOKD_DATABASE_URL' } };
 const sqlite: StorageTarget = { client: 'sqlite', file: '/data/hookd.sqlite' };
 
 describe('describeOpenFailure', () => {
@@ -21,7 +21,7 @@ describe('describeOpenFailure', () => {
     ['a missing database (3D000)', postgres, coded('3D000', 'database "hookd" does not exist'), /database "hookd" does not exist; create the database/, 'STORAGE_UNAVAILABLE'],
     ['a connection exception (08006)', postgres, coded('08006', 'connection failure'), /: connection failure; check the server/, 'STORAGE_UNAVAILABLE'],
     ['no connection in time (knex)', postgres, Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' }), /Timeout acquiring a connection\.; check the host and port/, 'STORAGE_UNAVAILABLE'],
-    ['storage.url from the file', { ...postgres, urlSetBy: undefined }, coded('ECONNREFUSED', 'connect ECONNREFUSED'), /\(storage\.url\): /, 'STORAGE_UNAVAILABLE'],
+    ['storage.url from the file', { ...postgres, setByEnv: undefined }, coded('ECONNREFUSED', 'connect ECONNREFUSED'), /\(storage\.url\): /, 'STORAGE_UNAVAILABLE'],
     ['a file that is not a database', sqlite, coded('SQLITE_NOTADB', 'SQLITE_NOTADB: file is not a database'), /^cannot open the SQLite database \/data\/hookd\.sqlite \(storage\.file\): SQLITE_NOTADB: file is not a database; it is not a hookd database/, 'CONFIG'],
     ['an extended SQLite code', sqlite, coded('SQLITE_IOERR_SHORT_READ', 'SQLITE_IOERR: disk I/O error'), /disk I\/O error; the disk reports I\/O errors/, 'STORAGE_UNAVAILABLE'],
     ['a directory it may not write', sqlite, coded('EACCES', "EACCES: permission denied, mkdir '/data'"), /^cannot open the SQLite database \/data\/hookd\.sqlite \(storage\.file\): EACCES: permission denied; the daemon's user may not write there: change the permissions, or set storage\.file to another path$/, 'CONFIG'],
