@@ -1,4 +1,4 @@
-// The hooks directory: discovered at start, then watched and re-synced on change.
+// The hooks directory: watched from before its first sync at start, re-synced on change.
 import type { HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
@@ -28,8 +28,11 @@ export interface HooksDirDeps {
 export function createHooksDir(deps: HooksDirDeps) {
   let watcher: ReturnType<typeof watchHooksDir> | undefined;
   const unreadable = createUnreadableLog({ dir: deps.dir, log: deps.log });
+  // One sync at a time, in call order (start's, the watcher's, a caller's): two at once would
+  // both take a new file for new and insert it twice.
+  let queue: Promise<unknown> = Promise.resolve();
 
-  async function sync(): Promise<SyncReport> {
+  async function syncNow(): Promise<SyncReport> {
     const report = await syncHooksDir(deps);
     await deps.registry.reload();
     const changed = report.added.length + report.updated.length + report.removed.length + report.failed.length;
@@ -38,15 +41,19 @@ export function createHooksDir(deps: HooksDirDeps) {
     return report;
   }
 
+  function sync(): Promise<SyncReport> {
+    const next = queue.then(syncNow);
+    queue = next.catch(() => {}); // the caller hears of its failure; the next sync still runs
+    return next;
+  }
+
   return {
     sync,
     async start(): Promise<SyncReport> {
-      const report = await sync();
       if (deps.watch) {
         watcher = watchHooksDir({
           dir: deps.dir,
           debounceMs: deps.debounceMs,
-          readAll: report.unreadable.length === 0,
           onChange: () =>
             sync().then(
               (next) => next.unreadable.length === 0,
@@ -56,9 +63,19 @@ export function createHooksDir(deps: HooksDirDeps) {
               },
             ),
         });
-        await watcher.ready; // started means watching: a change from now on is seen
+        // Watching before the first look: a change made until the watcher is ready is read by the
+        // sync below, one made after is reported by the watcher. (Synced first, a change made
+        // between that sync and the watcher's first look waited for some later change.)
+        await watcher.ready;
       }
-      return report;
+      try {
+        const report = await sync();
+        if (report.unreadable.length > 0) watcher?.retry();
+        return report;
+      } catch (err) {
+        await watcher?.stop(); // not started: nothing left watching
+        throw err;
+      }
     },
     async stop(): Promise<void> {
       await watcher?.stop();

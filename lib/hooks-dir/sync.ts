@@ -2,11 +2,11 @@
 // "file"), changed files a new version, removed files go. A file that cannot become a hook
 // is kept as a disabled hook whose reason names the file, line and column; a file refused
 // unread (not a regular file, too large, outside the directory) is kept without its text.
-// What cannot be read for now (the directory, a folder, a file: a permission, a mount gone) is
-// not taken for removed: the hooks last loaded from it stay as they are.
+// What cannot be read for now (the directory, a folder, a file or a command's sidecar: a
+// permission, a mount gone) is not taken for removed: the hooks last loaded from it stay as they are.
 import { createHash } from 'node:crypto';
 // The sidecar's module, not commands/index.ts: `hookd check` syncs without loading execa.
-import { parseSidecar, readSidecarText } from '../commands/sidecar.ts';
+import { parseSidecar, readSidecar, sidecarPath } from '../commands/sidecar.ts';
 import { readContainedFile, type ContainedRead } from '../contained-file.ts';
 import type { HookFields, HookRecord, HooksStore } from '../db/hooks-store.ts';
 import type { HookDefinitions } from '../dispatch/hook-definition.ts';
@@ -89,15 +89,14 @@ async function defineCommand(found: FoundHookFile, sidecar: string, deps: SyncDe
 /** The text that defines a hook: a module's source, a command's sidecar ('' when none). */
 async function readDefinition(found: FoundHookFile, root: string | undefined, deps: SyncDeps): Promise<ContainedRead> {
   if (found.problem) return { ok: false, message: `${found.relPath}: ${found.problem}` };
-  if (found.kind === 'command') {
-    try {
-      return { ok: true, text: await readSidecarText(found.absPath, found.relPath, root) };
-    } catch (err) {
-      return { ok: false, message: (err as Error).message };
-    }
-  }
+  if (found.kind === 'command') return readSidecar(found.absPath, found.relPath, root);
   const read = await readContainedFile(found.absPath, { root, maxBytes: deps.maxSourceBytes, limitName: 'runtime.maxSourceSize' });
   return read.ok || read.missing ? read : { ...read, message: `${found.relPath}: ${read.message}` };
+}
+
+/** The file whose text defines the hook, named when it cannot be read: a module, a command's sidecar. */
+function definitionFile(found: FoundHookFile): string {
+  return found.kind === 'command' ? sidecarPath(found.relPath) : found.relPath;
 }
 
 /** What is stored for a file that cannot become a hook: disabled, with the reason. */
@@ -136,7 +135,7 @@ const PREPARE_AT_ONCE = 4;
 async function prepare(found: FoundHookFile, before: HookRecord | undefined, root: string | undefined, deps: SyncDeps): Promise<Prepared> {
   const read = await readDefinition(found, root, deps);
   if (!read.ok && read.missing) return { found, before, skip: true }; // removed between the scan and the read: the next sync sees it gone
-  // A file read before that cannot be for now keeps its hook; one never read is refused below.
+  // A file (or sidecar) read before that cannot be for now keeps its hook; one never read is refused below.
   if (!read.ok && read.unreadable && before && before.source !== null) return { found, before, skip: true, unreadable: read.message };
   if (!read.ok) {
     // Refused unread: nothing of the file is stored or served, only why.
@@ -192,7 +191,7 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   for (const pending of prepared) {
     const outcome = await pending;
     if (outcome.skip) {
-      if (outcome.unreadable !== undefined) report.unreadable.push({ kind: 'file', file: outcome.found.relPath, message: outcome.unreadable, kept: 1 });
+      if (outcome.unreadable !== undefined) report.unreadable.push({ kind: 'file', file: definitionFile(outcome.found), message: outcome.unreadable, kept: 1 });
       continue;
     }
     const { found, before, fields } = outcome;

@@ -8,11 +8,8 @@ import { watch, type FSWatcher } from 'chokidar';
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 
-/**
- * `onChange` resolves to whether the sync read everything (false: retry later); `readAll` says
- * it of the sync made before watching.
- */
-export function watchHooksDir(deps: { dir: string; debounceMs: number; readAll: boolean; onChange: () => Promise<boolean> }) {
+/** `onChange` resolves to whether the sync read everything (false: retry later). */
+export function watchHooksDir(deps: { dir: string; debounceMs: number; onChange: () => Promise<boolean> }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -71,10 +68,13 @@ export function watchHooksDir(deps: { dir: string; debounceMs: number; readAll: 
   }
 
   let watcher = open();
-  if (!deps.readAll) void settle(false); // only arms the retry: nothing to await
   return {
     /** Resolves once the watcher has looked at the directory: a change from then on is seen. */
     ready: new Promise<void>((resolve) => watcher.once('ready', resolve)),
+    /** A sync made outside the watcher (the first, once it is ready) could not read everything: retry as after one of its own. */
+    retry(): void {
+      if (!stopped && retryMs === 0) void settle(false); // only arms the retry (unless armed already): nothing to await
+    },
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);

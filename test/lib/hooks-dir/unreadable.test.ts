@@ -1,12 +1,13 @@
 // The hooks directory, a folder of it or a hook file that cannot be read for a moment (a
 // permission, a directory moved away or replaced, a mount gone) keeps the hooks last loaded from
 // it, says so once, and loads what changed meanwhile once it reads again; a file really deleted
-// still goes. Real store, real files; root reads anything, so this test file's process drops to
+// still goes; so does a command hook's sidecar. Real store, real files; root reads anything, so this test file's process drops to
 // nobody (effective ids only, restored at the end) for a chmod to refuse.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
+import { checkProgram } from '../../../lib/commands/check-program.ts';
 import { createHooksStore, type HooksStore } from '../../../lib/db/hooks-store.ts';
 import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts';
 import { createHookRegistry, type HookRegistry } from '../../../lib/dispatch/hook-registry.ts';
@@ -29,7 +30,7 @@ const { log, sink } = createTestLogger();
 const compiler = createFakeCompiler();
 
 function createDir(watch = false) {
-  const definitions = createHookDefinitions({ catalog: defaultCatalog(), compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined });
+  const definitions = createHookDefinitions({ catalog: defaultCatalog(), compiler, profiles: ['default'], maxTimeoutMs: 60_000, checkCommand: checkProgram, refuseEnv: () => undefined });
   return createHooksDir({ dir, watch, debounceMs: 20, store, definitions, registry, compiler, maxSourceBytes: 10_000, log });
 }
 
@@ -147,6 +148,54 @@ test('a file that cannot be read keeps its hook as last loaded; a file deleted b
   assert.deepEqual(logged(/cannot be read: /).map((l) => [l.level, l.msg, l.file]), [[40, 'hook file cannot be read: kept the hook last loaded from it', 'media.added/10-first.js']]);
   assert.deepEqual((await hooksDir.sync()).unreadable, []);
   assert.deepEqual(logged(/can be read again/).map((l) => l.file), ['media.added/10-first.js']);
+});
+
+test('a sidecar that cannot be read keeps its command hook as last loaded, warns once naming it, and loads what changed once it reads again', async () => {
+  const hooksDir = createDir();
+  write('media.added/30-notify.sh', '#!/bin/sh\n');
+  chmodSync(join(dir, 'media.added/30-notify.sh'), 0o755);
+  write('media.added/30-notify.sh.json', JSON.stringify({ timeoutMs: 5000 }));
+  assert.deepEqual((await hooksDir.sync()).added, ['media.added/30-notify.sh']);
+  const sidecar = join(dir, 'media.added/30-notify.sh.json');
+  write('media.added/30-notify.sh.json', JSON.stringify({ timeoutMs: 7000 })); // not yet synced
+  chmodSync(sidecar, 0);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const report = await hooksDir.sync();
+      const message = 'media.added/30-notify.sh.json: cannot be read: permission denied';
+      assert.deepEqual(report, { added: [], updated: [], removed: [], failed: [], unreadable: [{ kind: 'file', file: 'media.added/30-notify.sh.json', message, kept: 1 }] });
+      const hook = await store.get(fileHookId('media.added/30-notify.sh'));
+      assert.deepEqual([hook?.enabled, hook?.version, hook?.timeoutMs], [true, 1, 5000]);
+      assert.deepEqual(actionNames('media.added'), ['first', 'second', 'notify']);
+    }
+  } finally {
+    chmodSync(sidecar, 0o644);
+  }
+  assert.deepEqual(logged(/cannot be read: /).map((l) => [l.level, l.msg, l.file]), [[40, 'hook file cannot be read: kept the hook last loaded from it', 'media.added/30-notify.sh.json']]);
+  const report = await hooksDir.sync();
+  assert.deepEqual([report.updated, report.unreadable], [['media.added/30-notify.sh'], []]);
+  assert.equal((await store.get(fileHookId('media.added/30-notify.sh')))?.timeoutMs, 7000);
+  assert.deepEqual(logged(/can be read again/).map((l) => l.file), ['media.added/30-notify.sh.json']);
+});
+
+test('a sidecar never read that cannot be read makes a disabled hook naming it, as a hook file never read does', async () => {
+  const hooksDir = createDir();
+  write('media.added/30-notify.sh', '#!/bin/sh\n');
+  chmodSync(join(dir, 'media.added/30-notify.sh'), 0o755);
+  write('media.added/30-notify.sh.json', '{}');
+  chmodSync(join(dir, 'media.added/30-notify.sh.json'), 0);
+  try {
+    const report = await hooksDir.sync();
+    const message = 'media.added/30-notify.sh.json: cannot be read: permission denied';
+    assert.deepEqual([report.added, report.failed, report.unreadable], [['media.added/30-notify.sh'], [{ file: 'media.added/30-notify.sh', message }], []]);
+    const hook = await store.get(fileHookId('media.added/30-notify.sh'));
+    assert.deepEqual([hook?.enabled, hook?.disabledReason], [false, message]);
+  } finally {
+    chmodSync(join(dir, 'media.added/30-notify.sh.json'), 0o644);
+  }
+  assert.equal((await store.get(fileHookId('media.added/30-notify.sh')))?.enabled, false);
+  assert.deepEqual((await hooksDir.sync()).updated, ['media.added/30-notify.sh']);
+  assert.equal((await store.get(fileHookId('media.added/30-notify.sh')))?.enabled, true);
 });
 
 test('the watcher retries a directory moved away and, once it is back, loads what changed meanwhile and watches again', async () => {
