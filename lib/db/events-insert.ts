@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { dialectOf } from './dialect.ts';
 import { fromRow, type EventRecord, type EventRow, type EventStatus } from './event-rows.ts';
 import { queryPrepared } from './pg-statements.ts';
-import { allPrepared } from './sqlite-statements.ts';
+import { allPrepared, runPrepared } from './sqlite-statements.ts';
 
 export type NewEvent = Omit<EventRecord, 'seq' | 'finalPayload' | 'status' | 'emittedBy'> & {
   status?: EventStatus;
@@ -58,23 +58,38 @@ export const INSERT_CHUNK = 80;
 const INSERT_COLUMNS = 'id, type, payload, final_payload, status, occurred_at, received_at, source, causation_id, depth, emitted_by';
 // ON CONFLICT: another daemon on the same database may store the same client id between this
 // one's lookup and its insert; that row is left alone and reported as not inserted.
-const ON_CONFLICT = 'ON CONFLICT (id) DO NOTHING RETURNING id, seq';
-// SQLite: the rows travel as one JSON text (an array of column arrays, INSERT_COLUMNS' order)
-// and SQLite takes them apart. The driver converts each bound value with native calls on the
-// event loop's thread, about half a microsecond each: binding 11 values a row was the costliest
-// main-thread step of an insert; one text a statement moves that work to the driver's thread.
-// One SQL text for every row count (WHERE true: SQLite's rule for an upsert from a SELECT).
-const SQLITE_INSERT = `INSERT INTO events (${INSERT_COLUMNS}) SELECT ${INSERT_COLUMNS.split(', ').map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) WHERE true ${ON_CONFLICT}`;
+const ON_CONFLICT = 'ON CONFLICT (id) DO NOTHING';
 const FULL_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-// PostgreSQL: most rows (posted events: no filter output, no causation, no emitters) hold the
-// defaults in four columns, written as literals, so such a row binds 7 values instead of 11.
+// Most rows (posted events: no filter output, no causation, no emitters) hold the defaults in
+// four columns, written as literals, so such a row carries 7 values instead of 11.
 const PLAIN_ROW = '(?, ?, ?, NULL, ?, ?, ?, ?, NULL, 0, NULL)';
-// One SQL text per row count and row shape, built once: the hot insert skips knex's query compiler.
+
+// PostgreSQL: a multi-row VALUES, one SQL text per row count and row shape, built once: the hot
+// insert skips knex's query compiler.
 const insertSql = { full: [] as string[], plain: [] as string[] };
 function valuesInsertSql(rows: number, plain: boolean): string {
   const texts = plain ? insertSql.plain : insertSql.full;
-  return (texts[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(plain ? PLAIN_ROW : FULL_ROW).join(', ')} ${ON_CONFLICT}`);
+  return (texts[rows] ??= `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${Array(rows).fill(plain ? PLAIN_ROW : FULL_ROW).join(', ')} ${ON_CONFLICT} RETURNING id, seq`);
 }
+
+// SQLite: the rows travel as one JSON text (an array of the row's values, in the row shape's
+// order) and SQLite takes them apart. The driver converts each bound value with native calls on
+// the event loop's thread, about half a microsecond each: binding 11 values a row was the
+// costliest main-thread step of an insert; one text a statement moves that work to the driver's
+// thread. One SQL text a row shape, for every row count (WHERE true: SQLite's rule for an
+// upsert from a SELECT). Rows whose ids were generated here cannot conflict: ORDER BY key
+// inserts them in the array's order, so their seqs (AUTOINCREMENT, one writer) are the run's
+// last rowid counted back, with no RETURNING rows to build and read. Rows with a client's id
+// take RETURNING, which says which of them were new.
+function jsonInsertSql(row: string, returning: boolean): string {
+  let value = 0;
+  const columns = row.slice(1, -1).split(', ').map((c) => (c === '?' ? `value ->> ${value++}` : c));
+  return `INSERT INTO events (${INSERT_COLUMNS}) SELECT ${columns.join(', ')} FROM json_each(?) WHERE true ORDER BY key ${ON_CONFLICT}${returning ? ' RETURNING id, seq' : ''}`;
+}
+const SQLITE_INSERT = {
+  generated: { full: jsonInsertSql(FULL_ROW, false), plain: jsonInsertSql(PLAIN_ROW, false) },
+  returning: { full: jsonInsertSql(FULL_ROW, true), plain: jsonInsertSql(PLAIN_ROW, true) },
+};
 
 interface FreshEvent {
   event: EventRecord;
@@ -86,7 +101,7 @@ function isPlain({ event: e, columns }: FreshEvent): boolean {
   return columns.finalPayload === null && e.causationId === null && e.depth === 0 && columns.emittedBy === null;
 }
 
-/** The row's values in INSERT_COLUMNS' order (PLAIN_ROW: without its four literals). */
+/** The row's values in FULL_ROW's order, or PLAIN_ROW's (without its four literals). */
 function rowValues({ event: e, columns }: FreshEvent, plain: boolean): Knex.Value[] {
   return plain
     ? [e.id, e.type, columns.payload, e.status, e.occurredAt, e.receivedAt, e.source]
@@ -114,19 +129,31 @@ function toRecord(e: NewEvent): EventRecord {
   };
 }
 
-/** Inserts up to INSERT_CHUNK new events with one statement and sets their seq from RETURNING; returns the ids that already existed. */
-async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[]): Promise<string[]> {
+/**
+ * Inserts up to INSERT_CHUNK new events with one statement and sets their seqs; returns the ids
+ * that already existed. `generated`: insertGenerated's chunk, whose ids were made here (none can
+ * exist, so none is looked for).
+ */
+async function insertChunk(runner: Knex | Knex.Transaction, chunk: FreshEvent[], generated: boolean): Promise<string[]> {
+  const plain = chunk.every(isPlain);
+  const shape = plain ? 'plain' : 'full';
   let rows: Array<{ id: string; seq: number }>;
   if (dialectOf(runner).client === 'sqlite') {
-    // A prepared statement on knex's connection (sqlite-statements.ts).
-    rows = await allPrepared(runner, SQLITE_INSERT, [JSON.stringify(chunk.map((e) => rowValues(e, false)))]);
+    // Prepared statements on knex's connection (sqlite-statements.ts).
+    const bindings = [JSON.stringify(chunk.map((e) => rowValues(e, plain)))];
+    if (generated) {
+      const { lastID, changes } = await runPrepared(runner, SQLITE_INSERT.generated[shape], bindings);
+      if (changes !== chunk.length) throw new Error(`a generated event id already existed (${chunk.length - changes} of ${chunk.length})`);
+      chunk.forEach(({ event }, i) => (event.seq = lastID - changes + 1 + i));
+      return [];
+    }
+    rows = await allPrepared(runner, SQLITE_INSERT.returning[shape], bindings);
   } else {
-    const plain = chunk.every(isPlain);
     const bindings = chunk.flatMap((e) => rowValues(e, plain));
     // A prepared statement per row count and shape on knex's connection (pg-statements.ts).
-    rows = await queryPrepared(runner, `hookd_events_${plain ? 'plain' : 'full'}_${chunk.length}`, valuesInsertSql(chunk.length, plain), bindings);
+    rows = await queryPrepared(runner, `hookd_events_${shape}_${chunk.length}`, valuesInsertSql(chunk.length, plain), bindings);
   }
-  // RETURNING's row order is unspecified in SQLite: match by id (unique in the chunk).
+  // RETURNING's row order is unspecified: match by id (unique in the chunk).
   const seqs = new Map(rows.map((r) => [r.id, r.seq]));
   const existed: string[] = [];
   for (const { event } of chunk) {
@@ -168,7 +195,7 @@ export function createEventInserts(db: Knex) {
         }
         // Multi-row INSERTs: one statement per chunk instead of a round trip per event.
         const raced: string[] = [];
-        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) raced.push(...(await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK))));
+        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) raced.push(...(await insertChunk(trx, fresh.slice(i, i + INSERT_CHUNK), false)));
         if (raced.length === 0) return results;
         // Stored meanwhile by another daemon (a client retrying through another): not created here.
         const stored = new Map((await table(trx).whereIn('id', raced)).map((row) => [row.id, fromRow(row)]));
@@ -187,7 +214,7 @@ export function createEventInserts(db: Knex) {
         throw new Error('insertGenerated takes at most INSERT_CHUNK events with generated ids');
       }
       const fresh = events.map(toFresh);
-      if ((await insertChunk(db, fresh)).length > 0) throw new Error('insertGenerated: a generated id already existed');
+      if ((await insertChunk(db, fresh, true)).length > 0) throw new Error('insertGenerated: a generated id already existed');
       return fresh.map(({ event }) => ({ event, created: true }));
     },
   };

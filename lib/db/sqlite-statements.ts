@@ -8,8 +8,15 @@ import type { Knex } from 'knex';
 
 type Callback<T> = (err: Error | null, value: T) => void;
 
+/** What node-sqlite3 gives a run's callback as `this`. */
+export interface RunResult {
+  lastID: number;
+  changes: number;
+}
+
 interface Statement {
   all(params: readonly unknown[], callback: Callback<unknown[]>): void;
+  run(params: readonly unknown[], callback: (this: RunResult, err: Error | null) => void): void;
   finalize(callback: () => void): void;
 }
 
@@ -39,20 +46,34 @@ function statementOn(connection: Connection, sql: string): Promise<Statement> {
   return statement;
 }
 
-/**
- * Runs `sql` with `bindings` as a prepared statement on the connection knex would use (the
- * transaction's when `runner` is one) and returns its rows. SQLite only; `sql` should come
- * from a bounded set (each text stays prepared while its connection lives).
- */
-export async function allPrepared<T>(runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+/** Runs `use` with the statement prepared for `sql` on the connection knex would use (the transaction's when `runner` is one). */
+async function withPrepared<T>(runner: Knex | Knex.Transaction, sql: string, use: (statement: Statement) => Promise<T>): Promise<T> {
   const client = runner.client as ConnectionClient;
   const connection = await client.acquireConnection();
   try {
-    const statement = await statementOn(connection, sql);
-    return await new Promise<T[]>((resolve, reject) => statement.all(bindings, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+    return await use(await statementOn(connection, sql));
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/**
+ * Runs `sql` with `bindings` as a prepared statement and returns its rows. SQLite only; `sql`
+ * should come from a bounded set (each text stays prepared while its connection lives).
+ */
+export function allPrepared<T>(runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+  return withPrepared(runner, sql, (statement) =>
+    new Promise<T[]>((resolve, reject) => statement.all(bindings, (err, rows) => (err ? reject(err) : resolve(rows as T[])))));
+}
+
+/** As allPrepared, for a statement without rows: its last inserted rowid and how many rows it changed. */
+export function runPrepared(runner: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<RunResult> {
+  return withPrepared(runner, sql, (statement) =>
+    new Promise<RunResult>((resolve, reject) =>
+      statement.run(bindings, function (err) {
+        if (err) reject(err);
+        else resolve({ lastID: this.lastID, changes: this.changes });
+      })));
 }
 
 /** Finalizes the statements prepared on a connection: SQLite closes it only once none are left. */

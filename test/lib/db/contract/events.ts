@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { createEventWriter } from '../../../../lib/db/event-writer.ts';
-import { createEventsStore, type NewEvent } from '../../../../lib/db/events-store.ts';
+import { createEventsStore, INSERT_CHUNK, type NewEvent } from '../../../../lib/db/events-store.ts';
 import type { OpenDb } from './index.ts';
 import { withDb } from './with-db.ts';
 
@@ -27,13 +27,19 @@ export function eventsStoreContract(open: OpenDb): void {
   test('generated ids are inserted in one statement with increasing seq in the given order', () =>
     withDb(open, async (db) => {
       const store = createEventsStore(db);
-      const events = Array.from({ length: 5 }, (_, i) => newEvent({ payload: { i } }));
+      await store.insertGenerated([newEvent()]); // seqs of a second statement start past the first's
+      // A full chunk, in an order unlike the ids' (which sort by time): each seq must be its own row's.
+      const events = Array.from({ length: INSERT_CHUNK }, (_, i) => newEvent({ id: `gen-${String((i * 37) % INSERT_CHUNK).padStart(3, '0')}`, payload: { i } }));
       const results = await store.insertGenerated(events);
       assert.ok(results.every((r) => r.created));
       const seqs = results.map((r) => r.event.seq);
       assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, 'seq follows the given order');
-      assert.ok(seqs[0]! > 0);
-      assert.deepEqual((await store.get(events[3]!.id))?.payload, { i: 3 });
+      assert.ok(seqs[0]! > 1);
+      for (const [i, e] of events.entries()) {
+        const stored = await store.get(e.id);
+        assert.equal(stored?.seq, seqs[i], `the seq answered for ${e.id} is its stored row's`);
+        assert.deepEqual(stored?.payload, { i });
+      }
     }));
 
   test('a client id inserted twice, or repeated in one batch, creates one event and returns the stored one', () =>
