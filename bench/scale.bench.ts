@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import { ADMIN_TOKEN, CLI, spawnListening, writeTestConfig, type ChildDaemon } from '../test/helpers/daemon.ts';
+import { ADMIN_TOKEN, CLI, SERVE_NODE_FLAGS, spawnListening, writeTestConfig, type ChildDaemon } from '../test/helpers/daemon.ts';
 import { request } from '../test/helpers/http.ts';
 import { POSTGRES_TEST_URL, postgresReachable } from '../test/helpers/postgres.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
@@ -265,6 +265,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     const spawnNode = (i: number) =>
       spawnListening([
         process.execPath,
+        ...SERVE_NODE_FLAGS,
         ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
         CLI,
         'serve',

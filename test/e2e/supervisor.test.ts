@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { ADMIN_TOKEN, CLI, spawnDaemon, spawnListening, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
+import { ADMIN_TOKEN, CLI, SERVE_NODE_FLAGS, spawnDaemon, spawnListening, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
 import { processTree, stillRunning, type ProcessInfo } from '../helpers/process-tree.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -46,6 +46,10 @@ test('npm start: the daemon is npm\'s own child (no shell between), and SIGTERM 
   const children = tree.filter((p) => p.ppid === daemon.child.pid);
   assert.deepEqual(children.map((p) => p.command.split(' ')[0]!.replace(/.*\//, '')), ['node'], JSON.stringify(tree));
   assert.match(children[0]!.command, /dist\/lib\/cli\.js serve/, 'plain JavaScript from the build, no loader');
+  // The tests and benches start the daemon with the same flags (spawnDaemon), and so does the README's unit.
+  assert.deepEqual(children[0]!.command.split(' ').filter((a) => a.startsWith('--') && !a.startsWith('--config')), SERVE_NODE_FLAGS);
+  const unit = /^ExecStart=\/usr\/bin\/node (.*) \/opt\/hookd\/dist\/lib\/cli\.js serve/m.exec(readFileSync(join(REPO, 'README.md'), 'utf8'));
+  assert.deepEqual(unit?.[1]!.split(' '), SERVE_NODE_FLAGS, "the README's systemd unit");
   assert.ok(!tree.some((p) => p.command.includes('tsx')), JSON.stringify(tree));
 
   daemon.child.kill('SIGTERM');
