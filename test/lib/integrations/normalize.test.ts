@@ -45,12 +45,14 @@ const EXPECTED_TYPES: Record<string, string | undefined> = {
   'sonarr-application-update': 'app.updated',
   'sonarr-manual-interaction-required': 'download.manual.interaction',
   'lidarr-test': undefined,
-  'lidarr-artist-add': 'media.added',
   'lidarr-download': 'media.imported',
+  'lidarr-download-failure': 'download.failed',
+  'lidarr-import-failure': 'download.failed',
+  'lidarr-artist-add': 'media.added',
   'lidarr-album-delete': 'media.removed',
   'readarr-test': undefined,
-  'readarr-author-added': 'media.added',
   'readarr-download': 'media.imported',
+  'readarr-author-added': 'media.added',
   'prowlarr-test': undefined,
   'prowlarr-grab': 'download.grabbed',
   'prowlarr-health': 'health.issue',
@@ -186,6 +188,16 @@ describe('normalization', () => {
     const renamed = normalized('radarr-rename').payload as any;
     assert.equal(renamed.files[0].previousPath, renamed.raw.renamedMovieFiles[0].previousPath);
     assert.equal(renamed.files[0].path, renamed.raw.renamedMovieFiles[0].path);
+  });
+
+  test("Lidarr's failures: DownloadFailure is the release's; ImportFailure, sent without artist or files, still raises download.failed", () => {
+    const download = normalized('lidarr-download-failure').payload;
+    assert.deepEqual([download.title, download.reason, download.downloadId], ['Daft Punk - Random Access Memories (2013) [FLAC]', 'download failed', 'ABCDEF0123456789ABCDEF0123456789ABCDEF01']);
+    const failed = normalized('lidarr-import-failure');
+    assert.equal(failed.type, 'download.failed');
+    assert.deepEqual([failed.payload.title, failed.payload.reason, failed.payload.files], ['', 'import failed', []]);
+    const withArtist = normalizeBody('lidarr', 'default', { ...failed.body, artist: arrFixture('lidarr-download').body.artist })!;
+    assert.equal(withArtist.payload.title, 'Daft Punk');
   });
 
   test("health: the app's level as info, warning or error, the app's own kept; updates: the versions", () => {
