@@ -76,7 +76,13 @@ export const LIDARR_NORMALIZERS: Readonly<Record<string, Normalize>> = {
       ...downloadOf(body),
       raw: body,
     }),
-  ImportFailure: (body, source) => ({ ...imported(body, source), reason: 'import failed' }),
+  // Lidarr builds ImportFailure from a message that carries only text (NotificationService's
+  // Handle(AlbumImportIncompleteEvent)): no artist, album, files or download, so the title falls
+  // back as DownloadFailure's does, else download.failed (title required) is never raised.
+  ImportFailure: (body, source) => {
+    const failed = imported(body, source);
+    return { ...failed, title: failed.title ?? text(objectAt(body.album).title) ?? '', reason: 'import failed' };
+  },
   Rename: (body, source) => compact({ ...artistOf(body, source), files: objectsAt(body.renamedTrackFiles).map(fileOf), raw: body }),
   ArtistAdd: (body, source) => compact({ ...artistOf(body, source), raw: body }),
   ArtistDelete: (body, source) => compact({ ...artistOf(body, source), deleteFiles: body.deletedFiles === true, raw: body }),

@@ -29,11 +29,16 @@ describe('event types', () => {
     }
   });
 
-  test("Radarr's and Sonarr's eventTypes (their WebhookEventType enums) are all known", () => {
-    const radarr = ['Test', 'Grab', 'Download', 'Rename', 'MovieDelete', 'MovieFileDelete', 'Health', 'ApplicationUpdate', 'MovieAdded', 'HealthRestored', 'ManualInteractionRequired'];
-    const sonarr = ['Test', 'Grab', 'Download', 'Rename', 'SeriesAdd', 'SeriesDelete', 'EpisodeFileDelete', 'Health', 'ApplicationUpdate', 'HealthRestored', 'ManualInteractionRequired'];
-    assert.deepEqual(APP_EVENTS.radarr.map((e) => e.eventType).sort(), radarr.sort());
-    assert.deepEqual(APP_EVENTS.sonarr.map((e) => e.eventType).sort(), sonarr.sort());
+  test("every app's eventTypes (its WebhookEventType enum, the values its Webhook.cs sends) are all known", () => {
+    const sent: Record<string, string[]> = {
+      radarr: ['Test', 'Grab', 'Download', 'Rename', 'MovieDelete', 'MovieFileDelete', 'Health', 'ApplicationUpdate', 'MovieAdded', 'HealthRestored', 'ManualInteractionRequired'],
+      sonarr: ['Test', 'Grab', 'Download', 'Rename', 'SeriesAdd', 'SeriesDelete', 'EpisodeFileDelete', 'Health', 'ApplicationUpdate', 'HealthRestored', 'ManualInteractionRequired'],
+      lidarr: ['Test', 'Grab', 'Download', 'DownloadFailure', 'ImportFailure', 'Rename', 'ArtistAdd', 'ArtistDelete', 'AlbumDelete', 'Health', 'Retag', 'ApplicationUpdate', 'HealthRestored'],
+      readarr: ['Test', 'Grab', 'Download', 'Rename', 'AuthorAdded', 'AuthorDelete', 'BookDelete', 'BookFileDelete', 'Health', 'Retag', 'ApplicationUpdate'],
+      // The enum also has Download and Rename, which Prowlarr's Webhook.cs never sends.
+      prowlarr: ['Test', 'Grab', 'Health', 'ApplicationUpdate', 'HealthRestored'],
+    };
+    for (const app of ARR_APPS) assert.deepEqual(APP_EVENTS[app].map((e) => e.eventType).sort(), sent[app]!.sort(), app);
   });
 
   test('an eventType is found whatever its case; anything else is not', () => {

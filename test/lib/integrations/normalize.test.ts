@@ -45,15 +45,34 @@ const EXPECTED_TYPES: Record<string, string | undefined> = {
   'sonarr-application-update': 'app.updated',
   'sonarr-manual-interaction-required': 'download.manual.interaction',
   'lidarr-test': undefined,
-  'lidarr-artist-add': 'media.added',
+  'lidarr-grab': 'download.grabbed',
   'lidarr-download': 'media.imported',
+  'lidarr-download-failure': 'download.failed',
+  'lidarr-import-failure': 'download.failed',
+  'lidarr-rename': 'media.renamed',
+  'lidarr-artist-add': 'media.added',
+  'lidarr-artist-delete': 'media.removed',
   'lidarr-album-delete': 'media.removed',
+  'lidarr-retag': undefined,
+  'lidarr-health': 'health.issue',
+  'lidarr-health-restored': 'health.restored',
+  'lidarr-application-update': 'app.updated',
   'readarr-test': undefined,
-  'readarr-author-added': 'media.added',
+  'readarr-grab': 'download.grabbed',
   'readarr-download': 'media.imported',
+  'readarr-rename': 'media.renamed',
+  'readarr-author-added': 'media.added',
+  'readarr-author-delete': 'media.removed',
+  'readarr-book-delete': 'media.removed',
+  'readarr-book-file-delete': 'media.file.removed',
+  'readarr-retag': undefined,
+  'readarr-health': 'health.issue',
+  'readarr-application-update': 'app.updated',
   'prowlarr-test': undefined,
   'prowlarr-grab': 'download.grabbed',
   'prowlarr-health': 'health.issue',
+  'prowlarr-health-restored': 'health.restored',
+  'prowlarr-application-update': 'app.updated',
 };
 
 describe('normalization', () => {
@@ -186,6 +205,16 @@ describe('normalization', () => {
     const renamed = normalized('radarr-rename').payload as any;
     assert.equal(renamed.files[0].previousPath, renamed.raw.renamedMovieFiles[0].previousPath);
     assert.equal(renamed.files[0].path, renamed.raw.renamedMovieFiles[0].path);
+  });
+
+  test("Lidarr's failures: DownloadFailure is the release's; ImportFailure, sent without artist or files, still raises download.failed", () => {
+    const download = normalized('lidarr-download-failure').payload;
+    assert.deepEqual([download.title, download.reason, download.downloadId], ['Daft Punk - Random Access Memories (2013) [FLAC]', 'download failed', 'ABCDEF0123456789ABCDEF0123456789ABCDEF01']);
+    const failed = normalized('lidarr-import-failure');
+    assert.equal(failed.type, 'download.failed');
+    assert.deepEqual([failed.payload.title, failed.payload.reason, failed.payload.files], ['', 'import failed', []]);
+    const withArtist = normalizeBody('lidarr', 'default', { ...failed.body, artist: arrFixture('lidarr-download').body.artist })!;
+    assert.equal(withArtist.payload.title, 'Daft Punk');
   });
 
   test("health: the app's level as info, warning or error, the app's own kept; updates: the versions", () => {
