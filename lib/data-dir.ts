@@ -2,13 +2,14 @@
 // events) and admin.token, so only the daemon's user may enter it, whatever the umask, and so may
 // no command program running as commands.user; a path that cannot be it fails in one line
 // (path-failure.ts). Side effect: creates and chmods files.
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describingPathFailure } from './path-failure.ts';
+import { makeDirectory } from './make-directory.ts';
+import { describingPathFailure, requireRegularFile } from './path-failure.ts';
 
 /** The data directory, made (0700) when missing; a path that cannot be one fails naming `setting` (its key). */
 export function makeDataDir(dataDir: string, setting: string): void {
-  describingPathFailure({ what: `create the data directory ${dataDir}`, setting }, () => mkdirSync(dataDir, { recursive: true, mode: 0o700 }));
+  describingPathFailure({ what: `create the data directory ${dataDir}`, setting }, () => makeDirectory(dataDir, 0o700));
 }
 
 /** Directory 0700 and database files 0600 (owner bits kept); returns the paths it had to tighten. */
@@ -30,8 +31,10 @@ export function secureDataFiles(deps: { dataDir: string; dbFile: string; dataDir
   // The database may live outside the data dir (storage.file). Created here, empty and 0600,
   // SQLite adopts it and gives its -wal and -shm files the same mode.
   const file = deps.dbFile;
-  describingPathFailure({ what: `create the directory of the SQLite database ${file}`, setting: 'storage.file' }, () => mkdirSync(dirname(file), { recursive: true, mode: 0o700 }));
-  describingPathFailure({ what: `create the SQLite database ${file}`, setting: 'storage.file' }, () => closeSync(openSync(file, 'a', 0o600)));
+  describingPathFailure({ what: `create the directory of the SQLite database ${file}`, setting: 'storage.file' }, () => makeDirectory(dirname(file), 0o700));
+  const create = { what: `create the SQLite database ${file}`, setting: 'storage.file' };
+  requireRegularFile(file, create);
+  describingPathFailure(create, () => closeSync(openSync(file, 'a', 0o600)));
   for (const suffix of ['', '-wal', '-shm', '-journal']) restrict(`${deps.dbFile}${suffix}`, 0o600);
   return tightened;
 }

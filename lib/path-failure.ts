@@ -3,6 +3,7 @@
 // on: which path, which setting chose it (and the variable, when the environment did), the
 // system's reason and what to do. Only file-system errors are described (by errno code); anything
 // else is left as it is, stack and all: a bug.
+import { statSync, type Stats } from 'node:fs';
 import { errors, type HookdError } from './errors.ts';
 
 export interface PathUse {
@@ -69,4 +70,31 @@ export function describingPathFailure<T>(use: PathUse, make: () => T): T {
   } catch (error) {
     throw describePathFailure(error, use);
   }
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Throws the one-line error (exit 2) when `path` exists and is not a regular file: opening a FIFO
+ * for writing blocks the event loop until a reader comes, and a device is no file to keep. An
+ * absent path passes (it is made next); a path that cannot be looked at fails as usual.
+ */
+export function requireRegularFile(path: string, use: PathUse): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return;
+    throw describePathFailure(error, use);
+  }
+  if (stats.isFile()) return;
+  const key = use.setting.split(' ')[0]!;
+  throw errors.unusablePath(`${use.what} (${use.setting})`, `it is ${kindOf(stats)}`, `move it aside, or set ${key} to a regular file's path`, undefined, false);
 }

@@ -1,8 +1,9 @@
 // API tokens: generation, digests, and the admin token a first start writes to a 0600 file
 // when no token is configured (the file's path is logged, never the token).
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from './make-directory.ts';
 import { describingPathFailure } from './path-failure.ts';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
@@ -45,7 +46,7 @@ export function ensureAdminTokenFile(dataDir: string, setting = 'dataDir'): { fi
   if (existing !== undefined) return { file, token: existing, created: false };
   const token = generateToken();
   describingPathFailure({ what: `write the admin token file ${file}`, setting }, () => {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makeDirectory(dataDir, 0o700);
     // 'wx' fails rather than overwrite a file created between the check and the write.
     writeFileSync(file, `${token}\n`, { mode: 0o600, flag: existsSync(file) ? 'w' : 'wx' });
     chmodSync(file, 0o600);

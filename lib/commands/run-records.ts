@@ -3,8 +3,9 @@
 // tag its runs carry) and, without a cgroup, one per run (the program's pid and start time).
 // Written without fsync on purpose: they only need to outlive the daemon, not the machine (a
 // reboot ends every process and empties every cgroup anyway). A normal stop removes them.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../make-directory.ts';
 
 export interface InstanceRecord {
   instance: string;
@@ -38,7 +39,7 @@ const leaderFile = (instance: string, seq: number) => `${instance}.run-${seq}.js
 export function createRunRecords(dir: string | null, instance: string) {
   const write = (name: string, value: unknown) => {
     if (dir === null) return;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirectory(dir, 0o700);
     writeFileSync(join(dir, name), JSON.stringify(value), { mode: 0o600 });
   };
   const remove = (name: string) => {

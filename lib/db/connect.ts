@@ -3,9 +3,9 @@
 // timeout, TCP keepalive and an application_name per connection, the client's own deadlines
 // (pg-timeouts.ts). Migrations are applied on demand; transactions report the error that failed
 // them (see reportRollbackCause).
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { makeDirectory } from '../make-directory.ts';
 import { DIALECTS, type StorageClient } from './dialect.ts';
 import { knexLogTo, type DbLog } from './knex-log.ts';
 import { migrationSource } from './migrations/index.ts';
@@ -100,7 +100,7 @@ function postgresConfig(options: DatabaseOptions): Knex.Config {
 }
 
 function sqliteConfig(options: DatabaseOptions): Knex.Config {
-  mkdirSync(dirname(options.file), { recursive: true });
+  makeDirectory(dirname(options.file));
   return {
     client: DIALECTS.sqlite.knexClient,
     connection: { filename: options.file },

@@ -54,6 +54,11 @@ describe('the data directory', () => {
     }
   });
 
+  test('one under /proc, where mkdir answers ENOENT, fails at once (exit 2): Node\'s recursive mkdir retried forever, deaf to SIGTERM', async () => {
+    assertOneClearLine(await serve(fresh({ dataDir: '/proc/self/hookd-test/data' }).config), 2,
+      /^cannot create the data directory \/proc\/self\/hookd-test\/data \(dataDir\): ENOENT: no such file or directory; /);
+  });
+
   test('one below a regular file names it and dataDir (exit 2)', async () => {
     const dataDir = join(aFile(), 'data');
     assertOneClearLine(await serve(fresh({ dataDir }).config), 2,

@@ -5,6 +5,7 @@
 // text from knex, never the password. PostgreSQL's role and database cases need the real server
 // (skipped when it is unreachable); a refused connection uses port 1 on loopback.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -111,5 +112,16 @@ describe('a SQLite file hookd cannot open', () => {
     }
     await bothVerbs(configWith({ file }), {},
       new RegExp(`^cannot (open|create) the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): E(ACCES|PERM|ROFS): `), 2);
+  });
+
+  // Opened to be written, a FIFO blocked the daemon's thread until a reader came (deaf to SIGTERM);
+  // /dev/null was an I/O error blamed on the disk (exit 1).
+  test('a FIFO or a device in its place (exit 2, at once)', async () => {
+    const fifo = join(temp.dir, 'a-fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [file, kind] of [[fifo, 'a FIFO \\(named pipe\\)'], ['/dev/null', 'a character device']] as const) {
+      await bothVerbs(configWith({ file }), {},
+        new RegExp(`^cannot create the SQLite database ${file.replace(/\./g, '\\.')} \\(storage\\.file\\): it is ${kind}; move it aside, or set storage\\.file to a regular file's path$`), 2);
+    }
   });
 });
