@@ -7,7 +7,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from '../helpers/http.ts';
-import { ADMIN_TOKEN, EVENTS_TOKEN, spawnDaemon, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
+import { ADMIN_TOKEN, CLI, EVENTS_TOKEN, SERVE_NODE_FLAGS, spawnDaemon, spawnListening, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -153,4 +153,32 @@ test('a reload re-syncs the hooks directory once', async (t) => {
   writeFileSync(join(hooksDir, 'added.js'), 'export const config = { events: ["media.*"] };\nexport default async function () {}\n');
   const ended = await hookd.reload();
   assert.deepEqual(ended.hooksDir, { added: 1, updated: 0, removed: 0, failed: 0 });
+});
+
+test('a SIGHUP during the start is applied once the daemon has started', async (t) => {
+  const temp = makeTempDir();
+  const configFile = writeTestConfig(temp.dir, { log: { level: 'info' } });
+  // The line logged once serve has its handlers, while the daemon is still starting.
+  const hookd = await spawnListening([process.execPath, ...SERVE_NODE_FLAGS, CLI, 'serve', '--config', configFile], {
+    env: { HOOKD_TOKEN: 'test-env-token-0123456789' },
+    onSpawn: (child) => {
+      let out = '';
+      const onData = (d: Buffer) => {
+        out += d;
+        if (!out.includes('credentials erased')) return;
+        child.stdout!.off('data', onData);
+        writeTestConfig(temp.dir, { log: { level: 'debug' } });
+        child.kill('SIGHUP');
+      };
+      child.stdout!.on('data', onData);
+    },
+  });
+  t.after(async () => {
+    hookd.child.kill('SIGKILL');
+    await hookd.exited;
+    temp.remove();
+  });
+  await waitFor(async () => hookd.output().includes('"msg":"configuration reloaded"'), 'the reload');
+  assert.match(hookd.output(), /"applied":\["log.level"\]/);
+  assert.equal(hookd.child.exitCode, null);
 });
