@@ -9,7 +9,7 @@ import { createHttpServer } from './api/http-server.ts';
 import { createSessions } from './api/sessions.ts';
 import { createBus } from './bus.ts';
 import { createCatalog } from './catalog.ts';
-import { settingName, type Config } from './config/index.ts';
+import { settingName, type Config, type TokenConfig } from './config/index.ts';
 import { countStatements, describeStorage } from './db/connect.ts';
 import { createDeliveriesStore } from './db/deliveries-store.ts';
 import { followDueDeliveries } from './db/deliveries-notify.ts';
@@ -20,7 +20,7 @@ import { createTokensStore } from './db/tokens-store.ts';
 import { createWebhooksStore } from './db/webhooks-store.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { createDaemonApp } from './daemon/api-app.ts';
-import { createDaemonLog } from './daemon/daemon-log.ts';
+import { createDaemonLog, logGeneratedToken, resolveTokens } from './daemon/daemon-log.ts';
 import { createDaemonReadiness } from './daemon/daemon-readiness.ts';
 import { closeHttpServer, listenHttp } from './daemon/http-listen.ts';
 import { createPeerLink } from './daemon/peer-link.ts';
@@ -32,7 +32,7 @@ import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
 import { createEnvGrants } from './env-grants.ts';
 import { createSandboxFromConfig } from './sandbox.ts';
-import { createHooksDir, makeHooksDir } from './hooks-dir/index.ts';
+import { createHooksDir, makeHooksDir, type SyncReport } from './hooks-dir/index.ts';
 import { createHookProgressPublisher } from './progress/hook-progress.ts';
 import { createRateLimiter } from './progress/rate-limit.ts';
 import { createEventService } from './events/index.ts';
@@ -60,6 +60,12 @@ export interface Daemon {
   /** Resolves when dispatch has nothing pending or in flight and no background write is owed (tests use it to wait). */
   idle(): Promise<void>;
   stop(): Promise<void>;
+  /** What a config reload changes while it runs (lib/daemon/config-reload.ts): the log's level... */
+  setLogLevel(level: string): void;
+  /** ...the configured API tokens (none: the generated admin token, as at the start)... */
+  setTokens(tokens: readonly TokenConfig[]): void;
+  /** ...and the hooks directory, synced once more. */
+  resyncHooksDir(): Promise<SyncReport>;
 }
 
 export async function startDaemon(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
@@ -297,6 +303,20 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     } while (dispatch.dispatcher.busy() || eventService.busy());
   }
 
-  return { log, url, idle, stop };
+  function setTokens(configured: readonly TokenConfig[]): void {
+    const { tokens: known, generated } = resolveTokens({ auth: { tokens: [...configured] }, dataDir: config.dataDir, setByEnv: config.setByEnv });
+    if (generated) logGeneratedToken(log, generated);
+    auth.setTokens(known);
+  }
+
+  return {
+    log,
+    url,
+    idle,
+    stop,
+    setLogLevel: (level) => void (log.level = level),
+    setTokens,
+    resyncHooksDir: () => hooksDir.sync(),
+  };
 }
 

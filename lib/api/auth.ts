@@ -1,7 +1,8 @@
 // Bearer-token authentication and scope checks. Presented tokens are digested and compared in
 // constant time against every configured digest; tokens made by the CLI are looked up by digest.
 // A keep-alive connection that authenticated with a configured token skips the digest while
-// it keeps sending the same header (see remember below).
+// it keeps sending the same header (see remembered below). The configured tokens change only at
+// a reload (setTokens, on SIGHUP), which forgets every remembered header.
 import { timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Scope } from '../config/index.ts';
@@ -21,14 +22,15 @@ export interface KnownToken {
 }
 
 export function createAuthenticator(deps: { tokens: readonly KnownToken[]; store: TokensStore }) {
-  const configured = deps.tokens.map((t) => ({ name: t.name, digest: digestToken(t.token), scopes: t.scopes }));
+  let configured = digestTokens(deps.tokens);
 
   // Per socket: the exact Authorization header that last authenticated on it with a configured
   // token, and the principal. Hashing the token was the costliest step of a small POST. Safe:
   // the header is compared in constant time (a proxy may carry several clients on one
-  // upstream socket), a hit only means the client sent a header it already holds, configured
-  // tokens cannot change while the daemon runs, and CLI tokens (revocable) are never cached.
-  const remembered = new WeakMap<object, { header: Buffer; principal: Principal }>();
+  // upstream socket), a hit only means the client sent a header it already holds, setTokens
+  // starts a new table (a removed token is refused on the connection's next request, a changed
+  // scope applies to it), and CLI tokens (revocable at any time) are never cached.
+  let remembered = new WeakMap<object, { header: Buffer; principal: Principal }>();
 
   function recall(socket: object, header: string): Principal | undefined {
     const entry = remembered.get(socket);
@@ -76,7 +78,17 @@ export function createAuthenticator(deps: { tokens: readonly KnownToken[]; store
     await next();
   };
 
-  return { authenticate, identify, findByDigest };
+  /** Replaces the configured tokens (a config reload): what a connection presented before is checked again. */
+  function setTokens(tokens: readonly KnownToken[]): void {
+    configured = digestTokens(tokens);
+    remembered = new WeakMap();
+  }
+
+  return { authenticate, identify, findByDigest, setTokens };
+}
+
+function digestTokens(tokens: readonly KnownToken[]) {
+  return tokens.map((t) => ({ name: t.name, digest: digestToken(t.token), scopes: t.scopes }));
 }
 
 /** Route guard: admin may do everything; other scopes only what they name. */

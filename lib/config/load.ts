@@ -58,6 +58,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     ENV_OVERRIDES.some((o) => o.path.join('\0') === path.join('\0') && env[o.name]) || userFiles.some((f) => hasPath(f.value, path));
   config.notices = ignoredSettings(merged as RawConfig, setByOperator).map((n) => locate(`/${n.path.join('/')}`, n.message, userFiles, env));
   config.setByEnv = Object.fromEntries(ENV_OVERRIDES.filter((o) => env[o.name]).map((o) => [o.path.join('.'), o.name]));
+  config.settings = merged;
   return deepFreeze(config);
 }
 
@@ -227,7 +228,8 @@ function locate(
   return { key, message };
 }
 
-function formatKey(path: string[]): string {
+/** A setting's name as errors give it: `server.port`, `secrets["my key"]`. */
+export function formatKey(path: readonly string[]): string {
   return path.map((s, i) => (/^[A-Za-z_][\w-]*$/.test(s) ? `${i ? '.' : ''}${s}` : `[${JSON.stringify(s)}]`)).join('') || '(root)';
 }
 

@@ -1,7 +1,8 @@
 // The daemon's logger and the tokens it knows (part of the composition root, lib/daemon.ts): with
 // no token configured, the generated admin token is the credential, known before the logger
 // exists so the log redacts it with the secrets and integration API keys; it logs the config's
-// notices. Side effect: writes the admin token file the first time.
+// notices. Side effect: writes the admin token file the first time (at the start, or at a reload
+// that leaves no token configured).
 import type pino from 'pino';
 import type { KnownToken } from '../api/auth.ts';
 import { settingName, type Config } from '../config/index.ts';
@@ -19,19 +20,30 @@ export interface DaemonLogDeps {
 
 export function createDaemonLog(deps: DaemonLogDeps): { log: Logger; tokens: KnownToken[] } {
   const { config } = deps;
-  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir, settingName('dataDir', config.setByEnv)) : undefined;
-  const tokens: KnownToken[] = [...config.auth.tokens];
-  if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
+  const { tokens, generated } = resolveTokens(config);
   const log = createLogger({
     ...config.log,
     destination: deps.destination,
     redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])],
   });
-  if (generated) log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
+  if (generated) logGeneratedToken(log, generated);
   const hidden = deps.hiddenCredentials;
   if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
   else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
   // Settings this storage client ignores (config/notices.ts), as `hookd check` prints them.
   for (const n of config.notices ?? []) log.warn({ key: n.key, file: n.file, line: n.line }, `config: ${n.key} ${n.message}`);
   return { log, tokens };
+}
+
+/** The tokens the API takes: the configured ones, or the generated admin token when there are none. */
+export function resolveTokens(config: Pick<Config, 'auth' | 'dataDir' | 'setByEnv'>): { tokens: KnownToken[]; generated?: ReturnType<typeof ensureAdminTokenFile> } {
+  const generated = config.auth.tokens.length === 0 ? ensureAdminTokenFile(config.dataDir, settingName('dataDir', config.setByEnv)) : undefined;
+  const tokens: KnownToken[] = [...config.auth.tokens];
+  if (generated) tokens.push({ name: 'admin (generated)', token: generated.token, scopes: ['admin'] });
+  return { tokens, generated };
+}
+
+/** Where the generated admin token is (never the token): at the start, or a reload that removed every token. */
+export function logGeneratedToken(log: Logger, generated: { file: string; created: boolean }): void {
+  log.info({ file: generated.file, created: generated.created }, 'no tokens configured: the admin token is in this file');
 }

@@ -63,3 +63,28 @@ test('tokens made by the CLI are looked up on every request, so revoking one tak
   cliTokens.clear();
   await assert.rejects(auth.identify(`Bearer ${token}`, socket), { code: 'UNAUTHORIZED' });
 });
+
+test('after setTokens a connection is identified by the tokens configured now: removed refused, scopes changed, added known', async () => {
+  const { auth } = setup();
+  const socket = {};
+  const added = 'added-token-0123456789';
+  assert.equal((await auth.identify(`Bearer ${ADMIN}`, socket)).name, 'admin');
+  assert.deepEqual((await auth.identify(`Bearer ${PRODUCER}`, socket)).scopes, ['events']);
+  auth.setTokens([
+    { name: 'producer', token: PRODUCER, scopes: ['admin'] },
+    { name: 'added', token: added, scopes: ['metrics'] },
+  ]);
+  assert.deepEqual((await auth.identify(`Bearer ${PRODUCER}`, socket)).scopes, ['admin'], 'the same header on the same connection');
+  await assert.rejects(auth.identify(`Bearer ${ADMIN}`, socket), { code: 'UNAUTHORIZED' });
+  assert.equal((await auth.identify(`Bearer ${added}`, socket)).name, 'added');
+  assert.equal(await auth.findByDigest(digestToken(ADMIN)), undefined, 'sessions made with it re-check here');
+});
+
+test('a token removed by setTokens is refused on a connection that last presented it', async () => {
+  const { auth } = setup();
+  const socket = {};
+  await auth.identify(`Bearer ${ADMIN}`, socket);
+  await auth.identify(`Bearer ${ADMIN}`, socket); // remembered now
+  auth.setTokens([{ name: 'producer', token: PRODUCER, scopes: ['events'] }]);
+  await assert.rejects(auth.identify(`Bearer ${ADMIN}`, socket), { code: 'UNAUTHORIZED' });
+});
