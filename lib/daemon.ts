@@ -86,10 +86,12 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
 
 async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock, undo: Array<() => Promise<void> | void>): Promise<Daemon> {
   // The tokens first (a generated admin token included), so the log redacts them.
-  const { log, tokens } = createDaemonLog({ config, destination: options.logDestination, hiddenCredentials: options.hiddenCredentials });
+  const { log, tokens, redactTokens } = createDaemonLog({ config, destination: options.logDestination, hiddenCredentials: options.hiddenCredentials });
   // Every hook kind gets only the variables it names (secrets first, then the environment),
-  // never HOOKD_* and never a value that is one of the daemon's credentials.
-  const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokens.map((t) => t.token) });
+  // never HOOKD_* and never a value that is one of the daemon's credentials (every token it has
+  // known: one a reload removed may still be held by someone, and stays refused and redacted).
+  const tokenValues = new Set(tokens.map((t) => t.token));
+  const envGrants = createEnvGrants({ secrets: config.secrets, env: process.env, credentials: tokenValues });
   // Made before the database, as the commands below are built: a hooks directory the daemon
   // cannot make or read, or a commands.user or commands.tracking it cannot honour, is a config
   // error before anything is opened.
@@ -306,6 +308,9 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   function setTokens(configured: readonly TokenConfig[]): void {
     const { tokens: known, generated } = resolveTokens({ auth: { tokens: [...configured] }, dataDir: config.dataDir, setByEnv: config.setByEnv });
     if (generated) logGeneratedToken(log, generated);
+    // Redacted and never granted to a hook before the first request can present it.
+    for (const t of known) tokenValues.add(t.token);
+    redactTokens(known);
     auth.setTokens(known);
   }
 

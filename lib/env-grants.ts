@@ -18,7 +18,8 @@ export interface EnvGrantsDeps {
   env: Readonly<Record<string, string | undefined>>;
   /**
    * The values of the daemon's own credentials (its API tokens, configured or generated; later
-   * the database URL): data from the composition root, so the rule needs no list of names.
+   * the database URL): data from the composition root, so the rule needs no list of names. Read
+   * at each check: a Set that grows (tokens a reload adds) is followed.
    */
   credentials: Iterable<string>;
 }
@@ -32,10 +33,10 @@ function ownValue(source: Readonly<Record<string, string | undefined>>, name: st
 }
 
 export function createEnvGrants(deps: EnvGrantsDeps) {
-  const credentials: readonly string[] = [...new Set(deps.credentials)].filter((c) => typeof c === 'string' && c !== '');
+  const credentials = (): string[] => [...new Set(deps.credentials)].filter((c) => typeof c === 'string' && c !== '');
 
   function holdsCredential(value: string): boolean {
-    return credentials.some((c) => value === c || (c.length >= MIN_CONTAINED_CREDENTIAL && value.includes(c)));
+    return credentials().some((c) => value === c || (c.length >= MIN_CONTAINED_CREDENTIAL && value.includes(c)));
   }
 
   function lookUp(name: string): string | undefined {
@@ -50,8 +51,10 @@ export function createEnvGrants(deps: EnvGrantsDeps) {
   }
 
   return {
-    /** The credential values, for redaction of what a command prints. */
-    credentials,
+    /** The credential values now, for redaction of what a command prints. */
+    get credentials(): readonly string[] {
+      return credentials();
+    },
 
     refuseName,
 

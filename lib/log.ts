@@ -28,19 +28,30 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
   /**
    * Values that must never appear in a line (in any form: an error message quoting a secret
-   * is JSON-escaped in the line), replaced by [redacted] in the written text.
+   * is JSON-escaped in the line), replaced by [redacted] in the written text. A Set may grow
+   * while the logger lives (tokens a reload adds): what it holds at each line is redacted.
    */
-  redactValues?: Iterable<string>;
+  redactValues?: ReadonlySet<string> | readonly string[];
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.pretty === 'auto' ? Boolean(process.stdout.isTTY) && !options.destination : options.pretty;
-  const redactor = createRedactor(options.redactValues ?? []);
+  const values = options.redactValues ?? [];
+  const sizeOf = () => ('size' in values ? values.size : values.length);
+  // Rebuilt when the set has grown (it only grows): one size check a line.
+  let redactor = createRedactor(values);
+  let builtFor = sizeOf();
+  const current = () => {
+    if (sizeOf() !== builtFor) [redactor, builtFor] = [createRedactor(values), sizeOf()];
+    return redactor;
+  };
   const base = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
-    ...(redactor ? { hooks: { streamWrite: (line: string) => redactJsonText(line, redactor) } } : {}),
+    ...(sizeOf() > 0 || 'size' in values
+      ? { hooks: { streamWrite: (line: string) => { const r = current(); return r ? redactJsonText(line, r) : line; } } }
+      : {}),
   };
   if (pretty && !options.destination) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });

@@ -18,21 +18,25 @@ export interface DaemonLogDeps {
   hiddenCredentials?: Pick<HiddenCredentials, 'hidden' | 'problem'>;
 }
 
-export function createDaemonLog(deps: DaemonLogDeps): { log: Logger; tokens: KnownToken[] } {
+export interface DaemonLog {
+  log: Logger;
+  tokens: KnownToken[];
+  /** Adds tokens (a reload's) to what the log redacts: a token once known stays redacted. */
+  redactTokens(tokens: readonly KnownToken[]): void;
+}
+
+export function createDaemonLog(deps: DaemonLogDeps): DaemonLog {
   const { config } = deps;
   const { tokens, generated } = resolveTokens(config);
-  const log = createLogger({
-    ...config.log,
-    destination: deps.destination,
-    redactValues: [...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])],
-  });
+  const redactValues = new Set([...Object.values(config.secrets), ...tokens.map((t) => t.token), ...apiKeyValues(config.integrations, (name) => process.env[name])]);
+  const log = createLogger({ ...config.log, destination: deps.destination, redactValues });
   if (generated) logGeneratedToken(log, generated);
   const hidden = deps.hiddenCredentials;
   if (hidden?.problem) log.warn({ names: hidden.hidden }, hidden.problem);
   else if (hidden?.hidden.length) log.info({ names: hidden.hidden }, `credentials erased from this process's environment (/proc/${process.pid}/environ)`);
   // Settings this storage client ignores (config/notices.ts), as `hookd check` prints them.
   for (const n of config.notices ?? []) log.warn({ key: n.key, file: n.file, line: n.line }, `config: ${n.key} ${n.message}`);
-  return { log, tokens };
+  return { log, tokens, redactTokens: (added) => added.forEach((t) => redactValues.add(t.token)) };
 }
 
 /** The tokens the API takes: the configured ones, or the generated admin token when there are none. */

@@ -23,10 +23,10 @@ interface Hookd extends ChildDaemon {
   rewrite(extra: Record<string, unknown>): void;
 }
 
-async function startHookd(t: { after: (fn: () => Promise<void>) => void }, extra: Record<string, unknown> = {}): Promise<Hookd> {
+async function startHookd(t: { after: (fn: () => Promise<void>) => void }, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Hookd> {
   const temp = makeTempDir();
   const configFile = writeTestConfig(temp.dir, extra);
-  const child = await spawnDaemon(configFile);
+  const child = await spawnDaemon(configFile, env);
   t.after(async () => {
     child.child.kill('SIGKILL');
     await child.exited;
@@ -181,4 +181,23 @@ test('a SIGHUP during the start is applied once the daemon has started', async (
   await waitFor(async () => hookd.output().includes('"msg":"configuration reloaded"'), 'the reload');
   assert.match(hookd.output(), /"applied":\["log.level"\]/);
   assert.equal(hookd.child.exitCode, null);
+});
+
+test('a token a reload adds is at once one of the daemon\'s credentials: redacted from the log, never granted to a hook', async (t) => {
+  // The new token's value is also in the daemon's environment, as a deployment might hold it.
+  const hookd = await startHookd(t, {}, { LATER_TOKEN: ADDED_TOKEN });
+  const hook = (name: string) => ({ name, events: ['media.added'], mode: 'action', source: 'export default () => {};', env: ['LATER_TOKEN'] });
+  assert.equal((await request(hookd.url, 'POST', '/hooks', hook('before'), { token: ADMIN_TOKEN })).status, 201, 'not a credential yet');
+
+  hookd.rewrite({ auth: { tokens: [{ name: 'test-admin', token: ADMIN_TOKEN, scopes: ['admin'] }, { name: 'added', token: ADDED_TOKEN, scopes: ['events'] }] } });
+  assert.deepEqual((await hookd.reload()).applied, ['auth.tokens']);
+
+  const refused = await request(hookd.url, 'POST', '/hooks', hook('after'), { token: ADMIN_TOKEN });
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  assert.match(JSON.stringify(refused.body), /one of hookd's own credentials/);
+  // A request line (debug) whose path holds the token.
+  assert.equal((await request(hookd.url, 'GET', `/nothing-${ADDED_TOKEN}`, undefined, { token: ADMIN_TOKEN })).status, 404);
+  const line = await waitFor(async () => hookd.lines().find((l) => l.msg === 'request' && String(l.path).startsWith('/nothing-')), 'the request line');
+  assert.equal(line.path, '/nothing-[redacted]');
+  assert.ok(!hookd.output().includes(ADDED_TOKEN), 'the token appears nowhere in the output');
 });
