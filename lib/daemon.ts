@@ -2,7 +2,6 @@
 // dispatch, then the event service that uses both, then the API app), starts listening, and stops
 // gracefully: producers first (HTTP within a bound, hooks dir, dispatch, webhooks), then the event
 // service's background writes and writer, the database last. Its larger pieces are in lib/daemon/.
-import { join } from 'node:path';
 import type pino from 'pino';
 import { createAuthenticator } from './api/auth.ts';
 import { createHttpServer } from './api/http-server.ts';
@@ -27,6 +26,7 @@ import { createPeerLink } from './daemon/peer-link.ts';
 import { followRegistry } from './daemon/registry-follow.ts';
 import { startPruning } from './daemon/pruning.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { commandRunsDir } from './data-dir-paths.ts';
 import { makeDataDir } from './data-dir.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
 import { createDispatch } from './dispatch/index.ts';
@@ -101,7 +101,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     log,
     envGrants,
     path: process.env.PATH,
-    stateDir: join(config.dataDir, 'command-runs'),
+    stateDir: commandRunsDir(config.dataDir),
   });
   const containment = commands.describe();
   if (containment.tracking === 'proc') log.info(containment, 'command runs are tracked through the process table, not a cgroup');

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 export const DEFAULT_DATA_DIR = './data';
 export const DATA_DIR_ENV = 'HOOKD_DATA_DIR';
 
+/** Records of running command hooks, for the next start to reap what a killed daemon left (commands/run-records.ts). */
+export function commandRunsDir(dataDir: string): string {
+  return join(dataDir, 'command-runs');
+}
+
 /** Compiled hook files shared by the daemon, `hookd check` and `run-hook` (runtime/client/compile-cache.ts). */
 export function compileCacheDir(dataDir: string): string {
   return join(dataDir, 'cache', 'compile');

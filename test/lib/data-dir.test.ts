@@ -1,0 +1,48 @@
+// secureDataFiles: a data directory open to other users is made 0700 when it holds only hookd's
+// files, and refused (nothing changed) when it holds anything else or is a shared sticky one: set
+// to /var or /tmp, a daemon running as root would otherwise shut everyone else out of it.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { secureDataFiles } from '../../lib/data-dir.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+const temp = makeTempDir();
+after(() => temp.remove());
+let dirs = 0;
+
+function dataDir(mode: number, entries: string[]): string {
+  const dir = join(temp.dir, `d${(dirs += 1)}`);
+  mkdirSync(dir);
+  for (const name of entries) writeFileSync(join(dir, name), '');
+  chmodSync(dir, mode);
+  return dir;
+}
+
+const secure = (dir: string) => secureDataFiles({ dataDir: dir, dbFile: join(dir, 'hookd.sqlite'), dataDirSetting: 'dataDir from HOOKD_DATA_DIR' });
+const modeOf = (path: string) => statSync(path).mode & 0o7777;
+
+test('one holding only hookd\'s files is made 0700, and said so', () => {
+  const dir = dataDir(0o755, ['hookd.sqlite', 'hookd.sqlite-wal', 'hookd.lock', 'admin.token']);
+  mkdirSync(join(dir, 'cache'));
+  assert.ok(secure(dir).includes(dir));
+  assert.equal(modeOf(dir), 0o700);
+});
+
+test('one holding anything else is refused by name, and left as it was', () => {
+  const dir = dataDir(0o755, ['hookd.sqlite', 'notes.txt']);
+  assert.throws(() => secure(dir), (e: Error) => {
+    assert.match(e.message, new RegExp(`^cannot use the data directory ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(dataDir from HOOKD_DATA_DIR\\): it is open to other users \\(mode 755\\) and holds what is not hookd's \\(notes\\.txt\\), so hookd will not make it 0700; set dataDir to a directory of hookd's own`));
+    return true;
+  });
+  assert.equal(modeOf(dir), 0o755);
+});
+
+test('a shared sticky one (as /tmp) is refused even when empty; a private one is left alone', () => {
+  const sticky = dataDir(0o1777, []);
+  assert.throws(() => secure(sticky), /its sticky bit is set/);
+  assert.equal(modeOf(sticky), 0o1777);
+  const own = dataDir(0o700, ['whatever']);
+  assert.deepEqual(secure(own).filter((p) => p === own), []);
+});
