@@ -2,7 +2,7 @@
 // events) and admin.token, so only the daemon's user may enter it, whatever the umask, and so may
 // no command program running as commands.user; a path that cannot be it fails in one line
 // (path-failure.ts). Side effect: creates and chmods files.
-import { chmodSync, closeSync, openSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { commandRunsDir, compileCacheDir } from './data-dir-paths.ts';
 import { LOCK_FILE } from './data-dir-lock.ts';
@@ -40,7 +40,9 @@ export function secureDataFiles(deps: { dataDir: string; dbFile: string; dataDir
   const create = { what: `create the SQLite database ${file}`, setting: 'storage.file' };
   requireRegularFile(file, create);
   describingPathFailure(create, () => closeSync(openSync(file, 'a', 0o600)));
-  for (const suffix of ['', '-wal', '-shm', '-journal']) restrict(`${deps.dbFile}${suffix}`, 0o600);
+  // Only a SQLite file (or the empty one just made) is made 0600: storage.file set by mistake to
+  // another file (/etc/passwd) must fail as not a database, not lose its mode first.
+  if (isSqliteFile(file)) for (const suffix of ['', '-wal', '-shm', '-journal']) restrict(`${deps.dbFile}${suffix}`, 0o600);
   return tightened;
 }
 
@@ -74,4 +76,18 @@ function refuseShared(deps: { dataDir: string; dbFile: string; dataDirSetting: s
     undefined,
     false,
   );
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** Whether `file` is empty or starts as a SQLite database does. */
+function isSqliteFile(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return read === 0 || (read === head.length && head.equals(SQLITE_HEADER));
+  } finally {
+    closeSync(fd);
+  }
 }

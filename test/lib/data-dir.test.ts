@@ -46,3 +46,15 @@ test('a shared sticky one (as /tmp) is refused even when empty; a private one is
   const own = dataDir(0o700, ['whatever']);
   assert.deepEqual(secure(own).filter((p) => p === own), []);
 });
+
+test('a storage.file that is not a SQLite database keeps its mode (it fails as not a database)', () => {
+  const dir = dataDir(0o700, []);
+  const other = join(dir, 'hookd.sqlite');
+  writeFileSync(other, 'root:x:0:0:root:/root:/bin/bash\n');
+  chmodSync(other, 0o644);
+  secure(dir);
+  assert.equal(modeOf(other), 0o644);
+  const fresh = dataDir(0o700, []);
+  secure(fresh);
+  assert.equal(modeOf(join(fresh, 'hookd.sqlite')), 0o600, 'the empty file made for SQLite is 0600');
+});
