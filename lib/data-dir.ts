@@ -49,26 +49,30 @@ export function secureDataFiles(deps: { dataDir: string; dbFile: string; dataDir
 /** The entry of `dataDir` that holds `path`. */
 const topOf = (dataDir: string, path: string) => relative(dataDir, path).split(sep)[0]!;
 
-/** What hookd keeps in its data directory: the lock, the admin token, command records, the compile cache, the SQLite file's. */
+/**
+ * What hookd keeps in its data directory (the lock, the admin token, command records, the compile
+ * cache, the SQLite file's), and lost+found: a file system mounted for hookd alone has one.
+ */
 function ownEntries(dataDir: string, dbFile: string): Set<string> {
-  const own = new Set([LOCK_FILE, ADMIN_TOKEN_FILE, topOf(dataDir, commandRunsDir(dataDir)), topOf(dataDir, compileCacheDir(dataDir))]);
+  const own = new Set([LOCK_FILE, ADMIN_TOKEN_FILE, topOf(dataDir, commandRunsDir(dataDir)), topOf(dataDir, compileCacheDir(dataDir)), 'lost+found']);
   if (resolve(dirname(dbFile)) === resolve(dataDir)) for (const suffix of ['', '-wal', '-shm', '-journal']) own.add(`${basename(dbFile)}${suffix}`);
   return own;
 }
 
 /**
  * A data directory open to other users is made 0700 only when it holds nothing but hookd's
- * files: set to a shared one (/var, /tmp, a home), the daemon (often root) would have shut
- * everyone else out of it. Such a directory fails the start in one line (exit 2).
+ * files (a new directory, or a file system mounted for it: a tmpfs's root is 1777): set to a
+ * shared one (/var, /tmp, a home), the daemon (often root) would have shut everyone else out of
+ * it. Such a directory fails the start in one line (exit 2).
  */
 function refuseShared(deps: { dataDir: string; dbFile: string; dataDirSetting: string }): void {
   const mode = statSync(deps.dataDir).mode & 0o7777;
   if ((mode & 0o077) === 0) return;
   const own = ownEntries(deps.dataDir, deps.dbFile);
   const foreign = readdirSync(deps.dataDir).filter((name) => !own.has(name));
-  if (foreign.length === 0 && (mode & 0o1000) === 0) return;
+  if (foreign.length === 0) return;
   const key = deps.dataDirSetting.split(' ')[0]!;
-  const holds = foreign.length === 0 ? 'is shared (its sticky bit is set)' : `holds what is not hookd's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''})`;
+  const holds = `holds what is not hookd's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''})`;
   throw errors.unusablePath(
     `use the data directory ${deps.dataDir} (${deps.dataDirSetting})`,
     `it is open to other users (mode ${mode.toString(8)}) and ${holds}, so hookd will not make it 0700`,

@@ -1,5 +1,5 @@
 // secureDataFiles: a data directory open to other users is made 0700 when it holds only hookd's
-// files, and refused (nothing changed) when it holds anything else or is a shared sticky one: set
+// files, and refused (nothing changed) when it holds anything else: set
 // to /var or /tmp, a daemon running as root would otherwise shut everyone else out of it.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -39,10 +39,14 @@ test('one holding anything else is refused by name, and left as it was', () => {
   assert.equal(modeOf(dir), 0o755);
 });
 
-test('a shared sticky one (as /tmp) is refused even when empty; a private one is left alone', () => {
-  const sticky = dataDir(0o1777, []);
-  assert.throws(() => secure(sticky), /its sticky bit is set/);
+test('a shared sticky one (as /tmp) is refused; a fresh file system\'s root (1777, or with lost+found) is made 0700; a private one is left alone', () => {
+  const sticky = dataDir(0o1777, ['.X11-unix']);
+  assert.throws(() => secure(sticky), /holds what is not hookd's \(\.X11-unix\)/);
   assert.equal(modeOf(sticky), 0o1777);
+  const mounted = dataDir(0o1777, []);
+  mkdirSync(join(mounted, 'lost+found'));
+  secure(mounted);
+  assert.equal(modeOf(mounted), 0o700);
   const own = dataDir(0o700, ['whatever']);
   assert.deepEqual(secure(own).filter((p) => p === own), []);
 });
