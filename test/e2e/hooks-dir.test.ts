@@ -91,6 +91,8 @@ test('an empty file (still being written) is said so at warn, and loads once its
   write('media.added/40-later.js', 'export default () => {};\n');
   await waitFor(async () => ((await hookNamed('later'))?.enabled ? true : undefined), 'the written file to load');
   rmSync(join(temp.dir, 'hooks', 'media.added/40-later.js'));
+  // Synced before the next test counts the file hooks (a late sync made it count one more).
+  await waitFor(async () => ((await hookNamed('later')) ? undefined : true), 'the removal');
 });
 
 test('file hooks are read-only through the API, except enabled', async () => {
