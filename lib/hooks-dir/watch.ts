@@ -2,25 +2,11 @@
 // sync could not read everything, it retries (1 s, doubling up to a minute): chokidar drops a
 // directory it can no longer read, so no event says it is back; once it reads, a new watcher
 // replaces the blind one. Side effect: a file watcher and timers, ended by the returned stop().
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 60_000;
-// chokidar does not always report the watched directory itself moved away or removed (seen as a
-// hooks directory renamed with no event after it): its identity is checked this often instead.
-const ROOT_CHECK_MS = 1000;
-
-/** The directory's identity (device and inode), or 'absent'. */
-function identityOf(dir: string): string {
-  try {
-    const stats = statSync(dir);
-    return `${stats.dev}:${stats.ino}`;
-  } catch {
-    return 'absent';
-  }
-}
 
 /** `onChange` resolves to whether the sync read everything (false: retry later). */
 export function watchHooksDir(deps: { dir: string; debounceMs: number; onChange: () => Promise<boolean> }) {
@@ -82,14 +68,6 @@ export function watchHooksDir(deps: { dir: string; debounceMs: number; onChange:
   }
 
   let watcher = open();
-  let root = identityOf(deps.dir);
-  const rootCheck = setInterval(() => {
-    const now = identityOf(deps.dir);
-    if (now === root) return;
-    root = now;
-    schedule();
-  }, ROOT_CHECK_MS);
-  rootCheck.unref();
   return {
     /** Resolves once the watcher has looked at the directory: a change from then on is seen. */
     ready: new Promise<void>((resolve) => watcher.once('ready', resolve)),
@@ -100,7 +78,6 @@ export function watchHooksDir(deps: { dir: string; debounceMs: number; onChange:
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);
-      clearInterval(rootCheck);
       await watcher.close();
       await running;
       await watcher.close(); // the one a running sync may have opened
