@@ -1,7 +1,8 @@
 // The data directory's permissions: it holds the SQLite file (webhook secrets, token digests,
 // events) and admin.token, so only the daemon's user may enter it, whatever the umask, and so may
 // no command program running as commands.user; a path that cannot be it fails in one line
-// (path-failure.ts). Side effect: creates and chmods files.
+// (path-failure.ts). Only what is hookd's is chmodded: a shared directory or a file that is no
+// SQLite database is refused or left as it was. Side effect: creates and chmods files.
 import { chmodSync, closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { commandRunsDir, compileCacheDir } from './data-dir-paths.ts';
@@ -84,9 +85,14 @@ function refuseShared(deps: { dataDir: string; dbFile: string; dataDirSetting: s
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
-/** Whether `file` is empty or starts as a SQLite database does. */
+/** Whether `file` is empty or starts as a SQLite database does (one it cannot read: no; SQLite says why). */
 function isSqliteFile(file: string): boolean {
-  const fd = openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
   try {
     const head = Buffer.alloc(SQLITE_HEADER.length);
     const read = readSync(fd, head, 0, head.length, 0);
