@@ -2,7 +2,8 @@
 // autocannon spread over the daemons, 32 connections in all) and webhook throughput (events posted
 // round-robin, each delivered once to a local receiver in its own process) for SQLite x1 and
 // PostgreSQL x1, x2, x3, and x3 with every post sent to one daemon (the others idle but running:
-// their cost apart from splitting the load), every setup once per round (fresh daemons and
+// their cost apart from splitting the load) and x1 alone at x3's share of the connections (what
+// that share costs a daemon with nothing to coordinate; ingest only), every setup once per round (fresh daemons and
 // database), medians and ranges over the rounds. Checks nothing is lost (every acknowledged event
 // stored, every one delivered) and prints ratios, the daemons' CPU time per event (and idle),
 // statements and transactions per event (the daemons' hookd_storage_* counters), rows written,
@@ -42,6 +43,11 @@ interface Setup {
   daemons: number;
   /** Posts go to the first daemon only (the others idle but running): what the others' presence costs, apart from splitting the load. */
   loadOnOne?: boolean;
+  /**
+   * Ingest connections in all (default CONNECTIONS); the webhook phase is left out. A daemon
+   * alone at x3's share of the load: what that share costs a daemon with no coordination.
+   */
+  connections?: number;
 }
 
 interface DbCounters {
@@ -83,6 +89,7 @@ const ALL_SETUPS: Setup[] = [
   { name: 'postgres x2', client: 'postgres', daemons: 2 },
   { name: 'postgres x3', client: 'postgres', daemons: 3 },
   { name: 'postgres x3 load on one', client: 'postgres', daemons: 3, loadOnOne: true },
+  { name: 'postgres x1 at x3 share', client: 'postgres', daemons: 1, connections: Math.ceil(CONNECTIONS / 3) },
 ];
 // SCALE_ONLY="postgres x3" (comma-separated names) runs only those setups.
 // SCALE_STATEMENTS=1 also prints, per phase, the sessions' sampled states and statements;
@@ -112,7 +119,8 @@ interface SetupRun {
   round: number;
   setup: Setup;
   ingest: PhaseResult;
-  webhooks: PhaseResult;
+  /** Absent for a setup that measures ingest only. */
+  webhooks?: PhaseResult;
 }
 
 async function main(): Promise<void> {
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   report(runs);
   reportControl(controls);
-  const lost = runs.reduce((n, r) => n + r.ingest.lost + r.webhooks.lost, 0);
+  const lost = runs.reduce((n, r) => n + r.ingest.lost + (r.webhooks?.lost ?? 0), 0);
   console.log(`lost: ${lost} (acknowledged events not stored or never delivered, all setups and rounds)`);
   console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
   if (lost > 0) process.exitCode = 1;
@@ -161,8 +169,8 @@ function report(runs: SetupRun[]): void {
   const sum = (values: Array<number | undefined>) => (values.some((x) => x !== undefined) ? values.reduce<number>((n, x) => n + (x ?? 0), 0) : '-');
   for (const phase of ['ingest', 'webhooks'] as const) {
     console.table(
-      SETUPS.map((setup) => {
-        const rs = runs.filter((r) => r.setup === setup).map((r) => r[phase]);
+      SETUPS.filter((setup) => phase === 'ingest' || setup.connections === undefined).map((setup) => {
+        const rs = runs.filter((r) => r.setup === setup).map((r) => r[phase]!);
         return {
           setup: setup.name,
           [phase === 'ingest' ? 'ingest events/s' : 'deliveries/s']: spread(rs.map((r) => r.perSecond)),
@@ -183,7 +191,7 @@ function report(runs: SetupRun[]): void {
     );
   }
   // Ratios of the setups that ran (SCALE_ONLY may leave some out), each of one round's figures.
-  const rate = (round: number, name: string, phase: 'ingest' | 'webhooks') => runs.find((r) => r.round === round && r.setup.name === name)?.[phase].perSecond;
+  const rate = (round: number, name: string, phase: 'ingest' | 'webhooks') => runs.find((r) => r.round === round && r.setup.name === name)?.[phase]?.perSecond;
   for (const phase of ['ingest', 'webhooks'] as const) {
     const pairs: Array<[string, string, string]> = [
       ['postgres x1 / sqlite x1', 'postgres x1', 'sqlite x1'],
@@ -201,6 +209,14 @@ function report(runs: SetupRun[]): void {
     });
     if (shown.length > 0) console.log(`${phase}: ${shown.join('; ')}`);
   }
+  // Coordination's share of x3's cost: a daemon's CPU per event at x3 against one daemon alone
+  // serving the same share of the connections (each as loaded as one of x3's, nothing shared).
+  const cpuRatios = Array.from({ length: ROUNDS }, (_, round) => {
+    const cpu = (name: string) => runs.find((r) => r.round === round && r.setup.name === name)?.ingest.cpuUsPerEvent;
+    const [x3, share] = [cpu('postgres x3'), cpu('postgres x1 at x3 share')];
+    return x3 === undefined || share === undefined ? undefined : x3 / share;
+  });
+  if (cpuRatios.some((x) => x !== undefined)) console.log(`ingest CPU per event: postgres x3 / x1 at x3 share ${spread(cpuRatios, 2)}x`);
 }
 
 /** The control's figures by server count and its x3/x1 ratio per round. */
@@ -256,7 +272,7 @@ async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise
   };
 }
 
-async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: string): Promise<{ ingest: PhaseResult; webhooks: PhaseResult }> {
+async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: string): Promise<{ ingest: PhaseResult; webhooks?: PhaseResult }> {
   const temp = makeTempDir('hookd-bench-scale-');
   const database = setup.client === 'postgres' ? await createBenchDatabase() : undefined;
   const stats = database ? knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 1 } }) : undefined;
@@ -286,7 +302,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     // Every daemon knows the webhook (registry NOTIFY) before anything is measured.
     for (const d of daemons) await waitUntil(async () => ((await call(d, 'GET', `/webhooks/${wh.body.id}`)).status === 200));
     const loaded = setup.loadOnOne ? daemons.slice(0, 1) : daemons;
-    await ingestOnce(loaded, WARMUP_SECONDS * loaded.length, 'media.updated'); // warm-up: JIT, pools, keep-alive sockets
+    await ingestOnce(loaded, WARMUP_SECONDS * loaded.length, 'media.updated', setup.connections); // warm-up: JIT, pools, keep-alive sockets
     // What the daemons spend without load (the sender's polls, periodic checks, timers): at a low
     // rate it weighs on CPU per event, and more so with more daemons.
     const idleSentBefore = stats ? await statementsSent(daemons) : undefined;
@@ -301,12 +317,13 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
     const storedBefore = await countEvents(daemons[0]!, 'media.updated');
     let acked = 0;
     const ingest = await measure(daemons, stats, async () => {
-      acked = await ingestOnce(loaded, INGEST_SECONDS, 'media.updated');
+      acked = await ingestOnce(loaded, INGEST_SECONDS, 'media.updated', setup.connections);
       return { events: acked, seconds: INGEST_SECONDS, lost: 0 };
     });
     ingest.idleCpuMsPerSecond = idleCpuMsPerSecond;
     if (idleSentBefore && idleSentAfter) ingest.idleStatementsPerSecond = Number((((idleSentAfter.statements - idleSentBefore.statements) * 1000) / idleMs).toFixed(1));
     ingest.lost = Math.max(0, acked - ((await countEvents(daemons[0]!, 'media.updated')) - storedBefore));
+    if (setup.connections !== undefined) return { ingest };
     // Posts `count` events round-robin over the loaded daemons and waits until each is delivered.
     const deliverBurst = async (count: number) => {
       receiver.send('reset');
@@ -342,7 +359,7 @@ async function runSetup(setup: Setup, receiver: ChildProcess, receiverUrl: strin
 }
 
 /** autocannon against every server at once, the connections split between them; returns the 2xx answers. */
-async function ingestOnce(daemons: Array<{ url: string }>, seconds: number, type: string): Promise<number> {
+async function ingestOnce(daemons: Array<{ url: string }>, seconds: number, type: string, connections = CONNECTIONS): Promise<number> {
   const body = JSON.stringify({ type, payload: { title: 'Dune', year: 2021, genres: ['sci-fi'] } });
   const results = await Promise.all(
     daemons.map((d) =>
@@ -352,7 +369,7 @@ async function ingestOnce(daemons: Array<{ url: string }>, seconds: number, type
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body,
         duration: seconds,
-        connections: Math.ceil(CONNECTIONS / daemons.length),
+        connections: Math.ceil(connections / daemons.length),
       }),
     ),
   );
