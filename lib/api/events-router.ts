@@ -133,7 +133,7 @@ export const EVENT_ROUTES = {
     query: {
       type: 'object',
       properties: {
-        levels: { type: 'integer', minimum: 1, maximum: 20, description: 'How many levels down (default 5; events.maxEmitDepth bounds how deep chains grow).' },
+        levels: { type: 'integer', minimum: 1, maximum: 20, description: 'How many levels down (default 5; hooks.maxEmitDepth bounds how deep chains grow).' },
         limit: { type: 'integer', minimum: 1, maximum: 500, description: `At most this many events in all (default 100), and at most ${PAGE_MIB} of their stored JSON (one event always fits); \`truncated\` says when either cut the answer.` },
       },
     },

@@ -18,7 +18,7 @@ export interface DocumentInput {
  * declares codes; the document files them under these statuses, and the conformance test of
  * the e2e suite fails if a factory in errors.ts ever answers another.
  */
-const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> = {
+export const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> = {
   VALIDATION: { status: 400, when: 'a malformed request: a missing or unknown field, a bad value (`details.pointer` names a body field, `details.parameter` a query or path parameter)' },
   MALFORMED_JSON: { status: 400, when: 'the body (or an NDJSON line) does not parse' },
   MALFORMED_REQUEST: { status: 400, when: "HTTP that Node's parser refuses before any route (400, 408, 417, 431)" },
@@ -47,7 +47,7 @@ const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: string }>> 
 
 const DESCRIPTION = `A self-hosted hook runtime: applications post business events; hookd runs hooks for them and delivers signed webhooks.
 
-**Authentication.** Every route but \`/healthz\`, \`/readyz\` and \`/openapi.json\` needs \`Authorization: Bearer <token>\`; \`/integrations\` also takes HTTP Basic with the token as the password. Scopes: \`events\` (post and read events, the catalog, streams, progress, stats) and \`admin\` (everything). \`/stream\` and \`/progress\` also take \`?access_token=\` (config stream.queryToken). A missing or wrong token is a 401, a missing scope a 403. The dashboard signs in with \`POST /session\` instead: its HttpOnly cookie authenticates every route with the token's scopes, and a POST, PUT, PATCH or DELETE sent with the cookie (and no Authorization header) must carry the session's CSRF token in \`X-CSRF-Token\` (403 otherwise).
+**Authentication.** Every route but \`/healthz\`, \`/readyz\` and \`/openapi.json\` needs \`Authorization: Bearer <token>\`; \`/integrations\` also takes HTTP Basic with the token as the password. Scopes: \`events\` (post and read events, the catalog, streams, progress, stats), \`metrics\` (\`GET /metrics\` only, which config metrics.public opens to all) and \`admin\` (everything). \`/stream\` and \`/progress\` also take \`?access_token=\` (config stream.queryToken). A missing or wrong token is a 401, a missing scope a 403. The dashboard signs in with \`POST /session\` instead: its HttpOnly cookie authenticates every route with the token's scopes, and a POST, PUT, PATCH or DELETE sent with the cookie (and no Authorization header) must carry the session's CSRF token in \`X-CSRF-Token\` (403 otherwise).
 
 **Errors.** Every error is \`{ "error": { "code", "message", "details"?, "requestId" } }\` with the status listed per route; every answer carries \`X-Request-Id\`. Requests Node's HTTP parser refuses before any route get the same body with code \`MALFORMED_REQUEST\`: 400 (a bad request line, header or Content-Length), 408 (too slow to arrive), 417 (an Expect other than 100-continue), 431 (headers over 16 KiB). A path or method no route serves is a 404 \`NOT_FOUND\` (a 401 first without a valid token: authentication comes before routing).
 

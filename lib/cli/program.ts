@@ -18,7 +18,7 @@ export function createProgram(output?: OutputConfiguration): Command {
     .description('A self-hosted hook runtime: sandboxed hooks and signed webhooks for application events.')
     .exitOverride()
     .showHelpAfterError()
-    .addHelpText('after', '\nExit codes: 0 ok, 1 failure (a hook that failed, a runtime error), 2 usage, invalid config or invalid hook.\nRun `hookd <command> --help` for a command\'s options.');
+    .addHelpText('after', '\nExit codes: 0 ok, 1 failure (a hook that failed, a runtime error, a database out of reach), 2 usage, invalid config or invalid hook, or a setting serve cannot use at start (a directory, a port, a pid file).\nRun `hookd <command> --help` for a command\'s options.');
   if (output) program.configureOutput(output);
 
   program

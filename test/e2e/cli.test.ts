@@ -36,13 +36,32 @@ function write(rel: string, text: string): string {
 }
 
 describe('hookd --help', () => {
-  for (const verb of ['serve', 'check', 'run-hook', 'migrate', 'token create']) {
+  for (const verb of ['serve', 'check', 'run-hook', 'replay', 'migrate', 'token create']) {
     it(`explains \`${verb}\` and exits 0`, () => {
       const r = hookd([...verb.split(' '), '--help']);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`Usage: hookd ${verb}`));
     });
   }
+
+  it("matches the README's command table: every verb has a row naming each of its options, and no other", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const wrong: string[] = [];
+    for (const verb of ['serve', 'check', 'run-hook', 'replay', 'migrate', 'token create']) {
+      const help = hookd([...verb.split(' '), '--help']).stdout;
+      const options = [...help.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)/gm)].map(([, short, long]) => ({ short, long: long! })).filter((o) => o.long !== '--help');
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`hookd ${verb} `) || line.startsWith(`| \`hookd ${verb}\``));
+      if (!row) {
+        wrong.push(`${verb}: no row`);
+        continue;
+      }
+      const usage = row.split(/(?<!\\)\|/)[1]!; // a cell may hold escaped pipes (`FILE.json\|-\|JSON`)
+      const named = new Set(usage.match(/(?<![\w-])--?[a-z][\w-]*/g));
+      for (const o of options) if (!named.has(o.long) && !(o.short && named.has(o.short))) wrong.push(`${verb}: the README leaves out ${o.long}`);
+      for (const flag of named) if (!options.some((o) => o.long === flag || o.short === flag)) wrong.push(`${verb}: the README names ${flag}, which it does not take`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 
   it('documents run-hook\'s flags and exit codes', () => {
     const r = hookd(['run-hook', '--help']);

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
+import { ERROR_DOCS } from '../../../lib/api/openapi.ts';
 import { API_ROUTES, buildApiDocument } from '../../../lib/api/routes.ts';
 import { checkAnswer } from '../../helpers/openapi-conformance.ts';
 
@@ -124,4 +125,20 @@ describe('the conformance check of answers', () => {
       assert.throws(() => checkAnswer(given), message);
     });
   }
+});
+
+describe("the README's error table", () => {
+  // A code the API can answer but the README never explains leaves a client guessing (three did).
+  test('has a row for every code an answer can carry, with its status', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => /^\| `[A-Z_]+`/.test(line));
+    const wrong: string[] = [];
+    for (const [code, { status }] of Object.entries(ERROR_DOCS)) {
+      if (code === 'CONFIG') continue; // a start or reload failure, printed by the CLI, never an HTTP answer
+      const row = rows.find((line) => line.split('|')[1]!.includes(`\`${code}\``));
+      if (!row) wrong.push(`${code}: no row`);
+      else if (!row.split('|')[2]!.includes(String(status))) wrong.push(`${code}: the row does not say ${status}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 });
