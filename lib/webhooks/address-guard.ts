@@ -1,43 +1,19 @@
-// Which addresses a webhook may reach. Link-local and cloud metadata addresses are always
-// refused; loopback and private ranges only when allowPrivateNetworks is false (self-hosted
-// users deliver to their LAN). Checked on the resolved address, so DNS cannot smuggle one in.
+// Which addresses a webhook may reach, by the ranges of runtime's address-ranges.ts (shared with
+// hooks' ctx.fetch): link-local, cloud metadata and multicast always refused; loopback and private
+// ranges only when allowPrivateNetworks is false (self-hosted users deliver to their LAN).
+// Checked on the resolved address at connect time, so DNS cannot smuggle one in.
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { classifyAddress } from '../../runtime/index.ts';
 import { errors } from '../errors.ts';
-
-const ALWAYS = new BlockList();
-ALWAYS.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, incl. 169.254.169.254 (AWS, GCP, Azure)
-ALWAYS.addSubnet('fe80::', 10, 'ipv6');
-ALWAYS.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
-
-const PRIVATE = new BlockList();
-PRIVATE.addSubnet('0.0.0.0', 8, 'ipv4'); // "this host": connects to loopback
-PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
-PRIVATE.addSubnet('127.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
-PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
-PRIVATE.addAddress('::', 'ipv6');
-PRIVATE.addAddress('::1', 'ipv6');
-PRIVATE.addSubnet('fc00::', 7, 'ipv6'); // unique local
 
 /** Why an address is refused, or undefined when it may be reached. */
 export function refusalReason(address: string, allowPrivateNetworks: boolean): string | undefined {
-  const ip = unmapIpv4(address);
-  const family = isIP(ip);
-  if (family === 0) return `"${address}" is not an IP address`;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (ALWAYS.check(ip, type)) return `${ip} is a link-local or cloud metadata address, which is never allowed`;
-  if (!allowPrivateNetworks && PRIVATE.check(ip, type)) {
-    return `${ip} is a loopback or private address and webhooks.allowPrivateNetworks is false`;
-  }
+  const verdict = classifyAddress(address);
+  if (!verdict) return `"${address}" is not an IP address`;
+  if (verdict.class === 'never') return `${verdict.why}, which is never allowed`;
+  if (verdict.class === 'private' && !allowPrivateNetworks) return `${verdict.why} and webhooks.allowPrivateNetworks is false`;
   return undefined;
-}
-
-/** "::ffff:169.254.169.254" reaches the IPv4 address, so it is judged as that. */
-function unmapIpv4(address: string): string {
-  const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return match ? match[1]! : address;
 }
 
 /** Parses a webhook URL and refuses what can be refused before any DNS: scheme, credentials, literal IPs. */

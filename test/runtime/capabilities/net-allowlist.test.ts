@@ -78,6 +78,12 @@ describe('isAddressAllowed (the resolved address)', () => {
     ['0.0.0.0', 80, false, 'unspecified'],
     ['fd00::1', 80, false, 'unique local IPv6'],
     ['fe80::1', 80, false, 'link-local IPv6'],
+    ['::7f00:1', 443, false, 'IPv4-compatible loopback'],
+    ['64:ff9b::a9fe:a9fe', 80, false, 'NAT64 to the metadata address'],
+    ['2002:7f00:1::1', 80, false, '6to4 to loopback'],
+    ['64:ff9b::808:808', 443, true, 'NAT64 to a public address (an IPv6-only host behind DNS64)'],
+    ['198.18.0.1', 80, false, 'benchmarking'],
+    ['240.0.0.1', 80, false, 'reserved'],
   ];
   for (const [address, port, expected, why] of cases) {
     it(`${address}:${port} -> ${expected} (${why})`, () => assert.equal(isAddressAllowed(rules, address, port), expected));
