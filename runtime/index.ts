@@ -32,6 +32,7 @@ export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxSta
 export { validateNetAllowlist } from './capabilities/net-allowlist.ts';
 // The one table of public, private and never-reachable addresses: hooks' fetch and webhooks both judge by it.
 export { classifyAddress, type AddressClass, type AddressVerdict } from './capabilities/address-ranges.ts';
+export { createCheckedLookup, type Resolver } from './capabilities/checked-lookup.ts';
 // One rule for what a hook run leaves behind, module or command: secrets redacted, logs budgeted.
 export { createRedactor, redactJsonText, REDACTED, type Redactor } from './worker/redact.ts';
 export { createLogBudget, describeDropped, storedLineBytes, type LogBudget, type LogLimits } from './worker/log-budget.ts';
