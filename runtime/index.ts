@@ -30,6 +30,9 @@ export { createCompiler, type Compiler, type CompilerOptions } from './client/co
 export { openBuildCompileProcess, type CompileProcess } from './client/compile-process.ts';
 export { createSandbox, type CreateSandboxOptions, type Sandbox, type SandboxStats } from './client/sandbox.ts';
 export { validateNetAllowlist } from './capabilities/net-allowlist.ts';
+// The one table of public, private and never-reachable addresses: hooks' fetch and webhooks both judge by it.
+export { classifyAddress, type AddressClass, type AddressVerdict } from './capabilities/address-ranges.ts';
+export { createCheckedLookup, type Resolver } from './capabilities/checked-lookup.ts';
 // One rule for what a hook run leaves behind, module or command: secrets redacted, logs budgeted.
 export { createRedactor, redactJsonText, REDACTED, type Redactor } from './worker/redact.ts';
 export { createLogBudget, describeDropped, storedLineBytes, type LogBudget, type LogLimits } from './worker/log-budget.ts';

@@ -23,6 +23,8 @@ export function headerProblem(name: string, value: unknown): string | undefined 
     return `header name ${shown} is not an HTTP token: use 1 to ${MAX_HEADER_NAME} letters, digits and !#$%&'*+.^_\`|~-`;
   }
   if (RESERVED.test(name)) return `header ${shown} is set by hookd and cannot be overridden`;
+  // A token, but as a key of the headers object it is the prototype: Node drops it from the request.
+  if (name === '__proto__') return `header ${shown} cannot be sent (it names the prototype of a JavaScript object)`;
   if (typeof value !== 'string') return `header ${shown} must have a string value`;
   if (value.length > MAX_HEADER_VALUE) return `header ${shown} is longer than ${MAX_HEADER_VALUE} characters`;
   const bad = NOT_SENDABLE.exec(value);

@@ -2,7 +2,8 @@
 // "may this URL's host and port be asked for?" and "may we connect to this resolved address?".
 // Pure (no I/O): DNS happens in net-fetch.ts, which calls isAddressAllowed on every result.
 // Runs wherever a grant is read: the worker and host (fetch), the daemon (validating grants).
-import { BlockList, isIP as isAnyIP, isIPv4 } from 'node:net';
+import { BlockList } from 'node:net';
+import { classifyAddress, isIP } from './address-ranges.ts';
 
 /** One parsed entry. `port` absent = any port (as Deno's --allow-net=host). */
 export interface NetRule {
@@ -18,29 +19,9 @@ export interface ParsedAllowlist {
   errors: string[];
 }
 
-// Everything that is not the public internet: loopback, private, link-local, CGNAT,
-// unspecified, multicast, reserved, and the IPv6 equivalents.
-const NON_PUBLIC = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
-] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['100::', 64],
-] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
-
-/**
- * node:net's isIP, without its IPv6 test for text that has fewer than two colons (every IPv6
- * text has two, "::" the shortest): that regex costs about 10 ms to compile at its first use,
- * and host names, with or without a port ("ha.local:8123"), are the common case (each hook's
- * permissions.net is parsed when it is defined, at a daemon's start or `hookd check`).
- */
-function isIP(text: string): number {
-  return text.indexOf(':') !== text.lastIndexOf(':') ? isAnyIP(text) : isIPv4(text) ? 4 : 0;
-}
 
 /** `::ffff:127.0.0.1` is 127.0.0.1: judge mapped addresses by their IPv4 part. */
 export function unmapAddress(address: string): string {
@@ -60,9 +41,9 @@ function family(address: string): 'ipv4' | 'ipv6' {
   return isIP(address) === 6 ? 'ipv6' : 'ipv4';
 }
 
+/** The public internet, judged by address-ranges.ts (an IPv6 address by the IPv4 it carries, too). */
 export function isPublicAddress(address: string): boolean {
-  const plain = unmapAddress(address);
-  return isIP(plain) !== 0 && !NON_PUBLIC.check(plain, family(plain));
+  return classifyAddress(unmapAddress(address))?.class === 'public';
 }
 
 /** A host as URL parsing leaves it (punycode, lowercase, canonical IPs), without [] or a final dot. */

@@ -3,10 +3,10 @@
 // DNS lookup that checks every resolved address against the allowlist, redirects followed by
 // hand (each hop checked again), a response size cap and the call's AbortSignal. No keep-alive
 // agent: a pooled socket would skip the address check for the next hook.
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { createCheckedLookup, type Resolver } from './checked-lookup.ts';
 import { canonicalHost, isAddressAllowed, isHostAllowed, type NetRule } from './net-allowlist.ts';
 
 export const MAX_REDIRECTS = 5;
@@ -40,7 +40,7 @@ export class NetFetchError extends Error {
   }
 }
 
-export type LookupFn = typeof dnsLookup;
+export type LookupFn = Resolver;
 
 export interface NetFetchDeps {
   rules: readonly NetRule[];
@@ -120,33 +120,24 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** A fetch bound to one allowlist: one request per hop, each hop checked before it connects. */
 export function createNetFetch(deps: NetFetchDeps): (request: NetRequest, signal: AbortSignal) => Promise<NetResponse> {
   const { rules, maxResponseBytes } = deps;
-  const resolve = deps.lookup ?? dnsLookup;
   const anyAddress = deps.anyAddress === true;
 
   function once(request: NetRequest, signal: AbortSignal): Promise<{ res: IncomingMessage; label: string }> {
     const target = checkUrl(rules, request.url, anyAddress);
     let refusal: NetFetchError | undefined;
-    // Every address a name resolves to must pass: DNS cannot smuggle in 127.0.0.1 or 10.x.
-    const lookup = (hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
-      resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-        if (err) return callback(err);
-        const bad = anyAddress ? undefined : addresses.find((a) => !isAddressAllowed(rules, a.address, target.port));
-        if (bad || addresses.length === 0) {
-          refusal = denied(target.label, bad ? ` (it resolves to ${bad.address}, a non-public address)` : '');
-          return callback(refusal);
-        }
-        if (options.all) return callback(null, addresses);
-        const first = addresses[0] as LookupAddress;
-        return callback(null, first.address, first.family);
-      });
-    };
+    // Every address the name resolves to is judged: DNS cannot smuggle in 127.0.0.1 or 10.x.
+    const lookup = createCheckedLookup({
+      judge: (address) => (anyAddress || isAddressAllowed(rules, address, target.port) ? undefined : `it resolves to ${address}, a non-public address`),
+      refuse: (_hostname, reason) => (refusal = denied(target.label, ` (${reason})`)),
+      resolve: deps.lookup,
+    });
     const send = request.url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolvePromise, reject) => {
       const req = send(request.url, {
         method: request.method,
         headers: Object.fromEntries(request.headers),
         agent: false,
-        lookup: lookup as never,
+        lookup,
         signal,
       });
       req.once('response', (res) => resolvePromise({ res, label: target.label }));

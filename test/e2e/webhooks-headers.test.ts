@@ -38,6 +38,7 @@ const UNSENDABLE: Array<[string, unknown, string]> = [
   ['Transfer-Encoding', 'chunked', '/headers/Transfer-Encoding'],
   ['Connection', 'close', '/headers/Connection'],
   ['Expect', '100-continue', '/headers/Expect'],
+  ['__proto__', 'x', '/headers/__proto__'],
 ];
 
 describe('webhook headers at registration', () => {

@@ -21,6 +21,8 @@ describe('webhook isolation and limits', () => {
       if (r.path === '/slow') return { delayMs: 1_500 };
       if (r.path === '/stuck') return { delayMs: 2_000 };
       if (r.path === '/huge') return { body: Buffer.alloc(5 * 1024 * 1024, 'y') };
+      if (r.path === '/to-metadata') return { status: 307, headers: { location: 'http://169.254.169.254/latest/meta-data/' } };
+      if (r.path === '/to-elsewhere') return { status: 308, headers: { location: `${receiver.url}/landing` } };
       return { status: 200 };
     });
   });
@@ -74,6 +76,29 @@ describe('webhook isolation and limits', () => {
     assert.equal(d.attempts[0].responseBody.length, 1024);
     await hookd.call('DELETE', `/webhooks/${id}`);
   });
+
+  test('an IPv6 address carrying the metadata address (NAT64, 6to4, mapped) is refused at creation', async () => {
+    for (const host of ['[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '[::ffff:169.254.169.254]', '[::169.254.169.254]']) {
+      const res = await hookd.call('POST', '/webhooks', { url: `http://${host}/latest/meta-data/`, events: ['media.added'] });
+      assert.equal(res.status, 400, `${host}: ${res.text}`);
+      assert.equal(res.body.error.code, 'TARGET_REFUSED');
+      assert.match(res.body.error.message, /169\.254\.169\.254, a link-local or cloud metadata address/);
+    }
+  });
+
+  test('a redirect is not followed, to a refused address or any other: the 3xx is the failed outcome', async () => {
+    const toMetadata = await create('/to-metadata', ['media.added']);
+    const toElsewhere = await create('/to-elsewhere', ['media.added']);
+    await hookd.call('POST', '/events', { type: 'media.added', payload: { title: 'moved' } });
+    for (const [id, status] of [[toMetadata, 307], [toElsewhere, 308]] as const) {
+      const d = await onlyDelivery(id);
+      assert.equal(d.status, 'failed');
+      assert.deepEqual(d.attempts.map((a: { statusCode: number }) => a.statusCode), [status], 'one attempt, not retried');
+      assert.equal(d.lastStatusCode, status);
+    }
+    assert.equal(count('/landing'), 0, 'the redirect target was never asked');
+    for (const id of [toMetadata, toElsewhere]) assert.equal((await hookd.call('DELETE', `/webhooks/${id}`)).status, 204);
+  });
 });
 
 describe('webhooks with private networks locked out', () => {
@@ -91,9 +116,11 @@ describe('webhooks with private networks locked out', () => {
 
   test('a loopback IP is refused at creation; a name resolving to loopback is refused at send', async () => {
     const port = new URL(receiver.url).port;
-    const literal = await hookd.call('POST', '/webhooks', { url: `http://127.0.0.1:${port}/`, events: ['media.added'] });
-    assert.equal(literal.status, 400, literal.text);
-    assert.equal(literal.body.error.code, 'TARGET_REFUSED');
+    for (const host of ['127.0.0.1', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]']) {
+      const literal = await hookd.call('POST', '/webhooks', { url: `http://${host}:${port}/`, events: ['media.added'] });
+      assert.equal(literal.status, 400, `${host}: ${literal.text}`);
+      assert.equal(literal.body.error.code, 'TARGET_REFUSED');
+    }
     const named = await hookd.call('POST', '/webhooks', { url: `http://localhost:${port}/`, events: ['media.added'] });
     assert.equal(named.status, 201, named.text);
     await hookd.call('POST', '/events', { type: 'media.added', payload: { title: 'x' } });
@@ -102,7 +129,7 @@ describe('webhooks with private networks locked out', () => {
       return x && x.status === 'failed' ? x : undefined;
     }, 'the refused delivery');
     assert.equal(d.attempts.length, 1, 'a refused target is not retried');
-    assert.match(d.attempts[0].error, /loopback or private/);
+    assert.match(d.attempts[0].error, /loopback address and webhooks\.allowPrivateNetworks is false/);
     assert.equal(receiver.requests.length, 0);
   });
 });

@@ -22,6 +22,19 @@ test('which addresses are refused, with and without private networks', () => {
     ['100.64.0.1', false, true],
     ['0.0.0.0', false, true],
     ['fd12:3456::1', false, true],
+    // IPv6 addresses that carry a refused IPv4 one (NAT64, 6to4, IPv4-compatible) are refused as it is.
+    ['64:ff9b::a9fe:a9fe', true, true],
+    ['2002:a9fe:a9fe::1', true, true],
+    ['::127.0.0.1', false, true],
+    ['64:ff9b::7f00:1', false, true],
+    ['64:ff9b::808:808', false, false],
+    // Multicast and broadcast cannot take a TCP connection; unrouted ranges are private.
+    ['224.0.0.1', true, true],
+    ['255.255.255.255', true, true],
+    ['ff02::1', true, true],
+    ['198.18.0.1', false, true],
+    ['192.0.0.170', false, true],
+    ['240.0.0.1', false, true],
     ['8.8.8.8', false, false],
     ['172.32.0.1', false, false],
     ['2606:4700::1111', false, false],
@@ -38,6 +51,9 @@ test('URLs: only http(s), no credentials, literal forbidden IPs refused before D
   assert.throws(() => checkTargetUrl('http://127.0.0.1:8080/', false), { code: 'TARGET_REFUSED' });
   assert.throws(() => checkTargetUrl('http://169.254.169.254/', true), { code: 'TARGET_REFUSED' });
   assert.throws(() => checkTargetUrl('http://[fe80::1]/', true), { code: 'TARGET_REFUSED' });
+  assert.throws(() => checkTargetUrl('http://[64:ff9b::a9fe:a9fe]/', true), { code: 'TARGET_REFUSED', message: /embeds 169\.254\.169\.254/ });
+  assert.throws(() => checkTargetUrl('http://[::127.0.0.1]/', false), { code: 'TARGET_REFUSED' });
+  assert.throws(() => checkTargetUrl('http://[::ffff:7f00:1]/', false), { code: 'TARGET_REFUSED' });
   assert.throws(() => checkTargetUrl('file:///etc/passwd', true), { code: 'TARGET_REFUSED' });
   assert.throws(() => checkTargetUrl('gopher://x/', true), { code: 'TARGET_REFUSED' });
   assert.throws(() => checkTargetUrl('http://a:b@example.com/', true), { code: 'VALIDATION' });

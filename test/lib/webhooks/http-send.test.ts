@@ -15,6 +15,7 @@ before(async () => {
     if (r.path === '/slow') return { delayMs: 5_000 };
     if (r.path === '/huge') return { body: Buffer.alloc(8 * 1024 * 1024, 'x') };
     if (r.path === '/redirect') return { status: 302, headers: { location: `${receiver.url}/elsewhere` } };
+    if (r.path === '/once') return { status: 200, headers: { connection: 'close' } };
     if (r.path === '/busy') return { status: 429, headers: { 'retry-after': '7' }, body: 'later' };
     return { status: 200, body: 'ok' };
   });
@@ -96,6 +97,38 @@ test('a name resolving to a metadata address is refused before connecting', asyn
     const r = await post(guarded, 'http://metadata.test/latest');
     assert.equal(r.errorKind, 'refused');
     assert.match(r.error!, /link-local or cloud metadata/);
+  } finally {
+    guarded.close();
+  }
+});
+
+test('each new connection resolves again: an answer that turns to a refused address after a first send is refused', async () => {
+  // DNS as a rebinding attacker plays it: loopback (allowed here) first, the metadata address next.
+  const answers = new Map([['rebind.test', ['127.0.0.1', '169.254.169.254']], ['other.test', ['169.254.169.254']]]);
+  const asked: string[] = [];
+  const lookup = createGuardedLookup({
+    allowPrivateNetworks: true,
+    resolve: (host, _o, cb) => {
+      asked.push(host);
+      const list = answers.get(host)!;
+      cb(null, [{ address: list.length > 1 ? list.shift()! : list[0]!, family: 4 }]);
+    },
+  });
+  const guarded = createHttpSender({ allowPrivateNetworks: true, maxResponseBodyBytes: CAP, lookup });
+  try {
+    const port = new URL(receiver.url).port;
+    const before = receiver.requests.length;
+    assert.equal((await post(guarded, `http://rebind.test:${port}/ok`)).statusCode, 200);
+    // A kept-alive socket to 127.0.0.1 exists now; another name is judged on its own answer.
+    const other = await post(guarded, `http://other.test:${port}/ok`);
+    assert.equal(other.errorKind, 'refused');
+    // The receiver closes this one, so the next send to the same name connects (and resolves) anew.
+    assert.equal((await post(guarded, `http://rebind.test:${port}/once`)).statusCode, 200);
+    const rebound = await post(guarded, `http://rebind.test:${port}/ok`);
+    assert.equal(rebound.errorKind, 'refused', 'the second answer is judged, not the first one trusted');
+    assert.match(rebound.error!, /169\.254\.169\.254/);
+    assert.deepEqual(asked, ['rebind.test', 'other.test', 'rebind.test']);
+    assert.equal(receiver.requests.length, before + 2);
   } finally {
     guarded.close();
   }

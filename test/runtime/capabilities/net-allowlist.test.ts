@@ -78,6 +78,12 @@ describe('isAddressAllowed (the resolved address)', () => {
     ['0.0.0.0', 80, false, 'unspecified'],
     ['fd00::1', 80, false, 'unique local IPv6'],
     ['fe80::1', 80, false, 'link-local IPv6'],
+    ['::7f00:1', 443, false, 'IPv4-compatible loopback'],
+    ['64:ff9b::a9fe:a9fe', 80, false, 'NAT64 to the metadata address'],
+    ['2002:7f00:1::1', 80, false, '6to4 to loopback'],
+    ['64:ff9b::808:808', 443, true, 'NAT64 to a public address (an IPv6-only host behind DNS64)'],
+    ['198.18.0.1', 80, false, 'benchmarking'],
+    ['240.0.0.1', 80, false, 'reserved'],
   ];
   for (const [address, port, expected, why] of cases) {
     it(`${address}:${port} -> ${expected} (${why})`, () => assert.equal(isAddressAllowed(rules, address, port), expected));
@@ -96,8 +102,12 @@ describe('net fetch checks the address a name resolves to, before it connects', 
     callback(null, [{ address: '127.0.0.1', family: 4 }]);
   }) as unknown as LookupFn;
 
-  async function get(allow: string[]): Promise<string> {
-    const fetch = createNetFetch({ rules: parseNetAllowlist(allow).rules, maxResponseBytes: 1000, lookup: toLoopback });
+  const answering = (...addresses: string[]) => ((_host: string, _options: unknown, callback: (err: null, addresses: LookupAddress[]) => void) => {
+    callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  }) as unknown as LookupFn;
+
+  async function get(allow: string[], lookup = toLoopback): Promise<string> {
+    const fetch = createNetFetch({ rules: parseNetAllowlist(allow).rules, maxResponseBytes: 1000, lookup });
     const url = new URL(`http://rebind.test:${server.port}/x`);
     try {
       const res = await fetch({ url, method: 'GET', headers: [], redirect: 'follow' }, new AbortController().signal);
@@ -114,5 +124,16 @@ describe('net fetch checks the address a name resolves to, before it connects', 
     assert.equal(await get([`rebind.test:${server.port}`, `127.0.0.1:${server.port}`]), 'reached /x');
     assert.equal(await get([`rebind.test:${server.port}`, 'localhost']), 'reached /x');
     assert.equal(server.hits.length, 2);
+  });
+
+  it('drops the refused answers of a name and connects only to the allowed ones (the same lookup as webhooks)', async () => {
+    const allow = [`rebind.test:${server.port}`, `127.0.0.1:${server.port}`];
+    const before = server.hits.length;
+    assert.equal(await get(allow, answering('10.255.255.1', '64:ff9b::a9fe:a9fe', '127.0.0.1')), 'reached /x');
+    assert.equal(
+      await get(allow, answering('10.255.255.1', '::7f00:1')),
+      `denied: net access to "rebind.test:${server.port}" not granted (it resolves to 10.255.255.1, a non-public address): add it to permissions.net`,
+    );
+    assert.equal(server.hits.length, before + 1);
   });
 });
