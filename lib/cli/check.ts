@@ -60,6 +60,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
       compiler,
       maxSourceBytes: config.runtime.maxSourceBytes,
       log: createSilentLogger(),
+      clashes: new Map(), // one sync: every clash is reported
     });
     const failed = new Set(report.failed.map((f) => f.file));
     const loaded = store.records().filter((hook) => hook.filePath !== null && !failed.has(hook.filePath));
