@@ -64,8 +64,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** What a config reload changes while it runs (lib/daemon/config-reload.ts): the log's level... */
   setLogLevel(level: string): void;
-  /** ...the configured API tokens (none: the generated admin token, as at the start)... */
-  setTokens(tokens: readonly TokenConfig[]): void;
+  /** ...the configured API tokens (none: the generated admin token, as at the start); resolves once the streams they no longer allow have ended... */
+  setTokens(tokens: readonly TokenConfig[]): Promise<void>;
   /** ...and the hooks directory, synced once more. */
   resyncHooksDir(): Promise<SyncReport>;
 }
@@ -297,13 +297,14 @@ async function startWithLock(config: Config, options: DaemonOptions, shutdown: S
     } while (dispatch.dispatcher.busy() || eventService.busy());
   }
 
-  function setTokens(configured: readonly TokenConfig[]): void {
+  async function setTokens(configured: readonly TokenConfig[]): Promise<void> {
     const { tokens: known, generated } = resolveTokens({ auth: { tokens: [...configured] }, dataDir: config.dataDir, setByEnv: config.setByEnv });
     if (generated) logGeneratedToken(log, generated);
     // Redacted and never granted to a hook before the first request can present it.
     for (const t of known) tokenValues.add(t.token);
     redactTokens(known);
     auth.setTokens(known);
+    await streams.recheck(); // authenticated once, when they opened: a removed token's streams end now
   }
 
   return {

@@ -24,7 +24,7 @@ function setup() {
     daemon: {
       log: createLogger({ level: 'info', pretty: false, destination: sink.stream }),
       setLogLevel: () => {},
-      setTokens: () => {},
+      setTokens: async () => {},
       resyncHooksDir: () => new Promise<SyncReport>((resolve) => syncs.push(() => resolve(EMPTY_REPORT))),
     },
   });
