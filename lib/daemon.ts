@@ -1,7 +1,8 @@
 // The composition root: builds every part from the config in dependency order (webhooks and
 // dispatch, then the event service that uses both, then the API app), starts listening, and stops
-// gracefully: producers first (HTTP within a bound, hooks dir, dispatch, webhooks), then the event
-// service's background writes and writer, the database last. Its larger pieces are in lib/daemon/.
+// gracefully in the order of daemon/shutdown.ts: producers first (HTTP within a bound, hooks dir,
+// dispatch, webhooks), then the event service's background writes and writer, the database last.
+// A start that fails half-way releases, in that order, what it had started. Its larger pieces are in lib/daemon/.
 import type pino from 'pino';
 import { createAuthenticator } from './api/auth.ts';
 import { createHttpServer } from './api/http-server.ts';
@@ -25,7 +26,8 @@ import { closeHttpServer, listenHttp } from './daemon/http-listen.ts';
 import { createPeerLink } from './daemon/peer-link.ts';
 import { followRegistry } from './daemon/registry-follow.ts';
 import { startPruning } from './daemon/pruning.ts';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { createShutdown, type Shutdown } from './daemon/shutdown.ts';
+import { acquireDataDirLock } from './data-dir-lock.ts';
 import { commandRunsDir } from './data-dir-paths.ts';
 import { makeDataDir } from './data-dir.ts';
 import type { HiddenCredentials } from './hide-credentials.ts';
@@ -62,8 +64,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** What a config reload changes while it runs (lib/daemon/config-reload.ts): the log's level... */
   setLogLevel(level: string): void;
-  /** ...the configured API tokens (none: the generated admin token, as at the start)... */
-  setTokens(tokens: readonly TokenConfig[]): void;
+  /** ...the configured API tokens (none: the generated admin token, as at the start); resolves once the streams they no longer allow have ended... */
+  setTokens(tokens: readonly TokenConfig[]): Promise<void>;
   /** ...and the hooks directory, synced once more. */
   resyncHooksDir(): Promise<SyncReport>;
 }
@@ -73,18 +75,18 @@ export async function startDaemon(config: Config, options: DaemonOptions = {}): 
   const dataDirSetting = settingName('dataDir', config.setByEnv);
   makeDataDir(config.dataDir, dataDirSetting);
   const lock = acquireDataDirLock(config.dataDir, { pidFile: options.pidFile, setting: dataDirSetting });
-  // What a start that fails half-way has already started (the sandbox host, a process).
-  const undo: Array<() => Promise<void> | void> = [];
+  const shutdown = createShutdown();
+  shutdown.add('lock', () => lock.release());
   try {
-    return await startWithLock(config, options, lock, undo);
+    return await startWithLock(config, options, shutdown);
   } catch (error) {
-    for (const step of undo.reverse()) await step();
-    lock.release();
+    // What this start had started, released as at a stop; the start's failure is the one to report.
+    await shutdown.run().catch(() => {});
     throw error;
   }
 }
 
-async function startWithLock(config: Config, options: DaemonOptions, lock: DataDirLock, undo: Array<() => Promise<void> | void>): Promise<Daemon> {
+async function startWithLock(config: Config, options: DaemonOptions, shutdown: Shutdown): Promise<Daemon> {
   // The tokens first (a generated admin token included), so the log redacts them.
   const { log, tokens, redactTokens } = createDaemonLog({ config, destination: options.logDestination, hiddenCredentials: options.hiddenCredentials });
   // Every hook kind gets only the variables it names (secrets first, then the environment),
@@ -103,6 +105,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     path: process.env.PATH,
     stateDir: commandRunsDir(config.dataDir),
   });
+  shutdown.add('processes', () => commands.close());
   const containment = commands.describe();
   if (containment.tracking === 'proc') log.info(containment, 'command runs are tracked through the process table, not a cgroup');
   const bus = createBus();
@@ -117,8 +120,11 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   // database and compiles the hooks directory: neither needs the other.
   const hostStarted = sandbox.start();
   hostStarted.catch(() => {}); // awaited before listening
-  undo.push(() => progress.stop(), () => sandbox.close(), () => compiler.close());
+  shutdown.add('streams', () => progress.stop());
+  shutdown.add('processes', () => sandbox.close());
+  shutdown.add('processes', () => compiler.close());
   const { db, tightened } = await openStorage(config, log);
+  shutdown.add('storage', () => db.destroy());
   for (const path of tightened) {
     log.warn({ path }, 'the data directory was readable by other users: its permissions were restricted to the daemon\'s user');
   }
@@ -138,6 +144,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
   // What a hook may hand back to be stored (a filter's output, an emitted event's payload).
   const payloadLimits = { maxDepth: config.events.maxDepth, maxBytes: config.runtime.maxResultBytes };
   const streams = createStreamHub({ bus, config: config.stream });
+  shutdown.add('streams', () => streams.stop());
   // Its leases' name when several daemons share a PostgreSQL database.
   const instance = describeInstance(config.storage);
   // Several daemons on one database: one listening connection each (registry changes, the live
@@ -167,6 +174,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     instance,
     observeAttempt: metrics.observeWebhookAttempt,
   });
+  shutdown.add('producers', () => webhooks.stop());
   // Several daemons on one database: deliveries made claimable anywhere wake this one's sender.
   if (peers) followDueDeliveries({ listener: peers.listener, onDue: webhooks.notified });
   const dispatch = createDispatch({
@@ -186,6 +194,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     checkCommand: commands.check,
     metrics,
   });
+  shutdown.add('producers', () => dispatch.stop());
   await dispatch.load();
   const hooksDir = createHooksDir({
     dir: config.hooks.dir,
@@ -198,7 +207,11 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     maxSourceBytes: config.runtime.maxSourceBytes,
     log,
   });
-  await Promise.all([hostStarted, hooksDir.start()]);
+  shutdown.add('producers', () => hooksDir.stop());
+  // Both settled before going on: released while still starting, either could leave something open.
+  for (const started of await Promise.allSettled([hostStarted, hooksDir.start()])) {
+    if (started.status === 'rejected') throw started.reason;
+  }
   // The event service stores through the outbox and hands events to dispatch; what dispatch
   // and webhooks raise in turn reaches it through their subscriptions, so nothing is used
   // before it is built.
@@ -224,6 +237,7 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     },
     emits: { maxDepth: config.hooks.maxEmitDepth, payloadLimits },
   });
+  shutdown.add('events', () => eventService.close());
   dispatch.onHookRun(eventService.hookRan);
   webhooks.onNotice(eventService.raise);
 
@@ -246,55 +260,33 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
       ...dispatch.pruneTasks,
     ],
   });
+  shutdown.add('producers', () => pruning.stop());
 
-  await peers?.start(); // every channel is followed by now
+  if (peers) {
+    await peers.start(); // every channel is followed by now
+    shutdown.add('peers', () => peers.stop()); // stream relay and fan-out, presence, the listening connection
+  }
 
   const server = createHttpServer({ handle: app.callback(), config: config.server, log });
-  let url: string;
-  try {
-    url = await listenHttp(server, config.server, config.setByEnv);
-  } catch (error) {
-    progress.stop();
-    streams.stop();
-    await teardown();
-    throw error;
-  }
+  const url = await listenHttp(server, config.server, config.setByEnv);
+  shutdown.add('http', async () => {
+    log.info('stopping: finishing in-flight requests');
+    await closeHttpServer(server, config.server.shutdownTimeoutMs);
+  });
   log.info({ url, dataDir: config.dataDir, storage: describeStorage(config.storage), instance: instance.id, config: config.sources }, 'hookd listening');
   await dispatch.resume(); // filter chains and action hooks left unfinished by the last stop
   await webhooks.start(); // deliveries left owed by the last stop or crash
-  await registryWatch?.start();
+  if (registryWatch) {
+    await registryWatch.start();
+    shutdown.add('producers', () => registryWatch.stop());
+  }
 
   async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
-    // Open SSE streams never finish on their own: end them before the server waits for requests.
-    progress.stop();
-    streams.stop();
-    log.info('stopping: finishing in-flight requests');
-    await closeHttpServer(server, config.server.shutdownTimeoutMs);
-    await teardown();
+    await shutdown.run();
     log.info('stopped');
     log.flush?.();
-  }
-
-  /**
-   * Everything but the HTTP server (stopped first): the other producers of writes (the hooks
-   * dir, dispatch with its hook runs, the webhook sender), then the event service (what they
-   * raised, then its writer), the processes that ran hooks, and the database last.
-   */
-  async function teardown(): Promise<void> {
-    pruning.stop();
-    await registryWatch?.stop();
-    await hooksDir.stop();
-    await dispatch.stop();
-    await webhooks.stop();
-    await eventService.close();
-    await peers?.stop(); // stream relay and fan-out, presence, the listening connection
-    await commands.close();
-    await sandbox.close();
-    await compiler.close();
-    await db.destroy();
-    lock.release();
   }
 
   /** Idle when dispatch has nothing queued or in flight and no background write is owed; each can start the other. */
@@ -305,13 +297,14 @@ async function startWithLock(config: Config, options: DaemonOptions, lock: DataD
     } while (dispatch.dispatcher.busy() || eventService.busy());
   }
 
-  function setTokens(configured: readonly TokenConfig[]): void {
+  async function setTokens(configured: readonly TokenConfig[]): Promise<void> {
     const { tokens: known, generated } = resolveTokens({ auth: { tokens: [...configured] }, dataDir: config.dataDir, setByEnv: config.setByEnv });
     if (generated) logGeneratedToken(log, generated);
     // Redacted and never granted to a hook before the first request can present it.
     for (const t of known) tokenValues.add(t.token);
     redactTokens(known);
     auth.setTokens(known);
+    await streams.recheck(); // authenticated once, when they opened: a removed token's streams end now
   }
 
   return {

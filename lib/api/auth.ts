@@ -91,12 +91,17 @@ function digestTokens(tokens: readonly KnownToken[]) {
   return tokens.map((t) => ({ name: t.name, digest: digestToken(t.token), scopes: t.scopes }));
 }
 
-/** Route guard: admin may do everything; other scopes only what they name. */
+/** Admin may do everything; other scopes only what they name. */
+export function allowsScope(principal: Principal, scope: Scope): boolean {
+  return principal.scopes.includes('admin') || principal.scopes.includes(scope);
+}
+
+/** Route guard: allowsScope for the request's principal. */
 export function requireScope(scope: Scope): Middleware {
   return async (ctx, next) => {
     const principal = ctx.state.principal as Principal | undefined;
     if (!principal) throw errors.unauthorized('missing Authorization: Bearer <token> header');
-    if (!principal.scopes.includes('admin') && !principal.scopes.includes(scope)) throw errors.forbidden(scope);
+    if (!allowsScope(principal, scope)) throw errors.forbidden(scope);
     await next();
   };
 }

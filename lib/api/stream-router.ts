@@ -1,7 +1,7 @@
 // GET /stream: Server-Sent Events of progress, business events and hook outcomes, filtered by
 // ?types=, resuming business events after Last-Event-ID from the events table. Also the
 // ?access_token= bridge, because a browser EventSource cannot send an Authorization header.
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Config } from '../config/index.ts';
 import { PAGE_BYTES } from '../db/bounded-page.ts';
 import type { EventsStore } from '../db/events-store.ts';
@@ -9,7 +9,8 @@ import { payloadAt } from '../events/index.ts';
 import { frameControl, frameMessage } from '../progress/sse-frame.ts';
 import type { StreamConnection, StreamHub } from '../progress/stream-hub.ts';
 import { parseTypeFilter } from '../progress/type-filter.ts';
-import type { Principal } from './auth.ts';
+import { isHookdError } from '../errors.ts';
+import { allowsScope, type Principal } from './auth.ts';
 import { TYPES_PARAM } from './progress-router.ts';
 import { MAX_ID_LENGTH } from './request-params.ts';
 import { createRouteTable, defineRoute } from './route.ts';
@@ -20,6 +21,8 @@ export interface StreamRouterDeps {
   /** Every catalog type's name: what a ?types= pattern can stand for in the replay query. */
   catalogTypes: readonly string[];
   config: Config['stream'];
+  /** The app's authentication, run again on a stream's request when its access is rechecked (a reload). */
+  authenticate: Middleware;
   /**
    * Several daemons: resolves once the others know this one has a stream client (they send it
    * their business events and hook outcomes only then); awaited before the headers go out.
@@ -99,7 +102,7 @@ export function createStreamRouter(deps: StreamRouterDeps) {
     ctx.res.writeHead(200, SSE_HEADERS);
     // Subscribed before the replay query: an event committed meanwhile is held and sent
     // after the replay (or skipped if the replay already had it), never lost.
-    const conn = deps.hub.open(ctx.res, { matches: filter.matches, replaying: resumeFrom !== undefined, owner });
+    const conn = deps.hub.open(ctx.res, { matches: filter.matches, replaying: resumeFrom !== undefined, owner, allowed: () => stillAllowed(ctx) });
     if (lastEventId && !resumeFrom) {
       const shown = lastEventId.slice(0, MAX_ID_LENGTH);
       conn.send(frameControl('gap', { reason: 'unknown-last-event-id', lastEventId: shown, hint: 'read what you missed with GET /events' }));
@@ -114,6 +117,18 @@ export function createStreamRouter(deps: StreamRouterDeps) {
       }
     }
   });
+
+  /** Whether the request that opened a stream would open it now: same credential (token, query token or session), same scope. */
+  async function stillAllowed(ctx: Context): Promise<boolean> {
+    try {
+      await deps.authenticate(ctx, async () => {});
+    } catch (err) {
+      // A refusal ends the stream; anything else (the database for a moment) is no answer: it stays.
+      if (isHookdError(err) && (err.status === 401 || err.status === 403)) return false;
+      return true;
+    }
+    return allowsScope(ctx.state.principal as Principal, STREAM_ROUTES.open.auth.scope);
+  }
 
   async function replay(conn: StreamConnection, afterSeq: number, types: string[] | undefined): Promise<void> {
     const replayed = new Set<string>();

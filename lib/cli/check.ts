@@ -11,7 +11,7 @@ import { loadConfig } from '../config/index.ts';
 import type { HooksStore } from '../db/hooks-store.ts';
 import { createHookDefinitions } from '../dispatch/hook-definition.ts';
 import { createEnvGrants } from '../env-grants.ts';
-import { syncHooksDir } from '../hooks-dir/sync.ts';
+import { syncHooksDir, type SyncReport } from '../hooks-dir/sync.ts';
 import { createCompilerFromConfig } from '../sandbox.ts';
 import { openBuildCompileProcess, type Compiler } from '../../runtime/index.ts';
 import { createSilentLogger } from '../silent-logger.ts';
@@ -60,6 +60,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
       compiler,
       maxSourceBytes: config.runtime.maxSourceBytes,
       log: createSilentLogger(),
+      clashes: new Map(), // one sync: every clash is reported
     });
     const failed = new Set(report.failed.map((f) => f.file));
     const loaded = store.records().filter((hook) => hook.filePath !== null && !failed.has(hook.filePath));
@@ -67,12 +68,7 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
       const state = hook.enabled ? '' : ' (enabled: false)';
       console.log(`${prefix}${hook.filePath}: ok, ${hook.kind === 'command' ? 'command ' : ''}${hook.mode} on ${hook.events.join(', ')}${state}`);
     }
-    for (const { file, message } of report.failed) {
-      // The sync names files relative to the hooks dir; an editor wants them relative to here.
-      console.error(message.startsWith(file) ? `${prefix}${message}` : `${prefix}${file}: ${message}`);
-    }
-    // A directory or folder that cannot be read is not known good (the daemon would keep what it last loaded from it).
-    for (const { kind, file, message } of report.unreadable) console.error(`${kind === 'directory' ? shown || '.' : `${prefix}${file}`}: cannot be read: ${message}`);
+    for (const line of describeProblems(report, shown)) console.error(line);
     const summary = `${loaded.length} hook${loaded.length === 1 ? '' : 's'} ok, ${report.failed.length + report.unreadable.length} with errors in ${shown || '.'}`;
     if (report.failed.length + report.unreadable.length > 0) {
       console.error(summary);
@@ -84,4 +80,21 @@ export async function checkCommand(opts: CheckOptions, cwd = process.cwd(), comp
     // An invalid config ends check before the compiler that owns the process exists.
     await (compiler ? compiler.close() : compileProcess?.close());
   }
+}
+
+/**
+ * One line per problem of a sync, its path relative to where check runs (`shown`: the hooks
+ * directory from there; the sync names files relative to it, an editor wants them from here).
+ * A message that names its file already (a compile error, a file or sidecar that cannot be
+ * read) is not prefixed with it again. What cannot be read is not known good: the daemon would
+ * keep what it last loaded from it.
+ */
+export function describeProblems(report: Pick<SyncReport, 'failed' | 'unreadable'>, shown: string): string[] {
+  const prefix = shown === '' ? '' : `${shown}/`;
+  const line = (file: string, message: string) => (message.startsWith(file) ? `${prefix}${message}` : `${prefix}${file}: ${message}`);
+  return [
+    ...report.failed.map(({ file, message }) => line(file, message)),
+    ...report.unreadable.map(({ kind, file, message }) =>
+      kind === 'directory' ? `${shown || '.'}: cannot be read: ${message}` : line(file, kind === 'file' ? message : `cannot be read: ${message}`)),
+  ];
 }

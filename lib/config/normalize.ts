@@ -65,7 +65,7 @@ export interface Config {
   notices?: ConfigProblem[];
   /** The keys an environment variable set, and its name (storage.url: HOOKD_DATABASE_URL), for errors that name a setting. */
   setByEnv?: Record<string, string>;
-  /** The settings as merged from the files and the environment, defaults applied, before normalizing: a reload compares them by name. */
+  /** The settings as merged from the files and the environment (and a command-line flag: cli/config-file.ts), defaults applied, before normalizing: a reload compares them by name. */
   settings?: Record<string, unknown>;
 }
 

@@ -132,7 +132,7 @@ export function createDaemonApp(deps: DaemonAppDeps): Koa {
       createCatalogRouter({ catalog }),
       createWebhooksRouter({ endpoints: webhooks.endpoints, bodyLimit: config.server.bodyLimit, maxDepth: config.events.maxDepth, pageSize: config.events.pageSize }),
       createDeliveriesRouter({ endpoints: webhooks.endpoints }),
-      createStreamRouter({ hub: deps.streams, events, catalogTypes, config: config.stream, announce: deps.announce }),
+      createStreamRouter({ hub: deps.streams, events, catalogTypes, config: config.stream, authenticate, announce: deps.announce }),
       createProgressRouter({ progress: deps.progress, hub: deps.streams, catalogTypes }),
     ],
   });

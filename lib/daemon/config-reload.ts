@@ -12,7 +12,7 @@ import type { Logger } from '../log.ts';
 export interface ReloadTarget {
   readonly log: Logger;
   setLogLevel(level: string): void;
-  setTokens(tokens: readonly TokenConfig[]): void;
+  setTokens(tokens: readonly TokenConfig[]): Promise<void>;
   resyncHooksDir(): Promise<SyncReport>;
 }
 
@@ -52,7 +52,7 @@ export function createConfigReload(deps: ConfigReloadDeps) {
       applied.push('log.level');
     }
     if (!isDeepStrictEqual(next.auth.tokens, tokens)) {
-      daemon.setTokens(next.auth.tokens);
+      await daemon.setTokens(next.auth.tokens);
       tokens = next.auth.tokens;
       applied.push('auth.tokens');
     }

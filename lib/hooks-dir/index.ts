@@ -4,7 +4,7 @@ import type { HookDefinitions } from '../dispatch/hook-definition.ts';
 import type { HookRegistry } from '../dispatch/hook-registry.ts';
 import type { Logger } from '../log.ts';
 import type { Compiler } from '../../runtime/index.ts';
-import { syncHooksDir, type SyncReport } from './sync.ts';
+import { syncHooksDir, type NameClashes, type SyncReport } from './sync.ts';
 import { createUnreadableLog } from './unreadable-log.ts';
 import { watchHooksDir } from './watch.ts';
 
@@ -28,12 +28,13 @@ export interface HooksDirDeps {
 export function createHooksDir(deps: HooksDirDeps) {
   let watcher: ReturnType<typeof watchHooksDir> | undefined;
   const unreadable = createUnreadableLog({ dir: deps.dir, log: deps.log });
+  const syncDeps = { ...deps, clashes: new Map() satisfies NameClashes };
   // One sync at a time, in call order (start's, the watcher's, a caller's): two at once would
   // both take a new file for new and insert it twice.
   let queue: Promise<unknown> = Promise.resolve();
 
   async function syncNow(): Promise<SyncReport> {
-    const report = await syncHooksDir(deps);
+    const report = await syncHooksDir(syncDeps);
     await deps.registry.reload();
     const changed = report.added.length + report.updated.length + report.removed.length + report.failed.length;
     if (changed > 0) deps.log.info({ dir: deps.dir, ...report }, 'hooks directory loaded');

@@ -4,6 +4,7 @@
 // unread (not a regular file, too large, outside the directory) is kept without its text.
 // What cannot be read for now (the directory, a folder, a file or a command's sidecar: a
 // permission, a mount gone) is not taken for removed: the hooks last loaded from it stay as they are.
+// A file refused because another hook has its name is reported once, not at every sync (clashes).
 import { createHash } from 'node:crypto';
 // The sidecar's module, not commands/index.ts: `hookd check` syncs without loading execa.
 import { parseSidecar, readSidecar, sidecarPath } from '../commands/sidecar.ts';
@@ -25,7 +26,17 @@ export interface SyncDeps {
   /** runtime.maxSourceSize: a larger hook file is refused before a byte of it is read. */
   maxSourceBytes: number;
   log: Logger;
+  /** The files refused for their name, kept from one sync to the next (one per hooks directory). */
+  clashes: NameClashes;
 }
+
+/**
+ * Files refused because another hook has their name, by path: the text refused and the name it
+ * gave. The hooks table cannot keep such a file as a disabled hook (names are unique), so the
+ * refusal is kept here: while the file is unchanged and the name still taken, it is neither
+ * compiled nor reported again.
+ */
+export type NameClashes = Map<string, { text: string; name: string }>;
 
 export interface SyncReport {
   added: string[];
@@ -125,7 +136,7 @@ function failedFields(found: FoundHookFile, message: string, source: string | nu
 /** What one file comes to before anything is stored: new fields, nothing to do, or a refusal. */
 type Prepared =
   | { found: FoundHookFile; before: HookRecord | undefined; skip: true; unreadable?: string }
-  | { found: FoundHookFile; before: HookRecord | undefined; skip: false; fields: HookFields; failure?: string; empty?: true };
+  | { found: FoundHookFile; before: HookRecord | undefined; skip: false; fields: HookFields; text?: string; failure?: string; empty?: true };
 
 // Files are read and compiled a few at a time: each compile is a round trip to the compile
 // worker (or check's snapshot process), so while one file compiles the next is read and
@@ -145,25 +156,40 @@ async function prepare(found: FoundHookFile, before: HookRecord | undefined, roo
   const source = read.text;
   // A command's program is read at each run; only its path and sidecar make a new version.
   if (before && before.source === source && (found.kind !== 'command' || before.command?.[0] === found.absPath)) return { found, before, skip: true };
+  if (await stillClashes(found, source, deps)) return { found, before, skip: true };
   // Most often a file still being written (an editor, a copy): said plainly, at warn; its
   // content, once written, differs from this and is loaded by the next sync.
   if (found.kind !== 'command' && source.trim() === '') {
     const message = `${found.relPath} is empty: a hook file needs its code (it is loaded as soon as it has some)`;
-    return { found, before, skip: false, fields: failedFields(found, message, source), failure: message, empty: true };
+    return { found, before, skip: false, fields: failedFields(found, message, source), text: source, failure: message, empty: true };
   }
   try {
     const fields = found.kind === 'command' ? await defineCommand(found, source, deps) : await define(found, source, deps);
-    return { found, before, skip: false, fields };
+    return { found, before, skip: false, fields, text: source };
   } catch (err) {
     const message = isHookdError(err) || err instanceof Error ? err.message : String(err);
-    return { found, before, skip: false, fields: failedFields(found, message, source), failure: message };
+    return { found, before, skip: false, fields: failedFields(found, message, source), text: source, failure: message };
   }
+}
+
+/** Whether the file is as it was when refused for its name, and that name is still another hook's. */
+async function stillClashes(found: FoundHookFile, text: string, deps: SyncDeps): Promise<boolean> {
+  const clash = deps.clashes.get(found.relPath);
+  if (!clash) return false;
+  if (clash.text === text) {
+    const holder = await deps.store.findByName(clash.name);
+    if (holder && holder.id !== fileHookId(found.relPath)) return true;
+  }
+  deps.clashes.delete(found.relPath); // changed, or the name is free: the file is tried again
+  return false;
 }
 
 export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], failed: [], unreadable: [] };
   const existing = new Map((await deps.store.list()).filter((h) => h.origin === 'file').map((h) => [h.id, h]));
   const scan = await scanHooksDir(deps.dir);
+  const scanned = new Set(scan.files.map((f) => f.relPath));
+  for (const file of deps.clashes.keys()) if (!scanned.has(file)) deps.clashes.delete(file);
   for (const { folder, message } of scan.unreadable) {
     let kept = 0;
     for (const [id, hook] of existing) {
@@ -199,6 +225,7 @@ export async function syncHooksDir(deps: SyncDeps): Promise<SyncReport> {
     if (outcome.failure !== undefined) fail(found.relPath, outcome.failure, outcome.empty ? 'warn' : 'error');
     const clash = await deps.store.findByName(fields.name);
     if (clash && clash.id !== id) {
+      if (outcome.text !== undefined) deps.clashes.set(found.relPath, { text: outcome.text, name: fields.name });
       fail(found.relPath, `${found.relPath}: a hook named "${fields.name}" exists already (${clash.origin === 'file' ? clash.filePath : 'made through the API'}); rename the file or set config.name`);
       continue;
     }

@@ -1,6 +1,7 @@
 // The live subscribers of GET /stream: fans bus messages out to each matching client's
-// bounded writer, sends heartbeats, and ends every stream on stop. Side effects: a bus
-// listener and a heartbeat timer, both only while at least one client is connected.
+// bounded writer, sends heartbeats, ends the streams whose opener lost access (recheck, at a
+// config reload), and every stream on stop. Side effects: a bus listener and a heartbeat
+// timer, both only while at least one client is connected.
 import type { Writable } from 'node:stream';
 import type { Bus, BusMessage } from '../bus.ts';
 import type { Config } from '../config/index.ts';
@@ -14,6 +15,8 @@ interface Subscriber {
   /** The principal (token name) that opened it: each has a share of the slots. */
   owner: string;
   matches: EventPattern;
+  /** Whether whoever opened it may still hold it (its token still valid, with a scope for it). */
+  allowed: () => Promise<boolean>;
   /** While a replay runs, live business events and hook outcomes wait here, framed (bounded like the client's queue). */
   held: Array<{ message: BusMessage; frame: Frame }> | undefined;
   heldBytes: number;
@@ -86,12 +89,12 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
   }
 
   /** Starts a stream on `target` (headers just sent) for `owner`; throws when full or stopping. */
-  function open(target: Writable, options: { matches: EventPattern; replaying: boolean; owner: string }): StreamConnection {
+  function open(target: Writable, options: { matches: EventPattern; replaying: boolean; owner: string; allowed: () => Promise<boolean> }): StreamConnection {
     const { owner } = options;
     assertCanOpen(owner);
     totals.opened++;
     perOwner.set(owner, (perOwner.get(owner) ?? 0) + 1);
-    const subscriber: Subscriber = { client: undefined!, owner, matches: options.matches, held: options.replaying ? [] : undefined, heldBytes: 0 };
+    const subscriber: Subscriber = { client: undefined!, owner, matches: options.matches, allowed: options.allowed, held: options.replaying ? [] : undefined, heldBytes: 0 };
     subscriber.client = createSseClient({
       target,
       queueLimit: config.clientQueueLimit,
@@ -140,6 +143,17 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
     return { clients: subscribers.size, opened: totals.opened, dropped: totals.dropped, queued, peakQueued, sent, coalesced };
   }
 
+  /**
+   * Ends, cleanly, the open streams whose opener may no longer hold one: a stream is
+   * authenticated once, when it opens, so a token a reload removed (or whose scopes no longer
+   * allow /stream) would otherwise keep receiving for as long as the connection lasts.
+   */
+  async function recheck(): Promise<void> {
+    await Promise.all([...subscribers].map(async (s) => {
+      if (!(await s.allowed())) s.client.close();
+    }));
+  }
+
   /** Ends every open stream and refuses new ones: an open stream must not hold up shutdown. */
   function stop(): void {
     stopped = true;
@@ -147,7 +161,7 @@ export function createStreamHub(deps: { bus: Bus; config: Config['stream'] }) {
     setListening(false);
   }
 
-  return { assertCanOpen, open, stats, stop };
+  return { assertCanOpen, open, recheck, stats, stop };
 }
 
 export type StreamHub = ReturnType<typeof createStreamHub>;

@@ -10,6 +10,7 @@ import { request } from '../helpers/http.ts';
 import { ADMIN_TOKEN, CLI, EVENTS_TOKEN, SERVE_NODE_FLAGS, spawnDaemon, spawnListening, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { openStream } from '../lib/progress/sse-reader.ts';
 
 const ADDED_TOKEN = 'test-added-token-0123456789';
 const SECRET_VALUE = 'reload-secret-value-0123456789';
@@ -102,6 +103,36 @@ test('a reload applies added, removed and re-scoped tokens at once, also on an o
   assert.equal((await get(hookd.url, '/hooks', EVENTS_TOKEN, agent)).status, 200, 'its scopes changed');
   assert.equal((await get(hookd.url, '/catalog', ADDED_TOKEN, agent)).status, 200, 'the added token');
   assert.doesNotMatch(hookd.output(), new RegExp(ADDED_TOKEN));
+});
+
+test('a reload ends, cleanly, the streams its tokens no longer allow (removed, re-scoped, a session or ?access_token= made with one); a stream on a kept token stays open', { timeout: 60_000 }, async (t) => {
+  const RESCOPED_TOKEN = 'test-rescoped-token-0123456789';
+  const admin = { name: 'test-admin', token: ADMIN_TOKEN, scopes: ['admin'] };
+  const producer = { name: 'test-producer', token: EVENTS_TOKEN, scopes: ['events'] };
+  const hookd = await startHookd(t, {
+    auth: { tokens: [admin, producer, { name: 'removed', token: ADDED_TOKEN, scopes: ['events'] }, { name: 'rescoped', token: RESCOPED_TOKEN, scopes: ['events'] }] },
+    stream: { queryToken: true },
+  });
+  const signedIn = await request(hookd.url, 'POST', '/session', { token: ADDED_TOKEN });
+  const cookie = /^hookd_session=[^;]+/.exec(signedIn.headers.get('set-cookie') ?? '')![0];
+  const streams = {
+    removed: await openStream(hookd.url, '/stream', { token: ADDED_TOKEN }),
+    rescoped: await openStream(hookd.url, '/stream', { token: RESCOPED_TOKEN }),
+    session: await openStream(hookd.url, '/stream', { token: null, headers: { cookie } }),
+    query: await openStream(hookd.url, `/stream?access_token=${ADDED_TOKEN}`, { token: null }),
+    kept: await openStream(hookd.url, '/stream', { token: EVENTS_TOKEN }),
+  };
+  t.after(() => Object.values(streams).forEach((s) => s.close()));
+  for (const [name, s] of Object.entries(streams)) assert.equal(s.status, 200, name);
+
+  hookd.rewrite({ auth: { tokens: [admin, producer, { name: 'rescoped', token: RESCOPED_TOKEN, scopes: ['metrics'] }] }, stream: { queryToken: true } });
+  assert.deepEqual((await hookd.reload()).applied, ['auth.tokens']);
+  for (const name of ['removed', 'rescoped', 'session', 'query'] as const) assert.equal(await streams[name].ended, true, `${name}: ended cleanly`);
+
+  const posted = await request(hookd.url, 'POST', '/events', { type: 'media.added', payload: { title: 'after the reload' } }, { token: EVENTS_TOKEN });
+  assert.equal(posted.status, 202);
+  const seen = await streams.kept.waitFor((e) => e.json?.id === posted.body.id);
+  assert.equal(seen.json.payload.title, 'after the reload', 'the kept token\'s stream is still live');
 });
 
 test('an invalid config file is one error line naming what is wrong, and the daemon keeps its configuration', async (t) => {

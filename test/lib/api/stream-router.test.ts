@@ -29,7 +29,8 @@ before(async () => {
   await t.db.transaction((trx) => events.insertMany(trx, ['e1', 'e2', 'e3'].map((id, i) => ({
     id, type: i === 1 ? 'media.removed' : 'media.added', payload: { n: i }, occurredAt: new Date(i).toISOString(), receivedAt: i, source: null, causationId: null, depth: 0,
   }))));
-  const router = createStreamRouter({ hub, events, catalogTypes: defaultCatalog().list().map((e) => e.name), config });
+  // Never called here: the recheck at a reload is tested on the daemon (test/e2e/reload.test.ts).
+  const router = createStreamRouter({ hub, events, catalogTypes: defaultCatalog().list().map((e) => e.name), config, authenticate: (_ctx, next) => next() });
   api = await serveRouters({ db: t.db, log: createTestLogger().log, routers: [router] });
 });
 after(async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
-import { checkCommand } from '../../../lib/cli/check.ts';
+import { checkCommand, describeProblems } from '../../../lib/cli/check.ts';
 import { EXIT } from '../../../lib/cli/exit.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -64,5 +64,29 @@ describe('hookd check', () => {
     const r = await check({ hooksDir: 'nosuch' }, temp.dir);
     assert.equal(r.code, EXIT.OK, r.err);
     assert.match(r.out, /^0 hooks in nosuch: it does not exist yet \(hookd serve creates it\)$/m);
+  });
+});
+
+describe('describeProblems', () => {
+  test('says "cannot be read" once per path, whatever part could not be read, with paths from where check runs', () => {
+    const report = {
+      failed: [{ file: 'media.added/20-syntax.js', message: 'media.added/20-syntax.js:2:24: Unexpected token' }, { file: 'top.js', message: 'is a FIFO, not a regular file: refused' }],
+      unreadable: [
+        { kind: 'directory' as const, file: '.', message: 'EACCES: permission denied', kept: 0 },
+        { kind: 'folder' as const, file: 'media.removed', message: 'EACCES: permission denied', kept: 2 },
+        // As the sync reports a file it read before: the message names it (sync.ts, readDefinition).
+        { kind: 'file' as const, file: 'media.added/10-first.js', message: 'media.added/10-first.js: cannot be read: permission denied', kept: 1 },
+        { kind: 'file' as const, file: 'media.added/30-notify.sh.json', message: 'media.added/30-notify.sh.json: cannot be read: permission denied', kept: 1 },
+      ],
+    };
+    assert.deepEqual(describeProblems(report, 'hooks'), [
+      'hooks/media.added/20-syntax.js:2:24: Unexpected token',
+      'hooks/top.js: is a FIFO, not a regular file: refused',
+      'hooks: cannot be read: EACCES: permission denied',
+      'hooks/media.removed: cannot be read: EACCES: permission denied',
+      'hooks/media.added/10-first.js: cannot be read: permission denied',
+      'hooks/media.added/30-notify.sh.json: cannot be read: permission denied',
+    ]);
+    assert.deepEqual(describeProblems({ failed: [], unreadable: [report.unreadable[0]!] }, ''), ['.: cannot be read: EACCES: permission denied']);
   });
 });

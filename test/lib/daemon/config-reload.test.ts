@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Config } from '../../../lib/config/index.ts';
+import { readConfig } from '../../../lib/cli/config-file.ts';
 import { changedSettings, createConfigReload } from '../../../lib/daemon/config-reload.ts';
 import type { SyncReport } from '../../../lib/hooks-dir/index.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { createLogSink } from '../../helpers/log-sink.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const EMPTY_REPORT: SyncReport = { added: [], updated: [], removed: [], failed: [], unreadable: [] };
 
@@ -24,7 +26,7 @@ function setup() {
     daemon: {
       log: createLogger({ level: 'info', pretty: false, destination: sink.stream }),
       setLogLevel: () => {},
-      setTokens: () => {},
+      setTokens: async () => {},
       resyncHooksDir: () => new Promise<SyncReport>((resolve) => syncs.push(() => resolve(EMPTY_REPORT))),
     },
   });
@@ -75,4 +77,34 @@ test('changed settings are named down to the leaf of maps, lists whole, keys of 
     [{ a: { b: 1 } }, { a: null }, [['a']]],
   ];
   for (const [before, after, expected] of cases) assert.deepEqual(changedSettings(before, after), expected, JSON.stringify([before, after]));
+});
+
+test('a setting a command-line flag overrides is not named as waiting for a restart: the file\'s value has no effect either way', async () => {
+  const temp = makeTempDir();
+  try {
+    const file = temp.write('hookd.yaml', 'log:\n  pretty: false\nserver:\n  port: 7701\n');
+    // What `hookd serve --pretty` and then `hookd serve` load, at the start and at each reload.
+    for (const [flag, expected] of [[true, ['server.port']], [undefined, ['log.pretty', 'server.port']]] as const) {
+      temp.write('hookd.yaml', 'log:\n  pretty: false\nserver:\n  port: 7701\n');
+      const load = () => readConfig(file, { pretty: flag, env: {} });
+      const sink = createLogSink();
+      const reload = createConfigReload({
+        started: load(),
+        load,
+        daemon: {
+          log: createLogger({ level: 'info', pretty: false, destination: sink.stream }),
+          setLogLevel: () => {},
+          setTokens: async () => {},
+          resyncHooksDir: async () => EMPTY_REPORT,
+        },
+      });
+      temp.write('hookd.yaml', 'log:\n  pretty: true\nserver:\n  port: 7702\n');
+      reload.request();
+      await reload.stop();
+      const warned = sink.lines().filter((l) => /takes effect at the next restart/.test(String(l.msg)));
+      assert.deepEqual(warned.map((l) => [...(l.settings as string[])].sort()), [expected], `--pretty ${flag}`);
+    }
+  } finally {
+    temp.remove();
+  }
 });

@@ -10,7 +10,7 @@ import { createHookDefinitions } from '../../../lib/dispatch/hook-definition.ts'
 import { createHookRegistry, type HookRegistry } from '../../../lib/dispatch/hook-registry.ts';
 import { createHooksDir, fileHookId } from '../../../lib/hooks-dir/index.ts';
 import { syncHooksDir } from '../../../lib/hooks-dir/sync.ts';
-import { createFakeCompiler, createTestLogger, defaultCatalog, openTestDb, type TestDb } from '../../helpers/unit-parts.ts';
+import { createFakeCompiler, createTestLogger, defaultCatalog, hookFields, openTestDb, type TestDb } from '../../helpers/unit-parts.ts';
 
 let t: TestDb;
 let store: HooksStore;
@@ -18,6 +18,7 @@ let registry: HookRegistry;
 let hooksDir: ReturnType<typeof createHooksDir>;
 let dir: string;
 const { log, sink } = createTestLogger();
+const compiler = createFakeCompiler();
 
 before(async () => {
   t = await openTestDb();
@@ -25,7 +26,6 @@ before(async () => {
   mkdirSync(join(dir, 'media.added'), { recursive: true });
   store = createHooksStore(t.db);
   registry = createHookRegistry({ store });
-  const compiler = createFakeCompiler();
   const definitions = createHookDefinitions({ catalog: defaultCatalog(), compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined });
   hooksDir = createHooksDir({ dir, watch: false, debounceMs: 0, store, definitions, registry, compiler, maxSourceBytes: 10_000, log });
 });
@@ -93,6 +93,30 @@ test('a file whose name an API hook already has is refused, the API hook left as
   assert.deepEqual(await store.get('api-1'), api);
 });
 
+test('a file refused for its name is reported once: unchanged, it is not compiled again; changed, or its name freed, it is tried again', async () => {
+  await store.insert('api-taken', hookFields({ name: 'taken' }));
+  const file = 'media.added/60-taken.js';
+  const compiles = () => compiler.compiled.filter((f) => f === file).length;
+  const reports = () => sink.lines().filter((l) => l.msg === 'hook file cannot be loaded' && l.file === file).length;
+  write(file, 'export default () => "taken";');
+  assert.deepEqual((await hooksDir.sync()).failed.map((f) => f.file), [file]);
+  assert.equal(compiles(), 1);
+  assert.equal(reports(), 1);
+
+  assert.deepEqual(await hooksDir.sync(), { added: [], updated: [], removed: [], failed: [], unreadable: [] });
+  assert.equal(compiles(), 1, 'not compiled again while unchanged');
+  assert.equal(reports(), 1, 'not reported again while unchanged');
+
+  write(file, 'export default () => "still taken";');
+  assert.deepEqual((await hooksDir.sync()).failed.map((f) => f.file), [file]);
+  assert.equal(compiles(), 2);
+  assert.equal(reports(), 2);
+
+  await store.remove('api-taken');
+  assert.deepEqual((await hooksDir.sync()).added, [file]);
+  assert.equal((await store.get(fileHookId(file)))?.name, 'taken');
+});
+
 test('files compile a few at a time, and are stored and reported in the scan order whatever order their compiles end in', { timeout: 60_000 }, async () => {
   const own = await openTestDb();
   try {
@@ -127,7 +151,7 @@ test('files compile a few at a time, and are stored and reported in the scan ord
     };
     const ownStore = createHooksStore(own.db);
     const definitions = createHookDefinitions({ catalog: defaultCatalog(), compiler, profiles: ['default'], maxTimeoutMs: 60_000, refuseEnv: () => undefined });
-    const report = await syncHooksDir({ dir: ownDir, store: ownStore, definitions, compiler, maxSourceBytes: 10_000, log }).finally(() => clearInterval(fallback));
+    const report = await syncHooksDir({ dir: ownDir, store: ownStore, definitions, compiler, maxSourceBytes: 10_000, log, clashes: new Map() }).finally(() => clearInterval(fallback));
     assert.equal(most, 4, 'compiles in flight at once');
     assert.deepEqual(report.added, names.map((n) => `media.added/${n}.js`));
     assert.deepEqual(report.failed.map((f) => f.file), ['media.added/30-c.js']);

@@ -26,7 +26,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const t = target();
-    hub.open(t.stream, { matches: compilePatterns(['download.*', 'hook.executed']), replaying: false, owner: 'a' });
+    hub.open(t.stream, { matches: compilePatterns(['download.*', 'hook.executed']), replaying: false, owner: 'a', allowed: async () => true });
     bus.emit('message', msg({ channel: 'progress', type: 'download.progress', key: 'a', data: { pct: 1 } }));
     bus.emit('message', msg({ channel: 'progress', type: 'job.progress', key: 'a' }));
     bus.emit('message', msg({ channel: 'event', type: 'download.grabbed', id: 'e1', data: { title: 'x' } }));
@@ -46,7 +46,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config: { ...config, clientQueueBytes: 64 * 1024 } });
     const t = target();
-    hub.open(t.stream, { matches: () => true, replaying: true, owner: 'a' });
+    hub.open(t.stream, { matches: () => true, replaying: true, owner: 'a', allowed: async () => true });
     const big = { title: 'x'.repeat(20_000) };
     for (let i = 0; i < 10; i++) bus.emit('message', msg({ channel: 'event', type: 'media.added', id: `e${i}`, data: big }));
     await new Promise(setImmediate);
@@ -59,7 +59,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const t = target();
-    const conn = hub.open(t.stream, { matches: () => true, replaying: true, owner: 'a' });
+    const conn = hub.open(t.stream, { matches: () => true, replaying: true, owner: 'a', allowed: async () => true });
     bus.emit('message', msg({ channel: 'event', type: 'media.added', id: 'e2' })); // also in the replay
     bus.emit('message', msg({ channel: 'progress', type: 'job.progress', key: 'k' })); // not held
     bus.emit('message', msg({ channel: 'event', type: 'media.added', id: 'e3' }));
@@ -78,9 +78,9 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const a = target();
-    hub.open(a.stream, { matches: () => true, replaying: false, owner: 'a' });
-    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'b' });
-    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'c' });
+    hub.open(a.stream, { matches: () => true, replaying: false, owner: 'a', allowed: async () => true });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'b', allowed: async () => true });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'c', allowed: async () => true });
     assert.throws(() => hub.assertCanOpen('d'), { code: 'TOO_MANY_STREAMS', status: 503 });
     a.stream.destroy();
     await new Promise(setImmediate);
@@ -93,14 +93,14 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const first = target();
-    hub.open(first.stream, { matches: () => true, replaying: false, owner: 'greedy' });
-    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'greedy' });
-    assert.throws(() => hub.open(target().stream, { matches: () => true, replaying: false, owner: 'greedy' }), {
+    hub.open(first.stream, { matches: () => true, replaying: false, owner: 'greedy', allowed: async () => true });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'greedy', allowed: async () => true });
+    assert.throws(() => hub.open(target().stream, { matches: () => true, replaying: false, owner: 'greedy', allowed: async () => true }), {
       code: 'TOO_MANY_STREAMS_FOR_TOKEN',
       status: 429,
       details: { max: 2, retryAfter: 1 },
     });
-    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'other' });
+    hub.open(target().stream, { matches: () => true, replaying: false, owner: 'other', allowed: async () => true });
     first.stream.destroy();
     await new Promise(setImmediate);
     hub.assertCanOpen('greedy');
@@ -111,7 +111,7 @@ describe('stream hub', () => {
     const bus = createBus();
     const hub = createStreamHub({ bus, config });
     const t = target();
-    hub.open(t.stream, { matches: () => true, replaying: false, owner: 'a' });
+    hub.open(t.stream, { matches: () => true, replaying: false, owner: 'a', allowed: async () => true });
     assert.equal(bus.listenerCount('message'), 1);
     const ended = new Promise((resolve) => t.stream.on('end', resolve));
     hub.stop();
