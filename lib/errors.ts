@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'READ_ONLY',
+  'LIMIT_REACHED',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'COMPILE_ERROR',
@@ -136,6 +137,14 @@ export const errors = {
     createError({ code: 'NOT_FOUND', status: 404, message: `no route for ${method} ${path}` }),
   conflict: (message: string, details?: unknown) =>
     createError({ code: 'CONFLICT', status: 409, message, details }),
+  /** One more of `what` would pass a count the config `key` caps at `limit`. */
+  limitReached: (what: string, limit: number, key: string) =>
+    createError({
+      code: 'LIMIT_REACHED',
+      status: 409,
+      message: `${limit} ${what} exist already, the most ${key} allows: delete one, or raise ${key} in the config`,
+      details: { limit, key },
+    }),
   readOnly: (what: string, id: string, why: string) =>
     createError({ code: 'READ_ONLY', status: 409, message: `${what} "${id}" is read-only: ${why}` }),
   unauthorized: (why: string) =>

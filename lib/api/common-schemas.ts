@@ -10,11 +10,6 @@ export const ID_PARAMS = {
   properties: { id: { type: 'string', maxLength: MAX_ID_LENGTH, description: `The id (at most ${MAX_ID_LENGTH} characters).` } },
 } as const;
 
-/** `{ items: [item] }`: a whole list. */
-export function listOf(item: object) {
-  return { type: 'object', additionalProperties: false, required: ['items'], properties: { items: { type: 'array', items: item } } } as const;
-}
-
 /** A page of items and what fetches the next one (`next`, passed back as `?param=`; null on the last page). */
 export function pageOf(item: object, next: { field: string; param: string; type: 'string' | 'integer' }) {
   return {

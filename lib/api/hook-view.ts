@@ -1,7 +1,7 @@
 // How hooks and their invocations look in API answers, and the schemas the OpenAPI document
 // shows for them (which type what the presenters return). The compiled module stays internal.
 import type { Static } from 'typebox';
-import type { HookRecord } from '../db/hooks-store.ts';
+import type { ListedHook } from '../db/hooks-store.ts';
 import type { InvocationRecord } from '../db/invocations-store.ts';
 import { ARR_APPS } from '../integrations/arr-apps.ts';
 import { DATE_TIME, NULLABLE_STRING } from '../value-schemas.ts';
@@ -132,7 +132,7 @@ export const INVOCATION_VIEW = {
 export type HookView = Static<typeof HOOK_VIEW>;
 export type InvocationView = Static<typeof INVOCATION_VIEW>;
 
-export function presentHook(h: HookRecord): HookView {
+export function presentHook(h: ListedHook): HookView {
   return {
     id: h.id,
     name: h.name,

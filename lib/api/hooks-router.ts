@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import { PAGE_BYTES } from '../db/bounded-page.ts';
-import type { HookRecord, HooksStore } from '../db/hooks-store.ts';
+import type { HookRecord, HooksStore, ListedHook } from '../db/hooks-store.ts';
 import type { EventsStore } from '../db/events-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
 import { filterOutputCheck } from '../dispatch/filter-chain.ts';
@@ -17,9 +17,10 @@ import { payloadChanged, payloadForMode } from '../events/payload.ts';
 import type { Compiler } from '../../runtime/index.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { JSON_VALUE } from '../value-schemas.ts';
-import { ID_PARAMS, listOf, pageOf } from './common-schemas.ts';
+import { ID_PARAMS, pageOf } from './common-schemas.ts';
 import { MAX_ID_LENGTH } from './request-params.ts';
 import { HOOK_ERROR, HOOK_VIEW, INVOCATION_STATUSES, INVOCATION_VIEW, LOG_LINE, presentHook, presentInvocation } from './hook-view.ts';
+import { nextRegistryCursor, readRegistryCursor, registryPage, registryPageQuery } from './registry-pages.ts';
 import { createRouteTable, defineRoute } from './route.ts';
 
 const TEST_EVENT_FIELDS = {
@@ -90,20 +91,23 @@ export const HOOK_ROUTES = {
     path: '/hooks',
     tag: 'hooks',
     summary: 'Register a hook',
-    description: 'Module source is compiled now: a syntax error is a 400 with line and column. A pattern that matches no catalog type, a command that cannot run or an env name no hook may get is a 422.',
+    description:
+      'Module source is compiled now: a syntax error is a 400 with line and column. A pattern that matches no catalog type, a command that cannot run or an env name no hook may get is a 422. ' +
+      'With hooks.maxHooks hooks already (file hooks counted), a 409 LIMIT_REACHED.',
     auth: admin,
     body: { schema: NEW_HOOK_SCHEMA, read: 'object', name: 'hook', expects: 'the hook' },
     responses: { 201: { description: 'Registered.', schema: HOOK_VIEW } },
-    errors: [...DEFINITION_ERRORS, 'CONFLICT'],
+    errors: [...DEFINITION_ERRORS, 'CONFLICT', 'LIMIT_REACHED'],
   }),
   list: defineRoute({
     operationId: 'listHooks',
     method: 'GET',
     path: '/hooks',
     tag: 'hooks',
-    summary: 'Every hook, from the API and from the hooks directory',
+    summary: 'Every hook, from the API and from the hooks directory, by priority then name, paged',
     auth: admin,
-    responses: { 200: { description: 'The hooks.', schema: listOf(HOOK_VIEW) } },
+    query: registryPageQuery('hooks.maxHooks'),
+    responses: { 200: { description: 'A page of hooks.', schema: registryPage(HOOK_VIEW) } },
   }),
   testUnsaved: defineRoute({
     operationId: 'testUnsavedHook',
@@ -209,6 +213,8 @@ export interface HooksRouterDeps {
   compiler: Compiler;
   catalog: Catalog;
   bodyLimit: number;
+  /** config hooks.maxHooks: the most hooks POST /hooks lets exist, and GET /hooks' default page size. */
+  maxHooks: number;
   /** A filter's output (as the chain judges it); maxDepth also bounds request bodies. */
   payloadLimits: JsonLimits;
   /** A hook's permissions as what they reach now: every hook answer carries it as `grant`. */
@@ -221,7 +227,7 @@ export function createHooksRouter(deps: HooksRouterDeps) {
   const routes = createRouteTable({ bodyLimit: deps.bodyLimit, maxDepth: deps.payloadLimits.maxDepth });
 
   /** A hook with its grant (its permissions spelled out). */
-  function view(hook: HookRecord) {
+  function view(hook: ListedHook) {
     return { ...presentHook(hook), grant: deps.describeGrant(hook.permissions) };
   }
 
@@ -271,14 +277,18 @@ export function createHooksRouter(deps: HooksRouterDeps) {
   routes.add(HOOK_ROUTES.create, async (ctx, { body }) => {
     const fields = await deps.definitions.forCreate(body, 'api');
     if (await deps.store.findByName(fields.name)) throw errors.conflict(`a hook named "${fields.name}" exists already`);
-    const hook = await deps.store.insert(randomUUID(), fields);
+    const hook = await deps.store.insertUnderCap(randomUUID(), fields, deps.maxHooks);
+    if (!hook) throw errors.limitReached('hooks (API and file hooks together)', deps.maxHooks, 'hooks.maxHooks');
     await deps.registry.reload();
     ctx.status = 201;
     ctx.body = view(hook);
   });
 
-  routes.add(HOOK_ROUTES.list, async (ctx) => {
-    ctx.body = { items: (await deps.store.list()).map(view) };
+  routes.add(HOOK_ROUTES.list, async (ctx, { query }) => {
+    const after = readRegistryCursor('h', query.cursor, 'GET /hooks');
+    const { items, more } = await deps.store.listPage({ limit: query.limit ?? deps.maxHooks, maxBytes: PAGE_BYTES, after });
+    const last = items.at(-1);
+    ctx.body = { items: items.map(view), nextCursor: nextRegistryCursor('h', more && last ? { n: last.priority, s: last.name } : undefined) };
   });
 
   routes.add(HOOK_ROUTES.testUnsaved, async (ctx, { body }) => {

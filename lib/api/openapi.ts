@@ -29,6 +29,7 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, { status: number; when: stri
   NOT_FOUND: { status: 404, when: 'an unknown id, or an app /integrations does not know' },
   CONFLICT: { status: 409, when: 'a duplicate name, a delivery still pending or a ping, an endpoint disabled' },
   READ_ONLY: { status: 409, when: 'a file hook changed through the API' },
+  LIMIT_REACHED: { status: 409, when: 'one more hook or webhook endpoint than hooks.maxHooks or webhooks.maxEndpoints allows' },
   PAYLOAD_TOO_LARGE: { status: 413, when: 'a body over server.bodyLimit; a progress payload over progress.maxEntrySize' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'neither JSON nor NDJSON' },
   UNKNOWN_EVENT_TYPE: { status: 422, when: 'a type that is not in the catalog' },

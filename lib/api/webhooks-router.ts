@@ -5,7 +5,9 @@ import { NULLABLE_INTEGER, NULLABLE_STRING } from '../value-schemas.ts';
 import type { Endpoints } from '../webhooks/index.ts';
 import { DELIVERY_VIEW, WEBHOOK_VIEW } from '../webhooks/views.ts';
 import { NEW_WEBHOOK_SCHEMA, ROTATE_SECRET_SCHEMA, UNSENDABLE_FIELDS, WEBHOOK_CHANGES_SCHEMA } from '../webhooks/webhook-input.ts';
-import { ID_PARAMS, listOf, pageOf } from './common-schemas.ts';
+import { PAGE_BYTES } from '../db/bounded-page.ts';
+import { ID_PARAMS, pageOf } from './common-schemas.ts';
+import { nextRegistryCursor, readRegistryCursor, registryPage, registryPageQuery } from './registry-pages.ts';
 import { createRouteTable, defineRoute } from './route.ts';
 
 const STATUSES = ['pending', 'succeeded', 'failed'] as const satisfies readonly DeliveryStatus[];
@@ -54,19 +56,21 @@ export const WEBHOOK_ROUTES = {
     path: '/webhooks',
     tag: 'webhooks',
     summary: 'Register a webhook endpoint; its secret is answered only here',
+    description: 'With webhooks.maxEndpoints endpoints already, a 409 LIMIT_REACHED.',
     auth: admin,
     body: { schema: NEW_WEBHOOK_SCHEMA, read: 'object', name: 'webhook', expects: 'the webhook', unprocessable: UNSENDABLE_FIELDS },
     responses: { 201: { description: 'Registered, with its secret.', schema: WEBHOOK_CREATED } },
-    errors: INPUT_ERRORS,
+    errors: [...INPUT_ERRORS, 'LIMIT_REACHED'],
   }),
   list: defineRoute({
     operationId: 'listWebhooks',
     method: 'GET',
     path: '/webhooks',
     tag: 'webhooks',
-    summary: 'Every webhook endpoint (never a secret)',
+    summary: 'Every webhook endpoint (never a secret), oldest first, paged',
     auth: admin,
-    responses: { 200: { description: 'The endpoints.', schema: listOf(WEBHOOK_VIEW) } },
+    query: registryPageQuery('webhooks.maxEndpoints'),
+    responses: { 200: { description: 'A page of endpoints.', schema: registryPage(WEBHOOK_VIEW) } },
   }),
   get: defineRoute({
     operationId: 'getWebhook',
@@ -161,8 +165,10 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps) {
     ctx.status = 201;
     ctx.body = await deps.endpoints.create(body);
   });
-  routes.add(WEBHOOK_ROUTES.list, async (ctx) => {
-    ctx.body = { items: await deps.endpoints.list() };
+  routes.add(WEBHOOK_ROUTES.list, async (ctx, { query }) => {
+    const after = readRegistryCursor('w', query.cursor, 'GET /webhooks');
+    const { items, next } = await deps.endpoints.list({ limit: query.limit, maxBytes: PAGE_BYTES, after });
+    ctx.body = { items, nextCursor: nextRegistryCursor('w', next) };
   });
   routes.add(WEBHOOK_ROUTES.get, async (ctx, { params }) => {
     ctx.body = await deps.endpoints.get(params.id);

@@ -103,6 +103,8 @@ export interface HooksConfig {
   maxEmitDepth: number;
   invocationRetentionMs: number;
   invocationsPerHook: number;
+  /** Hooks that may exist, file hooks counted: POST /hooks past it is refused (the directory never is). */
+  maxHooks: number;
 }
 
 export interface RuntimeConfig {
@@ -135,6 +137,7 @@ function normalizeHooks(h: Raw['hooks'], cwd: string): HooksConfig {
     maxEmitDepth: h.maxEmitDepth,
     invocationRetentionMs: parseDuration(h.invocationRetention)!,
     invocationsPerHook: h.invocationsPerHook,
+    maxHooks: h.maxHooks,
   };
 }
 
@@ -251,6 +254,8 @@ export interface WebhooksConfig {
   allowPrivateNetworks: boolean;
   maxConcurrency: number;
   maxConcurrencyPerEndpoint: number;
+  /** Endpoints that may exist: POST /webhooks past it is refused. */
+  maxEndpoints: number;
   maxResponseBodyBytes: number;
   rotationGraceMs: number;
   deliveryRetentionMs: number;
@@ -268,6 +273,7 @@ function normalizeWebhooks(w: Raw['webhooks']): WebhooksConfig {
     allowPrivateNetworks: w.allowPrivateNetworks,
     maxConcurrency: w.maxConcurrency,
     maxConcurrencyPerEndpoint: w.maxConcurrencyPerEndpoint,
+    maxEndpoints: w.maxEndpoints,
     maxResponseBodyBytes: parseSize(w.maxResponseBody)!,
     rotationGraceMs: parseDuration(w.rotationGrace)!,
     deliveryRetentionMs: parseDuration(w.deliveryRetention)!,

@@ -125,6 +125,7 @@ export const CONFIG_SCHEMA = Type.Object(
       maxEmitDepth: int({ minimum: 0, maximum: 20, default: 3, description: 'how deep a chain of events raised by hooks (ctx.emit) may grow' }),
       invocationRetention: duration({ default: '14d', description: 'invocation records older than this are pruned' }),
       invocationsPerHook: int({ minimum: 1, default: 1000, description: 'and each hook keeps at most this many' }),
+      maxHooks: int({ minimum: 1, maximum: 100000, default: 1000, description: 'hooks that may exist, file hooks counted; POST /hooks past it is 409 LIMIT_REACHED (the hooks directory is never refused)' }),
     }),
     runtime: section({
       timeout: duration({ default: '5s', description: "a call's default deadline; a hook's own timeoutMs wins" }),
@@ -198,6 +199,7 @@ export const CONFIG_SCHEMA = Type.Object(
       maxConcurrency: int({ minimum: 1, default: 32, description: 'requests in flight over all endpoints' }),
       maxConcurrencyPerEndpoint: int({ minimum: 1, default: 4, description: 'requests in flight to one endpoint' }),
       maxResponseBody: size({ default: '4KiB', description: 'response bytes read and kept per attempt' }),
+      maxEndpoints: int({ minimum: 1, maximum: 100000, default: 1000, description: 'endpoints that may exist; POST /webhooks past it is 409 LIMIT_REACHED' }),
       rotationGrace: duration({ default: '24h', description: 'after rotate-secret the old secret keeps signing beside the new one' }),
       deliveryRetention: duration({ default: '30d', description: 'finished deliveries (and their attempts) older than this are pruned' }),
       pollInterval: duration({ default: '1s', description: 'how often the sender looks for due retries when nothing wakes it' }),

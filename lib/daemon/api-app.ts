@@ -115,6 +115,7 @@ export function createDaemonApp(deps: DaemonAppDeps): Koa {
         compiler: deps.compiler,
         catalog,
         bodyLimit: config.server.bodyLimit,
+        maxHooks: config.hooks.maxHooks,
         payloadLimits,
         describeGrant: dispatch.describeGrant,
         onPermissionsChanged: ({ hook, before, after, by }) =>

@@ -51,3 +51,29 @@ export async function readBoundedPage<Row>(
   for (let i = 0; i < keys.length; i += 500) rows.push(...((await query.clone().whereIn(spec.key, keys.slice(i, i + 500))) as Row[]));
   return { rows, more: fit < sizes.length, bytes };
 }
+
+/** Where a page of a listing ordered by (a number, a unique text) ended: its last row's two keys. */
+export interface KeysetPosition {
+  n: number;
+  s: string;
+}
+
+/** The opaque cursor that continues after `position`; `tag` tells one listing's cursors from another's. */
+export function encodeKeyset(tag: string, position: KeysetPosition): string {
+  return Buffer.from(`${tag}:${position.n}:${position.s}`).toString('base64url');
+}
+
+/** The position a cursor of `tag` names; undefined when it is not one (the caller says which parameter). */
+export function decodeKeyset(tag: string, cursor: string): KeysetPosition | undefined {
+  const match = /^([a-z]+):(-?\d{1,15}):(\S{1,512})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return match && match[1] === tag ? { n: Number(match[2]), s: match[3]! } : undefined;
+}
+
+/**
+ * `query` (ordered by `columns`, both ascending) narrowed to the rows after `position`: a row value
+ * comparison, which both backends evaluate with the collation their ORDER BY uses, so a page
+ * neither repeats nor skips a row.
+ */
+export function afterKeyset<Q extends Knex.QueryBuilder>(query: Q, columns: readonly [number: string, text: string], position: KeysetPosition | undefined): Q {
+  return position ? (query.whereRaw('(??, ??) > (?, ?)', [columns[0], columns[1], position.n, position.s]) as Q) : query;
+}

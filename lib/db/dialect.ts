@@ -27,6 +27,13 @@ export interface Dialect {
   skipLocked<Q extends Knex.QueryBuilder>(query: Q): Q;
   /** The operator of a case-insensitive LIKE: SQLite's LIKE ignores the case of ASCII letters; PostgreSQL needs ILIKE. */
   caseInsensitiveLike: 'LIKE' | 'ILIKE';
+  /**
+   * Waits for, and holds until `trx` ends, a lock every transaction taking the same `name` waits
+   * for, on any daemon: a count and the insert it allows stay together (capped-insert.ts).
+   * PostgreSQL: a transaction-scoped advisory lock, so other writers of the table never wait.
+   * SQLite: nothing; its one connection runs one transaction at a time and one daemon opens a file.
+   */
+  serialize(trx: Knex.Transaction, name: string): Promise<void>;
 }
 
 const SQLITE: Dialect = {
@@ -42,6 +49,7 @@ const SQLITE: Dialect = {
   },
   skipLocked: (query) => query,
   caseInsensitiveLike: 'LIKE',
+  serialize: async () => {},
 };
 
 const POSTGRES: Dialect = {
@@ -51,6 +59,9 @@ const POSTGRES: Dialect = {
   pageRoom: async () => undefined,
   skipLocked: (query) => query.forUpdate().skipLocked() as typeof query,
   caseInsensitiveLike: 'ILIKE',
+  async serialize(trx, name) {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`hookd:${name}`]);
+  },
 };
 
 export const DIALECTS: Record<StorageClient, Dialect> = { sqlite: SQLITE, postgres: POSTGRES };

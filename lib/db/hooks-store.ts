@@ -1,6 +1,8 @@
 // The hooks table: hook definitions from the API and from the hooks directory, with their
 // compiled module, version, and failure bookkeeping. Returns plain records.
 import type { Knex } from 'knex';
+import { afterKeyset, readBoundedPage, textBytes, type KeysetPosition } from './bounded-page.ts';
+import { insertUnderCap } from './capped-insert.ts';
 import { storableText } from './dialect.ts';
 
 /** The *arr apps a command hook's `arrScript` can name (lib/integrations/arr-apps.ts: db/ imports only knex). */
@@ -44,6 +46,9 @@ export interface HookRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/** A hook as GET /hooks lists it: without the compiled module, which no answer shows. */
+export type ListedHook = Omit<HookRecord, 'compiled'>;
 
 export type HookFields = Omit<HookRecord, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'consecutiveFailures'>;
 
@@ -101,6 +106,13 @@ function fromRow(r: HookRow): HookRecord {
   };
 }
 
+// The listing's order (priority, then the unique name) and what a listed hook reads: every column
+// but `compiled`, so a page's memory is bounded by what it answers.
+const LISTING_ORDER = ['priority', 'name'] as const;
+const LISTED_COLUMNS = ['id', 'name', 'origin', 'file_path', 'kind', 'mode', 'events', 'priority', 'source', 'command', 'env', 'arr_script', 'permissions', 'timeout_ms', 'limits', 'enabled', 'disabled_reason', 'consecutive_failures', 'version', 'created_at', 'updated_at'] as const;
+// A listed hook's text columns, what bounds a page of hooks (bounded-page.ts).
+const LISTED_BYTES = textBytes('source', 'command', 'events', 'env', 'permissions', 'disabled_reason', 'file_path');
+
 function toRow(h: Partial<HookFields>): Partial<HookRow> {
   const row: Partial<HookRow> = {};
   if (h.name !== undefined) row.name = h.name;
@@ -126,11 +138,26 @@ function toRow(h: Partial<HookFields>): Partial<HookRow> {
   return row;
 }
 
+function newRow(id: string, fields: HookFields): HookRow {
+  const now = Date.now();
+  return { ...toRow(fields), id, version: 1, consecutive_failures: 0, created_at: now, updated_at: now } as HookRow;
+}
+
 export function createHooksStore(db: Knex) {
   const table = () => db<HookRow>('hooks');
   return {
     async list(): Promise<HookRecord[]> {
-      return (await table().orderBy([{ column: 'priority' }, { column: 'name' }])).map(fromRow);
+      return (await table().orderBy([...LISTING_ORDER])).map(fromRow);
+    },
+    /** The hooks after `after` (a hook's position: its priority and name), as many as fit `limit` and `maxBytes`. */
+    async listPage(page: { limit: number; maxBytes: number; after?: KeysetPosition }): Promise<{ items: ListedHook[]; more: boolean }> {
+      const query = afterKeyset(table().select(LISTED_COLUMNS).orderBy([...LISTING_ORDER]), LISTING_ORDER, page.after);
+      const { rows, more } = await readBoundedPage<HookRow>(db, query, { key: 'id', size: LISTED_BYTES, limit: page.limit, maxBytes: page.maxBytes });
+      const items = rows.map((r) => {
+        const { compiled: _unread, ...hook } = fromRow(r);
+        return hook;
+      });
+      return { items, more };
     },
     async listNames(): Promise<string[]> {
       return (await table().select('name')).map((r) => r.name);
@@ -144,9 +171,12 @@ export function createHooksStore(db: Knex) {
       return row && fromRow(row);
     },
     async insert(id: string, fields: HookFields): Promise<HookRecord> {
-      const now = Date.now();
-      await table().insert({ ...toRow(fields), id, version: 1, consecutive_failures: 0, created_at: now, updated_at: now } as HookRow);
+      await table().insert(newRow(id, fields));
       return (await this.get(id))!;
+    },
+    /** Inserts unless `cap` hooks exist already, file hooks included (undefined then). */
+    async insertUnderCap(id: string, fields: HookFields, cap: number): Promise<HookRecord | undefined> {
+      return (await insertUnderCap(db, 'hooks', cap, (trx) => trx('hooks').insert(newRow(id, fields)))) ? this.get(id) : undefined;
     },
     /** Applies a change and bumps the version; a re-enable also resets the failure count. */
     async update(id: string, fields: Partial<HookFields>): Promise<HookRecord | undefined> {

@@ -1,6 +1,8 @@
 // The webhooks table: endpoints with their patterns, secrets (current and, during a rotation
 // grace, the previous one), extra headers, state and consecutive-failure count. Plain records.
 import type { Knex } from 'knex';
+import { afterKeyset, readBoundedPage, textBytes, type KeysetPosition } from './bounded-page.ts';
+import { insertUnderCap } from './capped-insert.ts';
 import { storableText } from './dialect.ts';
 
 export interface WebhookRecord {
@@ -83,20 +85,36 @@ function toRow(c: WebhookChanges): Partial<WebhookRow> {
   return row;
 }
 
+type NewWebhook = Omit<WebhookRecord, 'version' | 'consecutiveFailures' | 'disabledReason'> & { disabledReason?: string | null };
+
+function newRow(w: NewWebhook): WebhookRow {
+  return {
+    id: w.id,
+    ...toRow({ ...w, disabledReason: w.disabledReason ?? null }),
+    consecutive_failures: 0,
+    version: 1,
+    created_at: w.createdAt,
+    updated_at: w.updatedAt,
+  } as WebhookRow;
+}
+
+// The listing's order: oldest first, the id telling apart endpoints created in the same millisecond.
+const LISTING_ORDER = ['created_at', 'id'] as const;
+// An endpoint's text columns, what bounds a page of endpoints (bounded-page.ts).
+const LISTED_BYTES = textBytes('url', 'events', 'description', 'headers', 'disabled_reason');
+
 export function createWebhooksStore(db: Knex) {
   const table = (trx: Knex | Knex.Transaction = db) => trx<WebhookRow>('webhooks');
 
   return {
-    async insert(w: Omit<WebhookRecord, 'version' | 'consecutiveFailures' | 'disabledReason'> & { disabledReason?: string | null }): Promise<WebhookRecord> {
-      await table().insert({
-        id: w.id,
-        ...toRow({ ...w, disabledReason: w.disabledReason ?? null }),
-        consecutive_failures: 0,
-        version: 1,
-        created_at: w.createdAt,
-        updated_at: w.updatedAt,
-      } as WebhookRow);
+    async insert(w: NewWebhook): Promise<WebhookRecord> {
+      await table().insert(newRow(w));
       return (await this.get(w.id))!;
+    },
+
+    /** Inserts unless `cap` endpoints exist already (undefined then). */
+    async insertUnderCap(w: NewWebhook, cap: number): Promise<WebhookRecord | undefined> {
+      return (await insertUnderCap(db, 'webhooks', cap, (trx) => table(trx).insert(newRow(w)))) ? this.get(w.id) : undefined;
     },
 
     async get(id: string, trx?: Knex.Transaction): Promise<WebhookRecord | undefined> {
@@ -109,8 +127,11 @@ export function createWebhooksStore(db: Knex) {
       return (await table(trx).whereIn('id', [...ids])).map(fromRow);
     },
 
-    async list(): Promise<WebhookRecord[]> {
-      return (await table().orderBy('created_at').orderBy('id')).map(fromRow);
+    /** The endpoints after `after` (an endpoint's position: createdAt and id), as many as fit `limit` and `maxBytes`. */
+    async listPage(page: { limit: number; maxBytes: number; after?: KeysetPosition }): Promise<{ items: WebhookRecord[]; more: boolean }> {
+      const query = afterKeyset(table().orderBy([...LISTING_ORDER]), LISTING_ORDER, page.after);
+      const { rows, more } = await readBoundedPage<WebhookRow>(db, query, { key: 'id', size: LISTED_BYTES, limit: page.limit, maxBytes: page.maxBytes });
+      return { items: rows.map(fromRow), more };
     },
 
     async listIds(): Promise<string[]> {

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { Catalog } from '../catalog.ts';
 import type { Config } from '../config/index.ts';
+import { decodeKeyset, encodeKeyset, type KeysetPosition } from '../db/bounded-page.ts';
 import type { DeliveriesStore, DeliverySummary, DeliveryStatus } from '../db/deliveries-store.ts';
 import type { WebhookChanges, WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import { errors } from '../errors.ts';
@@ -65,7 +66,7 @@ export function createEndpoints(deps: EndpointsDeps) {
       const input = checkWebhookInput(given, rules);
       const secret = input.secret ?? generateSecret();
       const now = Date.now();
-      const w = await deps.webhooks.insert({
+      const w = await deps.webhooks.insertUnderCap({
         id: newWebhookId(),
         url: input.url,
         events: input.events,
@@ -78,13 +79,22 @@ export function createEndpoints(deps: EndpointsDeps) {
         enabled: input.enabled ?? true,
         createdAt: now,
         updatedAt: now,
-      });
+      }, deps.config.maxEndpoints);
+      if (!w) throw errors.limitReached('webhook endpoints', deps.config.maxEndpoints, 'webhooks.maxEndpoints');
       deps.onChanged(w.id); // the outbox caches the enabled endpoints
       // The only answer that carries the secret.
       return { ...presentWebhook(w), secret };
     },
 
-    list: async () => (await deps.webhooks.list()).map((w) => presentWebhook(w)),
+    /**
+     * A page of endpoints, oldest first, after `after`; `next` continues (undefined on the last
+     * page). Without a limit, as many as may exist (webhooks.maxEndpoints): all, unless bytes cut it.
+     */
+    async list(page: { limit?: number; maxBytes: number; after?: KeysetPosition }) {
+      const { items, more } = await deps.webhooks.listPage({ ...page, limit: page.limit ?? deps.config.maxEndpoints });
+      const last = items.at(-1);
+      return { items: items.map((w) => presentWebhook(w)), next: more && last ? { n: last.createdAt, s: last.id } : undefined };
+    },
     get: async (id: string) => presentWebhook(await mustGet(id)),
 
     async update(id: string, given: WebhookInput) {
@@ -191,12 +201,13 @@ export function createEndpoints(deps: EndpointsDeps) {
 
 export type Endpoints = ReturnType<typeof createEndpoints>;
 
+// A deliveries page's cursor: the last delivery's createdAt and id (bounded-page.ts's keyset codec).
 function encodeCursor(d: { createdAt: number; id: string }): string {
-  return Buffer.from(`d:${d.createdAt}:${d.id}`).toString('base64url');
+  return encodeKeyset('d', { n: d.createdAt, s: d.id });
 }
 
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const match = /^d:(\d{1,15}):(\S+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw errors.validation('query parameter "cursor" is not one that GET /webhooks/:id/deliveries returned', { parameter: 'cursor' });
-  return { createdAt: Number(match[1]), id: match[2]! };
+  const position = decodeKeyset('d', cursor);
+  if (!position) throw errors.validation('query parameter "cursor" is not one that GET /webhooks/:id/deliveries returned', { parameter: 'cursor' });
+  return { createdAt: position.n, id: position.s };
 }

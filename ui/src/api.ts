@@ -55,6 +55,21 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   return json as T;
 }
 
+/**
+ * Every item of a paged list (GET /hooks, GET /webhooks), following nextCursor: a page ends at the
+ * daemon's byte bound, so big hook sources can spread a list over several pages.
+ */
+export async function listAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: T[]; nextCursor: string | null } = await api('GET', cursor === null ? path : `${path}?cursor=${encodeURIComponent(cursor)}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);

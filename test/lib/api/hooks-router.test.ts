@@ -50,6 +50,7 @@ before(async () => {
     compiler,
     catalog,
     bodyLimit: 1_000_000,
+    maxHooks: 1000,
     payloadLimits: { maxDepth: 32, maxBytes: 1_000_000 },
     describeGrant: createGrantDescriber({
       catalog,

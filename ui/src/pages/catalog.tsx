@@ -1,6 +1,6 @@
 // Catalog: every event type with its kind, description, payload schema and a sample payload,
 // and (for admins, who alone may list hooks and webhooks) the hooks and webhooks listening to it.
-import { api, matchesPattern } from '../api.ts';
+import { api, listAll, matchesPattern } from '../api.ts';
 import { Empty, Json, Loaded, useLoad } from '../view.tsx';
 
 export interface CatalogType {
@@ -31,8 +31,8 @@ export function CatalogPage(props: { admin: boolean }) {
     let hooks: Listener[] = [];
     let webhooks: Listener[] = [];
     if (props.admin) {
-      hooks = (await api<{ items: Listener[] }>('GET', '/hooks')).items;
-      webhooks = (await api<{ items: Array<{ url: string; events: string[] }> }>('GET', '/webhooks')).items.map((w) => ({ name: w.url, events: w.events }));
+      hooks = await listAll<Listener>('/hooks');
+      webhooks = (await listAll<{ url: string; events: string[] }>('/webhooks')).map((w) => ({ name: w.url, events: w.events }));
     }
     return { types, hooks, webhooks };
   }, [props.admin]);

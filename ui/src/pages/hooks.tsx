@@ -1,7 +1,7 @@
 // Hooks (admin): every hook with its state, failures and why it was disabled; enable and
 // disable; module hooks open in the editor, file and command hooks read-only (files with their path).
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, listAll } from '../api.ts';
 import { Link } from '../router.tsx';
 import { Empty, ErrorBox, Loaded, useLoad } from '../view.tsx';
 import type { HookGrant } from './hook-permissions.tsx';
@@ -27,7 +27,7 @@ export interface HookView {
 }
 
 export function HooksPage() {
-  const load = useLoad(() => api<{ items: HookView[] }>('GET', '/hooks'), []);
+  const load = useLoad(async () => ({ items: await listAll<HookView>('/hooks') }), []);
   const [error, setError] = useState<unknown>();
   function setEnabled(hook: HookView, enabled: boolean): void {
     setError(undefined);

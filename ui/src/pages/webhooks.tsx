@@ -3,7 +3,7 @@
 // PATCH /webhooks/:id takes), enable/disable, test ping, rotate the secret, and an endpoint's
 // deliveries with every attempt.
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, listAll } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { Dialog } from '../dialog.tsx';
 import { Empty, ErrorBox, Json, Loaded, Time, useLoad } from '../view.tsx';
@@ -23,7 +23,7 @@ interface WebhookView {
 }
 
 export function WebhooksPage(props: { open?: string }) {
-  const load = useLoad(() => api<{ items: WebhookView[] }>('GET', '/webhooks'), []);
+  const load = useLoad(async () => ({ items: await listAll<WebhookView>('/webhooks') }), []);
   const [secret, setSecret] = useState<{ id: string; secret: string } | undefined>();
   const [error, setError] = useState<unknown>();
   const [result, setResult] = useState<unknown>();

@@ -2,6 +2,8 @@
 // bump the version, failures disable a hook at the limit and a re-enable resets them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { insertUnderCap } from '../../../../lib/db/capped-insert.ts';
 import { createHooksStore, type HookFields } from '../../../../lib/db/hooks-store.ts';
 import { isUniqueViolation } from '../../../../lib/db/storage-errors.ts';
 import type { OpenDb } from './index.ts';
@@ -82,5 +84,60 @@ export function hooksStoreContract(open: OpenDb): void {
       await store.resetFailures('h1');
       assert.equal((await store.get('h1'))?.consecutiveFailures, 0);
       assert.deepEqual(await store.recordFailure('absent', 1, 'x'), { failures: 0, disabled: false });
+    }));
+
+  test('pages follow priority, then name, continue after the last hook and end at the byte bound', () =>
+    withDb(open, async (db) => {
+      const store = createHooksStore(db);
+      const source = `export default () => {} // ${'x'.repeat(1000)}`;
+      for (const [name, priority] of [['delta', -5], ['alpha', 10], ['charlie', 10], ['bravo', 100]] as const) await store.insert(name, hook(name, { priority, source }));
+      const first = await store.listPage({ limit: 2, maxBytes: 1 << 20 });
+      assert.deepEqual([first.items.map((h) => h.name), first.more], [['delta', 'alpha'], true]);
+      assert.equal('compiled' in first.items[0]!, false, 'the compiled module is not read');
+      assert.equal(first.items[0]!.source, source);
+      const second = await store.listPage({ limit: 2, maxBytes: 1 << 20, after: { n: 10, s: 'alpha' } });
+      assert.deepEqual([second.items.map((h) => h.name), second.more], [['charlie', 'bravo'], false]);
+      // Each source is over 1000 bytes: 2500 bytes hold two hooks, and one always fits.
+      const cut = await store.listPage({ limit: 10, maxBytes: 2500 });
+      assert.deepEqual([cut.items.map((h) => h.name), cut.more], [['delta', 'alpha'], true]);
+      const one = await store.listPage({ limit: 10, maxBytes: 1 });
+      assert.deepEqual([one.items.map((h) => h.name), one.more], [['delta'], true]);
+    }));
+
+  test('an insert under a cap counts every hook, file hooks included, and racing inserts never pass it', () =>
+    withDb(open, async (db) => {
+      const store = createHooksStore(db);
+      await store.insert('f1', hook('from-file', { origin: 'file', filePath: '/hooks/media.added/a.js' }));
+      assert.equal((await store.insertUnderCap('a1', hook('api-one'), 3))?.name, 'api-one');
+      const raced = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => store.insertUnderCap(id, hook(`race-${id}`), 3)));
+      assert.equal(raced.filter(Boolean).length, 1);
+      assert.equal((await store.listNames()).length, 3);
+      assert.equal(await store.insertUnderCap('late', hook('late'), 3), undefined);
+      assert.equal(await store.get('late'), undefined);
+    }));
+
+  test('a capped insert waits for one counted but not yet committed: the last free place is taken once', () =>
+    withDb(open, async (db) => {
+      const store = createHooksStore(db);
+      await store.insert('h1', hook('one'));
+      let release!: () => void;
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const gate = new Promise<void>((r) => (release = r));
+      // The first insert has counted 1 of 2 and inserted, uncommitted, when the second starts.
+      const first = insertUnderCap(db, 'hooks', 2, async (trx) => {
+        await trx('hooks').insert({ id: 'h2', name: 'two', origin: 'api', kind: 'module', mode: 'action', events: '[]', created_at: 1, updated_at: 1 });
+        entered();
+        await gate;
+      });
+      await inside;
+      const second = store.insertUnderCap('h3', hook('three'), 2);
+      // Time for a second insert that did not wait to count the committed rows and overshoot;
+      // one that waits is right however long this is.
+      await Promise.race([second, delay(300)]);
+      release();
+      assert.equal(await first, true);
+      assert.equal(await second, undefined, 'the second insert saw the first one');
+      assert.deepEqual((await store.listNames()).sort(), ['one', 'two']);
     }));
 }
