@@ -4,7 +4,7 @@
 // JSON bodies are serialized here too, so a body that cannot be is one of those errors.
 import { Stream } from 'node:stream';
 import type { Context, Middleware } from 'koa';
-import { toStorageError } from '../db/storage-errors.ts';
+import { isUniqueViolation, toStorageError } from '../db/storage-errors.ts';
 import { errors, isHookdError, type HookdError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -19,9 +19,17 @@ function refusedText(caught: unknown): HookdError | undefined {
   return errors.validation('the request holds text the database cannot store (the NUL character U+0000, or an invalid character)');
 }
 
-/** Any error as the HookdError it is answered as: itself, a typed storage failure, refused text, or INTERNAL. */
+// A unique key refusing a row that a route checked for beforehand: a concurrent request stored
+// the same key between the check and the write. The routes that know the key say which (a hook's
+// name); any other is still the client's conflict, not a 500.
+function uniqueConflict(caught: unknown): HookdError | undefined {
+  if (!isUniqueViolation(caught)) return undefined;
+  return errors.conflict('a concurrent request stored a record with the same unique key first; read it, then retry if still needed');
+}
+
+/** Any error as the HookdError it is answered as: itself, a typed storage failure, refused text, a unique-key conflict, or INTERNAL. */
 export function asHookdError(caught: unknown): HookdError {
-  return isHookdError(caught) ? caught : (toStorageError(caught) ?? refusedText(caught) ?? errors.internal(caught));
+  return isHookdError(caught) ? caught : (toStorageError(caught) ?? refusedText(caught) ?? uniqueConflict(caught) ?? errors.internal(caught));
 }
 
 /**

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog.ts';
 import { PAGE_BYTES } from '../db/bounded-page.ts';
 import type { HookRecord, HooksStore, ListedHook } from '../db/hooks-store.ts';
+import { isUniqueViolation } from '../db/storage-errors.ts';
 import type { EventsStore } from '../db/events-store.ts';
 import type { InvocationsStore } from '../db/invocations-store.ts';
 import { filterOutputCheck } from '../dispatch/filter-chain.ts';
@@ -80,6 +81,16 @@ const COMPILE_REQUEST = {
 const INVOCATION_PAGE = pageOf(INVOCATION_VIEW, { field: 'nextBefore', param: 'before', type: 'integer' });
 
 const INVOCATIONS_PAGE_SIZE = 50;
+
+const nameTaken = (name: string) => errors.conflict(`a hook named "${name}" exists already`);
+
+/**
+ * The same 409 when the name was free at the check but a concurrent request stored it before
+ * this write (the table's unique key refused the row); any other failure passes on.
+ */
+const nameTakenMeanwhile = (name: string) => (error: unknown): never => {
+  throw isUniqueViolation(error) ? nameTaken(name) : error;
+};
 const admin = { scope: 'admin' } as const;
 const DEFINITION_ERRORS = ['VALIDATION', 'COMPILE_ERROR', 'UNPROCESSABLE'] as const;
 const TEST_EVENT_ERRORS = ['UNKNOWN_EVENT_TYPE', 'SCHEMA_VIOLATION'] as const;
@@ -276,8 +287,8 @@ export function createHooksRouter(deps: HooksRouterDeps) {
 
   routes.add(HOOK_ROUTES.create, async (ctx, { body }) => {
     const fields = await deps.definitions.forCreate(body, 'api');
-    if (await deps.store.findByName(fields.name)) throw errors.conflict(`a hook named "${fields.name}" exists already`);
-    const hook = await deps.store.insertUnderCap(randomUUID(), fields, deps.maxHooks);
+    if (await deps.store.findByName(fields.name)) throw nameTaken(fields.name);
+    const hook = await deps.store.insertUnderCap(randomUUID(), fields, deps.maxHooks).catch(nameTakenMeanwhile(fields.name));
     if (!hook) throw errors.limitReached('hooks (API and file hooks together)', deps.maxHooks, 'hooks.maxHooks');
     await deps.registry.reload();
     ctx.status = 201;
@@ -315,10 +326,8 @@ export function createHooksRouter(deps: HooksRouterDeps) {
       throw errors.readOnly('hook', hook.name, `it comes from ${hook.filePath}; edit the file (only "enabled" can change here)`);
     }
     const fields = await deps.definitions.forUpdate(hook, body);
-    if (fields.name && fields.name !== hook.name && (await deps.store.findByName(fields.name))) {
-      throw errors.conflict(`a hook named "${fields.name}" exists already`);
-    }
-    const updated = (await deps.store.update(hook.id, fields))!;
+    if (fields.name && fields.name !== hook.name && (await deps.store.findByName(fields.name))) throw nameTaken(fields.name);
+    const updated = (await deps.store.update(hook.id, fields).catch(nameTakenMeanwhile(fields.name ?? hook.name)))!;
     await deps.registry.reload();
     if (fields.permissions !== undefined && JSON.stringify(fields.permissions) !== JSON.stringify(hook.permissions)) {
       deps.onPermissionsChanged?.({ hook: updated, before: hook.permissions, after: updated.permissions, by: ctx.state.principal.name });

@@ -46,3 +46,31 @@ test('a body that cannot be serialized is a logged JSON 500 with the request id;
   const text = await fetch(`${url}/text`);
   assert.deepEqual([text.headers.get('content-type'), await text.text()], ['text/plain; charset=utf-8', 'plain']);
 });
+
+test("a unique key refusing a write (a concurrent request stored the same key first) is a 409 CONFLICT on both databases' errors, not logged as a failure", async (t) => {
+  const sink = createLogSink();
+  const log = createLogger({ level: 'info', pretty: false, destination: sink.stream });
+  const router = new Router();
+  const sqlite = Object.assign(new Error('insert into `hooks` ... - SQLITE_CONSTRAINT: UNIQUE constraint failed: hooks.name'), { code: 'SQLITE_CONSTRAINT', errno: 19 });
+  const postgres = Object.assign(new Error('duplicate key value violates unique constraint "hooks_name_unique"'), { code: '23505' });
+  const otherConstraint = Object.assign(new Error('SQLITE_CONSTRAINT: NOT NULL constraint failed: hooks.name'), { code: 'SQLITE_CONSTRAINT' });
+  router.get('/sqlite', () => Promise.reject(sqlite));
+  router.get('/postgres', () => Promise.reject(postgres));
+  router.get('/not-null', () => Promise.reject(otherConstraint));
+  const app = createApp({ log, authenticate: (_ctx, next) => next(), publicRouters: [router], routers: [] });
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const path of ['/sqlite', '/postgres']) {
+    const res = await fetch(url + path);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.deepEqual([res.status, body.error.code], [409, 'CONFLICT'], path);
+    assert.match(body.error.message, /same unique key/);
+    assert.doesNotMatch(body.error.message, /hooks\.name|insert into/, 'no SQL or schema names in the answer');
+  }
+  // Any other constraint is still the daemon's own failure: a logged 500.
+  const other = await fetch(`${url}/not-null`);
+  assert.equal(other.status, 500);
+  assert.equal(sink.lines().filter((l) => l.msg === 'request failed').length, 1, sink.text());
+});

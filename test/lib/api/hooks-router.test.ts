@@ -85,6 +85,18 @@ describe('hooks router', () => {
     assert.equal(again.body.error.code, 'CONFLICT');
   });
 
+  test('creates and renames racing for one free name: one wins, the others are 409 naming the hook, never a 500', async () => {
+    // Each request checks the name before its write: all of them find it free, and the table's
+    // unique key refuses every write but the first.
+    const creates = await Promise.all(Array.from({ length: 5 }, () => api.call('POST', '/hooks', def('raced'))));
+    assert.deepEqual(creates.map((r) => r.status).sort(), [201, 409, 409, 409, 409]);
+    for (const r of creates.filter((c) => c.status === 409)) assert.equal(r.body.error.message, 'a hook named "raced" exists already');
+    const others = await Promise.all(['rn-1', 'rn-2', 'rn-3'].map((name) => api.call('POST', '/hooks', def(name))));
+    const renames = await Promise.all(others.map((o) => api.call('PATCH', `/hooks/${o.body.id}`, { name: 'renamed' })));
+    assert.deepEqual(renames.map((r) => r.status).sort(), [200, 409, 409]);
+    for (const r of renames.filter((c) => c.status === 409)) assert.equal(r.body.error.message, 'a hook named "renamed" exists already');
+  });
+
   const invalid: Array<[string, Record<string, unknown>, number, string]> = [
     ['a pattern no type matches', def('p', { events: ['media.added', 'nope.*'] }), 422, '/events/1'],
     ['a timeout above the maximum', def('t', { timeoutMs: 120_000 }), 400, '/timeoutMs'],
