@@ -327,7 +327,9 @@ export function createHooksRouter(deps: HooksRouterDeps) {
     }
     const fields = await deps.definitions.forUpdate(hook, body);
     if (fields.name && fields.name !== hook.name && (await deps.store.findByName(fields.name))) throw nameTaken(fields.name);
-    const updated = (await deps.store.update(hook.id, fields).catch(nameTakenMeanwhile(fields.name ?? hook.name)))!;
+    const updated = await deps.store.update(hook.id, fields).catch(nameTakenMeanwhile(fields.name ?? hook.name));
+    // Deleted by a concurrent request since it was loaded.
+    if (!updated) throw errors.notFound('hook', hook.id);
     await deps.registry.reload();
     if (fields.permissions !== undefined && JSON.stringify(fields.permissions) !== JSON.stringify(hook.permissions)) {
       deps.onPermissionsChanged?.({ hook: updated, before: hook.permissions, after: updated.permissions, by: ctx.state.principal.name });

@@ -97,6 +97,25 @@ describe('hooks router', () => {
     for (const r of renames.filter((c) => c.status === 409)) assert.equal(r.body.error.message, 'a hook named "renamed" exists already');
   });
 
+  test('a PATCH racing the DELETE of its hook answers 200 or 404, never a 500', async () => {
+    // The PATCH loads the hook, then writes: a DELETE landing in between leaves nothing to update.
+    const statuses = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const created = await api.call('POST', '/hooks', def(`gone-${i}`));
+      const [removed, ...patched] = await Promise.all([
+        api.call('DELETE', `/hooks/${created.body.id}`),
+        ...[{ enabled: false }, { priority: 5 }, { name: `gone-renamed-${i}` }].map((change) => api.call('PATCH', `/hooks/${created.body.id}`, change)),
+      ]);
+      assert.equal(removed!.status, 204);
+      for (const p of patched) {
+        assert.ok(p.status === 200 || p.status === 404, `PATCH answered ${p.status}: ${p.text}`);
+        if (p.status === 404) assert.equal(p.body.error.code, 'NOT_FOUND');
+        statuses.add(String(p.status));
+      }
+    }
+    assert.ok(statuses.has('404'), 'some PATCH came after the DELETE');
+  });
+
   const invalid: Array<[string, Record<string, unknown>, number, string]> = [
     ['a pattern no type matches', def('p', { events: ['media.added', 'nope.*'] }), 422, '/events/1'],
     ['a timeout above the maximum', def('t', { timeoutMs: 120_000 }), 400, '/timeoutMs'],
