@@ -1,5 +1,6 @@
 // Radarr's bodies as media events: the movie (with remoteMovie as a fallback) is the library
-// item; files, releases and the download client come from the event's own fields.
+// item; files, releases and the download client come from the event's own fields. Whisparr v3
+// sends the same shapes (and movie.stashId, its StashDB id): its normalizers are these.
 import {
   compact,
   downloadOf,
@@ -28,7 +29,7 @@ function movieOf(body: Json, source: Source): Json {
     mediaType: 'movie',
     title: text(movie.title) ?? text(remote.title),
     year: integer(movie.year) || integer(remote.year) || undefined,
-    ...withIds({ radarr: movie.id, tmdb: integer(movie.tmdbId) || remote.tmdbId, imdb: text(movie.imdbId) ?? remote.imdbId }),
+    ...withIds({ [source.app]: movie.id, tmdb: integer(movie.tmdbId) || remote.tmdbId, imdb: text(movie.imdbId) ?? remote.imdbId, stash: movie.stashId }),
     genres: texts(movie.genres),
     tags: texts(movie.tags),
     path: text(movie.folderPath),
