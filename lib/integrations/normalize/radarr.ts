@@ -5,6 +5,7 @@ import {
   compact,
   downloadOf,
   fileOf,
+  grabbed,
   integer,
   manualInteraction,
   normalizeHealth,
@@ -40,18 +41,7 @@ function movieOf(body: Json, source: Source): Json {
 }
 
 export const RADARR_NORMALIZERS: Readonly<Record<string, Normalize>> = {
-  Grab: (body, source) => {
-    const release = releaseOf(objectAt(body.release));
-    return compact({
-      ...movieOf(body, source),
-      quality: release.quality,
-      release,
-      ...downloadOf(body),
-      indexer: release.indexer,
-      size: release.size,
-      raw: body,
-    });
-  },
+  Grab: (body, source) => grabbed(movieOf(body, source), body),
   Download: (body, source) => {
     const file = fileOf(objectAt(body.movieFile));
     return compact({

@@ -5,6 +5,7 @@ import {
   compact,
   downloadOf,
   fileOf,
+  grabbed,
   integer,
   manualInteraction,
   normalizeHealth,
@@ -69,18 +70,7 @@ function episodeOf(e: Json): Json {
 export function createSeriesNormalizers(deps: { foreignIds: SeriesIds }): Readonly<Record<string, Normalize>> {
   const seriesOfBody = (body: Json, source: Source) => seriesOf(body, source, deps.foreignIds);
   return {
-    Grab: (body, source) => {
-      const release = releaseOf(objectAt(body.release));
-      return compact({
-        ...seriesOfBody(body, source),
-        quality: release.quality,
-        release,
-        ...downloadOf(body),
-        indexer: release.indexer,
-        size: release.size,
-        raw: body,
-      });
-    },
+    Grab: (body, source) => grabbed(seriesOfBody(body, source), body),
     Download: (body, source) => {
       // Import complete lists every file of the download and has no isUpgrade.
       const complete = Array.isArray(body.episodeFiles);
