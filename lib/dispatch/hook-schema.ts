@@ -4,7 +4,6 @@
 import type { Static } from 'typebox';
 import { APP_KEY_PATTERN } from '../config/integrations.ts';
 import { ENV_NAME_PATTERN } from '../env-grants.ts';
-import { ARR_APPS } from '../integrations/arr-apps.ts';
 import { ARR_SCRIPT_APPS } from '../integrations/arr-script-env/index.ts';
 
 export const HOOK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
@@ -27,7 +26,7 @@ export const HOOK_FIELDS = {
   command: { ...stringList, minItems: 1, description: 'A command hook\'s argv; the program an absolute path it can run (422 otherwise).' },
   env: { ...envNames, description: 'Command hooks: the variables (from `secrets`, then the environment) the program gets. Never HOOKD_* (422).' },
   arrScript: {
-    enum: [...ARR_APPS, null],
+    enum: [...ARR_SCRIPT_APPS, null],
     description: `Command hooks: run the program as that app's Custom Script: it gets the \`<app>_*\` variables the app would set for the event, computed from the app's stored webhook body (${ARR_SCRIPT_APPS.join(', ')}; null removes it).`,
   },
   timeoutMs: { type: 'integer', minimum: 1, description: 'Per call; at most runtime.maxTimeout.' },
@@ -43,7 +42,7 @@ export const HOOK_FIELDS = {
       apps: {
         type: 'array',
         items: { type: 'string', pattern: APP_KEY_PATTERN },
-        description: 'ctx.apps.<app>: "radarr", "sonarr", "lidarr", "readarr", "prowlarr", or an instance such as "radarr/4k"; each configured under integrations (else its calls fail with APP_NOT_CONFIGURED).',
+        description: 'ctx.apps.<app>: "radarr", "sonarr", "lidarr", "readarr", "prowlarr", "whisparr", or an instance such as "radarr/4k"; each configured under integrations (else its calls fail with APP_NOT_CONFIGURED).',
       },
     },
   },

@@ -6,7 +6,7 @@ import { ARR_APPS } from './arr-apps.ts';
 import { APP_EVENTS, unknownTypeOf } from './event-types.ts';
 import { APP_SCHEMAS } from './schemas/index.ts';
 
-const TITLES: Readonly<Record<string, string>> = { radarr: 'Radarr', sonarr: 'Sonarr', lidarr: 'Lidarr', readarr: 'Readarr', prowlarr: 'Prowlarr' };
+const TITLES: Readonly<Record<string, string>> = { radarr: 'Radarr', sonarr: 'Sonarr', lidarr: 'Lidarr', readarr: 'Readarr', prowlarr: 'Prowlarr', whisparr: 'Whisparr' };
 
 function buildCatalog(): Record<string, CatalogEntryConfig> {
   const entries: Record<string, CatalogEntryConfig> = {};

@@ -91,6 +91,23 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
     ['Grab', 'download.grabbed', 'A release was grabbed through Prowlarr (by an app through its API, or by hand).'],
     ...HEALTH_AND_UPDATES,
   ],
+  // Both generations, under one name: v2 (a Sonarr fork: sites as series, scenes as episodes)
+  // sends the series events, v3 (a Radarr fork: movies and scenes) the movie events; the rest
+  // come from both, each in its fork's shape (schemas/whisparr.ts).
+  whisparr: [
+    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    ['Grab', 'download.grabbed', 'A release was sent to the download client (v2: a site and its scenes; v3: a movie or scene).'],
+    ['Download', 'media.imported', 'A file was imported (also an upgrade: isUpgrade, deletedFiles).'],
+    ['Rename', 'media.renamed', "A site's (v2) or a movie's or scene's (v3) files were renamed."],
+    ['SeriesAdd', 'media.added', 'v2: a site was added to the library.'],
+    ['SeriesDelete', 'media.removed', 'v2: a site was removed from the library.'],
+    ['EpisodeFileDelete', 'media.file.removed', "v2: a scene's file was deleted."],
+    ['MovieAdded', 'media.added', 'v3: a movie or scene was added to the library.'],
+    ['MovieDelete', 'media.removed', 'v3: a movie or scene was removed from the library.'],
+    ['MovieFileDelete', 'media.file.removed', "v3: a movie's or scene's file was deleted."],
+    ...HEALTH_AND_UPDATES,
+    ['ManualInteractionRequired', 'download.manual.interaction', 'A download needs manual interaction before it can be imported.'],
+  ],
 };
 
 export const APP_EVENTS: Readonly<Record<ArrApp, readonly AppEvent[]>> = Object.fromEntries(

@@ -1,5 +1,5 @@
-// The *arr apps' webhooks into the real daemon: every body of the five apps' fixtures (each
-// event type they send) posted as the app posts it (HTTP Basic, POST and PUT, the
+// The *arr apps' webhooks into the real daemon: every body of the six apps' fixtures (each
+// event type they send; Sonarr v5's and both Whisparr generations' too) posted as the app posts it (HTTP Basic, POST and PUT, the
 // pretty-printed text, its User-Agent): each stored as sent as its own type, unflagged, its
 // normalized media event (where the registry names one) raised with causation, hooks run for
 // both, webhooks delivered; Test logged and listed; Bearer works,
@@ -24,6 +24,7 @@ const USER_AGENT: Record<string, string> = {
   lidarr: 'Lidarr/2.13.3.4711 (alpine 3.22.1)',
   readarr: 'Readarr/0.4.18.2805 (alpine 3.22.1)',
   prowlarr: 'Prowlarr/2.3.6.5200 (alpine 3.22.1)',
+  whisparr: 'Whisparr/3.1.0.1419 (alpine 3.22.1)',
 };
 
 let d: TestDaemon;
@@ -167,7 +168,7 @@ describe("every app's bodies, as the apps send them", () => {
   test('an app hookd does not know is a 404 that lists the five', async () => {
     const r = await send('/integrations/plex', '{}', { authorization: basic('plex', EVENTS_TOKEN) });
     assert.equal(r.status, 404);
-    assert.match(r.body.error.message, /radarr, sonarr, lidarr, readarr, prowlarr/);
+    assert.match(r.body.error.message, /radarr, sonarr, lidarr, readarr, prowlarr, whisparr/);
   });
 });
 

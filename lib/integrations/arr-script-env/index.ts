@@ -12,12 +12,17 @@ import { buildScriptEnv, scriptSkipped, type ArrScriptFacts, type ScriptTable } 
 
 export type { ArrScriptFacts } from './table.ts';
 
-const TABLES: Partial<Record<ArrApp, ScriptTable>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT, lidarr: LIDARR_SCRIPT, readarr: READARR_SCRIPT, prowlarr: PROWLARR_SCRIPT };
+/**
+ * The apps whose Custom Script hookd can stand in for: the values `arrScript` accepts. Not
+ * Whisparr (yet): its two generations' scripts differ from Sonarr's and Radarr's in names and
+ * in values the webhook body does not carry (README, "Whisparr").
+ */
+export const ARR_SCRIPT_APPS = ['radarr', 'sonarr', 'lidarr', 'readarr', 'prowlarr'] as const satisfies readonly ArrApp[];
+export type ArrScriptApp = (typeof ARR_SCRIPT_APPS)[number];
 
-/** The apps whose Custom Script hookd can stand in for: the values `arrScript` accepts. */
-export const ARR_SCRIPT_APPS = Object.keys(TABLES) as ArrApp[];
+const TABLES: Readonly<Partial<Record<ArrApp, ScriptTable>>> = { radarr: RADARR_SCRIPT, sonarr: SONARR_SCRIPT, lidarr: LIDARR_SCRIPT, readarr: READARR_SCRIPT, prowlarr: PROWLARR_SCRIPT };
 
-export function isArrScriptApp(value: unknown): value is ArrApp {
+export function isArrScriptApp(value: unknown): value is ArrScriptApp {
   return typeof value === 'string' && Object.hasOwn(TABLES, value);
 }
 

@@ -8,6 +8,7 @@ import { PROWLARR_NORMALIZERS } from './prowlarr.ts';
 import { RADARR_NORMALIZERS } from './radarr.ts';
 import { READARR_NORMALIZERS } from './readarr.ts';
 import { SONARR_NORMALIZERS } from './sonarr.ts';
+import { WHISPARR_NORMALIZERS } from './whisparr.ts';
 
 export type { Json, Normalize, Source } from './parts.ts';
 
@@ -17,6 +18,7 @@ export const NORMALIZERS: Readonly<Record<ArrApp, Readonly<Record<string, Normal
   lidarr: LIDARR_NORMALIZERS,
   readarr: READARR_NORMALIZERS,
   prowlarr: PROWLARR_NORMALIZERS,
+  whisparr: WHISPARR_NORMALIZERS,
 };
 
 /** The normalized event of a body of a known eventType, or undefined when the event has none (Test, Retag). */

@@ -4,13 +4,13 @@ import {
   compact,
   downloadOf,
   fileOf,
+  grabbed,
   integer,
   normalizeHealth,
   normalizeUpdate,
   objectAt,
   objectsAt,
   origin,
-  releaseOf,
   text,
   texts,
   withIds,
@@ -52,19 +52,7 @@ function imported(body: Json, source: Source): Json {
 }
 
 export const LIDARR_NORMALIZERS: Readonly<Record<string, Normalize>> = {
-  Grab: (body, source) => {
-    const release = releaseOf(objectAt(body.release));
-    return compact({
-      ...artistOf(body, source),
-      albums: objectsAt(body.albums).map(albumOf),
-      quality: release.quality,
-      release,
-      ...downloadOf(body),
-      indexer: release.indexer,
-      size: release.size,
-      raw: body,
-    });
-  },
+  Grab: (body, source) => grabbed({ ...artistOf(body, source), albums: objectsAt(body.albums).map(albumOf) }, body),
   Download: imported,
   DownloadFailure: (body, source) =>
     compact({

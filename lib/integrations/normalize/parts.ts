@@ -108,6 +108,12 @@ export function downloadOf(body: Json): Json {
   return compact({ downloadClient: text(body.downloadClient), downloadClientType: text(body.downloadClientType), downloadId: text(body.downloadId) });
 }
 
+/** Grab: the release sent to the download client, for the media item (`media`) it is for. */
+export function grabbed(media: Json, body: Json): Json {
+  const release = releaseOf(objectAt(body.release));
+  return compact({ ...media, quality: release.quality, release, ...downloadOf(body), indexer: release.indexer, size: release.size, raw: body });
+}
+
 /** ManualInteractionRequired (Radarr and Sonarr): the download is the subject; the media item when the app matched one. */
 export function manualInteraction(media: Json, body: Json): Json {
   const info = objectAt(body.downloadInfo);

@@ -1,9 +1,11 @@
 // Radarr's bodies as media events: the movie (with remoteMovie as a fallback) is the library
-// item; files, releases and the download client come from the event's own fields.
+// item; files, releases and the download client come from the event's own fields. Whisparr v3
+// sends the same shapes (and movie.stashId, its StashDB id): its normalizers are these.
 import {
   compact,
   downloadOf,
   fileOf,
+  grabbed,
   integer,
   manualInteraction,
   normalizeHealth,
@@ -28,7 +30,7 @@ function movieOf(body: Json, source: Source): Json {
     mediaType: 'movie',
     title: text(movie.title) ?? text(remote.title),
     year: integer(movie.year) || integer(remote.year) || undefined,
-    ...withIds({ radarr: movie.id, tmdb: integer(movie.tmdbId) || remote.tmdbId, imdb: text(movie.imdbId) ?? remote.imdbId }),
+    ...withIds({ [source.app]: movie.id, tmdb: integer(movie.tmdbId) || remote.tmdbId, imdb: text(movie.imdbId) ?? remote.imdbId, stash: movie.stashId }),
     genres: texts(movie.genres),
     tags: texts(movie.tags),
     path: text(movie.folderPath),
@@ -39,18 +41,7 @@ function movieOf(body: Json, source: Source): Json {
 }
 
 export const RADARR_NORMALIZERS: Readonly<Record<string, Normalize>> = {
-  Grab: (body, source) => {
-    const release = releaseOf(objectAt(body.release));
-    return compact({
-      ...movieOf(body, source),
-      quality: release.quality,
-      release,
-      ...downloadOf(body),
-      indexer: release.indexer,
-      size: release.size,
-      raw: body,
-    });
-  },
+  Grab: (body, source) => grabbed(movieOf(body, source), body),
   Download: (body, source) => {
     const file = fileOf(objectAt(body.movieFile));
     return compact({

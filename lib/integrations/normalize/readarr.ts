@@ -1,6 +1,6 @@
 // Readarr's bodies as media events: the author is the library item (a book for BookDelete and
 // BookFileDelete).
-import { compact, downloadOf, fileOf, integer, normalizeHealth, normalizeUpdate, objectAt, objectsAt, origin, releaseOf, text, withIds, type Json, type Normalize, type Source } from './parts.ts';
+import { compact, downloadOf, fileOf, grabbed, integer, normalizeHealth, normalizeUpdate, objectAt, objectsAt, origin, text, withIds, type Json, type Normalize, type Source } from './parts.ts';
 
 function authorOf(body: Json, source: Source): Json {
   const author = objectAt(body.author);
@@ -25,19 +25,7 @@ function bookSubject(body: Json, source: Source): Json {
 }
 
 export const READARR_NORMALIZERS: Readonly<Record<string, Normalize>> = {
-  Grab: (body, source) => {
-    const release = releaseOf(objectAt(body.release));
-    return compact({
-      ...authorOf(body, source),
-      books: objectsAt(body.books).map(bookOf),
-      quality: release.quality,
-      release,
-      ...downloadOf(body),
-      indexer: release.indexer,
-      size: release.size,
-      raw: body,
-    });
-  },
+  Grab: (body, source) => grabbed({ ...authorOf(body, source), books: objectsAt(body.books).map(bookOf) }, body),
   Download: (body, source) => {
     const files = objectsAt(body.bookFiles).map(fileOf);
     return compact({

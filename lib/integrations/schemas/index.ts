@@ -6,6 +6,7 @@ import { PROWLARR_SCHEMAS } from './prowlarr.ts';
 import { RADARR_SCHEMAS } from './radarr.ts';
 import { READARR_SCHEMAS } from './readarr.ts';
 import { SONARR_SCHEMAS } from './sonarr.ts';
+import { WHISPARR_SCHEMAS } from './whisparr.ts';
 
 export type { Schema } from './parts.ts';
 
@@ -15,4 +16,5 @@ export const APP_SCHEMAS: Readonly<Record<ArrApp, Readonly<Record<string, Schema
   lidarr: LIDARR_SCHEMAS,
   readarr: READARR_SCHEMAS,
   prowlarr: PROWLARR_SCHEMAS,
+  whisparr: WHISPARR_SCHEMAS,
 };

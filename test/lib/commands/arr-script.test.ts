@@ -10,9 +10,9 @@ const event = (type: string, payload: unknown) => ({ id: 'e1', type, occurredAt:
 const test = { eventType: 'Test', instanceName: 'Radarr', applicationUrl: '' };
 
 describe('arrScriptVars', () => {
-  it('every app hookd takes webhooks from has a Custom Script table (registration accepts each)', () => {
-    assert.deepEqual([...ARR_SCRIPT_APPS].sort(), [...ARR_APPS].sort());
-    for (const app of ARR_APPS) assert.ok(arrScriptVars(app, event(`${app}.test`, { eventType: 'Test' })).run, app);
+  it('every app hookd takes webhooks from has a Custom Script table (registration accepts each), but Whisparr', () => {
+    assert.deepEqual([...ARR_SCRIPT_APPS].sort(), ARR_APPS.filter((app) => app !== 'whisparr').sort());
+    for (const app of ARR_SCRIPT_APPS) assert.ok(arrScriptVars(app, event(`${app}.test`, { eventType: 'Test' })).run, app);
   });
 
   it("the app's own event runs with its variables, a normalized one with those of the body it came from", () => {

@@ -37,6 +37,11 @@ describe('event types', () => {
       readarr: ['Test', 'Grab', 'Download', 'Rename', 'AuthorAdded', 'AuthorDelete', 'BookDelete', 'BookFileDelete', 'Health', 'Retag', 'ApplicationUpdate'],
       // The enum also has Download and Rename, which Prowlarr's Webhook.cs never sends.
       prowlarr: ['Test', 'Grab', 'Health', 'ApplicationUpdate', 'HealthRestored'],
+      // v2's enum (Whisparr/Whisparr develop) and v3's (Whisparr/Whisparr-Eros eros-develop), together.
+      whisparr: [
+        'Test', 'Grab', 'Download', 'Rename', 'SeriesAdd', 'SeriesDelete', 'EpisodeFileDelete', 'Health', 'ApplicationUpdate', 'HealthRestored', 'ManualInteractionRequired',
+        'MovieDelete', 'MovieFileDelete', 'MovieAdded',
+      ],
     };
     for (const app of ARR_APPS) assert.deepEqual(APP_EVENTS[app].map((e) => e.eventType).sort(), sent[app]!.sort(), app);
   });

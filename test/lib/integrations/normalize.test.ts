@@ -44,6 +44,14 @@ const EXPECTED_TYPES: Record<string, string | undefined> = {
   'sonarr-health-restored': 'health.restored',
   'sonarr-application-update': 'app.updated',
   'sonarr-manual-interaction-required': 'download.manual.interaction',
+  'sonarr-v5-grab': 'download.grabbed',
+  'sonarr-v5-download': 'media.imported',
+  'sonarr-v5-download-import-complete': 'media.imported',
+  'sonarr-v5-rename': 'media.renamed',
+  'sonarr-v5-series-add': 'media.added',
+  'sonarr-v5-series-delete': 'media.removed',
+  'sonarr-v5-episode-file-delete': 'media.file.removed',
+  'sonarr-v5-manual-interaction-required': 'download.manual.interaction',
   'lidarr-test': undefined,
   'lidarr-grab': 'download.grabbed',
   'lidarr-download': 'media.imported',
@@ -73,6 +81,29 @@ const EXPECTED_TYPES: Record<string, string | undefined> = {
   'prowlarr-health': 'health.issue',
   'prowlarr-health-restored': 'health.restored',
   'prowlarr-application-update': 'app.updated',
+  'whisparr-v2-test': undefined,
+  'whisparr-v2-grab': 'download.grabbed',
+  'whisparr-v2-download': 'media.imported',
+  'whisparr-v2-download-upgrade': 'media.imported',
+  'whisparr-v2-rename': 'media.renamed',
+  'whisparr-v2-series-add': 'media.added',
+  'whisparr-v2-series-delete': 'media.removed',
+  'whisparr-v2-episode-file-delete': 'media.file.removed',
+  'whisparr-v2-health': 'health.issue',
+  'whisparr-v2-health-restored': 'health.restored',
+  'whisparr-v2-application-update': 'app.updated',
+  'whisparr-v2-manual-interaction-required': 'download.manual.interaction',
+  'whisparr-v3-test': undefined,
+  'whisparr-v3-grab': 'download.grabbed',
+  'whisparr-v3-download': 'media.imported',
+  'whisparr-v3-rename': 'media.renamed',
+  'whisparr-v3-movie-added': 'media.added',
+  'whisparr-v3-movie-delete': 'media.removed',
+  'whisparr-v3-movie-file-delete': 'media.file.removed',
+  'whisparr-v3-health': 'health.issue',
+  'whisparr-v3-health-restored': 'health.restored',
+  'whisparr-v3-application-update': 'app.updated',
+  'whisparr-v3-manual-interaction-required': 'download.manual.interaction',
 };
 
 describe('normalization', () => {
@@ -132,6 +163,45 @@ describe('normalization', () => {
     assert.equal(payload.path, '/tv/Frieren - Beyond Journey’s End');
     const grab = normalized('sonarr-grab').payload;
     assert.deepEqual(grab.episodes, [{ id: 5005, seasonNumber: 1, episodeNumber: 5, title: 'Phantoms of the Dead', airDate: '2023-10-06', airDateUtc: '2023-10-06T14:00:00Z' }]);
+  });
+
+  test("Sonarr v5's additions: mal and aniList ids, originalCountry, each episode's finaleType, the releases' indexer flags", () => {
+    const grab = normalized('sonarr-v5-grab').payload as any;
+    assert.deepEqual(grab.ids, { sonarr: 7, tvdb: 424536, tvMaze: 68271, tmdb: 209867, imdb: 'tt22248376', mal: [52991], aniList: [154587] });
+    assert.equal(grab.originalCountry, 'jpn');
+    assert.equal(grab.episodes[0].finaleType, 'season');
+    assert.deepEqual(grab.release.indexerFlags, ['G_Freeleech']);
+    const download = normalized('sonarr-v5-download').payload as any;
+    assert.deepEqual(download.release, { title: download.raw.release.releaseTitle, indexer: 'Nyaa (Prowlarr)', size: 1449551462, indexerFlags: [], releaseType: 'singleEpisode' });
+    assert.equal(download.episodes[0].finaleType, undefined, 'not a finale: none');
+  });
+
+  test("Whisparr v2 reads as Sonarr's shape: a site as the series, its scenes as episodes; its tvdbId is Whisparr's metadata id, not TheTVDB's", () => {
+    const added = normalized('whisparr-v2-series-add').payload;
+    assert.deepEqual([added.app, added.mediaType, added.title, added.path], ['whisparr', 'series', 'Example Studio', '/data/whisparr/Example Studio']);
+    assert.deepEqual(added.ids, { whisparr: 12, whisparrMetadata: 3057 });
+    assert.equal(added.tvdbId, undefined);
+    const grab = normalized('whisparr-v2-grab').payload as any;
+    assert.deepEqual(grab.episodes, [{ id: 4521, seasonNumber: 2024, title: 'Scene Title One', airDate: '2024-03-08', airDateUtc: '2024-03-08T00:00:00Z' }]);
+    assert.equal(grab.indexer, 'Example Indexer (Prowlarr)');
+    const upgrade = normalized('whisparr-v2-download-upgrade').payload as any;
+    assert.deepEqual([upgrade.mediaType, upgrade.isUpgrade, upgrade.quality, upgrade.replacedFiles[0].quality], ['series', true, 'WEBDL-1080p', 'WEBDL-720p']);
+    const manual = normalized('whisparr-v2-manual-interaction-required').payload;
+    assert.deepEqual([manual.mediaType, manual.title, manual.downloadStatus], ['series', 'Example Studio', undefined]);
+  });
+
+  test("Whisparr v3 reads as Radarr's shape: a movie or scene, its StashDB id among the ids", () => {
+    const grab = normalized('whisparr-v3-grab').payload as any;
+    assert.deepEqual([grab.app, grab.mediaType, grab.title, grab.year], ['whisparr', 'movie', 'Scene Title Two', 2025]);
+    assert.deepEqual(grab.ids, { whisparr: 88, stash: '5b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3' });
+    assert.deepEqual(grab.release.indexerFlags, ['G_Freeleech']);
+    const added = normalized('whisparr-v3-movie-added').payload;
+    assert.deepEqual([added.title, added.tmdbId, added.addMethod], ['Example Feature', 612345, 'manual']);
+    const download = normalized('whisparr-v3-download').payload as any;
+    assert.deepEqual([download.mediaType, download.isUpgrade, download.files[0].sourcePath, download.replacedFiles[0].recycleBinPath], ['movie', true, download.raw.movieFile.sourcePath, download.raw.deletedFiles[0].recycleBinPath]);
+    const { movie: _movie, ...unmatched } = arrFixture('whisparr-v3-manual-interaction-required').body;
+    const n = normalizeBody('whisparr', 'default', unmatched)!;
+    assert.deepEqual([n.payload.mediaType, n.payload.title, n.payload.downloadStatus], ['movie', unmatched.downloadInfo.title, 'Warning'], 'no movie: still v3, the download title');
   });
 
   test('ids the app does not know (0 or "") are left out: the Test bodies', () => {

@@ -38,9 +38,11 @@ describe('app body schemas', () => {
       const type = typeOf(f.app, f.body as any);
       const schema = catalog.get(type)!.schema as any;
       const required = new Set<string>(schema.required);
-      const minimal = bare(f.body, schema) as Record<string, unknown>;
-      // Sonarr's Download needs one of its two shapes' file fields.
-      if (f.name.startsWith('sonarr-download')) minimal[f.body.episodeFiles ? 'episodeFiles' : 'episodeFile'] = f.body.episodeFiles ?? f.body.episodeFile;
+      // Whisparr's types both generations send take either shape: the body's is the one to strip to.
+      const shape = schema.anyOf?.find((s: any) => s.properties && (s.required as string[]).every((k) => k in f.body)) ?? schema;
+      const minimal = bare(f.body, shape) as Record<string, unknown>;
+      // Sonarr's Download (so Whisparr v2's) needs one of its two shapes' file fields.
+      if (f.body.eventType === 'Download' && f.body.series) minimal[f.body.episodeFiles ? 'episodeFiles' : 'episodeFile'] = f.body.episodeFiles ?? f.body.episodeFile;
       assert.deepEqual(catalog.validate(type, minimal), [], `${f.name} without its optional fields`);
       const nulls = Object.fromEntries(Object.entries(f.body).map(([k, v]) => [k, required.has(k) || typeof v !== 'string' ? v : null]));
       assert.deepEqual(catalog.validate(type, nulls), [], `${f.name} with its strings null`);
@@ -54,5 +56,9 @@ describe('app body schemas', () => {
     assert.deepEqual(catalog.validate('radarr.health', { eventType: 'Grab', level: 'warning', message: 'x' }).map((p) => p.pointer), ['/eventType']);
     const { episodeFile: _f, ...noFile } = arrFixture('sonarr-download').body;
     assert.ok(catalog.validate('sonarr.download', noFile).some((p) => p.pointer === '/episodeFile'), 'neither Download shape');
+    const { movie: _m, ...noMovie } = arrFixture('whisparr-v3-grab').body;
+    assert.ok(catalog.validate('whisparr.grab', noMovie).length > 0, "Whisparr's Grab with neither series nor movie");
+    assert.deepEqual(catalog.validate('whisparr.grab', arrFixture('whisparr-v2-grab').body), [], 'v2 in the Sonarr shape');
+    assert.deepEqual(catalog.validate('whisparr.grab', arrFixture('whisparr-v3-grab').body), [], 'v3 in the Radarr shape');
   });
 });
