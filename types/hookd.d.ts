@@ -311,7 +311,7 @@ export interface HookAppClient {
 
 /**
  * `ctx.apps.<name>`: one {@link HookAppClient} per entry of `permissions.apps` (`radarr`,
- * `sonarr`, `lidarr`, `readarr`, `prowlarr`, or an instance such as `ctx.apps['radarr/4k']`).
+ * `sonarr`, `lidarr`, `readarr`, `prowlarr`, `whisparr`, or an instance such as `ctx.apps['radarr/4k']`).
  * Reading an app that is not granted throws `apps access to "sonarr" not granted: add it to
  * permissions.apps`.
  */
@@ -362,10 +362,10 @@ export interface Permissions {
   /** Names readable as `ctx.env.NAME` (from the config's `secrets:` or the daemon's environment). */
   env?: string[];
   /**
-   * *arr apps callable as `ctx.apps.<app>`: `radarr`, `sonarr`, `lidarr`, `readarr`, `prowlarr`,
+   * *arr apps callable as `ctx.apps.<app>`: `radarr`, `sonarr`, `lidarr`, `readarr`, `prowlarr`, `whisparr`,
    * or one instance (`radarr/4k`), each set up in the config's `integrations` (`url`, `apiKey`).
    */
-  apps?: Array<'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr' | `${'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr'}/${string}`>;
+  apps?: Array<'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr' | 'whisparr' | `${'radarr' | 'sonarr' | 'lidarr' | 'readarr' | 'prowlarr' | 'whisparr'}/${string}`>;
 }
 
 /**

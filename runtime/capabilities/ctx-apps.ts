@@ -30,7 +30,7 @@ export interface HookAppClient {
 
 /**
  * `ctx.apps.<app>`: present only with `permissions.apps`, one client per granted app (`radarr`,
- * `sonarr`, `lidarr`, `readarr`, `prowlarr`, or an instance such as `radarr/4k`).
+ * `sonarr`, `lidarr`, `readarr`, `prowlarr`, `whisparr`, or an instance such as `radarr/4k`).
  *
  * ```js
  * export const config = { events: ['media.added'], permissions: { apps: ['radarr'] } };
