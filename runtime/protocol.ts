@@ -293,9 +293,9 @@ export interface WorkerEventMessage {
 }
 
 /**
- * A worker's reply sent ahead of ending its task, when the worker must not serve another call
- * (its memory is over the profile's bound): the host aborts the task, which terminates the
- * thread and gives the memory back, and answers this reply.
+ * A worker's reply sent instead of ending its task, when the worker must not serve another call
+ * (its memory is over the profile's bound): the worker then exits, which gives the memory back
+ * and fails the task, and the host answers this reply.
  */
 export interface WorkerReplaceMessage {
   hookdReplace: WorkerReply;

@@ -71,9 +71,9 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
   // different ports, so an outcome waits until all the events its reply counts were forwarded.
   const received = new Map<number, number>();
   const waiting = new Map<number, { expected: number; done(): void }>();
-  // Calls in flight -> what ends their task early (and terminates its worker).
-  const aborts = new Map<number, () => void>();
-  // Replies of workers that must be replaced (over their memory bound), until their call returns.
+  // Calls in flight -> their deadline timer, which ends the task early (and terminates its worker).
+  const deadlines = new Map<number, NodeJS.Timeout>();
+  // Replies of workers that are leaving (over their memory bound), until their call returns.
   const replacing = new Map<number, WorkerReply>();
   // Profile name -> its bound on a worker's external (ArrayBuffer) memory, in bytes.
   const externalBytes = new Map<string, number>();
@@ -83,9 +83,12 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
 
   function onWorkerMessage(message: unknown): void {
     const { hookdReplace, callId: replaceId } = (message ?? {}) as Partial<WorkerReplaceMessage>;
-    if (hookdReplace && replaceId !== undefined && aborts.has(replaceId)) {
+    if (hookdReplace && replaceId !== undefined && deadlines.has(replaceId)) {
       replacing.set(replaceId, hookdReplace);
-      aborts.get(replaceId)!(); // piscina terminates that thread: its memory goes with it
+      // The worker exits by itself, and piscina fails the task and replaces the worker only once
+      // its memory is freed. An abort now would start the replacement beside that memory, which
+      // under the host's RLIMIT_DATA can abort the whole host (worker.ts, replaceThisWorker).
+      clearTimeout(deadlines.get(replaceId));
       return;
     }
     const { hookdEvent, callId } = (message ?? {}) as Partial<WorkerEventMessage>;
@@ -173,7 +176,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
     const deadline = createDeadlineSignal();
     const timer = setTimeout(deadline.abort, timeoutMs + KILL_GRACE_MS);
     received.set(callId, 0);
-    aborts.set(callId, deadline.abort);
+    deadlines.set(callId, timer);
     const answer = async (reply: WorkerReply): Promise<WireOutcome> => {
       if (reply.status === 'miss') return outcomeOf('crashed', 'the hook\'s worker had no record of it even when sent one', elapsed());
       if (reply.posted > 0) await eventsForwarded(callId, reply.posted);
@@ -196,7 +199,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       ran.add(versionKey);
       return await answer(reply);
     } catch (err) {
-      // Aborted because its worker asked to be replaced: that worker's reply is the outcome.
+      // Its worker left to free its memory: the reply it sent first is the outcome.
       const replaced = replacing.get(callId);
       if (replaced) return await answer(replaced);
       return classifyFailure(err, deadline.signal.aborted, timeoutMs, elapsed());
@@ -204,7 +207,7 @@ export function createPools(deps: { options: SandboxOptions; onEvent: (event: Sa
       clearTimeout(timer);
       channel?.close();
       received.delete(callId);
-      aborts.delete(callId);
+      deadlines.delete(callId);
       replacing.delete(callId);
     }
   }

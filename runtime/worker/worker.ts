@@ -25,6 +25,8 @@ lockdown({
 process.on('unhandledRejection', () => {});
 
 const MAX_INSTANCES = 64;
+/** This thread's exit code when it leaves to free its memory (see replaceThisWorker). */
+const EXIT_REPLACED = 3;
 // A result's copy keeps objects down to one level past events.maxDepth's largest setting (1000):
 // a deeper result is refused by the daemon's depth check all the same, with the same pointer.
 const RESULT_COPY_DEPTH = 1001;
@@ -188,12 +190,16 @@ export default async function runHookCall(task: WorkerTask): Promise<WorkerReply
 }
 
 /**
- * Hands the reply to the host out of band and never ends the task: the host aborts it, which
- * terminates this thread (piscina starts a fresh one). Ending the task normally would let
- * piscina give this thread, still holding the memory, another call first.
+ * Hands the reply to the host out of band and ends this thread instead of the task. Node reports
+ * a worker's exit only once its isolate, and every ArrayBuffer the hook still holds, is freed;
+ * piscina then fails the task (the host answers this reply) and starts a replacement. Ending
+ * the task would give this thread, memory and all, another call; having the host abort it made
+ * piscina start the replacement at once, beside the memory: under the host's RLIMIT_DATA the new
+ * isolate could not be allocated and V8 aborted the host, with every call in it.
  */
-function replaceThisWorker(reply: WorkerReply, callId: number): Promise<WorkerReply> {
+function replaceThisWorker(reply: WorkerReply, callId: number): never {
   const message: WorkerReplaceMessage = { hookdReplace: reply, callId };
+  // Messages posted before a worker exits are delivered before its 'exit' event.
   parentPort?.postMessage(message);
-  return new Promise<WorkerReply>(() => {});
+  process.exit(EXIT_REPLACED);
 }
