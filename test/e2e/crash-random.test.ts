@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ADMIN_TOKEN, spawnDaemon, writeTestConfig, type ChildDaemon } from '../helpers/daemon.ts';
 import { request, type Reply } from '../helpers/http.ts';
-import { processTree } from '../helpers/process-tree.ts';
+import { processTree, stillRunning, type ProcessInfo } from '../helpers/process-tree.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
@@ -88,6 +88,8 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
   let daemon: ChildDaemon | undefined;
   let nonce = 0;
   let retried = 0;
+  /** Every process of a killed daemon (its sandbox host, watchdog, commands): none may outlive it. */
+  const left: ProcessInfo[] = [];
   const kills: string[] = [];
   try {
     daemon = await start(configFile);
@@ -145,6 +147,7 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
       const delay = schedule.int(150, 1200);
       await Promise.race([new Promise((r) => setTimeout(r, delay)), work]);
       killed = true;
+      left.push(...processTree(d.child.pid!));
       d.child.kill('SIGKILL');
       kills.push(`round ${round}: after ${delay} ms`);
       assert.equal((await d.exited).signal, 'SIGKILL');
@@ -154,6 +157,7 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
         const early = await spawnDaemon(configFile);
         const soon = schedule.int(0, 300);
         await new Promise((r) => setTimeout(r, soon));
+        left.push(...processTree(early.child.pid!));
         early.child.kill('SIGKILL');
         await early.exited;
         kills.push(`round ${round}: again ${soon} ms after listening`);
@@ -220,6 +224,10 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
     }
     for (const [id, ids] of webhookIds) assert.equal(ids.size, 1, `event ${id} went out under several webhook-ids`);
 
+    // The host notices its channel closed, the watchdog its pipe, the next start reaps commands.
+    // (A pid counts only while it runs the same command: pids are reused.)
+    const survivors = () => stillRunning(left.map((p) => p.pid)).filter((p) => left.some((l) => l.pid === p.pid && l.command === p.command));
+    await waitFor(async () => survivors().length === 0, 'no process of a killed daemon left').catch(() => assert.fail(`left running: ${JSON.stringify(survivors())}`));
     t.diagnostic(`seed ${seed}; ${kills.length} kills (${kills.join('; ')}); ${ledger.acked.size} events acknowledged, ${stored.length} stored, ${retried} posts retried; ${ledger.hooks.size} hooks, ${ledger.webhooks.size} webhooks and ${ledger.sessions.length} sessions changed`);
   } catch (err) {
     const output = daemon?.output().split('\n').slice(-30).join('\n') ?? '';
