@@ -13,7 +13,7 @@ import { request, type Reply } from '../helpers/http.ts';
 import { processTree, stillRunning, type ProcessInfo } from '../helpers/process-tree.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
+import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const temp = makeTempDir();
 after(() => temp.remove());
@@ -78,7 +78,17 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
   const random = createRandom(seed);
   // The kill moments come from their own sequence: the workload's draws depend on timing.
   const schedule = createRandom(seed ^ 0x5bd1e995);
-  const receiver = await startWebhookReceiver();
+  // A third of the deliveries fail their first attempt: retries are owed across the kills too.
+  const refusedOnce = new Set<string>();
+  const refused = new Set<ReceivedRequest>();
+  const receiver = await startWebhookReceiver((r) => {
+    const id = String(r.headers['webhook-id']);
+    if (r.path !== '/wh' || refusedOnce.has(id) || id.charCodeAt(id.length - 1) % 3 !== 0) return undefined;
+    refusedOnce.add(id);
+    refused.add(r);
+    return { status: 503 };
+  });
+  const deliveredIds = (rs: ReceivedRequest[]) => new Set(rs.filter((r) => r.path === '/wh' && !refused.has(r)).map((r) => JSON.parse(r.body).id as string));
   const dir = join(temp.dir, 'random');
   const commandLog = join(dir, 'command-runs.log');
   const configFile = writeTestConfig(dir, {
@@ -191,11 +201,11 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
     const media = stored.filter((e) => e.type.startsWith('media.'));
     await receiver.waitFor((rs) => {
       const hooked = new Set(rs.filter((r) => r.path === '/hook').map((r) => r.body));
-      const delivered = new Set(rs.filter((r) => r.path === '/wh').map((r) => JSON.parse(r.body).id as string));
+      const delivered = deliveredIds(rs);
       return stored.every((e) => hooked.has(e.id)) && media.every((e) => delivered.has(e.id));
     }, 30_000).catch(() => {
       const hooked = new Set(receiver.requests.filter((r) => r.path === '/hook').map((r) => r.body));
-      const delivered = new Set(receiver.requests.filter((r) => r.path === '/wh').map((r) => JSON.parse(r.body).id as string));
+      const delivered = deliveredIds(receiver.requests);
       assert.fail(`module hook never ran for ${stored.filter((e) => !hooked.has(e.id)).map((e) => e.id).join(', ') || 'none'}; never delivered: ${media.filter((e) => !delivered.has(e.id)).map((e) => e.id).join(', ') || 'none'}`);
     });
     const commandRuns = new Set(readFileSync(commandLog, 'utf8').split('\n').filter(Boolean));
@@ -237,7 +247,8 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
     // (A pid counts only while it runs the same command: pids are reused.)
     const survivors = () => stillRunning(left.map((p) => p.pid)).filter((p) => left.some((l) => l.pid === p.pid && l.command === p.command));
     await waitFor(async () => survivors().length === 0, 'no process of a killed daemon left').catch(() => assert.fail(`left running: ${JSON.stringify(survivors())}`));
-    t.diagnostic(`seed ${seed}; ${kills.length} kills (${kills.join('; ')}); ${ledger.acked.size} events acknowledged, ${stored.length} stored, ${retried} posts retried; ${ledger.hooks.size} hooks, ${ledger.webhooks.size} webhooks and ${ledger.sessions.length} sessions changed`);
+    assert.ok(refused.size > 0, 'no delivery was refused: retries were not exercised');
+    t.diagnostic(`seed ${seed}; ${kills.length} kills (${kills.join('; ')}); ${ledger.acked.size} events acknowledged, ${stored.length} stored, ${retried} posts retried, ${refused.size} deliveries refused once; ${ledger.hooks.size} hooks, ${ledger.webhooks.size} webhooks and ${ledger.sessions.length} sessions changed`);
   } catch (err) {
     const output = daemon?.output().split('\n').slice(-30).join('\n') ?? '';
     throw new Error(`crash test failed with HOOKD_CRASH_SEED=${seed} (kills: ${kills.join('; ')}): ${(err as Error).message}\nlast daemon output:\n${output}`, { cause: err });
