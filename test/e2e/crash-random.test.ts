@@ -25,6 +25,12 @@ const RECORDED = ['media.*', 'radarr.*'];
 /** Types nothing posts: the hooks and webhooks changed during the workload listen to them. */
 const CHURN_HOOK_TYPE = 'search.completed';
 const CHURN_WEBHOOK_TYPE = 'library.scan.completed';
+/** Both tests' daemons: short webhook retries, so that what is owed goes out within the test. */
+const CONFIG = {
+  log: { level: 'info' },
+  hooks: { watch: false },
+  webhooks: { retrySchedule: ['50ms', '100ms', '200ms'], jitter: 0, pollInterval: '50ms', timeout: '2s' },
+};
 /** What the emitting action hook raises for each media.added event. */
 const EMITTED = 'media.updated';
 
@@ -91,11 +97,7 @@ test('kill -9 at random moments, again and again, loses no acknowledged event, h
   const deliveredIds = (rs: ReceivedRequest[]) => new Set(rs.filter((r) => r.path === '/wh' && !refused.has(r)).map((r) => JSON.parse(r.body).id as string));
   const dir = join(temp.dir, 'random');
   const commandLog = join(dir, 'command-runs.log');
-  const configFile = writeTestConfig(dir, {
-    log: { level: 'info' },
-    hooks: { watch: false },
-    webhooks: { retrySchedule: ['50ms', '100ms', '200ms'], jitter: 0, pollInterval: '50ms', timeout: '2s' },
-  });
+  const configFile = writeTestConfig(dir, CONFIG);
   const ledger: Ledger = { acked: new Map(), unanswered: new Map(), filteredAnswers: 0, hooks: new Map(), webhooks: new Map(), sessions: [] };
   let daemon: ChildDaemon | undefined;
   let nonce = 0;
@@ -507,11 +509,7 @@ test('kill -9 of the sandbox host and of a command hook\'s child: the daemon rec
   const receiver = await startWebhookReceiver();
   const dir = join(temp.dir, 'children');
   const commandLog = join(dir, 'slow-command-runs.log');
-  const configFile = writeTestConfig(dir, {
-    log: { level: 'info' },
-    hooks: { watch: false },
-    webhooks: { retrySchedule: ['50ms', '100ms', '200ms'], jitter: 0, pollInterval: '50ms', timeout: '2s' },
-  });
+  const configFile = writeTestConfig(dir, CONFIG);
   const daemon = await start(configFile);
   const call = (method: string, path: string, body?: unknown) => request(daemon.url, method, path, body, { token: ADMIN_TOKEN });
   try {
