@@ -82,8 +82,8 @@ export function createDispatch(deps: DispatchDeps) {
       resolveEnv: deps.envGrants.resolve,
       integrations: deps.integrations,
     }),
-    onInvoked: (invocation, event, options) => {
-      for (const listener of hookRunListeners) listener(invocation, event, options);
+    onInvoked: async (invocation, event, options) => {
+      await Promise.all(hookRunListeners.map((listener) => listener(invocation, event, options)));
     },
     observeCall: deps.metrics.observeHookCall,
     ...deps.invokerExtras,
@@ -151,6 +151,7 @@ export function createDispatch(deps: DispatchDeps) {
 }
 
 /** Told of every recorded hook run, in the run's own turn: must not throw, may start tracked background work. */
-export type HookRunListener = (invocation: Invocation, event: HookEvent, options: InvokeOptions) => void;
+/** Answers once what follows from the run is stored: an action's event is done only then. */
+export type HookRunListener = (invocation: Invocation, event: HookEvent, options: InvokeOptions) => Promise<void>;
 
 export type Dispatch = ReturnType<typeof createDispatch>;

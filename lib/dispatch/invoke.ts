@@ -74,8 +74,8 @@ export interface InvokerDeps {
   runCommand?: (hook: HookRecord, event: HookEvent, timeoutMs: number | undefined) => Promise<HookOutcome>;
   /** What the hook may use besides plain JavaScript (permissions, progress, emit). */
   grantsFor?: (hook: HookRecord, event: HookEvent) => Record<string, unknown>;
-  /** Told of every recorded invocation (the bus, hook.executed, emitted events). */
-  onInvoked?: (invocation: Invocation, event: HookEvent, options: InvokeOptions) => void;
+  /** Told of every recorded invocation (the bus, hook.executed, emitted events); answers once those are stored. */
+  onInvoked?: (invocation: Invocation, event: HookEvent, options: InvokeOptions) => Promise<void>;
   /** Told of every run that is not a dry run (GET /metrics). */
   observeCall: (call: HookCall) => void;
 }
@@ -223,7 +223,11 @@ export function createInvoker(deps: InvokerDeps) {
         deps.log.error({ err, hookId: hook.id, eventId: event.id }, 'could not record an invocation');
       }
     }
-    deps.onInvoked?.(invocation, event, options);
+    const raised = deps.onInvoked?.(invocation, event, options);
+    // An action run ends (and its event may be marked done) only once what it emitted is
+    // stored: a kill -9 between the done-mark and those writes lost them for good. A filter's
+    // event is not stored yet; its chain goes on.
+    if (options.mode === 'action') await raised;
     return invocation;
   }
 

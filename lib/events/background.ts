@@ -3,8 +3,11 @@
 // A `void (async () => ...)()` nobody awaits made the daemon's idle signal lie.
 
 export interface TaskTracker {
-  /** Runs `task` in the background; a rejection is handed to `onError`, never left unhandled. */
-  track(task: () => Promise<void>, onError: (err: unknown) => void): void;
+  /**
+   * Runs `task` in the background; a rejection is handed to `onError`, never left unhandled.
+   * Answers when it settled (never rejects), for a caller that must not go on before it.
+   */
+  track(task: () => Promise<void>, onError: (err: unknown) => void): Promise<void>;
   /** How many tasks are in flight now. */
   size(): number;
   /** Resolves once nothing is in flight, including tasks started while it waited. */
@@ -20,6 +23,7 @@ export function createTaskTracker(): TaskTracker {
         .catch(onError)
         .finally(() => inFlight.delete(run));
       inFlight.add(run);
+      return run;
     },
     size: () => inFlight.size,
     async drain() {

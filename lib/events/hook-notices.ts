@@ -3,7 +3,8 @@
 // their causation chain. A depth limit stops emit loops; the chain's emitters never receive
 // the events they caused. An emitted payload that is not bounded JSON data is dropped and
 // logged; a storage failure is retried until it passes or the service closes. The writes run
-// in the background (the hook run goes on) but are tracked, so idle() and the stop see them.
+// in the background (a filter chain goes on) but are tracked, so idle() and the stop see them;
+// an action's dispatch waits for them (see onHookRun).
 import type { Bus } from '../bus.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
@@ -62,8 +63,12 @@ export function createHookNotices(deps: NoticesDeps) {
     }
   }
 
-  return function onHookRun(invocation: Invocation, event: HookEvent, options: InvokeOptions): void {
-    if (options.dryRun) return;
+  /**
+   * Answers once what the run raised is stored (or given up: logged): dispatch marks an event
+   * done only after that, or a kill -9 in between would lose the emits of a run never repeated.
+   */
+  return function onHookRun(invocation: Invocation, event: HookEvent, options: InvokeOptions): Promise<void> {
+    if (options.dryRun) return Promise.resolve();
     const { hook, status, outcome } = invocation;
     const notice = {
       hook: { id: hook.id, name: hook.name, version: hook.version },
@@ -75,7 +80,7 @@ export function createHookNotices(deps: NoticesDeps) {
       ...(outcome.error ? { error: outcome.error.message } : {}),
     };
     deps.bus.emit('message', { channel: 'hook', type: 'hook.executed', data: notice, at: new Date().toISOString() });
-    deps.background.track(
+    return deps.background.track(
       async () => {
         if (await deps.storeExecuted()) await raise({ type: 'hook.executed', payload: notice, source: 'hookd', causationId: event.id, depth: 0, emittedBy: [] });
         await raiseEmitted(invocation, event);

@@ -51,3 +51,37 @@ test('emitted payloads too deep, too large or not JSON data are dropped and logg
   assert.match(String(drops[1]!.msg), /larger than 10000 bytes/);
   assert.match(String(drops[2]!.msg), /BigInt/);
 });
+
+test('a run answers only once what it emitted is stored: dispatch marks its event done after that', async () => {
+  let store: () => void = () => {};
+  const stored = new Promise<void>((resolve) => (store = resolve));
+  const raised: string[] = [];
+  const onInvoked = createHookNotices({
+    bus: createBus(),
+    events: { get: async () => undefined } as unknown as EventsStore,
+    log: createLogger({ level: 'debug', pretty: false, destination: createLogSink().stream }),
+    maxEmitDepth: 3,
+    raise: async (input) => {
+      await stored;
+      raised.push(input.type);
+      return {} as EventRecord;
+    },
+    storeExecuted: async () => false,
+    payloadLimits: { maxDepth: 64, maxBytes: 10_000 },
+    stopSignal: new AbortController().signal,
+    background: createTaskTracker(),
+  });
+  const hook = { id: 'h1', name: 'emitter', version: 1 } as HookRecord;
+  let answered = false;
+  const run = onInvoked(
+    { hook, status: 'ok', outcome: { status: 'ok', logs: [], durationMs: 1, emitted: [{ type: 'media.updated', payload: { title: 'x' } }] } },
+    { id: 'e1', type: 'media.added', occurredAt: new Date().toISOString(), payload: {} },
+    { mode: 'action' },
+  ).then(() => (answered = true));
+  // Everything the raise could do before the store answers has happened by the next macrotask.
+  await new Promise((r) => setImmediate(r));
+  assert.equal(answered, false, 'answered before the emitted event was stored');
+  store();
+  await run;
+  assert.deepEqual(raised, ['media.updated']);
+});
