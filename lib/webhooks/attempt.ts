@@ -23,6 +23,21 @@ export interface Attempt {
   result: HttpResult;
 }
 
+/** How much of an endpoint's answer a failed attempt's record quotes. */
+const RESPONSE_TEXT_LIMIT = 200;
+
+/**
+ * What the record of a failed attempt says (its lastError): the transport's error, or the status
+ * with the start of what the endpoint answered. A 3xx says why it failed: redirects are never
+ * followed (the signed body would go to another address, checked by nobody).
+ */
+export function attemptError(result: HttpResult): string {
+  if (result.error !== undefined) return result.error;
+  const status = result.statusCode ?? 0;
+  if (status >= 300 && status < 400) return `HTTP ${status}: redirects are not followed; set the webhook's url to the address it redirects to`;
+  return `HTTP ${status}: ${result.responseBody.slice(0, RESPONSE_TEXT_LIMIT)}`;
+}
+
 // The header check's verdict per endpoint record: the sender keeps one record object per
 // endpoint version, so its headers are checked once per version rather than on every attempt.
 const headerVerdicts = new WeakMap<object, ReturnType<typeof headersProblem> | null>();

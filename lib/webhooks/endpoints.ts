@@ -8,7 +8,7 @@ import { decodeKeyset, encodeKeyset, type KeysetPosition } from '../db/bounded-p
 import type { DeliveriesStore, DeliverySummary, DeliveryStatus } from '../db/deliveries-store.ts';
 import type { WebhookChanges, WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import { errors } from '../errors.ts';
-import { attemptDelivery } from './attempt.ts';
+import { attemptDelivery, attemptError } from './attempt.ts';
 import type { HttpSender } from './http-send.ts';
 import { newDeliveryId, newWebhookId } from './ids.ts';
 import { renderBody } from './outbox.ts';
@@ -147,7 +147,7 @@ export function createEndpoints(deps: EndpointsDeps) {
       const { attemptedAt, result } = await attemptDelivery(deps.http, { webhook: w, id: deliveryId, body, eventType: PING_TYPE, timeoutMs: w.timeoutMs ?? deps.config.timeoutMs });
       const ok = decideNext(result, 1, { scheduleMs: [], jitter: 0, maxRetryAfterMs: 0 }).state === 'succeeded';
       const status: DeliveryStatus = ok ? 'succeeded' : 'failed';
-      const lastError = result.error ?? (ok ? null : `HTTP ${result.statusCode}`);
+      const lastError = ok ? null : attemptError(result);
       // A ping is logged like any delivery but is never retried and never counts toward disabling.
       await deps.db.transaction(async (trx) => {
         await deps.deliveries.insertMany(

@@ -9,6 +9,7 @@ import type { WebhookRecord, WebhooksStore } from '../db/webhooks-store.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
 import type { Logger } from '../log.ts';
+import { attemptError } from './attempt.ts';
 import type { HttpResult } from './http-send.ts';
 import { decideNext, parseRetryAfter, type Decision, type RetryPolicy } from './retry-policy.ts';
 
@@ -36,8 +37,6 @@ export interface OutcomeRecorderDeps {
   stopSignal: AbortSignal;
   random?: () => number;
 }
-
-const RESPONSE_TEXT_LIMIT = 200;
 
 export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
   /**
@@ -94,7 +93,7 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
   async function applyOne(trx: Knex.Transaction, r: AttemptReport, webhooks: Map<string, WebhookRecord>, meta: MetaEvent[]): Promise<Decision | undefined> {
     const { delivery: d, result } = r;
     const webhook = webhooks.get(d.webhookId)!;
-    const lastError = result.error ?? (isSuccess(result) ? null : `HTTP ${result.statusCode}: ${result.responseBody.slice(0, RESPONSE_TEXT_LIMIT)}`);
+    const lastError = isSuccess(result) ? null : attemptError(result);
     const attempts = d.attempts + 1;
     const base: DeliveryChanges = { attempts, claimedUntil: null, lastStatusCode: result.statusCode ?? null, lastError };
     const now = Date.now();

@@ -95,6 +95,7 @@ describe('webhook isolation and limits', () => {
       assert.equal(d.status, 'failed');
       assert.deepEqual(d.attempts.map((a: { statusCode: number }) => a.statusCode), [status], 'one attempt, not retried');
       assert.equal(d.lastStatusCode, status);
+      assert.equal(d.lastError, `HTTP ${status}: redirects are not followed; set the webhook's url to the address it redirects to`);
     }
     assert.equal(count('/landing'), 0, 'the redirect target was never asked');
     for (const id of [toMetadata, toElsewhere]) assert.equal((await hookd.call('DELETE', `/webhooks/${id}`)).status, 204);
