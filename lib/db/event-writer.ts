@@ -32,6 +32,8 @@ export type AlsoInTransaction = (trx: Knex.Transaction) => Promise<void>;
 interface Write {
   events: NewEvent[];
   also?: AlsoInTransaction;
+  /** Stored in the same commit, after `events`, only when one of those is new (what a waiting chain's hooks emitted). */
+  followers?: NewEvent[];
 }
 
 export function createEventWriter(deps: EventWriterDeps) {
@@ -49,9 +51,12 @@ export function createEventWriter(deps: EventWriterDeps) {
       let offset = 0;
       return writes.map((w) => results.slice(offset, (offset += w.events.length)));
     };
-    if (writes.every((w) => !w.also) && (await commitsAlone(events))) return split(await deps.store.insertGenerated(events));
+    if (writes.every((w) => !w.also && !w.followers) && (await commitsAlone(events))) return split(await deps.store.insertGenerated(events));
     return deps.db.transaction(async (trx) => {
       const inserted = split(await deps.store.insertMany(trx, events));
+      for (const [i, w] of writes.entries()) {
+        if (w.followers && inserted[i]!.some((r) => r.created)) inserted[i]!.push(...(await deps.store.insertMany(trx, w.followers)));
+      }
       const created = inserted.flat().filter((r) => r.created).map((r) => r.event);
       if (created.length > 0) await deps.afterInsert?.(trx, created);
       for (const [i, w] of writes.entries()) if (w.also && inserted[i]!.some((r) => r.created)) await w.also(trx);
@@ -75,9 +80,13 @@ export function createEventWriter(deps: EventWriterDeps) {
   }
 
   return {
-    /** Resolves once the events (and `also`'s rows, when they are new) are committed, all or none; results in order. */
-    async write(events: NewEvent[], also?: AlsoInTransaction): Promise<InsertResult[]> {
-      return commits.add({ events: events.map(prepare), also });
+    /**
+     * Resolves once the events (and `also`'s rows and the followers, when one of the events is
+     * new) are committed, all or none; results in order, the followers' after the events' (none
+     * when no event was new).
+     */
+    async write(events: NewEvent[], also?: AlsoInTransaction, followers?: NewEvent[]): Promise<InsertResult[]> {
+      return commits.add({ events: events.map(prepare), also, ...(followers && followers.length > 0 ? { followers: followers.map(prepare) } : {}) });
     },
     /** Commits each event on its own terms (still in shared flushes): one that fails is reported alone. */
     async writeEach(events: NewEvent[]): Promise<WriteOutcome[]> {

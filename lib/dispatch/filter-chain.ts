@@ -5,6 +5,7 @@
 import type { Catalog } from '../catalog.ts';
 import type { HookRecord } from '../db/hooks-store.ts';
 import type { NewInvocation } from '../db/invocations-store.ts';
+import type { EmittedByRun } from '../events/ports.ts';
 import type { JsonLimits } from '../json-bounds.ts';
 import { filterOutputCheck as judgeWith, judgeFilterOutput as judge, type CheckVerdict, type FilterJudgement, type HookEvent, type PayloadType } from '../../runtime/index.ts';
 import type { InvocationStatus, Invoker } from './invoke.ts';
@@ -56,7 +57,7 @@ export function createFilterChain(deps: FilterChainDeps) {
   return async function runFilterChain(
     event: HookEvent,
     hooks: HookRecord[],
-    options: { dryRun?: boolean; collect?: NewInvocation[] } = {},
+    options: { dryRun?: boolean; collect?: NewInvocation[]; emits?: EmittedByRun[] } = {},
   ): Promise<ChainOutput> {
     const started = performance.now();
     const original = JSON.stringify(event.payload);
@@ -80,6 +81,7 @@ export function createFilterChain(deps: FilterChainDeps) {
         dryRun: options.dryRun,
         collect: options.collect,
       });
+      if (options.emits && outcome.emitted?.length) options.emits.push({ hook, emitted: outcome.emitted });
       if ('payload' in step) payload = step.payload;
       results.push({
         hook: { id: hook.id, name: hook.name },

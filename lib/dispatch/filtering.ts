@@ -1,9 +1,11 @@
 // Events that wait for their filter chain (POST ?wait=true, or a type marked sync): the chain
 // runs before the event is stored; the event service then commits the event (with its final
-// payload), the chain's invocation records and the webhook outbox rows together.
+// payload), the chain's invocation records, what its hooks emitted and the webhook outbox rows
+// together.
 import type { AlsoInTransaction } from '../db/event-writer.ts';
 import type { NewEvent } from '../db/events-store.ts';
 import type { InvocationsStore, NewInvocation } from '../db/invocations-store.ts';
+import type { EmittedByRun } from '../events/ports.ts';
 import type { ChainOutput, FilterChain } from './filter-chain.ts';
 import type { HookRegistry } from './hook-registry.ts';
 
@@ -17,6 +19,8 @@ export interface Filtered {
   output: ChainOutput;
   /** The chain's invocation records, written in the event's own transaction. */
   also: AlsoInTransaction;
+  /** What the chain's hooks emitted: stored in the event's own commit, after it (the event service). */
+  emits: EmittedByRun[];
 }
 
 export function createFiltering(deps: FilteringDeps) {
@@ -26,12 +30,13 @@ export function createFiltering(deps: FilteringDeps) {
       const emittedBy = event.emittedBy ?? [];
       const hooks = deps.registry.forEvent(event.type, 'filter').filter((h) => !emittedBy.includes(h.id));
       const invocations: NewInvocation[] = [];
+      const emits: EmittedByRun[] = [];
       const output = await deps.runFilterChain(
         { id: event.id, type: event.type, occurredAt: event.occurredAt, payload: event.payload },
         hooks,
-        { collect: invocations },
+        { collect: invocations, emits },
       );
-      return { output, also: (trx) => deps.invocations.insertMany(invocations, trx) };
+      return { output, also: (trx) => deps.invocations.insertMany(invocations, trx), emits };
     },
   };
 }

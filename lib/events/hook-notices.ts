@@ -3,8 +3,9 @@
 // their causation chain. A depth limit stops emit loops; the chain's emitters never receive
 // the events they caused. An emitted payload that is not bounded JSON data is dropped and
 // logged; a storage failure is retried until it passes or the service closes. The writes run
-// in the background (a filter chain goes on) but are tracked, so idle() and the stop see them;
-// an action's dispatch waits for them (see onHookRun).
+// in the background but are tracked, so idle() and the stop see them; an action's dispatch
+// waits for them (see onHookRun). A waiting filter chain's event is not stored yet: what its
+// hooks emit is stored in that event's own commit (emittedEvents, used by the event service).
 import type { Bus } from '../bus.ts';
 import type { EventRecord, EventsStore } from '../db/events-store.ts';
 import { retryOnStorageFailure } from '../db/storage-retry.ts';
@@ -13,7 +14,7 @@ import { toJsonData, type JsonLimits } from '../json-bounds.ts';
 import type { Logger } from '../log.ts';
 import type { HookEvent } from '../../runtime/index.ts';
 import type { TaskTracker } from './background.ts';
-import type { RaisedEvent } from './ports.ts';
+import type { EmittedByRun, RaisedEvent } from './ports.ts';
 
 export interface NoticesDeps {
   bus: Bus;
@@ -30,6 +31,35 @@ export interface NoticesDeps {
   background: TaskTracker;
 }
 
+export interface EmitRules {
+  log: Logger;
+  maxEmitDepth: number;
+  payloadLimits: JsonLimits;
+}
+
+/**
+ * A run's emits as events raised on its event's behalf: one level deeper, the run's hook added
+ * to the emitters. Past the depth limit all are dropped, and a payload that is not bounded JSON
+ * data is dropped alone; both logged.
+ */
+export function emittedEvents(rules: EmitRules, run: EmittedByRun, parent: { id: string; depth: number; emittedBy: readonly string[] }): RaisedEvent[] {
+  const depth = parent.depth + 1;
+  if (depth > rules.maxEmitDepth) {
+    rules.log.warn(
+      { hook: run.hook.name, eventId: parent.id, depth, dropped: run.emitted.map((e) => e.type) },
+      `emitted events dropped: the causation chain would be ${depth} deep (hooks.maxEmitDepth is ${rules.maxEmitDepth})`,
+    );
+    return [];
+  }
+  const emittedBy = [...parent.emittedBy, run.hook.id];
+  return run.emitted.flatMap((e) => {
+    const payload = toJsonData(e.payload, rules.payloadLimits);
+    if (payload.ok) return [{ type: e.type, payload: payload.value, source: `hook:${run.hook.name}`, causationId: parent.id, depth, emittedBy }];
+    rules.log.warn({ hook: run.hook.name, eventId: parent.id, type: e.type, pointer: payload.pointer }, `an emitted event was dropped: ${payload.message}`);
+    return [];
+  });
+}
+
 export function createHookNotices(deps: NoticesDeps) {
   const raise = (input: RaisedEvent) =>
     retryOnStorageFailure(() => deps.raise(input), {
@@ -41,26 +71,8 @@ export function createHookNotices(deps: NoticesDeps) {
     const emitted = invocation.outcome.emitted ?? [];
     if (emitted.length === 0) return;
     const parent = await deps.events.get(event.id);
-    const depth = (parent?.depth ?? 0) + 1;
-    if (depth > deps.maxEmitDepth) {
-      deps.log.warn(
-        { hook: invocation.hook.name, eventId: event.id, depth, dropped: emitted.map((e) => e.type) },
-        `emitted events dropped: the causation chain would be ${depth} deep (hooks.maxEmitDepth is ${deps.maxEmitDepth})`,
-      );
-      return;
-    }
-    const emittedBy = [...(parent?.emittedBy ?? []), invocation.hook.id];
-    for (const e of emitted) {
-      const payload = toJsonData(e.payload, deps.payloadLimits);
-      if (!payload.ok) {
-        deps.log.warn(
-          { hook: invocation.hook.name, eventId: event.id, type: e.type, pointer: payload.pointer },
-          `an emitted event was dropped: ${payload.message}`,
-        );
-        continue;
-      }
-      await raise({ type: e.type, payload: payload.value, source: `hook:${invocation.hook.name}`, causationId: event.id, depth, emittedBy });
-    }
+    const raised = emittedEvents(deps, { hook: invocation.hook, emitted }, { id: event.id, depth: parent?.depth ?? 0, emittedBy: parent?.emittedBy ?? [] });
+    for (const input of raised) await raise(input);
   }
 
   /**
@@ -83,7 +95,8 @@ export function createHookNotices(deps: NoticesDeps) {
     return deps.background.track(
       async () => {
         if (await deps.storeExecuted()) await raise({ type: 'hook.executed', payload: notice, source: 'hookd', causationId: event.id, depth: 0, emittedBy: [] });
-        await raiseEmitted(invocation, event);
+        // A chain that collects its records (a waiting one) stores the emits with its event.
+        if (!options.collect) await raiseEmitted(invocation, event);
       },
       (err) => deps.log.error({ err, hook: hook.name, eventId: event.id }, 'could not raise what a hook run emitted'),
     );

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { EventRecord, NewEvent } from '../db/events-store.ts';
 import type { AlsoInTransaction } from '../db/event-writer.ts';
+import type { EmittedEvent } from '../../runtime/index.ts';
 
 /** The webhook outbox: rows that commit with the event they announce. */
 export interface OutboxPort {
@@ -20,14 +21,23 @@ export interface FilterChainOutput {
   results: unknown[];
 }
 
+/** What one filter run emitted, and the hook that ran (stored with its waiting event). */
+export interface EmittedByRun {
+  hook: { id: string; name: string };
+  emitted: EmittedEvent[];
+}
+
 /** Dispatch, as the service sees it: who subscribes, the filter chain, and the hand-over of stored events. */
 export interface DispatchPort {
   /** Whether any action hook subscribes to a type: events no hook wants are done when stored. */
   hasActionHooks: (type: string) => boolean;
   /** Whether any filter hook subscribes: without one, a waiting POST has no chain to run. */
   hasFilterHooks: (type: string) => boolean;
-  /** Runs the type's filter hooks on a checked, not yet stored event; `also` writes the chain's invocation records. */
-  runFilterChain: (event: NewEvent) => Promise<{ output: FilterChainOutput; also: AlsoInTransaction }>;
+  /**
+   * Runs the type's filter hooks on a checked, not yet stored event; `also` writes the chain's
+   * invocation records, `emits` is what its hooks emitted (stored with the event, after it).
+   */
+  runFilterChain: (event: NewEvent) => Promise<{ output: FilterChainOutput; also: AlsoInTransaction; emits: EmittedByRun[] }>;
   /** Takes newly stored events (it runs the pending ones' action hooks). */
   submit: (events: EventRecord[]) => void;
 }

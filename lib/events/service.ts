@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import { createTaskTracker } from './background.ts';
 import { newEventId } from './event-id.ts';
 import { isoTime } from './event-time.ts';
-import { createHookNotices } from './hook-notices.ts';
+import { createHookNotices, emittedEvents } from './hook-notices.ts';
 import { createInputCheck, type CheckedItem, type ProgressLimit } from './input.ts';
 import { payloadAt } from './payload.ts';
 import type { DispatchPort, FilterChainOutput, OutboxPort, RaisedEvent } from './ports.ts';
@@ -52,6 +52,7 @@ export function createEventService(deps: EventServiceDeps) {
   // Ends the background writes' storage retries at close: what they owed is logged, not kept.
   const closing = new AbortController();
   const background = createTaskTracker();
+  const emitRules = { log: deps.log, maxEmitDepth: deps.emits.maxDepth, payloadLimits: deps.emits.payloadLimits };
   const writer = createEventWriter({
     db: deps.db,
     store: deps.store,
@@ -97,9 +98,21 @@ export function createEventService(deps: EventServiceDeps) {
   async function filterThenStore(event: NewEvent): Promise<AcceptResult> {
     const known = event.generatedId ? undefined : await deps.store.get(event.id);
     if (known) return { kind: 'business', event: known, created: false };
-    const { output, also } = await dispatch.runFilterChain(event);
-    const [stored] = await writer.write([{ ...event, status: statusAfterFilters(event.type), finalPayload: output.payload }], also);
-    announce([stored!]);
+    const { output, also, emits } = await dispatch.runFilterChain(event);
+    // What the chain's hooks emitted commits with the event, after it: never without it (a
+    // failed or repeated event raises nothing) and never lost to a kill between two commits.
+    const now = Date.now();
+    const parent = { id: event.id, depth: event.depth, emittedBy: event.emittedBy ?? [] };
+    const followers = emits
+      .flatMap((run) => emittedEvents(emitRules, run, parent))
+      .filter((raised) => {
+        if (deps.catalog.get(raised.type)) return true;
+        deps.log.warn({ eventId: event.id, type: raised.type }, 'an emitted event was dropped: its type is not in the catalog');
+        return false;
+      })
+      .map((raised) => toNewEvent(raised, now));
+    const [stored, ...emitted] = await writer.write([{ ...event, status: statusAfterFilters(event.type), finalPayload: output.payload }], also, followers);
+    announce([stored!, ...emitted]);
     return { kind: 'business', ...stored!, ...(stored!.created ? { output } : {}) };
   }
 
@@ -137,23 +150,26 @@ export function createEventService(deps: EventServiceDeps) {
   async function raiseAll(inputs: RaisedEvent[]): Promise<InsertResult[]> {
     for (const i of inputs) if (!deps.catalog.get(i.type)) throw errors.unknownEventType(i.type);
     const now = Date.now();
-    const stored = await writer.write(
-      inputs.map((i) => ({
-        id: i.id ?? newEventId(now),
-        generatedId: true,
-        type: i.type,
-        payload: i.payload,
-        status: statusAfterFilters(i.type),
-        occurredAt: isoTime(now),
-        receivedAt: now,
-        source: i.source,
-        causationId: i.causationId ?? null,
-        depth: i.depth ?? 0,
-        emittedBy: i.emittedBy ?? [],
-      })),
-    );
+    const stored = await writer.write(inputs.map((i) => toNewEvent(i, now)));
     announce(stored);
     return stored;
+  }
+
+  /** An event hookd raises itself (of a type the caller checked is in the catalog), as stored at `now`. */
+  function toNewEvent(i: RaisedEvent, now: number): NewEvent {
+    return {
+      id: i.id ?? newEventId(now),
+      generatedId: true,
+      type: i.type,
+      payload: i.payload,
+      status: statusAfterFilters(i.type),
+      occurredAt: isoTime(now),
+      receivedAt: now,
+      source: i.source,
+      causationId: i.causationId ?? null,
+      depth: i.depth ?? 0,
+      emittedBy: i.emittedBy ?? [],
+    };
   }
 
   /** Stores one event hookd raises itself (a webhook notice, a hook's emit). */

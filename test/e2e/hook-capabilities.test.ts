@@ -85,6 +85,25 @@ describe('ctx.emit', () => {
     await remove(emitter.id, listener.id);
   });
 
+  test("a waiting POST's filter hook emits are stored in the event's own commit: there when the answer comes, and never for a post that stored nothing", async () => {
+    const filter = await addHook({ mode: 'filter', events: ['media.removed'], source: 'export default (e, ctx) => { ctx.emit("health.issue", { message: "removed " + e.payload.title }); }' });
+    const posted = await d.call('POST', '/events?wait=true', { type: 'media.removed', payload: { title: 'Dune' } });
+    assert.equal(posted.status, 200, posted.text);
+    // Read at once: no background write is left to finish first.
+    const children = (await d.call('GET', `/events/${posted.body.id}/emitted`)).body.items as Array<Record<string, any>>;
+    assert.deepEqual(children.map((c) => [c.type, c.payload, c.depth, c.source]), [['health.issue', { message: 'removed Dune' }, 1, `hook:${filter.name}`]]);
+    // GET /events lists newest first: the child was stored after its cause.
+    const listed = (await d.call('GET', '/events?limit=100')).body.items.map((e: { id: string }) => e.id) as string[];
+    assert.ok(listed.indexOf(children[0]!.id) >= 0 && listed.indexOf(children[0]!.id) < listed.indexOf(posted.body.id), 'stored after the event it came from');
+    // Three waiting posts of one new client id at once: each runs the chain (the id is not
+    // stored yet when they look), one stores the event, and only its chain's emit is kept.
+    const racing = await Promise.all([1, 2, 3].map(() => d.call('POST', '/events?wait=true', { type: 'media.removed', id: 'emit-once', payload: { title: 'Arrival' } })));
+    assert.deepEqual(racing.map((r) => r.status), [200, 200, 200]);
+    const once = (await d.call('GET', '/events/emit-once/emitted')).body.items as Array<Record<string, any>>;
+    assert.deepEqual(once.map((c) => c.payload), [{ message: 'removed Arrival' }], 'one emitted event, from the post that stored its cause');
+    await remove(filter.id);
+  });
+
   test('an event never triggers the hook that emitted it', async () => {
     const self = await addHook({ events: ['media.updated'], source: 'export default (e, ctx) => { ctx.emit("media.updated", { title: e.payload.title + "+" }); }' });
     const posted = await d.call('POST', '/events', { type: 'media.updated', payload: { title: 'a' } });

@@ -32,7 +32,7 @@ before(async () => {
     dispatch: {
       hasActionHooks: () => false,
       hasFilterHooks: (type) => type === 'media.added',
-      runFilterChain: async (event) => ({ output: { payload: { ...(event.payload as object), year: 2021 }, changed: true, results: [] }, also: async () => {} }),
+      runFilterChain: async (event) => ({ output: { payload: { ...(event.payload as object), year: 2021 }, changed: true, results: [] }, also: async () => {}, emits: [] }),
       submit: () => {},
     },
     progress: { publish: () => {}, maxBytes: 1024 },

@@ -13,6 +13,7 @@ import { createEventsStore, type EventRecord, type EventsStore, type NewEvent } 
 import type { HookRecord } from '../../../lib/db/hooks-store.ts';
 import { isHookdError } from '../../../lib/errors.ts';
 import { createEventService, payloadAt, type AcceptResult, type DispatchPort, type EventService } from '../../../lib/events/index.ts';
+import type { EmittedByRun } from '../../../lib/events/ports.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { createLogSink } from '../../helpers/log-sink.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
@@ -48,6 +49,8 @@ interface Options {
   filter?: (payload: unknown) => unknown;
   /** Whether the outbox says a webhook wants hook.executed. */
   storeExecuted?: boolean;
+  /** What the fake chain's hooks emitted (dispatch's runFilterChain answers it as `emits`). */
+  emits?: EmittedByRun[];
 }
 
 async function withService(options: Options, run: (h: Harness) => Promise<void>): Promise<void> {
@@ -66,6 +69,7 @@ async function withService(options: Options, run: (h: Harness) => Promise<void>)
         output: { payload, changed: JSON.stringify(payload) !== JSON.stringify(event.payload), results: [] },
         // The chain's records commit with the event: here, a row proving the transaction is shared.
         also: async (trx) => void (await trx.raw('select 1')),
+        emits: options.emits ?? [],
       };
     },
     submit: (events) => void h.submitted.push(...events),
@@ -201,6 +205,31 @@ describe('a waiting POST', () => {
       assert.deepEqual(row?.payload, { title: 'dune' });
       assert.deepEqual(row?.finalPayload, { title: 'DUNE' });
       assert.deepEqual(h.submitted.map((e) => e.id), [stored.event.id]);
+    });
+  });
+
+  test("what the chain's hooks emitted commits with the event, right after it, and is announced with it; a repeated id raises nothing", async () => {
+    const emits: EmittedByRun[] = [
+      { hook: { id: 'h1', name: 'first' }, emitted: [{ type: 'health.issue', payload: { n: 1 } }, { type: 'nope.unknown', payload: {} }] },
+      { hook: { id: 'h2', name: 'second' }, emitted: [{ type: 'health.issue', payload: { n: 2 } }] },
+    ];
+    await withService({ filterHooks: true, emits }, async (h) => {
+      const post = (id: string) => h.service.check({ type: 'media.added', id, payload: { title: 'dune' } }, 'tester', '', { wait: true });
+      const parent = business((await h.service.accept([post('p-1')]))[0]).event;
+      // No background write is left: the POST's answer comes after the one commit.
+      assert.equal(h.service.busy(), false);
+      const all = await h.store.list({ limit: 10 });
+      const children = all.filter((e) => e.causationId === parent.id).sort((a, b) => a.seq - b.seq);
+      assert.deepEqual(children.map((e) => [e.type, e.payload, e.depth, e.emittedBy, e.source]), [
+        ['health.issue', { n: 1 }, 1, ['h1'], 'hook:first'],
+        ['health.issue', { n: 2 }, 1, ['h2'], 'hook:second'],
+      ]);
+      assert.ok(children.every((c) => c.seq > parent.seq), 'stored after the event they came from');
+      assert.deepEqual(h.submitted.map((e) => e.id), [parent.id, ...children.map((c) => c.id)], 'handed to dispatch with it');
+      // The same id again: the stored event answers, its chain does not run, nothing more is raised.
+      const again = business((await h.service.accept([post('p-1')]))[0]);
+      assert.equal(again.created, false);
+      assert.equal((await h.store.list({ limit: 10 })).length, all.length);
     });
   });
 
