@@ -32,6 +32,9 @@ export const unknownTypeOf = (app: ArrApp) => `${app}.unknown`;
 // [eventType, normalized type or undefined, what it means]
 type Row = readonly [string, string | undefined, string];
 
+// Rows that several apps send alike.
+const TEST: Row = ['Test', undefined, 'The Test button of the connection: no media event is derived.'];
+const MANUAL_INTERACTION: Row = ['ManualInteractionRequired', 'download.manual.interaction', 'A download needs manual interaction before it can be imported.'];
 const HEALTH_AND_UPDATES: readonly Row[] = [
   ['Health', 'health.issue', 'A health check failed (Settings → Connect → On Health Issue).'],
   ['HealthRestored', 'health.restored', 'A failed health check passes again.'],
@@ -40,7 +43,7 @@ const HEALTH_AND_UPDATES: readonly Row[] = [
 
 const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
   radarr: [
-    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    TEST,
     ['Grab', 'download.grabbed', 'A release was sent to the download client.'],
     ['Download', 'media.imported', 'A movie file was imported (also an upgrade: isUpgrade, deletedFiles).'],
     ['Rename', 'media.renamed', "A movie's files were renamed."],
@@ -48,10 +51,10 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
     ['MovieDelete', 'media.removed', 'A movie was removed from the library.'],
     ['MovieFileDelete', 'media.file.removed', "A movie's file was deleted."],
     ...HEALTH_AND_UPDATES,
-    ['ManualInteractionRequired', 'download.manual.interaction', 'A download needs manual interaction before it can be imported.'],
+    MANUAL_INTERACTION,
   ],
   sonarr: [
-    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    TEST,
     ['Grab', 'download.grabbed', 'A release was sent to the download client.'],
     ['Download', 'media.imported', 'Episodes were imported: one file (On File Import, also an upgrade) or a whole download (On Import Complete: episodeFiles).'],
     ['Rename', 'media.renamed', "A series' files were renamed."],
@@ -59,10 +62,10 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
     ['SeriesDelete', 'media.removed', 'A series was removed from the library.'],
     ['EpisodeFileDelete', 'media.file.removed', "An episode's file was deleted."],
     ...HEALTH_AND_UPDATES,
-    ['ManualInteractionRequired', 'download.manual.interaction', 'A download needs manual interaction before it can be imported.'],
+    MANUAL_INTERACTION,
   ],
   lidarr: [
-    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    TEST,
     ['Grab', 'download.grabbed', 'A release was sent to the download client.'],
     ['Download', 'media.imported', "An album's tracks were imported."],
     ['DownloadFailure', 'download.failed', 'A download failed.'],
@@ -75,7 +78,7 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
     ...HEALTH_AND_UPDATES,
   ],
   readarr: [
-    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    TEST,
     ['Grab', 'download.grabbed', 'A release was sent to the download client.'],
     ['Download', 'media.imported', "A book's files were imported."],
     ['Rename', 'media.renamed', "An author's book files were renamed."],
@@ -87,7 +90,7 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
     ...HEALTH_AND_UPDATES.filter(([eventType]) => eventType !== 'HealthRestored'),
   ],
   prowlarr: [
-    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    TEST,
     ['Grab', 'download.grabbed', 'A release was grabbed through Prowlarr (by an app through its API, or by hand).'],
     ...HEALTH_AND_UPDATES,
   ],
@@ -95,7 +98,7 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
   // sends the series events, v3 (a Radarr fork: movies and scenes) the movie events; the rest
   // come from both, each in its fork's shape (schemas/whisparr.ts).
   whisparr: [
-    ['Test', undefined, 'The Test button of the connection: no media event is derived.'],
+    TEST,
     ['Grab', 'download.grabbed', 'A release was sent to the download client (v2: a site and its scenes; v3: a movie or scene).'],
     ['Download', 'media.imported', 'A file was imported (also an upgrade: isUpgrade, deletedFiles).'],
     ['Rename', 'media.renamed', "A site's (v2) or a movie's or scene's (v3) files were renamed."],
@@ -106,7 +109,7 @@ const ROWS: Readonly<Record<ArrApp, readonly Row[]>> = {
     ['MovieDelete', 'media.removed', 'v3: a movie or scene was removed from the library.'],
     ['MovieFileDelete', 'media.file.removed', "v3: a movie's or scene's file was deleted."],
     ...HEALTH_AND_UPDATES,
-    ['ManualInteractionRequired', 'download.manual.interaction', 'A download needs manual interaction before it can be imported.'],
+    MANUAL_INTERACTION,
   ],
 };
 

@@ -5,11 +5,20 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import Router from '@koa/router';
 import { createApp } from '../../../lib/api/app.ts';
-import { createLogger } from '../../../lib/log.ts';
+import { createLogger, type Logger } from '../../../lib/log.ts';
 import { createLogSink } from '../../helpers/log-sink.ts';
+
+/** The daemon's Koa app with `router` as its one public router, on a loopback port closed after the test. */
+async function serve(t: TestContext, log: Logger, router: Router): Promise<string> {
+  const app = createApp({ log, authenticate: (_ctx, next) => next(), publicRouters: [router], routers: [] });
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 test('a body that cannot be serialized is a logged JSON 500 with the request id; others are JSON as before', async (t) => {
   const sink = createLogSink();
@@ -21,11 +30,7 @@ test('a body that cannot be serialized is a logged JSON 500 with the request id;
   router.get('/cycle', (ctx) => void (ctx.body = cycle));
   router.get('/fine', (ctx) => void (ctx.body = { items: [1, 'two'] }));
   router.get('/text', (ctx) => void (ctx.body = 'plain'));
-  const app = createApp({ log, authenticate: (_ctx, next) => next(), publicRouters: [router], routers: [] });
-  const server = createServer(app.callback()).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => server.close());
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await serve(t, log, router);
 
   for (const path of ['/big-int', '/cycle']) {
     const res = await fetch(url + path, { headers: { 'x-request-id': `req-${path.slice(1)}` } });
@@ -57,11 +62,7 @@ test("a unique key refusing a write (a concurrent request stored the same key fi
   router.get('/sqlite', () => Promise.reject(sqlite));
   router.get('/postgres', () => Promise.reject(postgres));
   router.get('/not-null', () => Promise.reject(otherConstraint));
-  const app = createApp({ log, authenticate: (_ctx, next) => next(), publicRouters: [router], routers: [] });
-  const server = createServer(app.callback()).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => server.close());
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await serve(t, log, router);
   for (const path of ['/sqlite', '/postgres']) {
     const res = await fetch(url + path);
     const body = (await res.json()) as { error: { code: string; message: string } };
